@@ -1,0 +1,66 @@
+//===- Lexer.h - tokens of the .vyre language ---------------------------===//
+#ifndef VYRE_PARSE_LEXER_H
+#define VYRE_PARSE_LEXER_H
+
+#include "vyre/Basic/Diagnostics.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SMLoc.h"
+
+#include <cstdint>
+#include <string>
+
+namespace vyre {
+
+enum class Tok : uint8_t {
+  Eof, Error,
+  Ident, Int, String,
+  // Keywords.
+  KwHandler, KwConst, KwBuffer, KwProtocol, KwImport, KwLet, KwVar, KwIf,
+  KwElse, KwFor, KwIn, KwBreak, KwTrue, KwFalse,
+  // Punctuation.
+  LBrace, RBrace, LParen, RParen, LBracket, RBracket, Semi, Comma, Colon,
+  Dot, DotDot, At, Assign,
+  Plus, Minus, Star, Slash, Percent, Amp, Pipe, Caret, Shl, Shr, Tilde,
+  Bang, AmpAmp, PipePipe, EqEq, NotEq, Lt, Le, Gt, Ge,
+};
+
+llvm::StringRef tokenSpelling(Tok t); // for "expected ';'" messages
+
+struct Token {
+  Tok kind = Tok::Eof;
+  llvm::StringRef text; // points into the source buffer
+  uint32_t intValue = 0;
+  bool hex = false;
+  std::string stringValue;
+  /// `///` lines directly before this token, joined with '\n'.
+  std::string doc;
+
+  llvm::SMLoc loc() const { return llvm::SMLoc::getFromPointer(text.data()); }
+  bool is(Tok k) const { return kind == k; }
+};
+
+/// Turns one source buffer into tokens. Bad bytes, unterminated comments and
+/// out-of-range literals are reported once and lexed as Tok::Error, so the
+/// parser can go on.
+class Lexer {
+public:
+  Lexer(llvm::StringRef buffer, DiagnosticEngine &diags)
+      : buf(buffer), cur(buffer.begin()), diags(diags) {}
+  Token next();
+
+private:
+  void skipTrivia(std::string &doc);
+  Token make(Tok k, const char *start);
+  Token lexNumber(const char *start);
+  Token lexIdent(const char *start);
+  Token lexString(const char *start);
+
+  llvm::StringRef buf;
+  const char *cur;
+  DiagnosticEngine &diags;
+};
+
+} // namespace vyre
+
+#endif

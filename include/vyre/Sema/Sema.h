@@ -1,0 +1,45 @@
+//===- Sema.h - semantic validation of a loaded Module -------------------===//
+//
+// The passes run in a fixed order (docs/language.md, "Validation"): names,
+// constants and protocol, types, buffers, opcodes, bounds, loops. They fill
+// in the IR in place (types, resolved names, constant values) and produce a
+// SemaResult that the emitter, the manifest writer and the interpreter read.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_SEMA_SEMA_H
+#define VYRE_SEMA_SEMA_H
+
+#include "vyre/Basic/Diagnostics.h"
+#include "vyre/IR/IR.h"
+#include "vyre/Protocol/Protocol.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vyre {
+
+struct SemaOptions {
+  /// `-D NAME=VALUE`: overrides (or defines) a `const` of the root file.
+  std::vector<std::pair<std::string, uint32_t>> defines;
+};
+
+/// What validation proved about a module; valid only if runSema succeeded.
+struct SemaResult {
+  ProtocolValues protocol;
+  /// Every handler of every file, prelude first, sorted by opcode value.
+  std::vector<const HandlerDecl *> handlers;
+  /// Every buffer, sorted by (set, binding).
+  std::vector<const BufferDecl *> buffers;
+  /// The four protocol buffers, by role.
+  const BufferDecl *control = nullptr, *ringBuffer = nullptr,
+                   *debugLog = nullptr, *ioQueue = nullptr;
+};
+
+/// Runs every pass. Returns false if any error was reported.
+bool runSema(Module &module, DiagnosticEngine &diags, SemaResult &result,
+             const SemaOptions &opts = {});
+
+} // namespace vyre
+
+#endif

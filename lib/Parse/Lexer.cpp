@@ -1,0 +1,311 @@
+#include "vyre/Parse/Lexer.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace vyre;
+
+llvm::StringRef vyre::tokenSpelling(Tok t) {
+  switch (t) {
+  case Tok::Eof: return "end of file";
+  case Tok::Error: return "invalid token";
+  case Tok::Ident: return "identifier";
+  case Tok::Int: return "integer literal";
+  case Tok::String: return "string literal";
+  case Tok::KwHandler: return "'handler'";
+  case Tok::KwConst: return "'const'";
+  case Tok::KwBuffer: return "'buffer'";
+  case Tok::KwProtocol: return "'protocol'";
+  case Tok::KwImport: return "'import'";
+  case Tok::KwLet: return "'let'";
+  case Tok::KwVar: return "'var'";
+  case Tok::KwIf: return "'if'";
+  case Tok::KwElse: return "'else'";
+  case Tok::KwFor: return "'for'";
+  case Tok::KwIn: return "'in'";
+  case Tok::KwBreak: return "'break'";
+  case Tok::KwTrue: return "'true'";
+  case Tok::KwFalse: return "'false'";
+  case Tok::LBrace: return "'{'";
+  case Tok::RBrace: return "'}'";
+  case Tok::LParen: return "'('";
+  case Tok::RParen: return "')'";
+  case Tok::LBracket: return "'['";
+  case Tok::RBracket: return "']'";
+  case Tok::Semi: return "';'";
+  case Tok::Comma: return "','";
+  case Tok::Colon: return "':'";
+  case Tok::Dot: return "'.'";
+  case Tok::DotDot: return "'..'";
+  case Tok::At: return "'@'";
+  case Tok::Assign: return "'='";
+  case Tok::Plus: return "'+'";
+  case Tok::Minus: return "'-'";
+  case Tok::Star: return "'*'";
+  case Tok::Slash: return "'/'";
+  case Tok::Percent: return "'%'";
+  case Tok::Amp: return "'&'";
+  case Tok::Pipe: return "'|'";
+  case Tok::Caret: return "'^'";
+  case Tok::Shl: return "'<<'";
+  case Tok::Shr: return "'>>'";
+  case Tok::Tilde: return "'~'";
+  case Tok::Bang: return "'!'";
+  case Tok::AmpAmp: return "'&&'";
+  case Tok::PipePipe: return "'||'";
+  case Tok::EqEq: return "'=='";
+  case Tok::NotEq: return "'!='";
+  case Tok::Lt: return "'<'";
+  case Tok::Le: return "'<='";
+  case Tok::Gt: return "'>'";
+  case Tok::Ge: return "'>='";
+  }
+  return "token";
+}
+
+static bool isIdentStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+static bool isIdentChar(char c) {
+  return isIdentStart(c) || (c >= '0' && c <= '9');
+}
+
+Token Lexer::make(Tok k, const char *start) {
+  Token t;
+  t.kind = k;
+  t.text = llvm::StringRef(start, cur - start);
+  return t;
+}
+
+void Lexer::skipTrivia(std::string &doc) {
+  const char *end = buf.end();
+  while (cur < end) {
+    char c = *cur;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++cur;
+      continue;
+    }
+    if (c == '/' && cur + 1 < end && cur[1] == '/') {
+      bool isDoc = cur + 2 < end && cur[2] == '/' &&
+                   !(cur + 3 < end && cur[3] == '/');
+      const char *lineStart = cur;
+      while (cur < end && *cur != '\n')
+        ++cur;
+      if (isDoc) {
+        llvm::StringRef line(lineStart + 3, cur - lineStart - 3);
+        line = line.rtrim(" \t\r");
+        if (line.startswith(" "))
+          line = line.drop_front();
+        if (!doc.empty())
+          doc += '\n';
+        doc += line.str();
+      } else {
+        doc.clear(); // a plain comment between doc and item breaks the doc
+      }
+      continue;
+    }
+    if (c == '/' && cur + 1 < end && cur[1] == '*') {
+      const char *open = cur;
+      cur += 2;
+      unsigned depth = 1; // block comments nest, as in Rust
+      while (cur < end && depth) {
+        if (*cur == '*' && cur + 1 < end && cur[1] == '/') {
+          --depth;
+          cur += 2;
+        } else if (*cur == '/' && cur + 1 < end && cur[1] == '*') {
+          ++depth;
+          cur += 2;
+        } else {
+          ++cur;
+        }
+      }
+      if (depth)
+        diags.error(llvm::SMLoc::getFromPointer(open),
+                    "unterminated block comment");
+      continue;
+    }
+    return;
+  }
+}
+
+Token Lexer::next() {
+  std::string doc;
+  skipTrivia(doc);
+  const char *start = cur;
+  const char *end = buf.end();
+  if (cur >= end) {
+    Token t = make(Tok::Eof, start);
+    return t;
+  }
+  char c = *cur;
+  Token t;
+  if (c >= '0' && c <= '9') {
+    t = lexNumber(start);
+  } else if (isIdentStart(c)) {
+    t = lexIdent(start);
+  } else if (c == '"') {
+    t = lexString(start);
+  } else {
+    ++cur;
+    auto two = [&](char second, Tok yes, Tok no) {
+      if (cur < end && *cur == second) {
+        ++cur;
+        return yes;
+      }
+      return no;
+    };
+    Tok k;
+    switch (c) {
+    case '{': k = Tok::LBrace; break;
+    case '}': k = Tok::RBrace; break;
+    case '(': k = Tok::LParen; break;
+    case ')': k = Tok::RParen; break;
+    case '[': k = Tok::LBracket; break;
+    case ']': k = Tok::RBracket; break;
+    case ';': k = Tok::Semi; break;
+    case ',': k = Tok::Comma; break;
+    case ':': k = Tok::Colon; break;
+    case '@': k = Tok::At; break;
+    case '.': k = two('.', Tok::DotDot, Tok::Dot); break;
+    case '=': k = two('=', Tok::EqEq, Tok::Assign); break;
+    case '+': k = Tok::Plus; break;
+    case '-': k = Tok::Minus; break;
+    case '*': k = Tok::Star; break;
+    case '/': k = Tok::Slash; break;
+    case '%': k = Tok::Percent; break;
+    case '^': k = Tok::Caret; break;
+    case '~': k = Tok::Tilde; break;
+    case '&': k = two('&', Tok::AmpAmp, Tok::Amp); break;
+    case '|': k = two('|', Tok::PipePipe, Tok::Pipe); break;
+    case '!': k = two('=', Tok::NotEq, Tok::Bang); break;
+    case '<':
+      k = two('<', Tok::Shl, Tok::Lt);
+      if (k == Tok::Lt)
+        k = two('=', Tok::Le, Tok::Lt);
+      break;
+    case '>':
+      k = two('>', Tok::Shr, Tok::Gt);
+      if (k == Tok::Gt)
+        k = two('=', Tok::Ge, Tok::Gt);
+      break;
+    default: {
+      // Swallow a whole run of bytes that cannot start a token so that
+      // binary garbage yields one diagnostic, not one per byte.
+      while (cur < end && !isIdentChar(*cur) &&
+             !llvm::StringRef("{}()[];,:@.=+-*/%^~&|!<>\" \t\r\n").contains(*cur))
+        ++cur;
+      unsigned char uc = static_cast<unsigned char>(c);
+      if (uc >= 0x20 && uc < 0x7f)
+        diags.error(llvm::SMLoc::getFromPointer(start),
+                    llvm::Twine("unexpected character '") + llvm::Twine(c) + "'");
+      else
+        diags.error(llvm::SMLoc::getFromPointer(start),
+                    "unexpected byte 0x" + llvm::utohexstr(uc, false, 2) +
+                        " (vyre source is ASCII outside comments and strings)");
+      k = Tok::Error;
+      break;
+    }
+    }
+    t = make(k, start);
+  }
+  t.doc = std::move(doc);
+  return t;
+}
+
+Token Lexer::lexNumber(const char *start) {
+  const char *end = buf.end();
+  bool hex = false;
+  unsigned radix = 10;
+  if (*cur == '0' && cur + 1 < end && (cur[1] == 'x' || cur[1] == 'X')) {
+    hex = true;
+    radix = 16;
+    cur += 2;
+  }
+  uint64_t value = 0;
+  bool overflow = false, digits = false, bad = false;
+  while (cur < end && (isIdentChar(*cur))) {
+    char c = *cur;
+    unsigned d;
+    if (c == '_') {
+      ++cur;
+      continue;
+    }
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (hex && c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (hex && c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else {
+      bad = true;
+      ++cur;
+      continue;
+    }
+    digits = true;
+    value = value * radix + d;
+    if (value > 0xFFFFFFFFull) {
+      overflow = true;
+      value = 0;
+    }
+    ++cur;
+  }
+  Token t = make(Tok::Int, start);
+  t.hex = hex;
+  if (bad || (hex && !digits)) {
+    diags.error(t.loc(), "invalid digit in integer literal '" + t.text + "'");
+    t.kind = Tok::Error;
+  } else if (overflow) {
+    diags.error(t.loc(), "integer literal '" + t.text +
+                             "' does not fit in u32 (max 4294967295)");
+    t.kind = Tok::Error;
+  }
+  t.intValue = static_cast<uint32_t>(value);
+  return t;
+}
+
+Token Lexer::lexIdent(const char *start) {
+  while (cur < buf.end() && isIdentChar(*cur))
+    ++cur;
+  Token t = make(Tok::Ident, start);
+  t.kind = llvm::StringSwitch<Tok>(t.text)
+               .Case("handler", Tok::KwHandler)
+               .Case("const", Tok::KwConst)
+               .Case("buffer", Tok::KwBuffer)
+               .Case("protocol", Tok::KwProtocol)
+               .Case("import", Tok::KwImport)
+               .Case("let", Tok::KwLet)
+               .Case("var", Tok::KwVar)
+               .Case("if", Tok::KwIf)
+               .Case("else", Tok::KwElse)
+               .Case("for", Tok::KwFor)
+               .Case("in", Tok::KwIn)
+               .Case("break", Tok::KwBreak)
+               .Case("true", Tok::KwTrue)
+               .Case("false", Tok::KwFalse)
+               .Default(Tok::Ident);
+  return t;
+}
+
+Token Lexer::lexString(const char *start) {
+  ++cur; // opening quote
+  std::string value;
+  const char *end = buf.end();
+  while (cur < end && *cur != '"' && *cur != '\n') {
+    if (*cur == '\\' && cur + 1 < end &&
+        (cur[1] == '"' || cur[1] == '\\')) {
+      value += cur[1];
+      cur += 2;
+      continue;
+    }
+    value += *cur++;
+  }
+  if (cur >= end || *cur != '"') {
+    Token t = make(Tok::Error, start);
+    diags.error(t.loc(), "unterminated string literal");
+    return t;
+  }
+  ++cur;
+  Token t = make(Tok::String, start);
+  t.stringValue = std::move(value);
+  return t;
+}

@@ -1,0 +1,174 @@
+#include "vyre/Parse/Loader.h"
+#include "vyre/Parse/Parser.h"
+#include "vyre/Prelude/Prelude.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace vyre;
+
+namespace {
+
+class Loader {
+public:
+  Loader(const LoadOptions &opts, DiagnosticEngine &diags, Module &module,
+         std::vector<std::string> *deps)
+      : opts(opts), diags(diags), module(module), deps(deps) {}
+
+  bool loadPrelude();
+  /// Loads \p path (already resolved) and its imports; returns its index in
+  /// module.files or -1.
+  int loadFile(const std::string &path, llvm::SMLoc importLoc);
+
+private:
+  int addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf, const std::string &key,
+                bool isPrelude, llvm::SMLoc importLoc);
+  std::optional<std::string> resolve(const ImportDecl &imp,
+                                     const SourceFile &importer);
+  void noteIncludeChain();
+
+  const LoadOptions &opts;
+  DiagnosticEngine &diags;
+  Module &module;
+  std::vector<std::string> *deps;
+  llvm::StringMap<int> loaded;   // canonical path -> file index
+  /// The files being loaded, outermost first, with where each was imported.
+  std::vector<std::pair<std::string, llvm::SMLoc>> stack;
+};
+
+} // namespace
+
+void Loader::noteIncludeChain() {
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+    if (it->second.isValid())
+      diags.note(it->second, "in file imported from here");
+}
+
+int Loader::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf,
+                      const std::string &key, bool isPrelude,
+                      llvm::SMLoc importLoc) {
+  unsigned id = diags.sourceMgr().AddNewSourceBuffer(std::move(buf), importLoc);
+  auto file = std::make_unique<SourceFile>();
+  file->path = key;
+  file->bufferId = id;
+  file->isPrelude = isPrelude;
+  parseBuffer(id, diags, *file);
+
+  stack.emplace_back(key, importLoc);
+  for (ImportDecl &imp : file->imports) {
+    if (diags.tooManyErrors())
+      break;
+    std::optional<std::string> resolved = resolve(imp, *file);
+    if (!resolved)
+      continue;
+    int idx = loadFile(*resolved, imp.loc);
+    if (idx >= 0)
+      imp.resolvedFile = idx;
+  }
+  stack.pop_back();
+
+  module.files.push_back(std::move(file));
+  return static_cast<int>(module.files.size() - 1);
+}
+
+bool Loader::loadPrelude() {
+  if (!opts.usePrelude)
+    return true;
+  if (opts.preludePath.empty()) {
+    auto buf = llvm::MemoryBuffer::getMemBuffer(preludeSource(), preludeBufferName());
+    loaded[preludeBufferName()] = addBuffer(std::move(buf), preludeBufferName().str(),
+                                            /*isPrelude=*/true, llvm::SMLoc());
+    return true;
+  }
+  int idx = loadFile(opts.preludePath, llvm::SMLoc());
+  if (idx < 0)
+    return false;
+  module.files[idx]->isPrelude = true;
+  return true;
+}
+
+std::optional<std::string> Loader::resolve(const ImportDecl &imp,
+                                           const SourceFile &importer) {
+  std::vector<std::string> candidates;
+  if (llvm::sys::path::is_absolute(imp.path)) {
+    candidates.push_back(imp.path);
+  } else {
+    llvm::StringRef dir = llvm::sys::path::parent_path(importer.path);
+    if (importer.path != "-" && !importer.isPrelude) {
+      llvm::SmallString<256> p(dir);
+      llvm::sys::path::append(p, imp.path);
+      candidates.push_back(std::string(p));
+    }
+    for (const std::string &inc : opts.includeDirs) {
+      llvm::SmallString<256> p(inc);
+      llvm::sys::path::append(p, imp.path);
+      candidates.push_back(std::string(p));
+    }
+  }
+  for (const std::string &c : candidates)
+    if (llvm::sys::fs::is_regular_file(c))
+      return c;
+  diags.error(imp.loc, "cannot find imported file '" + imp.path + "'");
+  if (!candidates.empty()) {
+    std::string searched;
+    for (const std::string &c : candidates)
+      searched += (searched.empty() ? "" : ", ") + c;
+    diags.note(imp.loc, "searched: " + searched + " (add directories with -I)");
+  }
+  noteIncludeChain();
+  return std::nullopt;
+}
+
+int Loader::loadFile(const std::string &path, llvm::SMLoc importLoc) {
+  llvm::SmallString<256> canonical;
+  if (path == "-")
+    canonical = "-";
+  else if (llvm::sys::fs::real_path(path, canonical))
+    canonical = path;
+
+  for (size_t i = 0; i < stack.size(); ++i) {
+    if (stack[i].first != canonical)
+      continue;
+    std::string cycle;
+    for (size_t j = i; j < stack.size(); ++j)
+      cycle += llvm::sys::path::filename(stack[j].first).str() + " -> ";
+    cycle += llvm::sys::path::filename(canonical).str();
+    diags.error(importLoc, "import cycle: " + cycle);
+    noteIncludeChain();
+    return -1;
+  }
+  if (auto it = loaded.find(canonical); it != loaded.end())
+    return it->second;
+
+  auto bufOrErr = path == "-" ? llvm::MemoryBuffer::getSTDIN()
+                              : llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!bufOrErr) {
+    diags.error(importLoc, "cannot read '" + path + "': " +
+                               bufOrErr.getError().message());
+    if (importLoc.isValid())
+      noteIncludeChain();
+    return -1;
+  }
+  std::unique_ptr<llvm::MemoryBuffer> buf = std::move(*bufOrErr);
+  if (path == "-")
+    buf = llvm::MemoryBuffer::getMemBufferCopy(buf->getBuffer(), "<stdin>");
+  else if (deps)
+    deps->push_back(path);
+  int idx = addBuffer(std::move(buf), std::string(path), false, importLoc);
+  loaded[canonical] = idx;
+  return idx;
+}
+
+bool vyre::loadModule(llvm::StringRef inputPath, const LoadOptions &opts,
+                      DiagnosticEngine &diags, Module &module,
+                      std::vector<std::string> *dependencies) {
+  Loader loader(opts, diags, module, dependencies);
+  unsigned before = diags.errorCount();
+  loader.loadPrelude();
+  int root = loader.loadFile(inputPath.str(), llvm::SMLoc());
+  if (root >= 0)
+    module.rootFile = root;
+  return root >= 0 && diags.errorCount() == before;
+}

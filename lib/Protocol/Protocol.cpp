@@ -1,0 +1,41 @@
+#include "vyre/Protocol/Protocol.h"
+
+using namespace vyre;
+
+static const ProtocolInfo kTable[] = {
+#define PROTOCOL_VALUE(G, K, KIND, SPEC, DOC)                                  \
+  {#G, #K, ProtocolKind::KIND, SPEC, DOC},
+#include "vyre/Protocol/ProtocolTable.def"
+};
+
+llvm::ArrayRef<ProtocolInfo> vyre::protocolTable() { return kTable; }
+
+const ProtocolInfo &vyre::protocolInfo(PV v) {
+  return kTable[static_cast<unsigned>(v)];
+}
+
+std::optional<PV> vyre::lookupProtocolValue(llvm::StringRef group,
+                                            llvm::StringRef key) {
+  for (unsigned i = 0; i < kNumProtocolValues; ++i)
+    if (kTable[i].group == group && kTable[i].key == key)
+      return static_cast<PV>(i);
+  return std::nullopt;
+}
+
+bool vyre::isProtocolGroup(llvm::StringRef group) {
+  for (const ProtocolInfo &info : kTable)
+    if (info.group == group)
+      return true;
+  return false;
+}
+
+llvm::StringRef vyre::spelling(ProtocolKind k) {
+  switch (k) {
+  case ProtocolKind::Word: return "word";
+  case ProtocolKind::Count: return "count";
+  case ProtocolKind::Status: return "status";
+  case ProtocolKind::Code: return "code";
+  case ProtocolKind::Tunable: return "tunable";
+  }
+  return "?";
+}
