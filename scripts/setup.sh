@@ -19,5 +19,5 @@ fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
-./build/bin/vyrec examples/counter.vyre -o build/counter.vyre.ir
+./build/bin/vyrec --emit=ir examples/counter.vyre -o build/counter.vyre.ir
 echo "setup: built build/bin/vyrec and compiled examples/counter.vyre"

@@ -1,14 +1,19 @@
 //===- vyrec.cpp - the vyrec command line --------------------------------===//
 //
-// A thin layer: parse options, run the libraries' pipeline, write outputs.
+// A thin layer: parse options, run the libraries' pipeline (load, validate,
+// emit), and write every output all-or-nothing. docs/cli.md is its manual.
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/Basic/OutputFile.h"
+#include "vyre/Emit/Emit.h"
 #include "vyre/IR/Printer.h"
 #include "vyre/Parse/Loader.h"
+#include "vyre/Sema/Sema.h"
 
-#include "llvm/Support/Process.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
@@ -18,13 +23,20 @@ using namespace vyre;
 namespace {
 
 // Documented in docs/cli.md.
-enum ExitCode { Success = 0, CompileError = 1, UsageError = 2, InternalError = 4 };
+enum ExitCode {
+  Success = 0,
+  CompileError = 1,
+  UsageError = 2,
+  InternalError = 4,
+};
 
 struct Options {
   std::string input;
-  std::string output = "-";
-  std::string emit = "ir";
+  std::string output;
+  std::string emit = "spirv";
+  std::string manifest;
   std::vector<std::string> includeDirs;
+  std::vector<std::string> defines;
   unsigned maxErrors = 20;
   bool werror = false;
   bool noWarnings = false;
@@ -32,7 +44,59 @@ struct Options {
   bool noPrelude = false;
   std::string prelude;
   std::string color = "auto";
+  std::string targetEnv = "vulkan1.1";
+  std::string memoryModel = "glsl450";
+  std::string entry = "main";
+  bool optimize = false;
+  bool optimizeSize = false;
+  bool debugInfo = false;
 };
+
+/// clang and glslang spell some long options with one dash; CLI11 wants two.
+std::vector<std::string> normalizeArgs(int argc, char **argv) {
+  static const char *const singleDashLong[] = {"-Werror", "-verify",
+                                               "-max-errors", "-Os"};
+  std::vector<std::string> args;
+  for (int i = argc - 1; i > 0; --i) {
+    std::string a = argv[i];
+    for (const char *s : singleDashLong) {
+      llvm::StringRef ar(a);
+      if (ar == s || (ar.startswith(s) && ar.drop_front(strlen(s)).startswith("=")))
+        a = "-" + a;
+    }
+    args.push_back(a);
+  }
+  return args;
+}
+
+std::string defaultOutput(const Options &o) {
+  if (o.emit != "spirv")
+    return "-";
+  if (o.input == "-")
+    return "out.spv";
+  llvm::SmallString<256> p(llvm::sys::path::filename(o.input));
+  llvm::sys::path::replace_extension(p, ".spv");
+  return std::string(p);
+}
+
+/// Parses `-D NAME=VALUE` (VALUE a u32 literal; NAME alone means 1).
+bool parseDefines(const Options &o, DiagnosticEngine &diags, SemaOptions &sopts) {
+  for (const std::string &d : o.defines) {
+    llvm::StringRef name = llvm::StringRef(d).split('=').first;
+    llvm::StringRef value = llvm::StringRef(d).split('=').second;
+    unsigned long long v = 1;
+    if (d.find('=') != std::string::npos && value.getAsInteger(0, v)) {
+      diags.error(llvm::SMLoc(), "-D " + d + ": value must be a u32 literal");
+      return false;
+    }
+    if (v > 0xFFFFFFFFull) {
+      diags.error(llvm::SMLoc(), "-D " + d + ": value does not fit in u32");
+      return false;
+    }
+    sopts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
+  }
+  return true;
+}
 
 } // namespace
 
@@ -43,14 +107,28 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", "vyrec " VYREC_VERSION);
   app.add_option("input", o.input, "input .vyre file ('-' for standard input)")
       ->required();
-  app.add_option("-o,--output", o.output, "output file ('-' for standard output)");
+  app.add_option("-o,--output", o.output,
+                 "output file ('-' for standard output; default: INPUT.spv "
+                 "for spirv, standard output otherwise)");
   app.add_option("--emit", o.emit, "what to write")
-      ->check(CLI::IsMember({"ir"}));
+      ->check(CLI::IsMember({"spirv", "asm", "ir", "manifest"}));
+  app.add_option("--manifest", o.manifest,
+                 "also write the JSON manifest to this file");
   app.add_option("-I,--include", o.includeDirs, "directory searched for imports")
       ->allow_extra_args(false);
-  app.add_option("--max-errors", o.maxErrors,
-                 "stop after N errors (0: no limit)");
-  app.add_flag("--Werror,-W", o.werror, "treat warnings as errors");
+  app.add_option("-D,--define", o.defines,
+                 "override or define a root-file const: NAME=VALUE")
+      ->allow_extra_args(false);
+  app.add_option("--target-env", o.targetEnv, "Vulkan version the module targets")
+      ->check(CLI::IsMember({"vulkan1.1", "vulkan1.2", "vulkan1.3"}));
+  app.add_option("--memory-model", o.memoryModel, "SPIR-V memory model")
+      ->check(CLI::IsMember({"glsl450", "vulkan"}));
+  app.add_option("--entry", o.entry, "entry point name");
+  app.add_flag("-O", o.optimize, "optimize for performance (spirv-opt -O)");
+  app.add_flag("--Os", o.optimizeSize, "optimize for size (spirv-opt -Os)");
+  app.add_flag("-g", o.debugInfo, "emit OpSource/OpLine debug information");
+  app.add_option("--max-errors", o.maxErrors, "stop after N errors (0: no limit)");
+  app.add_flag("--Werror", o.werror, "treat warnings as errors");
   app.add_flag("-w", o.noWarnings, "suppress all warnings");
   app.add_flag("--verify", o.verify,
                "check diagnostics against expected-* comments in the input");
@@ -59,16 +137,8 @@ int main(int argc, char **argv) {
   app.add_option("--color", o.color, "colour diagnostics")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
-  // Accept clang-style single-dash long flags (-Werror, -verify).
-  std::vector<std::string> args;
-  for (int i = argc - 1; i > 0; --i) {
-    std::string a = argv[i];
-    if (a == "-Werror" || a == "-verify" || a.rfind("-max-errors", 0) == 0)
-      a = "-" + a;
-    args.push_back(a);
-  }
   try {
-    app.parse(std::move(args));
+    app.parse(normalizeArgs(argc, argv));
   } catch (const CLI::ParseError &e) {
     int rc = app.exit(e);
     return rc == 0 ? Success : UsageError;
@@ -84,26 +154,83 @@ int main(int argc, char **argv) {
 
   llvm::SourceMgr sm;
   DiagnosticEngine diags(sm, llvm::errs(), dopts);
+
+  SemaOptions sopts;
+  if (!parseDefines(o, diags, sopts))
+    return UsageError;
+
   LoadOptions lopts;
   lopts.includeDirs = o.includeDirs;
   lopts.usePrelude = !o.noPrelude;
   lopts.preludePath = o.prelude;
 
   Module module;
+  SemaResult sema;
   bool ok = loadModule(o.input, lopts, diags, module);
+  if (ok && !diags.tooManyErrors())
+    ok = runSema(module, diags, sema, sopts);
 
   if (o.verify)
     return verifyDiagnostics(diags, llvm::errs()) ? Success : CompileError;
   if (!ok || diags.hasErrors())
     return CompileError;
 
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  printSourceFile(*module.files[module.rootFile], os);
-  os.flush();
-  if (llvm::Error err = writeFileAtomically(o.output, text)) {
+  EmitOptions eopts;
+  eopts.targetEnv = *parseTargetEnv(o.targetEnv);
+  eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
+                                                : MemoryModelKind::GLSL450;
+  eopts.optLevel = o.optimizeSize ? OptLevel::Size
+                   : o.optimize   ? OptLevel::Performance
+                                  : OptLevel::None;
+  eopts.entryPoint = o.entry;
+  eopts.debugInfo = o.debugInfo;
+
+  // Build every output in memory first; write only when all succeeded.
+  std::string primary;
+  if (o.emit == "ir") {
+    llvm::raw_string_ostream os(primary);
+    printSourceFile(*module.files[module.rootFile], os);
+  } else if (o.emit == "manifest") {
+    llvm::raw_string_ostream os(primary);
+    os << llvm::formatv("{0:2}", buildManifest(module, sema, eopts, sm)) << "\n";
+  } else {
+    llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, eopts);
+    if (!words) {
+      llvm::errs() << "vyrec: internal compiler error: "
+                   << llvm::toString(words.takeError()) << "\n";
+      return InternalError;
+    }
+    if (o.emit == "asm") {
+      llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
+      if (!text) {
+        llvm::errs() << "vyrec: internal compiler error: "
+                     << llvm::toString(text.takeError()) << "\n";
+        return InternalError;
+      }
+      primary = std::move(*text);
+    } else {
+      primary.assign(reinterpret_cast<const char *>(words->data()),
+                     words->size() * sizeof(uint32_t));
+    }
+  }
+  std::string manifestText;
+  if (!o.manifest.empty()) {
+    llvm::raw_string_ostream os(manifestText);
+    os << llvm::formatv("{0:2}", buildManifest(module, sema, eopts, sm)) << "\n";
+  }
+
+  std::string outPath = o.output.empty() ? defaultOutput(o) : o.output;
+  if (llvm::Error err = writeFileAtomically(outPath, primary)) {
     diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));
     return CompileError;
+  }
+  if (!o.manifest.empty()) {
+    if (llvm::Error err = writeFileAtomically(o.manifest, manifestText)) {
+      diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));
+      if (outPath != "-")
+        llvm::sys::fs::remove(outPath);
+      return CompileError;
+    }
   }
   return Success;
 }

@@ -1,0 +1,60 @@
+//===- Emit.h - SPIR-V megakernel, disassembly and manifest --------------===//
+//
+// From a validated Module (runSema succeeded) write one SPIR-V module holding
+// the persistent megakernel (docs/protocol.md is its normative description)
+// and the JSON manifest (docs/manifest.md) a host needs to drive it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_EMIT_EMIT_H
+#define VYRE_EMIT_EMIT_H
+
+#include "vyre/IR/IR.h"
+#include "vyre/Sema/Sema.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vyre {
+
+enum class TargetEnv : uint8_t { Vulkan1_1, Vulkan1_2, Vulkan1_3 };
+enum class MemoryModelKind : uint8_t { GLSL450, Vulkan };
+enum class OptLevel : uint8_t { None, Performance, Size };
+
+std::optional<TargetEnv> parseTargetEnv(llvm::StringRef s); // "vulkan1.1"...
+llvm::StringRef spelling(TargetEnv env);
+
+struct EmitOptions {
+  TargetEnv targetEnv = TargetEnv::Vulkan1_1;
+  MemoryModelKind memoryModel = MemoryModelKind::GLSL450;
+  OptLevel optLevel = OptLevel::None;
+  std::string entryPoint = "main";
+  bool debugInfo = false; // -g: OpSource/OpLine back to the .vyre lines
+};
+
+/// Builds, validates (spvtools) and optionally optimizes the megakernel.
+/// A module that fails validation is returned as an error carrying the
+/// validator's message: an internal compiler error, never an output.
+llvm::Expected<std::vector<uint32_t>> emitSpirv(const Module &module,
+                                                const SemaResult &sema,
+                                                const EmitOptions &opts);
+
+/// SPIR-V assembly text of \p words (SPIRV-Tools' disassembler, with
+/// friendly names).
+llvm::Expected<std::string> disassemble(llvm::ArrayRef<uint32_t> words,
+                                        TargetEnv env);
+
+/// The "vyre-manifest/1" JSON document for the module emitSpirv builds
+/// with the same options.
+llvm::json::Value buildManifest(const Module &module, const SemaResult &sema,
+                                const EmitOptions &opts,
+                                llvm::SourceMgr &sm);
+
+} // namespace vyre
+
+#endif
