@@ -58,7 +58,7 @@ int Loader::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf,
 
   stack.emplace_back(key, importLoc);
   for (ImportDecl &imp : file->imports) {
-    if (diags.tooManyErrors())
+    if (diags.tooManyErrors() || !opts.followImports)
       break;
     std::optional<std::string> resolved = resolve(imp, *file);
     if (!resolved)

@@ -42,6 +42,7 @@ struct Options {
   bool noWarnings = false;
   bool verify = false;
   bool noPrelude = false;
+  bool syntaxOnly = false;
   std::string prelude;
   std::string color = "auto";
   std::string targetEnv = "vulkan1.1";
@@ -133,6 +134,9 @@ int main(int argc, char **argv) {
   app.add_flag("--verify", o.verify,
                "check diagnostics against expected-* comments in the input");
   app.add_flag("--no-prelude", o.noPrelude, "do not read the built-in prelude");
+  app.add_flag("--syntax-only", o.syntaxOnly,
+               "parse the input alone (no prelude, imports or validation); "
+               "with --emit=ir this formats a file");
   app.add_option("--prelude", o.prelude, "read this prelude instead of the built-in one");
   app.add_option("--color", o.color, "colour diagnostics")
       ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -161,13 +165,18 @@ int main(int argc, char **argv) {
 
   LoadOptions lopts;
   lopts.includeDirs = o.includeDirs;
-  lopts.usePrelude = !o.noPrelude;
+  lopts.usePrelude = !o.noPrelude && !o.syntaxOnly;
   lopts.preludePath = o.prelude;
+  lopts.followImports = !o.syntaxOnly;
+  if (o.syntaxOnly && o.emit != "ir" && !o.verify) {
+    llvm::errs() << "vyrec: error: --syntax-only needs --emit=ir\n";
+    return UsageError;
+  }
 
   Module module;
   SemaResult sema;
   bool ok = loadModule(o.input, lopts, diags, module);
-  if (ok && !diags.tooManyErrors())
+  if (ok && !o.syntaxOnly && !diags.tooManyErrors())
     ok = runSema(module, diags, sema, sopts);
 
   if (o.verify)

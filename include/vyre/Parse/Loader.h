@@ -14,6 +14,7 @@ struct LoadOptions {
   std::vector<std::string> includeDirs; // -I, searched after the importer's dir
   bool usePrelude = true;
   std::string preludePath; // empty: the prelude built into vyrec
+  bool followImports = true; // false: parse the root file alone (formatting)
 };
 
 /// Parses \p inputPath ("-" reads standard input), the prelude and every file
