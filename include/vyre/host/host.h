@@ -1,0 +1,201 @@
+//===- vyre/host/host.h - driving a vyrec megakernel from a host ---------===//
+//
+// A small, dependency-free (C++17, standard library only) header for hosts:
+// the protocol layout a manifest describes, and helpers to publish slots,
+// encode packed slots, read done_count, metrics and PRINTF records, and
+// service LOAD_MISS requests in the IO queue. Fill a Layout from the
+// manifest (docs/manifest.md: every field below is a "protocol" entry) or
+// from the constants of `vyrec --emit=c-header`. All buffer pointers are the
+// host's mapped views of the storage buffers, as arrays of u32 words.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_HOST_HOST_H
+#define VYRE_HOST_HOST_H
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace vyre::host {
+
+struct Layout {
+  // slot.*
+  uint32_t slotWords = 16, statusWord = 0, opcodeWord = 1, arg0Word = 4,
+           argsPerSlot = 12, slotCount = 256;
+  // status.*
+  uint32_t statusEmpty = 0, statusPublished = 1, statusClaimed = 2,
+           statusDone = 3;
+  // control.*
+  uint32_t shutdownWord = 0, doneCountWord = 1, metricsBase = 96,
+           metricsSlots = 32, epochWord = 128, unknownOpcodeCountWord = 141,
+           observableBase = 160;
+  // debug.*
+  uint32_t debugCursorWord = 0, debugRecordsBase = 1, debugRecordWords = 4,
+           debugBufferWords = 257;
+  // io.*, io_word.*, io_status.*
+  uint32_t ioSlotCount = 64, ioSlotWords = 8, ioStatusWord = 6,
+           ioStatusOk = 0x10, ioStatusError = 0x11;
+  // opcode.PACKED_SLOT, packed.MAX_OPS
+  uint32_t packedSlotOpcode = 0x80000001u, packedMaxOps = 4;
+};
+
+namespace detail {
+// The kernel updates these words with device atomics; the host must not
+// tear them either. std::atomic_ref is C++20; reinterpret through
+// std::atomic<uint32_t>, which is lock-free and layout-compatible on every
+// platform Vulkan runs on.
+inline std::atomic<uint32_t> &word(uint32_t *p) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+  return *reinterpret_cast<std::atomic<uint32_t> *>(p);
+}
+inline uint32_t load(const uint32_t *p) {
+  return word(const_cast<uint32_t *>(p)).load(std::memory_order_acquire);
+}
+} // namespace detail
+
+/// One inner op of a packed slot: an 8-bit opcode and three arguments.
+struct InnerOp {
+  uint32_t opcode;
+  uint32_t args[3];
+};
+
+/// Encodes \p count inner ops into the argument words of one slot
+/// (\p argWords holds layout.argsPerSlot words): byte 0 = count, then one
+/// (opcode, arg_offset) byte pair per op from byte 2, then the ops' argument
+/// triples after the metadata words. Triples share words where they can
+/// (an op whose arguments already appear, or overlap the tail of the last
+/// triple, reuses them), which is how MAX_OPS ops fit. Returns false (and
+/// writes nothing) if the ops do not fit or an opcode is not 8 bits.
+inline bool encodePacked(const Layout &l, const InnerOp *ops, size_t count,
+                         uint32_t *argWords) {
+  if (count == 0 || count > l.packedMaxOps)
+    return false;
+  uint32_t metadataWords = static_cast<uint32_t>((2 + 2 * count + 3) / 4);
+  if (metadataWords > l.argsPerSlot)
+    return false;
+  uint32_t room = l.argsPerSlot - metadataWords;
+  std::vector<uint32_t> data; // argument words after the metadata
+  std::vector<uint32_t> offsets(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (ops[i].opcode > 0xFF)
+      return false;
+    // First offset where the triple matches what is there or runs past it.
+    uint32_t o = 0;
+    for (;; ++o) {
+      bool fits = true;
+      for (uint32_t a = 0; a < 3 && fits; ++a)
+        fits = o + a >= data.size() || data[o + a] == ops[i].args[a];
+      if (fits)
+        break;
+    }
+    for (uint32_t a = 0; a < 3; ++a)
+      if (o + a >= data.size())
+        data.push_back(ops[i].args[a]);
+    if (data.size() > room || o > 0xFF)
+      return false;
+    offsets[i] = o;
+  }
+  std::vector<uint8_t> bytes(metadataWords * 4, 0);
+  bytes[0] = static_cast<uint8_t>(count);
+  for (size_t i = 0; i < count; ++i) {
+    bytes[2 + 2 * i] = static_cast<uint8_t>(ops[i].opcode);
+    bytes[3 + 2 * i] = static_cast<uint8_t>(offsets[i]);
+  }
+  for (uint32_t w = 0; w < l.argsPerSlot; ++w)
+    argWords[w] = 0;
+  for (uint32_t w = 0; w < metadataWords; ++w)
+    argWords[w] = uint32_t(bytes[4 * w]) | uint32_t(bytes[4 * w + 1]) << 8 |
+                  uint32_t(bytes[4 * w + 2]) << 16 |
+                  uint32_t(bytes[4 * w + 3]) << 24;
+  for (size_t w = 0; w < data.size(); ++w)
+    argWords[metadataWords + w] = data[w];
+  return true;
+}
+
+/// Writes a slot's opcode and arguments, then publishes it: the status word
+/// is written last with release ordering, so the kernel that claims the slot
+/// sees the payload. The slot must be EMPTY (or DONE and being recycled).
+/// Returns false if \p slot is out of range or there are too many args.
+inline bool publishSlot(const Layout &l, uint32_t *ring, uint32_t slot,
+                        uint32_t opcode, const uint32_t *args, size_t nargs) {
+  if (slot >= l.slotCount || nargs > l.argsPerSlot)
+    return false;
+  uint32_t *s = ring + size_t(slot) * l.slotWords;
+  s[l.opcodeWord] = opcode;
+  for (uint32_t a = 0; a < l.argsPerSlot; ++a)
+    s[l.arg0Word + a] = a < nargs ? args[a] : 0;
+  detail::word(s + l.statusWord).store(l.statusPublished, std::memory_order_release);
+  return true;
+}
+
+/// Publishes a packed slot carrying \p count inner ops.
+inline bool publishPacked(const Layout &l, uint32_t *ring, uint32_t slot,
+                          const InnerOp *ops, size_t count) {
+  std::vector<uint32_t> args(l.argsPerSlot);
+  return encodePacked(l, ops, count, args.data()) &&
+         publishSlot(l, ring, slot, l.packedSlotOpcode, args.data(), args.size());
+}
+
+inline uint32_t slotStatus(const Layout &l, const uint32_t *ring, uint32_t slot) {
+  return detail::load(ring + size_t(slot) * l.slotWords + l.statusWord);
+}
+
+/// Marks a DONE slot EMPTY again so it can be republished.
+inline void recycleSlot(const Layout &l, uint32_t *ring, uint32_t slot) {
+  detail::word(ring + size_t(slot) * l.slotWords + l.statusWord)
+      .store(l.statusEmpty, std::memory_order_release);
+}
+
+inline uint32_t doneCount(const Layout &l, const uint32_t *control) {
+  return detail::load(control + l.doneCountWord);
+}
+
+/// metrics[opcode], or 0 for opcodes without a counter (>= METRICS_SLOTS).
+inline uint32_t metric(const Layout &l, const uint32_t *control, uint32_t opcode) {
+  return opcode < l.metricsSlots ? detail::load(control + l.metricsBase + opcode) : 0;
+}
+
+inline void requestShutdown(const Layout &l, uint32_t *control) {
+  detail::word(control + l.shutdownWord).store(1, std::memory_order_release);
+}
+
+struct PrintfRecord {
+  uint32_t fmtId, arg1, arg2, slotBase;
+};
+
+/// The PRINTF records that fit in the log (the cursor counts reserved words,
+/// including those of records dropped because the log was full).
+inline std::vector<PrintfRecord> printfRecords(const Layout &l, const uint32_t *debugLog) {
+  std::vector<PrintfRecord> out;
+  uint32_t reserved = detail::load(debugLog + l.debugCursorWord);
+  for (uint32_t off = 0; off + l.debugRecordWords <= reserved; off += l.debugRecordWords) {
+    uint32_t base = l.debugRecordsBase + off;
+    if (base + l.debugRecordWords > l.debugBufferWords)
+      break;
+    out.push_back({debugLog[base], debugLog[base + 1], debugLog[base + 2], debugLog[base + 3]});
+  }
+  return out;
+}
+
+/// Services every PUBLISHED request in the IO queue: calls
+/// `bool serve(const uint32_t *request)` for each and writes io_status.OK or
+/// ERROR into its status word. Returns how many requests it serviced.
+template <typename Serve>
+size_t serviceIoQueue(const Layout &l, uint32_t *ioQueue, Serve &&serve) {
+  size_t serviced = 0;
+  for (uint32_t i = 0; i < l.ioSlotCount; ++i) {
+    uint32_t *req = ioQueue + size_t(i) * l.ioSlotWords;
+    if (detail::load(req + l.ioStatusWord) != l.statusPublished)
+      continue;
+    bool ok = serve(static_cast<const uint32_t *>(req));
+    detail::word(req + l.ioStatusWord)
+        .store(ok ? l.ioStatusOk : l.ioStatusError, std::memory_order_release);
+    ++serviced;
+  }
+  return serviced;
+}
+
+} // namespace vyre::host
+
+#endif

@@ -1,0 +1,110 @@
+// Tests of the dependency-free host header against the protocol's decoding
+// rules (shared/protocol.md, "Packed slot"), restated here independently.
+#include "vyre/host/host.h"
+
+#include <doctest/doctest.h>
+
+using namespace vyre::host;
+
+namespace {
+uint32_t payloadByte(const uint32_t *args, uint32_t k) {
+  return (args[k / 4] >> (k % 4 * 8)) & 0xFF;
+}
+} // namespace
+
+TEST_CASE("encodePacked round-trips through the seed's decoder for 1..MAX ops") {
+  Layout l;
+  for (uint32_t n = 1; n <= l.packedMaxOps; ++n) {
+    // Op i takes (i, i+1, i+2): consecutive triples overlap in two words,
+    // so even MAX_OPS (4) ops fit after their 3 metadata words.
+    std::vector<InnerOp> ops;
+    for (uint32_t i = 0; i < n; ++i)
+      ops.push_back({i + 1, {i, i + 1, i + 2}});
+    std::vector<uint32_t> args(l.argsPerSlot, 0xDEAD);
+    REQUIRE(encodePacked(l, ops.data(), n, args.data()));
+
+    uint32_t count = payloadByte(args.data(), 0);
+    CHECK(count == n);
+    uint32_t metadataWords = (2 + 2 * count + 3) / 4;
+    for (uint32_t i = 0; i < count; ++i) {
+      uint32_t opcode = payloadByte(args.data(), 2 + 2 * i);
+      uint32_t offset = payloadByte(args.data(), 3 + 2 * i);
+      uint32_t base = metadataWords + offset;
+      REQUIRE(base + 3 <= l.argsPerSlot); // the arity rule holds
+      CHECK(opcode == ops[i].opcode);
+      CHECK(args[base] == ops[i].args[0]);
+      CHECK(args[base + 1] == ops[i].args[1]);
+      CHECK(args[base + 2] == ops[i].args[2]);
+    }
+  }
+}
+
+TEST_CASE("encodePacked refuses what the format cannot hold") {
+  Layout l;
+  InnerOp ops[5] = {};
+  std::vector<uint32_t> args(l.argsPerSlot, 7);
+  CHECK_FALSE(encodePacked(l, ops, 0, args.data()));
+  CHECK_FALSE(encodePacked(l, ops, 5, args.data())); // > MAX_OPS
+  // Four ops with distinct triples need 3 metadata + 12 argument words.
+  InnerOp distinct[4] = {{1, {1, 2, 3}}, {1, {4, 5, 6}}, {1, {7, 8, 9}}, {1, {10, 11, 12}}};
+  CHECK_FALSE(encodePacked(l, distinct, 4, args.data()));
+  CHECK(encodePacked(l, distinct, 3, args.data())); // 2 + 9 words fit
+  args.assign(l.argsPerSlot, 7);
+  ops[0].opcode = 0x100;                             // not an 8-bit opcode
+  CHECK_FALSE(encodePacked(l, ops, 1, args.data()));
+  CHECK(args[0] == 7); // nothing written on failure
+}
+
+TEST_CASE("publishSlot writes payload and PUBLISHED; recycle empties it") {
+  Layout l;
+  l.slotCount = 4;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0);
+  uint32_t args[3] = {5, 6, 7};
+  REQUIRE(publishSlot(l, ring.data(), 2, 42, args, 3));
+  const uint32_t *s = ring.data() + 2 * l.slotWords;
+  CHECK(s[l.opcodeWord] == 42);
+  CHECK(s[l.arg0Word] == 5);
+  CHECK(s[l.arg0Word + 2] == 7);
+  CHECK(s[l.arg0Word + 3] == 0);
+  CHECK(slotStatus(l, ring.data(), 2) == l.statusPublished);
+  CHECK(slotStatus(l, ring.data(), 1) == l.statusEmpty);
+  recycleSlot(l, ring.data(), 2);
+  CHECK(slotStatus(l, ring.data(), 2) == l.statusEmpty);
+  CHECK_FALSE(publishSlot(l, ring.data(), 4, 42, args, 3)); // out of range
+}
+
+TEST_CASE("metrics, done count and printf records read the control words") {
+  Layout l;
+  std::vector<uint32_t> control(l.observableBase + 64, 0);
+  control[l.doneCountWord] = 9;
+  control[l.metricsBase + 2] = 3;
+  CHECK(doneCount(l, control.data()) == 9);
+  CHECK(metric(l, control.data(), 2) == 3);
+  CHECK(metric(l, control.data(), l.metricsSlots) == 0);
+
+  std::vector<uint32_t> log(l.debugBufferWords, 0);
+  // Three records reserved, but pretend the log holds only two.
+  l.debugBufferWords = l.debugRecordsBase + 2 * l.debugRecordWords;
+  log[l.debugCursorWord] = 3 * l.debugRecordWords;
+  for (uint32_t w = 0; w < 8; ++w)
+    log[l.debugRecordsBase + w] = 10 + w;
+  auto recs = printfRecords(l, log.data());
+  REQUIRE(recs.size() == 2);
+  CHECK(recs[1].fmtId == 14);
+  CHECK(recs[1].slotBase == 17);
+}
+
+TEST_CASE("serviceIoQueue answers PUBLISHED requests only") {
+  Layout l;
+  std::vector<uint32_t> io(l.ioSlotCount * l.ioSlotWords, 0);
+  io[1 * l.ioSlotWords + l.ioStatusWord] = l.statusPublished;
+  io[3 * l.ioSlotWords + l.ioStatusWord] = l.statusPublished;
+  io[4 * l.ioSlotWords + l.ioStatusWord] = l.statusClaimed;
+  size_t n = serviceIoQueue(l, io.data(), [&](const uint32_t *req) {
+    return req != io.data() + 3 * l.ioSlotWords; // fail the second one
+  });
+  CHECK(n == 2);
+  CHECK(io[1 * l.ioSlotWords + l.ioStatusWord] == l.ioStatusOk);
+  CHECK(io[3 * l.ioSlotWords + l.ioStatusWord] == l.ioStatusError);
+  CHECK(io[4 * l.ioSlotWords + l.ioStatusWord] == l.statusClaimed);
+}
