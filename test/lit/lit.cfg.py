@@ -13,12 +13,11 @@ tools = config.vyrec_tools_dir
 config.substitutions.append(("%vyrec", os.path.join(tools, "vyrec")))
 config.substitutions.append(("%prelude", os.path.join(config.vyrec_src_root, "lib", "Prelude", "builtins.vyre")))
 config.substitutions.append(("%srcroot", config.vyrec_src_root))
-config.substitutions.append(("FileCheck", os.path.join(config.llvm_tools_dir, "FileCheck")))
-config.substitutions.append(("%not", os.path.join(config.llvm_tools_dir, "not")))
-config.substitutions.append(("not ", os.path.join(config.llvm_tools_dir, "not") + " "))
+config.substitutions.append(("%expect-exit", "python3 " + os.path.join(config.vyrec_src_root, "test", "lit", "expect-exit.py")))
 for tool in ("spirv-val", "spirv-dis", "spirv-opt"):
     config.substitutions.append(("%" + tool, tool))
 
-config.environment["PATH"] = os.pathsep.join([tools, config.environment.get("PATH", "")])
+# FileCheck and not come from LLVM 14; put them (and our tools) first on PATH.
+config.environment["PATH"] = os.pathsep.join([tools, config.llvm_tools_dir, os.environ.get("PATH", "")])
 # Deterministic diagnostics: no colour, no locale surprises.
 config.environment["TERM"] = "dumb"

@@ -35,6 +35,8 @@ struct Options {
   std::string output;
   std::string emit = "spirv";
   std::string manifest;
+  std::string depfile;
+  bool md = false;
   std::vector<std::string> includeDirs;
   std::vector<std::string> defines;
   unsigned maxErrors = 20;
@@ -56,7 +58,8 @@ struct Options {
 /// clang and glslang spell some long options with one dash; CLI11 wants two.
 std::vector<std::string> normalizeArgs(int argc, char **argv) {
   static const char *const singleDashLong[] = {"-Werror", "-verify",
-                                               "-max-errors", "-Os"};
+                                               "-max-errors", "-Os", "-MD",
+                                               "-MF"};
   std::vector<std::string> args;
   for (int i = argc - 1; i > 0; --i) {
     std::string a = argv[i];
@@ -78,6 +81,30 @@ std::string defaultOutput(const Options &o) {
   llvm::SmallString<256> p(llvm::sys::path::filename(o.input));
   llvm::sys::path::replace_extension(p, ".spv");
   return std::string(p);
+}
+
+/// Make syntax: `targets: deps`, with spaces and '$' escaped as GCC does.
+std::string makeDepfile(const std::vector<std::string> &targets,
+                        const std::vector<std::string> &deps) {
+  auto escape = [](llvm::StringRef path) {
+    std::string out;
+    for (char c : path) {
+      if (c == ' ' || c == '#')
+        out += '\\';
+      else if (c == '$')
+        out += '$';
+      out += c;
+    }
+    return out;
+  };
+  std::string text;
+  for (size_t i = 0; i < targets.size(); ++i)
+    text += (i ? " " : "") + escape(targets[i]);
+  text += ":";
+  for (const std::string &d : deps)
+    text += " \\\n  " + escape(d);
+  text += "\n";
+  return text;
 }
 
 /// Parses `-D NAME=VALUE` (VALUE a u32 literal; NAME alone means 1).
@@ -115,6 +142,9 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"spirv", "asm", "ir", "manifest"}));
   app.add_option("--manifest", o.manifest,
                  "also write the JSON manifest to this file");
+  app.add_option("--depfile,--MF", o.depfile,
+                 "write Make-style dependencies (every file read) to FILE");
+  app.add_flag("--MD", o.md, "write dependencies to OUTPUT.d (or the -MF file)");
   app.add_option("-I,--include", o.includeDirs, "directory searched for imports")
       ->allow_extra_args(false);
   app.add_option("-D,--define", o.defines,
@@ -175,7 +205,8 @@ int main(int argc, char **argv) {
 
   Module module;
   SemaResult sema;
-  bool ok = loadModule(o.input, lopts, diags, module);
+  std::vector<std::string> dependencies;
+  bool ok = loadModule(o.input, lopts, diags, module, &dependencies);
   if (ok && !o.syntaxOnly && !diags.tooManyErrors())
     ok = runSema(module, diags, sema, sopts);
 
@@ -229,15 +260,33 @@ int main(int argc, char **argv) {
   }
 
   std::string outPath = o.output.empty() ? defaultOutput(o) : o.output;
-  if (llvm::Error err = writeFileAtomically(outPath, primary)) {
-    diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));
-    return CompileError;
+  std::string depPath = o.depfile;
+  if (depPath.empty() && o.md)
+    depPath = (outPath == "-" ? std::string("out") : outPath) + ".d";
+  std::string depText;
+  if (!depPath.empty()) {
+    std::vector<std::string> targets;
+    if (outPath != "-")
+      targets.push_back(outPath);
+    if (!o.manifest.empty() && o.manifest != "-")
+      targets.push_back(o.manifest);
+    depText = makeDepfile(targets, dependencies);
   }
-  if (!o.manifest.empty()) {
-    if (llvm::Error err = writeFileAtomically(o.manifest, manifestText)) {
+
+  // Write each output; on any failure remove the ones already written, so
+  // a build system never sees a partial set.
+  std::vector<std::pair<std::string, const std::string *>> outputs = {
+      {outPath, &primary}};
+  if (!o.manifest.empty())
+    outputs.push_back({o.manifest, &manifestText});
+  if (!depPath.empty())
+    outputs.push_back({depPath, &depText});
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (llvm::Error err = writeFileAtomically(outputs[i].first, *outputs[i].second)) {
       diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));
-      if (outPath != "-")
-        llvm::sys::fs::remove(outPath);
+      for (size_t j = 0; j < i; ++j)
+        if (outputs[j].first != "-")
+          llvm::sys::fs::remove(outputs[j].first);
       return CompileError;
     }
   }
