@@ -1,7 +1,7 @@
 //===- Sema.h - semantic validation of a loaded Module -------------------===//
 //
-// The passes run in a fixed order (docs/language.md, "Validation"): names,
-// constants and protocol, types, buffers, opcodes, bounds, loops. They fill
+// The passes run in a fixed order (docs/validation.md, "Pass order"): names,
+// types, constants and protocol, buffers, opcodes, bounds, loops. They fill
 // in the IR in place (types, resolved names, constant values) and produce a
 // SemaResult that the emitter, the manifest writer and the interpreter read.
 //
@@ -20,7 +20,8 @@
 namespace vyre {
 
 struct SemaOptions {
-  /// `-D NAME=VALUE`: overrides (or defines) a `const` of the root file.
+  /// `-D NAME=VALUE`: overrides the `const` of that name (in any file), or
+  /// defines a new one (owned by the root file, not printed by --emit=ir).
   std::vector<std::pair<std::string, uint32_t>> defines;
 };
 

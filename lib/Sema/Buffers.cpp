@@ -1,0 +1,124 @@
+//===- Buffers.cpp - pass 4: bindings, access and the protocol buffers ----===//
+//
+// Two buffers may not share a (set, binding); stores and writing atomics
+// need a read_write buffer; a plain load of a buffer that some handler
+// updates atomically is a warning (buffer granularity); the four protocol
+// buffers must exist as u32, read_write, atomic buffers.
+//
+//===----------------------------------------------------------------------===//
+#include "SemaContext.h"
+
+#include <map>
+
+using namespace vyre;
+using namespace vyre::sema;
+
+namespace {
+
+bool writes(AtomicOp op) { return op != AtomicOp::Load; }
+
+struct ProtocolBuffer {
+  const char *name;
+  const BufferDecl *SemaResult::*slot;
+};
+const ProtocolBuffer kProtocolBuffers[] = {
+    {"control", &SemaResult::control},
+    {"ring_buffer", &SemaResult::ringBuffer},
+    {"debug_log", &SemaResult::debugLog},
+    {"io_queue", &SemaResult::ioQueue},
+};
+
+} // namespace
+
+void vyre::sema::runBufferChecks(SemaContext &ctx) {
+  DiagnosticEngine &diags = ctx.diags;
+
+  // (set, binding) must be unique.
+  std::map<std::pair<uint32_t, uint32_t>, const BufferDecl *> bindings;
+  for (auto &f : ctx.module.files)
+    for (auto &b : f->buffers) {
+      if ((b->set && !b->set->constValue) || !b->binding ||
+          !b->binding->constValue)
+        continue; // not evaluated: already reported
+      if (ctx.buffers.lookup(b->name) != b.get())
+        continue; // a redefinition: already reported
+      auto key = std::make_pair(b->setValue, b->bindingValue);
+      auto [it, inserted] = bindings.try_emplace(key, b.get());
+      if (!inserted) {
+        diags.error(b->loc, "buffer '" + b->name + "' uses set " +
+                                llvm::Twine(key.first) + ", binding " +
+                                llvm::Twine(key.second) + ", which buffer '" +
+                                it->second->name + "' already uses");
+        diags.note(it->second->loc, "'" + it->second->name +
+                                        "' is declared here");
+      }
+    }
+
+  // Writes to read-only buffers; where each buffer is first updated
+  // atomically.
+  llvm::DenseMap<const BufferDecl *, llvm::SMLoc> atomicWrite;
+  auto readOnly = [&](const BufferRef &ref, llvm::SMLoc loc,
+                      const llvm::Twine &what) {
+    if (!ref.decl || ref.decl->access != Access::Read)
+      return;
+    diags.error(loc, what + " buffer '" + ref.name +
+                         "', which is declared 'read'");
+    diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
+  };
+  for (auto &f : ctx.module.files)
+    for (auto &h : f->handlers) {
+      walkStmts(*h->body, [&](Stmt &s) {
+        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
+          readOnly(st->buffer, st->buffer.loc, "cannot store to");
+      });
+      walkExprs(*h->body, [&](Expr &e) {
+        auto *a = llvm::dyn_cast<AtomicExpr>(&e);
+        if (!a || !writes(a->op))
+          return;
+        readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
+        if (a->buffer.decl)
+          atomicWrite.try_emplace(a->buffer.decl, a->loc);
+      });
+    }
+
+  // Plain loads of atomically updated buffers.
+  for (auto &f : ctx.module.files)
+    for (auto &h : f->handlers)
+      walkExprs(*h->body, [&](Expr &e) {
+        auto *l = llvm::dyn_cast<LoadExpr>(&e);
+        if (!l || !l->buffer.decl)
+          return;
+        auto it = atomicWrite.find(l->buffer.decl);
+        if (it == atomicWrite.end())
+          return;
+        diags.warning(l->loc, "buffer '" + l->buffer.name +
+                                  "' is updated atomically; this plain load "
+                                  "may see a torn or stale value; use "
+                                  "atomic_load");
+        diags.note(it->second, "'" + l->buffer.name +
+                                   "' is updated atomically here");
+      });
+
+  // The protocol buffers.
+  llvm::SMLoc rootStart = ctx.fileStart(ctx.rootFile());
+  for (const ProtocolBuffer &pb : kProtocolBuffers) {
+    auto it = ctx.buffers.find(pb.name);
+    if (it == ctx.buffers.end()) {
+      diags.error(rootStart, llvm::Twine("missing protocol buffer '") +
+                                 pb.name + "' (the prelude declares it; was "
+                                           "the prelude left out?)");
+      continue;
+    }
+    const BufferDecl *b = it->second;
+    ctx.result.*pb.slot = b;
+    if (b->elementType != Type::U32)
+      diags.error(b->elementTypeLoc, llvm::Twine("protocol buffer '") +
+                                         pb.name + "' must hold u32 words");
+    if (b->access != Access::ReadWrite)
+      diags.error(b->loc, llvm::Twine("protocol buffer '") + pb.name +
+                              "' must be read_write");
+    if (!b->atomic)
+      diags.error(b->loc, llvm::Twine("protocol buffer '") + pb.name +
+                              "' must be declared 'atomic'");
+  }
+}

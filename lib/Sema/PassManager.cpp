@@ -1,0 +1,279 @@
+//===- PassManager.cpp - runs the validation passes in their fixed order --===//
+//
+// The order matters: each pass relies on what the earlier ones filled in
+// (names resolved before types, types before folding, values before the
+// checks that compare them). A pass that finds errors does not stop the
+// later ones: each pass skips what is already broken (an Unknown type, a
+// missing value), so one mistake gives one diagnostic. Only hitting the
+// error cap stops the pipeline.
+//
+//===----------------------------------------------------------------------===//
+#include "SemaContext.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+
+using namespace vyre;
+using namespace vyre::sema;
+
+//===-- SemaContext helpers -------------------------------------------------===//
+
+llvm::SMLoc SemaContext::fileStart(const SourceFile &f) const {
+  return llvm::SMLoc::getFromPointer(
+      diags.sourceMgr().getMemoryBuffer(f.bufferId)->getBufferStart());
+}
+
+bool SemaContext::hasPrelude() const {
+  for (const auto &f : module.files)
+    if (f->isPrelude)
+      return true;
+  return false;
+}
+
+bool SemaContext::privileged(const SourceFile &f) const {
+  return f.isPrelude || !hasPrelude();
+}
+
+llvm::SMLoc SemaContext::protocolLoc(PV v) const {
+  if (const ProtocolEntry *e = protocolFinal[static_cast<unsigned>(v)])
+    return e->loc;
+  return fileStart(rootFile());
+}
+
+llvm::SMLoc SemaContext::protocolLoc(std::initializer_list<PV> vs) const {
+  const ProtocolEntry *best = nullptr;
+  unsigned bestFile = 0;
+  for (PV v : vs) {
+    const ProtocolEntry *e = protocolFinal[static_cast<unsigned>(v)];
+    if (!e)
+      continue;
+    unsigned file = protocolEntryFile.lookup(e);
+    if (!best || file > bestFile) {
+      best = e;
+      bestFile = file;
+    }
+  }
+  return best ? best->loc : fileStart(rootFile());
+}
+
+llvm::SMLoc vyre::sema::exprStart(const Expr &e) {
+  if (auto *b = llvm::dyn_cast<BinaryExpr>(&e))
+    if (b->op != BinaryOp::Min && b->op != BinaryOp::Max && b->lhs)
+      return exprStart(*b->lhs);
+  return e.loc;
+}
+
+std::string vyre::sema::protocolName(PV v) {
+  const ProtocolInfo &info = protocolInfo(v);
+  return (info.group + "." + info.key).str();
+}
+
+std::string vyre::sema::hex(uint32_t v) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::format_hex(v, 2, /*Upper=*/true);
+  os.flush();
+  // format_hex upper-cases the 0X prefix too; keep it lower case.
+  if (s.size() > 1)
+    s[1] = 'x';
+  return s;
+}
+
+std::string vyre::sema::closestMatch(llvm::StringRef name,
+                                     const std::vector<std::string> &candidates) {
+  std::string best;
+  unsigned bestDist = ~0u;
+  unsigned limit = std::max<unsigned>(1, name.size() / 3);
+  for (const std::string &c : candidates) {
+    if (c == name)
+      continue;
+    unsigned d = name.edit_distance(c, /*AllowReplacements=*/true, limit + 1);
+    // Case-only differences (arg0 vs ARG0) count as close too.
+    if (name.equals_insensitive(c))
+      d = 0;
+    if (d <= limit && d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+//===-- Walkers -------------------------------------------------------------===//
+
+void vyre::sema::forEachSubExpr(Expr &e, const std::function<void(Expr &)> &fn) {
+  switch (e.kind) {
+  case Expr::Kind::IntLit:
+  case Expr::Kind::BoolLit:
+  case Expr::Kind::Name:
+  case Expr::Kind::Member:
+    return;
+  case Expr::Kind::Unary:
+    if (auto &x = llvm::cast<UnaryExpr>(e).operand)
+      fn(*x);
+    return;
+  case Expr::Kind::Binary: {
+    auto &b = llvm::cast<BinaryExpr>(e);
+    if (b.lhs)
+      fn(*b.lhs);
+    if (b.rhs)
+      fn(*b.rhs);
+    return;
+  }
+  case Expr::Kind::Select: {
+    auto &s = llvm::cast<SelectExpr>(e);
+    for (ExprPtr *p : {&s.cond, &s.ifTrue, &s.ifFalse})
+      if (*p)
+        fn(**p);
+    return;
+  }
+  case Expr::Kind::Load:
+    if (auto &x = llvm::cast<LoadExpr>(e).index)
+      fn(*x);
+    return;
+  case Expr::Kind::Atomic: {
+    auto &a = llvm::cast<AtomicExpr>(e);
+    if (a.index)
+      fn(*a.index);
+    for (ExprPtr &o : a.operands)
+      if (o)
+        fn(*o);
+    return;
+  }
+  }
+}
+
+static void walkExprTree(Expr &e, const std::function<void(Expr &)> &fn) {
+  fn(e);
+  forEachSubExpr(e, [&](Expr &sub) { walkExprTree(sub, fn); });
+}
+
+void vyre::sema::walkStmts(Stmt &s, const std::function<void(Stmt &)> &fn) {
+  fn(s);
+  switch (s.kind) {
+  case Stmt::Kind::Block:
+    for (StmtPtr &c : llvm::cast<BlockStmt>(s).body)
+      if (c)
+        walkStmts(*c, fn);
+    return;
+  case Stmt::Kind::If: {
+    auto &i = llvm::cast<IfStmt>(s);
+    if (i.thenBlock)
+      walkStmts(*i.thenBlock, fn);
+    if (i.elseStmt)
+      walkStmts(*i.elseStmt, fn);
+    return;
+  }
+  case Stmt::Kind::For:
+    if (auto &b = llvm::cast<ForStmt>(s).body)
+      walkStmts(*b, fn);
+    return;
+  default:
+    return;
+  }
+}
+
+void vyre::sema::walkExprs(Stmt &root, const std::function<void(Expr &)> &fn) {
+  walkStmts(root, [&](Stmt &s) {
+    auto visit = [&](ExprPtr &e) {
+      if (e)
+        walkExprTree(*e, fn);
+    };
+    switch (s.kind) {
+    case Stmt::Kind::Let:
+      visit(llvm::cast<LetStmt>(s).init);
+      break;
+    case Stmt::Kind::Assign:
+      visit(llvm::cast<AssignStmt>(s).value);
+      break;
+    case Stmt::Kind::Store:
+      visit(llvm::cast<StoreStmt>(s).index);
+      visit(llvm::cast<StoreStmt>(s).value);
+      break;
+    case Stmt::Kind::If:
+      visit(llvm::cast<IfStmt>(s).cond);
+      break;
+    case Stmt::Kind::For:
+      visit(llvm::cast<ForStmt>(s).lo);
+      visit(llvm::cast<ForStmt>(s).hi);
+      break;
+    case Stmt::Kind::ExprStmt:
+      visit(llvm::cast<ExprStmt>(s).expr);
+      break;
+    case Stmt::Kind::Break:
+    case Stmt::Kind::Block:
+      break;
+    }
+  });
+}
+
+void vyre::sema::forEachItemExpr(Module &m, const std::function<void(Expr &)> &fn) {
+  for (auto &f : m.files) {
+    for (auto &c : f->consts)
+      if (c->init)
+        fn(*c->init);
+    for (auto &block : f->protocolBlocks)
+      for (ProtocolEntry &e : block)
+        if (e.value)
+          fn(*e.value);
+    for (auto &h : f->handlers)
+      if (h->opcode)
+        fn(*h->opcode);
+    for (auto &b : f->buffers)
+      for (ExprPtr *p : {&b->size, &b->set, &b->binding})
+        if (*p)
+          fn(**p);
+  }
+}
+
+//===-- The pass manager ----------------------------------------------------===//
+
+namespace {
+struct Pass {
+  const char *name;
+  void (*run)(SemaContext &);
+};
+// Documented in docs/validation.md ("Pass order").
+constexpr Pass kPasses[] = {
+    {"names", runNameResolution}, {"types", runTypeCheck},
+    {"constants", runConstEval},  {"buffers", runBufferChecks},
+    {"opcodes", runOpcodeChecks}, {"bounds", runBoundsChecks},
+    {"loops", runLoopChecks},
+};
+} // namespace
+
+bool vyre::runSema(Module &module, DiagnosticEngine &diags, SemaResult &result,
+                   const SemaOptions &opts) {
+  if (module.files.empty())
+    return !diags.hasErrors();
+  SemaContext ctx(module, diags, result, opts);
+  for (const Pass &p : kPasses) {
+    if (diags.tooManyErrors())
+      break;
+    p.run(ctx);
+  }
+
+  // The result tables: handlers by opcode, buffers by (set, binding). Ties
+  // (only possible in an invalid module) keep source order.
+  result.handlers.clear();
+  result.buffers.clear();
+  for (auto &f : module.files) {
+    for (auto &h : f->handlers)
+      result.handlers.push_back(h.get());
+    for (auto &b : f->buffers)
+      result.buffers.push_back(b.get());
+  }
+  std::stable_sort(result.handlers.begin(), result.handlers.end(),
+                   [](const HandlerDecl *a, const HandlerDecl *b) {
+                     return a->opcodeValue.value_or(0) <
+                            b->opcodeValue.value_or(0);
+                   });
+  std::stable_sort(result.buffers.begin(), result.buffers.end(),
+                   [](const BufferDecl *a, const BufferDecl *b) {
+                     return std::make_pair(a->setValue, a->bindingValue) <
+                            std::make_pair(b->setValue, b->bindingValue);
+                   });
+  return !diags.hasErrors();
+}
