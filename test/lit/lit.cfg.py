@@ -21,3 +21,34 @@ for tool in ("spirv-val", "spirv-dis", "spirv-opt"):
 config.environment["PATH"] = os.pathsep.join([tools, config.llvm_tools_dir, os.environ.get("PATH", "")])
 # Deterministic diagnostics: no colour, no locale surprises.
 config.environment["TERM"] = "dumb"
+
+# Execution tests (test/lit/exec): the interpreter, the Vulkan host, and the
+# script that runs a scenario through both and diffs the outputs.
+config.substitutions.append(("%vyre-interp", os.path.join(tools, "vyre-interp")))
+config.substitutions.append(("%vyre-run", os.path.join(tools, "vyre-run")))
+config.substitutions.append(("%diff-exec", "bash " + os.path.join(
+    config.vyrec_src_root, "test", "lit", "exec", "diff-exec.sh")))
+config.substitutions.append(("%python", "python3"))
+
+# Always Mesa's lavapipe (a CPU driver), never whatever GPU the machine has,
+# so results and timings do not depend on the test machine.
+import glob
+import subprocess
+lavapipe = sorted(glob.glob("/usr/share/vulkan/icd.d/lvp_icd*.json"))
+if lavapipe:
+    config.environment["VK_DRIVER_FILES"] = lavapipe[0]
+    config.environment["VK_ICD_FILENAMES"] = lavapipe[0]
+    for var in ("HOME", "XDG_RUNTIME_DIR"):
+        if var in os.environ:
+            config.environment[var] = os.environ[var]
+vyre_run = os.path.join(tools, "vyre-run")
+if lavapipe and os.path.exists(vyre_run):
+    try:
+        listing = subprocess.run([vyre_run, "--list-devices"], env=config.environment,
+                                 capture_output=True, text=True, timeout=60)
+        if listing.returncode == 0 and listing.stdout.strip():
+            config.available_features.add("vulkan")
+    except (OSError, subprocess.SubprocessError):
+        pass
+if "vulkan" not in config.available_features:
+    lit_config.note("no Vulkan device (lavapipe): execution tests that need one are unsupported")

@@ -1,0 +1,52 @@
+//===- Interp.h - the executable specification of the megakernel ---------===//
+//
+// Runs a scenario on the CPU over the validated IR (a Module that runSema
+// accepted, and its SemaResult), with the megakernel's own skeleton: every
+// pass, invocations gid = 0 .. nthreads-1 in order claim PUBLISHED slots
+// s = gid, gid + nthreads, ...; a claimed slot is tallied in metrics,
+// dispatched (packed slots decoded), counted in DONE_COUNT and marked DONE;
+// an invocation leaves after a pass that claimed nothing once
+// control[SHUTDOWN] != 0, and after kernel.ITERATION_BUDGET passes.
+// docs/scenario.md describes the model and how it matches vyre-run.
+//
+// Out-of-range buffer accesses stop the run with a located error (never
+// undefined behaviour); a run that exceeds the scenario's step limit stops
+// as a hang.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_INTERP_INTERP_H
+#define VYRE_INTERP_INTERP_H
+
+#include "vyre/IR/IR.h"
+#include "vyre/Interp/Scenario.h"
+#include "vyre/Sema/Sema.h"
+
+#include "llvm/Support/SMLoc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vyre {
+
+/// The host's view of a validated module: what its manifest would say.
+HostLayout layoutFromSema(const Module &module, const SemaResult &sema);
+
+struct InterpResult {
+  enum Status : uint8_t { Ok, Hang, Fault } status = Ok;
+  std::string message; // for Hang and Fault
+  llvm::SMLoc loc;     // for Fault, when a statement caused it
+  /// The final words of every buffer, in HostLayout::buffers order.
+  std::vector<std::vector<uint32_t>> memory;
+  IoLog serviced;      // IO requests the simulated host serviced
+  uint64_t steps = 0;  // statements, loop iterations and slot scans
+};
+
+/// Runs \p scenario (resolved against \p layout, which must come from
+/// layoutFromSema of the same module) to completion.
+InterpResult interpret(const Module &module, const SemaResult &sema,
+                       const HostLayout &layout, const Scenario &scenario);
+
+} // namespace vyre
+
+#endif

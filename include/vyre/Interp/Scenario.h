@@ -1,0 +1,122 @@
+//===- Scenario.h - what a host needs to run the megakernel ---------------===//
+//
+// The host half of an execution, shared by the interpreter (vyre-interp) and
+// the Vulkan host (vyre-run) so both start from the same words and print the
+// same bytes:
+//
+//   HostLayout  every buffer, protocol value, opcode and specialization
+//               constant, read either from a manifest (vyre-run) or from a
+//               SemaResult (the interpreter, Interp.h);
+//   Scenario    a docs/scenario.md file resolved against a layout: the
+//               specialization values, the initial words of every buffer
+//               (published slots, packed slots encoded), what to print;
+//   formatResult the canonical JSON of the final buffers.
+//
+// Nothing here knows the IR or Vulkan.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_INTERP_SCENARIO_H
+#define VYRE_INTERP_SCENARIO_H
+
+#include "vyre/Protocol/Protocol.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vyre {
+
+enum class BufferRole : uint8_t { Control, Ring, DebugLog, IoQueue, User };
+
+struct HostBuffer {
+  std::string name;
+  BufferRole role = BufferRole::User;
+  uint32_t set = 0, binding = 0;
+  std::optional<uint64_t> words; // nullopt: runtime-sized
+};
+
+struct HostSpecConstant {
+  PV value;        // the protocol row it specializes
+  uint32_t specId;
+};
+
+/// Everything a host knows about a compiled megakernel.
+struct HostLayout {
+  ProtocolValues protocol;
+  uint32_t workgroupSize = 0;
+  std::vector<HostBuffer> buffers; // sorted by (set, binding)
+  std::vector<std::pair<std::string, uint32_t>> opcodes; // handler name, value
+  std::vector<HostSpecConstant> specConstants;
+
+  /// Index into buffers, or -1.
+  int find(BufferRole role) const;
+  int find(llvm::StringRef name) const;
+};
+
+/// Reads a "vyre-manifest/1" document (docs/manifest.md).
+llvm::Expected<HostLayout> layoutFromManifest(const llvm::json::Value &manifest);
+
+enum class DebugOutput : uint8_t { Off, Sorted, SortedNoSlot, Raw, Count };
+
+/// Which words of one buffer to print.
+struct BufferSelection {
+  unsigned buffer = 0; // index into HostLayout::buffers
+  enum Mode : uint8_t { All, NonZero, Ranges } mode = NonZero;
+  std::vector<std::pair<uint64_t, uint64_t>> ranges; // [lo, hi)
+};
+
+/// A scenario resolved against a layout (docs/scenario.md).
+struct Scenario {
+  uint32_t workgroups = 1;
+  /// The layout's protocol values with the "spec" overrides applied.
+  ProtocolValues protocol;
+  /// (spec id, value) of every specialization constant of the layout.
+  std::vector<std::pair<uint32_t, uint32_t>> specValues;
+  /// Initial words of every buffer, in HostLayout::buffers order.
+  std::vector<std::vector<uint32_t>> memory;
+  unsigned publishedSlots = 0; // slots the scenario wrote (0..n-1)
+  bool serviceIo = true;
+  uint64_t timeoutMs = 5000;
+  uint64_t maxSteps = 50'000'000;
+
+  // What to print.
+  std::vector<BufferSelection> print;
+  bool ringStatus = true;
+  DebugOutput debug = DebugOutput::Sorted;
+  bool ioSlots = true;
+  bool ioRequests = true;
+};
+
+llvm::Expected<Scenario> loadScenario(const llvm::json::Value &scenario,
+                                      const HostLayout &layout);
+
+/// The requests the host serviced: each the IO_SLOT_WORDS words of the
+/// request as the host saw them when it found the status PUBLISHED.
+using IoLog = std::vector<std::vector<uint32_t>>;
+
+/// Selects the default output: every non-zero word of every buffer but the
+/// debug log and IO queue, the ring statuses, the sorted debug records, the
+/// sorted IO slots and the serviced requests.
+void setDefaultOutput(Scenario &s, const HostLayout &layout);
+
+/// Index of the STATUS word of IO request slot \p i.
+uint64_t ioStatusIndex(const Scenario &s, uint32_t i);
+
+/// The canonical JSON output (a "result": "ok" document) for the final
+/// words \p memory. Byte-identical for equal inputs, whoever ran the kernel.
+std::string formatResult(const HostLayout &layout, const Scenario &s,
+                         const std::vector<std::vector<uint32_t>> &memory,
+                         const IoLog &serviced);
+
+/// Reads and parses a JSON file.
+llvm::Expected<llvm::json::Value> readJsonFile(llvm::StringRef path);
+
+} // namespace vyre
+
+#endif

@@ -1,0 +1,448 @@
+//===- Interp.cpp - a tree-walking interpreter of the validated IR -------===//
+//
+// Small on purpose: it is the executable specification the SPIR-V backend is
+// tested against. Values are u32 (bools are 0 or 1); every operand is
+// evaluated left to right; `&&`/`||` evaluate both sides; x / 0 == x % 0 ==
+// 0; shifts use the amount & 31; atomics return the previous value.
+//
+//===----------------------------------------------------------------------===//
+#include "vyre/Interp/Interp.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Casting.h"
+
+#include <algorithm>
+
+using namespace vyre;
+using llvm::cast;
+using llvm::dyn_cast;
+
+HostLayout vyre::layoutFromSema(const Module &, const SemaResult &sema) {
+  HostLayout layout;
+  layout.protocol = sema.protocol;
+  layout.workgroupSize = sema.protocol[PV::kernel_WORKGROUP_SIZE];
+  for (const BufferDecl *b : sema.buffers) {
+    HostBuffer hb;
+    hb.name = b->name;
+    hb.set = b->setValue;
+    hb.binding = b->bindingValue;
+    if (b->size)
+      hb.words = b->sizeValue;
+    hb.role = b == sema.control      ? BufferRole::Control
+              : b == sema.ringBuffer ? BufferRole::Ring
+              : b == sema.debugLog   ? BufferRole::DebugLog
+              : b == sema.ioQueue    ? BufferRole::IoQueue
+                                     : BufferRole::User;
+    layout.buffers.push_back(std::move(hb));
+  }
+  std::stable_sort(layout.buffers.begin(), layout.buffers.end(),
+                   [](const HostBuffer &a, const HostBuffer &b) {
+                     return std::make_pair(a.set, a.binding) <
+                            std::make_pair(b.set, b.binding);
+                   });
+  for (const HandlerDecl *h : sema.handlers)
+    if (h->opcodeValue)
+      layout.opcodes.emplace_back(h->name, *h->opcodeValue);
+  for (unsigned i = 0; i < kNumProtocolValues; ++i)
+    if (protocolInfo(static_cast<PV>(i)).specId >= 0)
+      layout.specConstants.push_back(
+          {static_cast<PV>(i),
+           static_cast<uint32_t>(protocolInfo(static_cast<PV>(i)).specId)});
+  return layout;
+}
+
+namespace {
+
+/// Thrown to stop the run (a fault or a hang).
+struct Stop {
+  InterpResult::Status status;
+  std::string message;
+  llvm::SMLoc loc;
+};
+
+enum class Flow { Normal, Break };
+
+class Machine {
+public:
+  Machine(const SemaResult &sema, const HostLayout &layout, const Scenario &s,
+          InterpResult &out)
+      : sema(sema), layout(layout), s(s), P(s.protocol), mem(out.memory),
+        serviced(out.serviced), steps(out.steps) {
+    for (unsigned i = 0; i < layout.buffers.size(); ++i)
+      bufferIndex[layout.buffers[i].name] = i;
+    control = layout.find(BufferRole::Control);
+    ring = layout.find(BufferRole::Ring);
+    ioQueue = layout.find(BufferRole::IoQueue);
+    for (const HandlerDecl *h : sema.handlers)
+      if (h->opcodeValue)
+        opcodeOf[h->name] = *h->opcodeValue;
+  }
+
+  void run();
+
+private:
+  const SemaResult &sema;
+  const HostLayout &layout;
+  const Scenario &s;
+  const ProtocolValues &P;
+  std::vector<std::vector<uint32_t>> &mem;
+  IoLog &serviced;
+  uint64_t &steps;
+
+  llvm::StringMap<unsigned> bufferIndex;
+  llvm::StringMap<uint32_t> opcodeOf;
+  int control, ring, ioQueue;
+
+  // The running handler.
+  const HandlerDecl *handler = nullptr;
+  uint32_t inputs[5] = {};
+  llvm::DenseMap<const LocalDecl *, uint32_t> locals;
+
+  [[noreturn]] void fault(llvm::SMLoc loc, const std::string &msg) {
+    throw Stop{InterpResult::Fault, msg, loc};
+  }
+  void step() {
+    if (++steps > s.maxSteps)
+      throw Stop{InterpResult::Hang,
+                 "no result after " + std::to_string(s.maxSteps) +
+                     " steps (scenario max_steps)",
+                 {}};
+  }
+
+  uint32_t &word(unsigned buffer, uint64_t index, llvm::SMLoc loc);
+  uint32_t &word(const BufferRef &ref, uint32_t index, llvm::SMLoc loc);
+
+  uint32_t eval(const Expr &e);
+  uint32_t evalAtomic(const AtomicExpr &e);
+  Flow exec(const Stmt &st);
+  Flow execBlock(const BlockStmt &b);
+
+  void dispatch(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2,
+                uint32_t slotBase);
+  void runSlot(uint32_t slotBase);
+};
+
+uint32_t &Machine::word(unsigned buffer, uint64_t index, llvm::SMLoc loc) {
+  std::vector<uint32_t> &words = mem[buffer];
+  if (index >= words.size())
+    fault(loc, "out-of-range access " + layout.buffers[buffer].name + "[" +
+                   std::to_string(index) + "] (the buffer has " +
+                   std::to_string(words.size()) + " words)" +
+                   (handler ? " in handler " + handler->name : std::string()));
+  uint32_t &w = words[index];
+  // The host: it services a published IO request before any access sees it.
+  if (static_cast<int>(buffer) == ioQueue && s.serviceIo &&
+      w == P[PV::status_PUBLISHED] && P[PV::io_SLOT_WORDS] != 0 &&
+      index % P[PV::io_SLOT_WORDS] == P[PV::io_word_STATUS] &&
+      index / P[PV::io_SLOT_WORDS] < P[PV::io_SLOT_COUNT] &&
+      index - P[PV::io_word_STATUS] + P[PV::io_SLOT_WORDS] <= words.size()) {
+    uint64_t first = index - P[PV::io_word_STATUS];
+    serviced.emplace_back(words.begin() + first,
+                          words.begin() + first + P[PV::io_SLOT_WORDS]);
+    w = P[PV::io_status_OK];
+  }
+  return w;
+}
+
+uint32_t &Machine::word(const BufferRef &ref, uint32_t index, llvm::SMLoc loc) {
+  auto it = bufferIndex.find(ref.name);
+  if (it == bufferIndex.end())
+    fault(ref.loc, "no buffer named '" + ref.name + "'");
+  return word(it->second, index, loc);
+}
+
+uint32_t Machine::eval(const Expr &e) {
+  switch (e.kind) {
+  case Expr::Kind::IntLit:
+    return cast<IntLit>(e).value;
+  case Expr::Kind::BoolLit:
+    return cast<BoolLit>(e).value;
+  case Expr::Kind::Name: {
+    const auto &n = cast<NameExpr>(e);
+    switch (n.target) {
+    case NameTarget::Local: {
+      auto it = locals.find(n.local);
+      if (it == locals.end())
+        fault(n.loc, "'" + n.name + "' read before it was bound");
+      return it->second;
+    }
+    case NameTarget::Const:
+      if (n.constant->value)
+        return *n.constant->value;
+      return eval(*n.constant->init);
+    case NameTarget::Input:
+      return inputs[static_cast<unsigned>(n.input)];
+    case NameTarget::Unresolved:
+      break;
+    }
+    fault(n.loc, "unresolved name '" + n.name + "'");
+  }
+  case Expr::Kind::Member: {
+    const auto &m = cast<MemberExpr>(e);
+    // Protocol values come from the scenario (specialization constants
+    // applied), never from a folded constValue.
+    if (auto pv = lookupProtocolValue(m.group, m.member))
+      return P[*pv];
+    if (m.group == "opcode") {
+      auto it = opcodeOf.find(m.member);
+      if (it != opcodeOf.end())
+        return it->second;
+    }
+    if (m.constValue)
+      return *m.constValue;
+    fault(m.loc, "unknown value " + m.group + "." + m.member);
+  }
+  case Expr::Kind::Unary: {
+    const auto &u = cast<UnaryExpr>(e);
+    uint32_t x = eval(*u.operand);
+    return u.op == UnaryOp::BitNot ? ~x : uint32_t(x == 0);
+  }
+  case Expr::Kind::Binary: {
+    const auto &b = cast<BinaryExpr>(e);
+    uint32_t x = eval(*b.lhs);
+    uint32_t y = eval(*b.rhs);
+    switch (b.op) {
+    case BinaryOp::Add: return x + y;
+    case BinaryOp::Sub: return x - y;
+    case BinaryOp::Mul: return x * y;
+    case BinaryOp::Div: return y == 0 ? 0 : x / y;
+    case BinaryOp::Rem: return y == 0 ? 0 : x % y;
+    case BinaryOp::BitAnd: return x & y;
+    case BinaryOp::BitOr: return x | y;
+    case BinaryOp::BitXor: return x ^ y;
+    case BinaryOp::Shl: return x << (y & 31);
+    case BinaryOp::Shr: return x >> (y & 31);
+    case BinaryOp::Eq: return x == y;
+    case BinaryOp::Ne: return x != y;
+    case BinaryOp::Lt: return x < y;
+    case BinaryOp::Le: return x <= y;
+    case BinaryOp::Gt: return x > y;
+    case BinaryOp::Ge: return x >= y;
+    case BinaryOp::LogicalAnd: return (x != 0) && (y != 0);
+    case BinaryOp::LogicalOr: return (x != 0) || (y != 0);
+    case BinaryOp::Min: return std::min(x, y);
+    case BinaryOp::Max: return std::max(x, y);
+    }
+    fault(b.loc, "unknown binary operator");
+  }
+  case Expr::Kind::Select: {
+    const auto &sel = cast<SelectExpr>(e);
+    uint32_t c = eval(*sel.cond);
+    uint32_t t = eval(*sel.ifTrue);
+    uint32_t f = eval(*sel.ifFalse);
+    return c ? t : f;
+  }
+  case Expr::Kind::Load: {
+    const auto &l = cast<LoadExpr>(e);
+    uint32_t index = eval(*l.index);
+    return word(l.buffer, index, l.loc);
+  }
+  case Expr::Kind::Atomic:
+    return evalAtomic(cast<AtomicExpr>(e));
+  }
+  fault(e.loc, "unknown expression");
+}
+
+uint32_t Machine::evalAtomic(const AtomicExpr &e) {
+  uint32_t index = eval(*e.index);
+  uint32_t v[2] = {0, 0};
+  for (unsigned i = 0; i < e.operands.size() && i < 2; ++i)
+    v[i] = eval(*e.operands[i]);
+  uint32_t &w = word(e.buffer, index, e.loc);
+  uint32_t old = w;
+  switch (e.op) {
+  case AtomicOp::Load: break;
+  case AtomicOp::Store: w = v[0]; return 0;
+  case AtomicOp::Add: w = old + v[0]; break;
+  case AtomicOp::Sub: w = old - v[0]; break;
+  case AtomicOp::And: w = old & v[0]; break;
+  case AtomicOp::Or: w = old | v[0]; break;
+  case AtomicOp::Xor: w = old ^ v[0]; break;
+  case AtomicOp::Min: w = std::min(old, v[0]); break;
+  case AtomicOp::Max: w = std::max(old, v[0]); break;
+  case AtomicOp::Exchange: w = v[0]; break;
+  case AtomicOp::CompareExchange:
+    if (old == v[0])
+      w = v[1];
+    break;
+  }
+  return old;
+}
+
+Flow Machine::execBlock(const BlockStmt &b) {
+  for (const StmtPtr &st : b.body)
+    if (exec(*st) == Flow::Break)
+      return Flow::Break;
+  return Flow::Normal;
+}
+
+Flow Machine::exec(const Stmt &st) {
+  step();
+  switch (st.kind) {
+  case Stmt::Kind::Let: {
+    const auto &l = cast<LetStmt>(st);
+    locals[&l.decl] = eval(*l.init);
+    return Flow::Normal;
+  }
+  case Stmt::Kind::Assign: {
+    const auto &a = cast<AssignStmt>(st);
+    if (!a.target)
+      fault(a.loc, "unresolved assignment to '" + a.name + "'");
+    locals[a.target] = eval(*a.value);
+    return Flow::Normal;
+  }
+  case Stmt::Kind::Store: {
+    const auto &store = cast<StoreStmt>(st);
+    uint32_t index = eval(*store.index);
+    uint32_t value = eval(*store.value);
+    word(store.buffer, index, store.loc) = value;
+    return Flow::Normal;
+  }
+  case Stmt::Kind::If: {
+    const auto &i = cast<IfStmt>(st);
+    if (eval(*i.cond))
+      return execBlock(*i.thenBlock);
+    if (i.elseStmt)
+      return exec(*i.elseStmt);
+    return Flow::Normal;
+  }
+  case Stmt::Kind::For: {
+    const auto &f = cast<ForStmt>(st);
+    uint32_t lo = eval(*f.lo);
+    uint32_t hi = eval(*f.hi);
+    for (uint32_t i = lo; i < hi; ++i) {
+      step();
+      locals[&f.var] = i;
+      if (execBlock(*f.body) == Flow::Break)
+        break;
+    }
+    return Flow::Normal;
+  }
+  case Stmt::Kind::Break:
+    return Flow::Break;
+  case Stmt::Kind::Block:
+    return execBlock(cast<BlockStmt>(st));
+  case Stmt::Kind::ExprStmt:
+    eval(*cast<ExprStmt>(st).expr);
+    return Flow::Normal;
+  }
+  fault(st.loc, "unknown statement");
+}
+
+/// Metrics, then every handler whose opcode matches (or the unknown-opcode
+/// counter), as the seed's dispatch_opcode_body.
+void Machine::dispatch(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2,
+                       uint32_t slotBase) {
+  if (opcode < P[PV::control_METRICS_SLOTS])
+    word(control, uint64_t(P[PV::control_METRICS_BASE]) + opcode, {}) += 1;
+  bool matched = false;
+  for (const HandlerDecl *h : sema.handlers) {
+    if (!h->opcodeValue || *h->opcodeValue != opcode)
+      continue;
+    matched = true;
+    handler = h;
+    inputs[static_cast<unsigned>(HandlerInput::Opcode)] = opcode;
+    inputs[static_cast<unsigned>(HandlerInput::Arg0)] = a0;
+    inputs[static_cast<unsigned>(HandlerInput::Arg1)] = a1;
+    inputs[static_cast<unsigned>(HandlerInput::Arg2)] = a2;
+    inputs[static_cast<unsigned>(HandlerInput::SlotBase)] = slotBase;
+    locals.clear();
+    execBlock(*h->body);
+    handler = nullptr;
+  }
+  if (!matched && opcode != P[PV::opcode_PACKED_SLOT])
+    word(control, P[PV::control_UNKNOWN_OPCODE_COUNT], {}) += 1;
+}
+
+void Machine::runSlot(uint32_t slotBase) {
+  const uint64_t args = uint64_t(slotBase) + P[PV::slot_ARG0_WORD];
+  uint32_t opcode = word(ring, uint64_t(slotBase) + P[PV::slot_OPCODE_WORD], {});
+  uint32_t a0 = word(ring, args + 0, {});
+  uint32_t a1 = word(ring, args + 1, {});
+  uint32_t a2 = word(ring, args + 2, {});
+  dispatch(opcode, a0, a1, a2, slotBase);
+  if (opcode != P[PV::opcode_PACKED_SLOT])
+    return;
+  auto byte = [&](uint32_t k) {
+    return (word(ring, args + k / 4, {}) >> (k % 4 * 8)) & 0xFF;
+  };
+  uint32_t count = std::min(byte(0), P[PV::packed_MAX_OPS]);
+  uint32_t metadataWords = (2 + 2 * count + 3) / 4;
+  for (uint32_t i = 0; i < count; ++i) {
+    step();
+    uint32_t inner = byte(2 + 2 * i);
+    uint32_t base = metadataWords + byte(3 + 2 * i);
+    if (base + 3 > P[PV::slot_ARGS])
+      continue; // the arity check: the op's arguments leave the slot
+    dispatch(inner, word(ring, args + base, {}), word(ring, args + base + 1, {}),
+             word(ring, args + base + 2, {}), slotBase);
+  }
+}
+
+void Machine::run() {
+  const uint64_t nthreads = uint64_t(s.workgroups) * layout.workgroupSize;
+  const uint64_t count = P[PV::slot_COUNT];
+  const uint64_t slotWords = P[PV::slot_WORDS];
+  const uint64_t statusWord = P[PV::slot_STATUS_WORD];
+  std::vector<bool> left(nthreads, false);
+  for (uint32_t pass = 0; pass < P[PV::kernel_ITERATION_BUDGET]; ++pass) {
+    bool anyClaimed = false;
+    for (uint64_t gid = 0; gid < nthreads; ++gid) {
+      if (left[gid])
+        continue;
+      bool claimed = false;
+      for (uint64_t slot = gid; slot < count; slot += nthreads) {
+        step();
+        uint32_t &status = word(ring, slot * slotWords + statusWord, {});
+        if (status != P[PV::status_PUBLISHED])
+          continue;
+        status = P[PV::status_CLAIMED];
+        claimed = true;
+        runSlot(static_cast<uint32_t>(slot * slotWords));
+        word(control, P[PV::control_DONE_COUNT], {}) += 1;
+        word(ring, slot * slotWords + statusWord, {}) = P[PV::status_DONE];
+      }
+      anyClaimed |= claimed;
+      if (!claimed && word(control, P[PV::control_SHUTDOWN], {}) != 0)
+        left[gid] = true;
+    }
+    // A pass in which no invocation claimed anything changed nothing, so
+    // every later pass claims nothing either: the invocations have left (on
+    // shutdown) or spin without effect until the budget runs out.
+    if (!anyClaimed)
+      break;
+  }
+}
+
+} // namespace
+
+InterpResult vyre::interpret(const Module &, const SemaResult &sema,
+                             const HostLayout &layout, const Scenario &scenario) {
+  InterpResult result;
+  result.memory = scenario.memory;
+  Machine machine(sema, layout, scenario, result);
+  try {
+    machine.run();
+    // The host's last look at the queue after the kernel finished.
+    int io = layout.find(BufferRole::IoQueue);
+    const ProtocolValues &P = scenario.protocol;
+    if (scenario.serviceIo && io >= 0)
+      for (uint32_t i = 0; i < P[PV::io_SLOT_COUNT]; ++i) {
+        uint64_t at = ioStatusIndex(scenario, i);
+        std::vector<uint32_t> &words = result.memory[io];
+        if (at - P[PV::io_word_STATUS] + P[PV::io_SLOT_WORDS] <= words.size() &&
+            words[at] == P[PV::status_PUBLISHED]) {
+          uint64_t first = at - P[PV::io_word_STATUS];
+          result.serviced.emplace_back(words.begin() + first,
+                                       words.begin() + first + P[PV::io_SLOT_WORDS]);
+          words[at] = P[PV::io_status_OK];
+        }
+      }
+  } catch (const Stop &stop) {
+    result.status = stop.status;
+    result.message = stop.message;
+    result.loc = stop.loc;
+  }
+  return result;
+}

@@ -1,0 +1,870 @@
+//===- Scenario.cpp - layouts, scenarios and the canonical output --------===//
+#include "vyre/Interp/Scenario.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <map>
+
+using namespace vyre;
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+namespace {
+
+llvm::Error err(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+std::string protocolName(PV v) {
+  const ProtocolInfo &info = protocolInfo(v);
+  return (info.group + "." + info.key).str();
+}
+
+/// A u32/u64 given as a JSON integer or a string ("0x10", "42").
+llvm::Expected<uint64_t> getNumber(const Value &v, const llvm::Twine &what,
+                                   uint64_t max = 0xFFFFFFFFull) {
+  uint64_t x = 0;
+  if (auto i = v.getAsInteger()) {
+    if (*i < 0)
+      return err(what + ": negative value");
+    x = static_cast<uint64_t>(*i);
+  } else if (auto u = v.getAsUINT64()) {
+    x = *u;
+  } else if (auto s = v.getAsString()) {
+    std::string digits;
+    for (char c : *s)
+      if (c != '_')
+        digits += c;
+    unsigned long long y;
+    if (llvm::StringRef(digits).getAsInteger(0, y))
+      return err(what + ": '" + *s + "' is not a number");
+    x = y;
+  } else {
+    return err(what + ": expected a number");
+  }
+  if (x > max)
+    return err(what + ": " + llvm::Twine(x) + " is out of range (at most " +
+               llvm::Twine(max) + ")");
+  return x;
+}
+
+bool oneOf(llvm::StringRef key, std::initializer_list<llvm::StringRef> keys) {
+  return llvm::is_contained(keys, key);
+}
+
+llvm::Expected<bool> getBool(const Value &v, const llvm::Twine &what) {
+  if (auto b = v.getAsBoolean())
+    return *b;
+  return err(what + ": expected true or false");
+}
+
+BufferRole roleFromString(llvm::StringRef role, llvm::StringRef name) {
+  llvm::StringRef r = role.empty() ? name : role;
+  if (r == "control")
+    return BufferRole::Control;
+  if (r == "ring_buffer" || r == "ring")
+    return BufferRole::Ring;
+  if (r == "debug_log" || r == "debug")
+    return BufferRole::DebugLog;
+  if (r == "io_queue" || r == "io")
+    return BufferRole::IoQueue;
+  return BufferRole::User;
+}
+
+} // namespace
+
+int HostLayout::find(BufferRole role) const {
+  for (unsigned i = 0; i < buffers.size(); ++i)
+    if (buffers[i].role == role)
+      return static_cast<int>(i);
+  return -1;
+}
+
+int HostLayout::find(llvm::StringRef name) const {
+  for (unsigned i = 0; i < buffers.size(); ++i)
+    if (buffers[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+llvm::Expected<Value> vyre::readJsonFile(llvm::StringRef path) {
+  auto buf = llvm::MemoryBuffer::getFileOrSTDIN(path);
+  if (!buf)
+    return err(path + ": " + buf.getError().message());
+  auto v = llvm::json::parse((*buf)->getBuffer());
+  if (!v)
+    return err(path + ": " + llvm::toString(v.takeError()));
+  return std::move(*v);
+}
+
+//===-- The manifest ------------------------------------------------------===//
+
+llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
+  const Object *m = manifest.getAsObject();
+  if (!m)
+    return err("manifest: expected a JSON object");
+  auto schema = m->getString("schema");
+  if (!schema || !schema->startswith("vyre-manifest/"))
+    return err("manifest: missing or unknown \"schema\"");
+
+  HostLayout layout;
+
+  // Protocol values: every row of the table.
+  const Object *proto = m->getObject("protocol");
+  if (!proto)
+    return err("manifest: missing \"protocol\"");
+  for (unsigned i = 0; i < kNumProtocolValues; ++i) {
+    PV pv = static_cast<PV>(i);
+    const ProtocolInfo &info = protocolInfo(pv);
+    const Object *group = proto->getObject(info.group);
+    const Value *v = group ? group->get(info.key) : nullptr;
+    if (!v)
+      return err("manifest: protocol value " + protocolName(pv) + " is missing");
+    auto x = getNumber(*v, "manifest: protocol value " + protocolName(pv));
+    if (!x)
+      return x.takeError();
+    layout.protocol.set(pv, static_cast<uint32_t>(*x));
+  }
+
+  // Workgroup size: a number or [x, y, z].
+  if (const Value *wg = m->get("workgroup_size")) {
+    const Value *x = wg;
+    if (const Array *a = wg->getAsArray())
+      x = a->empty() ? nullptr : &(*a)[0];
+    if (!x)
+      return err("manifest: empty \"workgroup_size\"");
+    auto n = getNumber(*x, "manifest: workgroup_size");
+    if (!n)
+      return n.takeError();
+    layout.workgroupSize = static_cast<uint32_t>(*n);
+  } else {
+    layout.workgroupSize = layout.protocol[PV::kernel_WORKGROUP_SIZE];
+  }
+
+  const Array *bindings = m->getArray("bindings");
+  if (!bindings)
+    return err("manifest: missing \"bindings\"");
+  for (const Value &bv : *bindings) {
+    const Object *b = bv.getAsObject();
+    if (!b)
+      return err("manifest: a binding is not an object");
+    HostBuffer hb;
+    auto name = b->getString("name");
+    if (!name)
+      return err("manifest: a binding has no \"name\"");
+    hb.name = name->str();
+    llvm::StringRef role = b->getString("role").getValueOr("");
+    hb.role = roleFromString(role, hb.name);
+    if (const Value *s = b->get("set")) {
+      auto x = getNumber(*s, "manifest: " + hb.name + ".set");
+      if (!x)
+        return x.takeError();
+      hb.set = static_cast<uint32_t>(*x);
+    }
+    const Value *bn = b->get("binding");
+    if (!bn)
+      return err("manifest: binding " + hb.name + " has no \"binding\"");
+    auto x = getNumber(*bn, "manifest: " + hb.name + ".binding");
+    if (!x)
+      return x.takeError();
+    hb.binding = static_cast<uint32_t>(*x);
+    if (const Value *w = b->get("words"); w && w->kind() != Value::Null) {
+      auto n = getNumber(*w, "manifest: " + hb.name + ".words", ~0ull);
+      if (!n)
+        return n.takeError();
+      hb.words = *n;
+    }
+    layout.buffers.push_back(std::move(hb));
+  }
+  llvm::sort(layout.buffers, [](const HostBuffer &a, const HostBuffer &b) {
+    return std::make_pair(a.set, a.binding) < std::make_pair(b.set, b.binding);
+  });
+
+  if (const Array *opcodes = m->getArray("opcodes")) {
+    for (const Value &ov : *opcodes) {
+      const Object *o = ov.getAsObject();
+      auto name = o ? o->getString("name") : llvm::None;
+      const Value *value = o ? o->get("value") : nullptr;
+      if (!name || !value)
+        return err("manifest: an opcode needs \"name\" and \"value\"");
+      auto x = getNumber(*value, "manifest: opcode " + *name);
+      if (!x)
+        return x.takeError();
+      layout.opcodes.emplace_back(name->str(), static_cast<uint32_t>(*x));
+    }
+  }
+
+  // Specialization constants: named "group.KEY" or matched by spec id.
+  if (const Array *specs = m->getArray("spec_constants")) {
+    for (const Value &sv : *specs) {
+      const Object *s = sv.getAsObject();
+      const Value *id = s ? s->get("spec_id") : nullptr;
+      if (!id)
+        return err("manifest: a spec constant has no \"spec_id\"");
+      auto x = getNumber(*id, "manifest: spec_id");
+      if (!x)
+        return x.takeError();
+      std::optional<PV> pv;
+      if (auto name = s->getString("name")) {
+        auto [g, k] = name->split('.');
+        if (auto p = lookupProtocolValue(g, k))
+          pv = *p;
+      }
+      if (!pv)
+        for (unsigned i = 0; i < kNumProtocolValues; ++i)
+          if (protocolInfo(static_cast<PV>(i)).specId == static_cast<int>(*x))
+            pv = static_cast<PV>(i);
+      if (!pv)
+        return err("manifest: spec constant " + llvm::Twine(*x) +
+                   " is no protocol value");
+      layout.specConstants.push_back({*pv, static_cast<uint32_t>(*x)});
+    }
+  }
+  return layout;
+}
+
+//===-- Scenarios ---------------------------------------------------------===//
+
+void vyre::setDefaultOutput(Scenario &s, const HostLayout &layout) {
+  // Every buffer except the debug log and the IO queue (printed in their
+  // canonical, order-independent forms), non-zero words only.
+  s.print.clear();
+  for (unsigned b = 0; b < layout.buffers.size(); ++b) {
+    BufferRole r = layout.buffers[b].role;
+    if (r != BufferRole::DebugLog && r != BufferRole::IoQueue)
+      s.print.push_back({b, BufferSelection::NonZero, {}});
+  }
+  s.ringStatus = true;
+  s.debug = DebugOutput::Sorted;
+  s.ioSlots = true;
+  s.ioRequests = true;
+}
+
+uint64_t vyre::ioStatusIndex(const Scenario &s, uint32_t i) {
+  return uint64_t(i) * s.protocol[PV::io_SLOT_WORDS] +
+         s.protocol[PV::io_word_STATUS];
+}
+
+namespace {
+
+class ScenarioReader {
+public:
+  ScenarioReader(const HostLayout &layout, Scenario &s) : layout(layout), s(s) {}
+
+  llvm::Error read(const Value &root);
+
+private:
+  const HostLayout &layout;
+  Scenario &s;
+
+  llvm::Expected<uint32_t> opcode(const Value &v, const llvm::Twine &what);
+  llvm::Expected<uint32_t> status(const Value &v, const llvm::Twine &what);
+  llvm::Error setWord(unsigned buffer, uint64_t index, uint32_t value,
+                      const llvm::Twine &what);
+  llvm::Error readSlot(const Value &v, unsigned index);
+  llvm::Error readPacked(const Array &ops, const Object &slot,
+                         std::vector<uint32_t> &args, const llvm::Twine &what);
+  llvm::Error readOutput(const Object &out);
+};
+
+llvm::Expected<uint32_t> ScenarioReader::opcode(const Value &v,
+                                                const llvm::Twine &what) {
+  if (auto name = v.getAsString()) {
+    for (const auto &[n, value] : layout.opcodes)
+      if (n == *name)
+        return value;
+    if (*name == "PACKED_SLOT")
+      return s.protocol[PV::opcode_PACKED_SLOT];
+    if (name->empty() || !isdigit(static_cast<unsigned char>((*name)[0])))
+      return err(what + ": unknown opcode '" + *name + "'");
+  }
+  auto x = getNumber(v, what);
+  if (!x)
+    return x.takeError();
+  return static_cast<uint32_t>(*x);
+}
+
+llvm::Expected<uint32_t> ScenarioReader::status(const Value &v,
+                                                const llvm::Twine &what) {
+  if (auto name = v.getAsString())
+    if (auto pv = lookupProtocolValue("status", *name))
+      return s.protocol[*pv];
+  auto x = getNumber(v, what);
+  if (!x)
+    return x.takeError();
+  return static_cast<uint32_t>(*x);
+}
+
+llvm::Error ScenarioReader::setWord(unsigned buffer, uint64_t index,
+                                    uint32_t value, const llvm::Twine &what) {
+  std::vector<uint32_t> &words = s.memory[buffer];
+  if (index >= words.size())
+    return err(what + ": word " + llvm::Twine(index) + " is outside " +
+               layout.buffers[buffer].name + " (" + llvm::Twine(words.size()) +
+               " words)");
+  words[index] = value;
+  return llvm::Error::success();
+}
+
+llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
+                                       std::vector<uint32_t> &args,
+                                       const llvm::Twine &what) {
+  const uint32_t argsPerSlot = s.protocol[PV::slot_ARGS];
+  const uint32_t maxOps = s.protocol[PV::packed_MAX_OPS];
+  uint64_t count = ops.size();
+  if (const Value *c = slot.get("count")) {
+    auto x = getNumber(*c, what + ".count", 255);
+    if (!x)
+      return x.takeError();
+    count = *x;
+  }
+  if (count > 255)
+    return err(what + ": more than 255 packed ops");
+  // Which payload words are set, so overlapping args must agree.
+  std::vector<bool> used(argsPerSlot, false);
+  std::vector<uint8_t> bytes(uint64_t(argsPerSlot) * 4, 0);
+  auto setByte = [&](uint64_t k, uint64_t value) -> llvm::Error {
+    if (k >= bytes.size())
+      return err(what + ": the packed header does not fit in " +
+                 llvm::Twine(argsPerSlot) + " argument words");
+    bytes[k] = static_cast<uint8_t>(value);
+    return llvm::Error::success();
+  };
+  if (auto e = setByte(0, count))
+    return e;
+  // The kernel's formula: metadata words from the clamped count.
+  const uint64_t clamped = std::min<uint64_t>(count, maxOps);
+  const uint64_t metadataWords = (2 + 2 * clamped + 3) / 4;
+  uint64_t nextOffset = 0;
+  for (unsigned i = 0; i < ops.size(); ++i) {
+    std::string opWhat = (what + ".packed[" + llvm::Twine(i) + "]").str();
+    const Object *op = ops[i].getAsObject();
+    if (!op)
+      return err(opWhat + ": expected an object");
+    const Value *ov = op->get("opcode");
+    if (!ov)
+      return err(opWhat + ": missing \"opcode\"");
+    auto code = opcode(*ov, opWhat + ".opcode");
+    if (!code)
+      return code.takeError();
+    if (*code > 255)
+      return err(opWhat + ": opcode " + llvm::Twine(*code) +
+                 " does not fit in the packed opcode byte");
+    uint64_t offset = nextOffset;
+    if (const Value *a = op->get("arg_offset")) {
+      auto x = getNumber(*a, opWhat + ".arg_offset", 255);
+      if (!x)
+        return x.takeError();
+      offset = *x;
+    }
+    if (offset > 255)
+      return err(opWhat + ": arg_offset " + llvm::Twine(offset) +
+                 " does not fit in a byte");
+    nextOffset = offset + 3;
+    if (auto e = setByte(2 + 2 * i, *code))
+      return e;
+    if (auto e = setByte(3 + 2 * i, offset))
+      return e;
+    if (const Value *av = op->get("args")) {
+      const Array *a = av->getAsArray();
+      if (!a || a->size() > 3)
+        return err(opWhat + ": \"args\" must be an array of at most 3 words");
+      for (unsigned k = 0; k < a->size(); ++k) {
+        auto x = getNumber((*a)[k], opWhat + ".args[" + llvm::Twine(k) + "]");
+        if (!x)
+          return x.takeError();
+        uint64_t w = metadataWords + offset + k;
+        if (w >= argsPerSlot)
+          return err(opWhat + ": argument " + llvm::Twine(k) +
+                     " falls outside the slot's " + llvm::Twine(argsPerSlot) +
+                     " argument words");
+        if (used[w] && args[w] != *x)
+          return err(opWhat + ": argument " + llvm::Twine(k) +
+                     " conflicts with an earlier op's argument");
+        used[w] = true;
+        args[w] = static_cast<uint32_t>(*x);
+      }
+    }
+  }
+  // Header bytes must not collide with argument words.
+  uint64_t headerBytes = 2 + 2 * ops.size();
+  for (uint64_t w = 0; w < (headerBytes + 3) / 4 && w < argsPerSlot; ++w)
+    if (used[w])
+      return err(what + ": packed arguments overlap the header");
+  for (uint64_t w = 0; w * 4 < headerBytes && w < argsPerSlot; ++w)
+    args[w] = uint32_t(bytes[4 * w]) | uint32_t(bytes[4 * w + 1]) << 8 |
+              uint32_t(bytes[4 * w + 2]) << 16 | uint32_t(bytes[4 * w + 3]) << 24;
+  return llvm::Error::success();
+}
+
+llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
+  std::string what = "slots[" + std::to_string(index) + "]";
+  const Object *slot = v.getAsObject();
+  if (!slot)
+    return err(what + ": expected an object");
+  const int ring = layout.find(BufferRole::Ring);
+  const uint32_t words = s.protocol[PV::slot_WORDS];
+  const uint32_t argsPerSlot = s.protocol[PV::slot_ARGS];
+  if (index >= s.protocol[PV::slot_COUNT])
+    return err(what + ": the ring has only " +
+               llvm::Twine(s.protocol[PV::slot_COUNT]) + " slots (slot.COUNT)");
+  for (const auto &kv : *slot)
+    if (!oneOf(kv.first, {"opcode", "args", "packed", "count", "status", "repeat"}))
+      return err(what + ": unknown key \"" + kv.first.str() + "\"");
+
+  uint32_t code = 0;
+  std::vector<uint32_t> args(argsPerSlot, 0);
+  unsigned nargs = 0;
+  if (const Value *packed = slot->get("packed")) {
+    if (slot->get("opcode") || slot->get("args"))
+      return err(what + ": a packed slot has no \"opcode\" or \"args\"");
+    const Array *ops = packed->getAsArray();
+    if (!ops)
+      return err(what + ": \"packed\" must be an array");
+    code = s.protocol[PV::opcode_PACKED_SLOT];
+    if (auto e = readPacked(*ops, *slot, args, what))
+      return e;
+    nargs = argsPerSlot;
+  } else {
+    const Value *ov = slot->get("opcode");
+    if (!ov)
+      return err(what + ": missing \"opcode\" (or \"packed\")");
+    auto c = opcode(*ov, what + ".opcode");
+    if (!c)
+      return c.takeError();
+    code = *c;
+    if (const Value *av = slot->get("args")) {
+      const Array *a = av->getAsArray();
+      if (!a)
+        return err(what + ": \"args\" must be an array");
+      if (a->size() > argsPerSlot)
+        return err(what + ": more than " + llvm::Twine(argsPerSlot) +
+                   " args (slot.ARGS)");
+      for (unsigned k = 0; k < a->size(); ++k) {
+        auto x = getNumber((*a)[k], what + ".args[" + llvm::Twine(k) + "]");
+        if (!x)
+          return x.takeError();
+        args[k] = static_cast<uint32_t>(*x);
+      }
+      nargs = a->size();
+    }
+  }
+  uint32_t st = s.protocol[PV::status_PUBLISHED];
+  if (const Value *sv = slot->get("status")) {
+    auto x = status(*sv, what + ".status");
+    if (!x)
+      return x.takeError();
+    st = *x;
+  }
+  uint64_t base = uint64_t(index) * words;
+  if (auto e = setWord(ring, base + s.protocol[PV::slot_OPCODE_WORD], code, what))
+    return e;
+  for (unsigned k = 0; k < nargs; ++k)
+    if (auto e = setWord(ring, base + s.protocol[PV::slot_ARG0_WORD] + k,
+                         args[k], what))
+      return e;
+  return setWord(ring, base + s.protocol[PV::slot_STATUS_WORD], st, what);
+}
+
+llvm::Error ScenarioReader::readOutput(const Object &out) {
+  s.ringStatus = false;
+  s.debug = DebugOutput::Off;
+  s.ioSlots = false;
+  s.ioRequests = false;
+  for (const auto &kv : out) {
+    std::string key = kv.first.str();
+    const Value &v = kv.second;
+    std::string what = "output." + key;
+    if (key == "ring_status") {
+      auto b = getBool(v, what);
+      if (!b)
+        return b.takeError();
+      s.ringStatus = *b;
+    } else if (key == "io_slots") {
+      auto b = getBool(v, what);
+      if (!b)
+        return b.takeError();
+      s.ioSlots = *b;
+    } else if (key == "io_requests") {
+      auto b = getBool(v, what);
+      if (!b)
+        return b.takeError();
+      s.ioRequests = *b;
+    } else if (key == "debug_records") {
+      auto str = v.getAsString();
+      if (auto b = v.getAsBoolean())
+        s.debug = *b ? DebugOutput::Sorted : DebugOutput::Off;
+      else if (str && *str == "sorted")
+        s.debug = DebugOutput::Sorted;
+      else if (str && *str == "sorted-noslot")
+        s.debug = DebugOutput::SortedNoSlot;
+      else if (str && *str == "raw")
+        s.debug = DebugOutput::Raw;
+      else if (str && *str == "count")
+        s.debug = DebugOutput::Count;
+      else
+        return err(what + ": expected \"sorted\", \"sorted-noslot\", \"raw\", "
+                          "\"count\" or false");
+    } else {
+      int b = layout.find(key);
+      if (b < 0)
+        return err(what + ": no buffer named '" + key + "'");
+      BufferSelection sel;
+      sel.buffer = static_cast<unsigned>(b);
+      auto str = v.getAsString();
+      if (str && *str == "all") {
+        sel.mode = BufferSelection::All;
+      } else if (str && *str == "nonzero") {
+        sel.mode = BufferSelection::NonZero;
+      } else if (const Array *a = v.getAsArray()) {
+        sel.mode = BufferSelection::Ranges;
+        for (const Value &r : *a) {
+          if (const Array *pair = r.getAsArray()) {
+            if (pair->size() != 2)
+              return err(what + ": a range is [first, end)");
+            auto lo = getNumber((*pair)[0], what, ~0ull);
+            if (!lo)
+              return lo.takeError();
+            auto hi = getNumber((*pair)[1], what, ~0ull);
+            if (!hi)
+              return hi.takeError();
+            sel.ranges.emplace_back(*lo, *hi);
+          } else {
+            auto x = getNumber(r, what, ~0ull);
+            if (!x)
+              return x.takeError();
+            sel.ranges.emplace_back(*x, *x + 1);
+          }
+        }
+        for (auto [lo, hi] : sel.ranges)
+          if (lo >= hi || hi > s.memory[sel.buffer].size())
+            return err(what + ": range [" + llvm::Twine(lo) + ", " +
+                       llvm::Twine(hi) + ") is empty or outside " + key + " (" +
+                       llvm::Twine(s.memory[sel.buffer].size()) + " words)");
+      } else {
+        return err(what + ": expected \"all\", \"nonzero\" or a list of "
+                          "indices and [first, end) ranges");
+      }
+      s.print.push_back(std::move(sel));
+    }
+  }
+  llvm::sort(s.print, [](const BufferSelection &a, const BufferSelection &b) {
+    return a.buffer < b.buffer;
+  });
+  return llvm::Error::success();
+}
+
+llvm::Error ScenarioReader::read(const Value &rootValue) {
+  const Object *root = rootValue.getAsObject();
+  if (!root)
+    return err("scenario: expected a JSON object");
+  for (const auto &kv : *root)
+    if (!oneOf(kv.first, {"workgroups", "spec", "buffers", "buffer_words",
+                          "slots", "shutdown", "timeout_ms", "max_steps",
+                          "service_io", "output", "comment"}))
+      return err("scenario: unknown key \"" + kv.first.str() + "\"");
+
+  if (const Value *v = root->get("workgroups")) {
+    auto x = getNumber(*v, "workgroups", 65535);
+    if (!x)
+      return x.takeError();
+    if (*x == 0)
+      return err("workgroups: must be at least 1");
+    s.workgroups = static_cast<uint32_t>(*x);
+  }
+  if (const Value *v = root->get("timeout_ms")) {
+    auto x = getNumber(*v, "timeout_ms", ~0ull);
+    if (!x)
+      return x.takeError();
+    s.timeoutMs = *x;
+  }
+  if (const Value *v = root->get("max_steps")) {
+    auto x = getNumber(*v, "max_steps", ~0ull);
+    if (!x)
+      return x.takeError();
+    s.maxSteps = *x;
+  }
+  if (const Value *v = root->get("service_io")) {
+    auto b = getBool(*v, "service_io");
+    if (!b)
+      return b.takeError();
+    s.serviceIo = *b;
+  }
+
+  // Specialization constants.
+  s.protocol = layout.protocol;
+  if (const Value *v = root->get("spec")) {
+    const Object *spec = v->getAsObject();
+    if (!spec)
+      return err("spec: expected an object");
+    for (const auto &kv : *spec) {
+      std::string name = kv.first.str();
+      auto [g, k] = llvm::StringRef(name).split('.');
+      auto pv = lookupProtocolValue(g, k);
+      if (!pv || !llvm::any_of(layout.specConstants, [&](const HostSpecConstant &c) {
+            return c.value == *pv;
+          }))
+        return err("spec: '" + name + "' is not a specialization constant");
+      auto x = getNumber(kv.second, "spec." + name);
+      if (!x)
+        return x.takeError();
+      s.protocol.set(*pv, static_cast<uint32_t>(*x));
+    }
+  }
+  for (const HostSpecConstant &c : layout.specConstants)
+    s.specValues.emplace_back(c.specId, s.protocol[c.value]);
+  if (s.protocol[PV::slot_COUNT] == 0)
+    return err("spec: slot.COUNT must be at least 1");
+
+  // Buffer sizes.
+  std::map<std::string, uint64_t> runtimeWords;
+  if (const Value *v = root->get("buffer_words")) {
+    const Object *o = v->getAsObject();
+    if (!o)
+      return err("buffer_words: expected an object");
+    for (const auto &kv : *o) {
+      auto x = getNumber(kv.second, "buffer_words." + kv.first.str(), 1ull << 28);
+      if (!x)
+        return x.takeError();
+      runtimeWords[kv.first.str()] = *x;
+    }
+  }
+  for (const HostBuffer &b : layout.buffers) {
+    uint64_t words;
+    if (b.role == BufferRole::Ring) {
+      // Always slot.COUNT slots: COUNT is a specialization constant, so a
+      // manifest's "words" only holds for its default.
+      words = uint64_t(s.protocol[PV::slot_COUNT]) * s.protocol[PV::slot_WORDS];
+    } else if (runtimeWords.count(b.name)) {
+      if (b.words)
+        return err("buffer_words: " + b.name + " has a fixed size");
+      words = runtimeWords[b.name];
+    } else if (b.words) {
+      words = *b.words;
+    } else {
+      return err("buffer_words: " + b.name +
+                 " is runtime-sized: give its size in words");
+    }
+    if (words > (1ull << 28))
+      return err(b.name + ": " + llvm::Twine(words) + " words is too large");
+    s.memory.emplace_back(words, 0);
+  }
+  for (BufferRole r : {BufferRole::Control, BufferRole::Ring,
+                       BufferRole::DebugLog, BufferRole::IoQueue})
+    if (layout.find(r) < 0)
+      return err("layout: a protocol buffer is missing");
+
+  // Initial words.
+  if (const Value *v = root->get("buffers")) {
+    const Object *o = v->getAsObject();
+    if (!o)
+      return err("buffers: expected an object");
+    for (const auto &kv : *o) {
+      std::string name = kv.first.str();
+      int b = layout.find(name);
+      if (b < 0)
+        return err("buffers: no buffer named '" + name + "'");
+      std::string what = "buffers." + name;
+      if (const Array *a = kv.second.getAsArray()) {
+        for (unsigned i = 0; i < a->size(); ++i) {
+          auto x = getNumber((*a)[i], what + "[" + llvm::Twine(i) + "]");
+          if (!x)
+            return x.takeError();
+          if (auto e = setWord(b, i, static_cast<uint32_t>(*x), what))
+            return e;
+        }
+      } else if (const Object *words = kv.second.getAsObject()) {
+        for (const auto &w : *words) {
+          unsigned long long index;
+          if (llvm::StringRef(w.first).getAsInteger(10, index))
+            return err(what + ": '" + w.first.str() + "' is not a word index");
+          auto x = getNumber(w.second, what + "." + w.first.str());
+          if (!x)
+            return x.takeError();
+          if (auto e = setWord(b, index, static_cast<uint32_t>(*x), what))
+            return e;
+        }
+      } else {
+        return err(what + ": expected an array of words or {\"index\": word}");
+      }
+    }
+  }
+
+  if (const Value *v = root->get("slots")) {
+    const Array *slots = v->getAsArray();
+    if (!slots)
+      return err("slots: expected an array");
+    unsigned index = 0;
+    for (unsigned i = 0; i < slots->size(); ++i) {
+      // {"repeat": N, ...}: N consecutive copies of the slot.
+      uint64_t repeat = 1;
+      if (const Object *o = (*slots)[i].getAsObject())
+        if (const Value *r = o->get("repeat")) {
+          auto x = getNumber(*r, "slots[" + llvm::Twine(i) + "].repeat",
+                             s.protocol[PV::slot_COUNT]);
+          if (!x)
+            return x.takeError();
+          repeat = *x;
+        }
+      for (uint64_t k = 0; k < repeat; ++k)
+        if (auto e = readSlot((*slots)[i], index++))
+          return e;
+    }
+    s.publishedSlots = index;
+  }
+
+  if (const Value *v = root->get("shutdown")) {
+    auto b = getBool(*v, "shutdown");
+    if (!b)
+      return b.takeError();
+    if (*b)
+      if (auto e = setWord(layout.find(BufferRole::Control),
+                           s.protocol[PV::control_SHUTDOWN], 1, "shutdown"))
+        return e;
+  }
+
+  if (const Value *v = root->get("output")) {
+    const Object *o = v->getAsObject();
+    if (!o)
+      return err("output: expected an object");
+    return readOutput(*o);
+  }
+  setDefaultOutput(s, layout);
+  return llvm::Error::success();
+}
+
+//===-- Output ------------------------------------------------------------===//
+
+void printRow(llvm::raw_ostream &os, llvm::ArrayRef<uint32_t> row) {
+  os << "[";
+  for (unsigned i = 0; i < row.size(); ++i)
+    os << (i ? ", " : "") << row[i];
+  os << "]";
+}
+
+/// Prints `"key": [\n rows,\n ]` with one row per line.
+void printRows(llvm::raw_ostream &os, llvm::StringRef key,
+               const std::vector<std::vector<uint32_t>> &rows) {
+  os << ",\n  \"" << key << "\": [";
+  for (unsigned i = 0; i < rows.size(); ++i) {
+    os << (i ? ",\n    " : "\n    ");
+    printRow(os, rows[i]);
+  }
+  os << (rows.empty() ? "]" : "\n  ]");
+}
+
+} // namespace
+
+llvm::Expected<Scenario> vyre::loadScenario(const Value &scenario,
+                                            const HostLayout &layout) {
+  Scenario s;
+  ScenarioReader reader(layout, s);
+  if (auto e = reader.read(scenario))
+    return e;
+  return s;
+}
+
+std::string vyre::formatResult(const HostLayout &layout, const Scenario &s,
+                               const std::vector<std::vector<uint32_t>> &memory,
+                               const IoLog &serviced) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "{\n  \"result\": \"ok\"";
+
+  for (const BufferSelection &sel : s.print) {
+    const std::vector<uint32_t> &words = memory[sel.buffer];
+    os << ",\n  \"" << layout.buffers[sel.buffer].name << "\": {";
+    bool first = true;
+    auto print = [&](uint64_t i) {
+      os << (first ? "\n    \"" : ",\n    \"") << i << "\": " << words[i];
+      first = false;
+    };
+    if (sel.mode == BufferSelection::Ranges) {
+      for (auto [lo, hi] : sel.ranges)
+        for (uint64_t i = lo; i < hi; ++i)
+          print(i);
+    } else {
+      for (uint64_t i = 0; i < words.size(); ++i)
+        if (sel.mode == BufferSelection::All || words[i] != 0)
+          print(i);
+    }
+    os << (first ? "}" : "\n  }");
+  }
+
+  if (s.ringStatus) {
+    const std::vector<uint32_t> &ring = memory[layout.find(BufferRole::Ring)];
+    const uint64_t words = s.protocol[PV::slot_WORDS];
+    const uint64_t count = s.protocol[PV::slot_COUNT];
+    const uint32_t empty = s.protocol[PV::status_EMPTY];
+    auto status = [&](uint64_t slot) {
+      return ring[slot * words + s.protocol[PV::slot_STATUS_WORD]];
+    };
+    uint64_t n = s.publishedSlots;
+    for (uint64_t slot = n; slot < count; ++slot)
+      if (status(slot) != empty)
+        n = slot + 1;
+    os << ",\n  \"ring_status\": [";
+    for (uint64_t slot = 0; slot < n; ++slot)
+      os << (slot ? ", " : "") << status(slot);
+    os << "]";
+  }
+
+  if (s.debug != DebugOutput::Off) {
+    const std::vector<uint32_t> &log = memory[layout.find(BufferRole::DebugLog)];
+    const uint64_t cursorWord = s.protocol[PV::debug_CURSOR_WORD];
+    const uint64_t base = s.protocol[PV::debug_RECORDS_BASE];
+    const uint64_t recordWords = s.protocol[PV::debug_RECORD_WORDS];
+    const uint64_t bufferWords =
+        std::min<uint64_t>(s.protocol[PV::debug_BUFFER_WORDS], log.size());
+    const uint64_t cursor = cursorWord < log.size() ? log[cursorWord] : 0;
+    uint64_t records = 0;
+    if (recordWords && bufferWords > base)
+      records = std::min<uint64_t>(cursor, bufferWords - base) / recordWords;
+    os << ",\n  \"debug_cursor\": " << cursor;
+    if (s.debug == DebugOutput::Count) {
+      os << ",\n  \"debug_record_count\": " << records;
+    } else {
+      std::vector<std::vector<uint32_t>> rows;
+      for (uint64_t r = 0; r < records; ++r) {
+        uint64_t first = base + r * recordWords;
+        uint64_t n = recordWords;
+        if (s.debug == DebugOutput::SortedNoSlot && n > 0)
+          --n;
+        rows.emplace_back(log.begin() + first, log.begin() + first + n);
+      }
+      if (s.debug != DebugOutput::Raw)
+        llvm::sort(rows);
+      printRows(os, "debug_records", rows);
+    }
+  }
+
+  if (s.ioSlots) {
+    const std::vector<uint32_t> &io = memory[layout.find(BufferRole::IoQueue)];
+    const uint64_t slotWords = s.protocol[PV::io_SLOT_WORDS];
+    std::vector<std::vector<uint32_t>> rows;
+    for (uint64_t i = 0; slotWords && (i + 1) * slotWords <= io.size() &&
+                         i < s.protocol[PV::io_SLOT_COUNT];
+         ++i) {
+      std::vector<uint32_t> row(io.begin() + i * slotWords,
+                                io.begin() + (i + 1) * slotWords);
+      if (llvm::any_of(row, [](uint32_t w) { return w != 0; }))
+        rows.push_back(std::move(row));
+    }
+    llvm::sort(rows);
+    printRows(os, "io_slots", rows);
+  }
+
+  if (s.ioRequests) {
+    std::vector<std::vector<uint32_t>> rows = serviced;
+    llvm::sort(rows);
+    printRows(os, "io_requests", rows);
+  }
+
+  os << "\n}\n";
+  return os.str();
+}

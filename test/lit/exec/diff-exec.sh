@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# diff-exec.sh [--no-dump] OUT PROGRAM.vyre SCENARIO.json [vyrec options...]
+#
+# Compiles PROGRAM with vyrec (OUT.spv, OUT.manifest.json), runs SCENARIO
+# through the interpreter (vyre-interp) and through the Vulkan host
+# (vyre-run), and fails unless both exit the same way and print
+# byte-identical JSON: the scenario's own output (OUT.interp.json,
+# OUT.run.json) and, unless --no-dump (for scenarios whose full final state
+# is legitimately racy), the default output of every non-zero word
+# (OUT.interp.dump.json, OUT.run.dump.json). Prints the interpreter's output
+# for FileCheck and exits with the tools' common exit code.
+set -u
+dump=1
+if [ "$1" = --no-dump ]; then dump=0; shift; fi
+out=$1 prog=$2 scenario=$3
+shift 3
+
+vyrec -w "$@" "$prog" -o "$out.spv" --manifest "$out.manifest.json" || {
+  echo "diff-exec: vyrec failed" >&2; exit 1; }
+
+idump=() rdump=()
+if [ $dump = 1 ]; then
+  rm -f "$out.interp.dump.json" "$out.run.dump.json"
+  idump=(--dump "$out.interp.dump.json") rdump=(--dump "$out.run.dump.json")
+fi
+vyre-interp "${idump[@]}" "$@" "$prog" "$scenario" > "$out.interp.json" 2> "$out.interp.err"
+irc=$?
+cat "$out.interp.err" >&2
+vyre-run "${rdump[@]}" "$out.spv" "$out.manifest.json" "$scenario" > "$out.run.json" 2> "$out.run.err"
+rrc=$?
+cat "$out.run.err" >&2
+if [ "$irc" != "$rrc" ]; then
+  echo "diff-exec: vyre-interp exited $irc but vyre-run exited $rrc" >&2
+  exit 1
+fi
+if ! diff -u "$out.interp.json" "$out.run.json" >&2; then
+  echo "diff-exec: the interpreter and vyre-run disagree (- interp, + run)" >&2
+  exit 1
+fi
+if [ $dump = 1 ] && [ "$irc" = 0 ] &&
+   ! diff -u "$out.interp.dump.json" "$out.run.dump.json" >&2; then
+  echo "diff-exec: the final states differ (- interp, + run)" >&2
+  exit 1
+fi
+cat "$out.interp.json"
+exit "$irc"

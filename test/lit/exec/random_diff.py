@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""random_diff.py: differential test of the interpreter against vyre-run.
+
+  random_diff.py --seed S --programs P --scenarios K --out DIR [--interp-only]
+
+Generates P random, valid .vyre programs (seeded, reproducible) with a few
+user handlers each, and K random scenarios per program; compiles each
+program with vyrec, runs every scenario through vyre-interp and vyre-run,
+and fails if the two disagree on the scenario's output or on the full final
+state (--dump). Every file of a failing case stays in DIR.
+
+The programs are race-free by construction, so any difference is a bug:
+every slot reads and writes only its own 8-word region of `scratch`
+(selected by slot_base), and the only shared words take commutative
+atomic adds whose results are unused. Loops are short and memory orderings
+stay outside loops (lavapipe caps an invocation's loop iterations at 65535
+and an ordered atomic uses up many of them; see load-miss.test).
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+
+LITERALS = [0, 1, 2, 3, 5, 7, 8, 31, 32, 33, 255, 256, 0x7FFFFFFF, 0x80000000,
+            0xFFFFFFFF]
+ORDERS = ["relaxed", "acquire", "release", "acq_rel", "seq_cst"]
+
+
+class Gen:
+    def __init__(self, rng):
+        self.rng = rng
+        self.names = 0
+
+    def fresh(self):
+        self.names += 1
+        return "v%d" % self.names
+
+    def literal(self):
+        r = self.rng
+        return str(r.choice(LITERALS) if r.random() < 0.7 else r.randrange(0, 1 << 32))
+
+    def index(self, scope, depth):
+        return "rgn + (%s & 7)" % self.u32(scope, depth + 1)
+
+    def u32(self, scope, depth=0, atomics=True):
+        r = self.rng
+        leaf = depth >= 3 or r.random() < 0.3
+        if leaf:
+            choices = ["lit", "input", "input"]
+            if scope["u32"]:
+                choices += ["local", "local"]
+            c = r.choice(choices)
+            if c == "lit":
+                return self.literal()
+            if c == "input":
+                return r.choice(["arg0", "arg1", "arg2", "opcode", "slot_base"])
+            return r.choice(scope["u32"])
+        k = r.random()
+        if k < 0.45:
+            op = r.choice(["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"])
+            return "(%s %s %s)" % (self.u32(scope, depth + 1, atomics), op,
+                                   self.u32(scope, depth + 1, atomics))
+        if k < 0.55:
+            return "%s(%s, %s)" % (r.choice(["min", "max"]),
+                                   self.u32(scope, depth + 1, atomics),
+                                   self.u32(scope, depth + 1, atomics))
+        if k < 0.62:
+            return "select(%s, %s, %s)" % (self.bool(scope, depth + 1, atomics),
+                                           self.u32(scope, depth + 1, atomics),
+                                           self.u32(scope, depth + 1, atomics))
+        if k < 0.67:
+            return "~%s" % self.u32(scope, depth + 1, atomics)
+        if k < 0.8:
+            return "scratch[%s]" % self.index(scope, depth)
+        if atomics and k < 0.92:
+            op = r.choice(["add", "sub", "and", "or", "xor", "min", "max", "exchange"])
+            return "atomic_%s(scratch[%s], %s%s)" % (
+                op, self.index(scope, depth), self.u32(scope, depth + 1, atomics),
+                self.order(scope))
+        if atomics:
+            return "atomic_compare_exchange(scratch[%s], %s, %s%s)" % (
+                self.index(scope, depth), self.u32(scope, depth + 1, atomics),
+                self.u32(scope, depth + 1, atomics), self.order(scope, cas=True))
+        return self.literal()
+
+    def order(self, scope, cas=False, load=False, store=False):
+        if scope["loop"] or self.rng.random() < 0.7:
+            return ""
+        allowed = ["relaxed", "acquire", "seq_cst"] if load else \
+                  ["relaxed", "release", "seq_cst"] if store else ORDERS
+        return ", " + self.rng.choice(allowed)
+
+    def bool(self, scope, depth=0, atomics=True):
+        r = self.rng
+        k = r.random()
+        if depth >= 3 or k < 0.6:
+            op = r.choice(["==", "!=", "<", "<=", ">", ">="])
+            return "(%s %s %s)" % (self.u32(scope, depth + 1, atomics), op,
+                                   self.u32(scope, depth + 1, atomics))
+        if k < 0.8:
+            return "(%s %s %s)" % (self.bool(scope, depth + 1, atomics),
+                                   r.choice(["&&", "||"]),
+                                   self.bool(scope, depth + 1, atomics))
+        if k < 0.9:
+            return "!%s" % self.bool(scope, depth + 1, atomics)
+        return r.choice(["true", "false"])
+
+    def block(self, scope, depth, indent):
+        inner = {"u32": list(scope["u32"]), "vars": list(scope["vars"]),
+                 "loop": scope["loop"]}
+        lines = []
+        for _ in range(self.rng.randint(1, 4 if depth < 2 else 2)):
+            lines += self.stmt(inner, depth, indent)
+        return lines
+
+    def stmt(self, scope, depth, indent):
+        r = self.rng
+        pad = "  " * indent
+        k = r.random()
+        if k < 0.18:
+            name = self.fresh()
+            mutable = r.random() < 0.5
+            line = "%s%s %s = %s;" % (pad, "var" if mutable else "let", name,
+                                      self.u32(scope))
+            scope["u32"].append(name)
+            if mutable:
+                scope["vars"].append(name)
+            return [line]
+        if k < 0.28 and scope["vars"]:
+            return ["%s%s = %s;" % (pad, r.choice(scope["vars"]), self.u32(scope))]
+        if k < 0.4:
+            return ["%sscratch[%s] = %s;" % (pad, self.index(scope, 0), self.u32(scope))]
+        if k < 0.55:
+            op = r.choice(["add", "sub", "and", "or", "xor", "min", "max", "exchange"])
+            return ["%satomic_%s(scratch[%s], %s%s);" % (
+                pad, op, self.index(scope, 0), self.u32(scope), self.order(scope))]
+        if k < 0.6:
+            return ["%satomic_store(scratch[%s], %s%s);" % (
+                pad, self.index(scope, 0), self.u32(scope), self.order(scope, store=True))]
+        if k < 0.65:
+            # A shared counter: commutative, result unused.
+            return ["%satomic_add(control[%d], %s);" % (
+                pad, 200 + r.randrange(4), self.literal())]
+        if k < 0.7 and scope["loop"]:
+            return ["%sif %s {" % (pad, self.bool(scope)), "%s  break;" % pad,
+                    "%s}" % pad]
+        if k < 0.85 and depth < 3:
+            lines = ["%sif %s {" % (pad, self.bool(scope))]
+            lines += self.block(scope, depth + 1, indent + 1)
+            if r.random() < 0.5:
+                lines.append("%s} else {" % pad)
+                lines += self.block(scope, depth + 1, indent + 1)
+            lines.append("%s}" % pad)
+            return lines
+        if depth < 3:
+            name = self.fresh()
+            lo = r.randrange(0, 3)
+            hi = "%d" % r.randrange(0, 7) if r.random() < 0.7 else \
+                 "min(arg%d, 5)" % r.randrange(3)
+            inner = {"u32": scope["u32"] + [name], "vars": list(scope["vars"]),
+                     "loop": True}
+            lines = ["%sfor %s in %d..%s {" % (pad, name, lo, hi)]
+            lines += self.block(inner, depth + 1, indent + 1)
+            lines.append("%s}" % pad)
+            return lines
+        return ["%satomic_add(scratch[%s], 1);" % (pad, self.index(scope, 0))]
+
+    def program(self, opcodes):
+        out = ["// generated by random_diff.py",
+               "buffer scratch: u32[128] read_write atomic @binding(4);", ""]
+        for i, op in enumerate(opcodes):
+            out.append("handler H%d = 0x%X {" % (i, op))
+            out.append("  let rgn = slot_base / slot.WORDS * 8;")
+            scope = {"u32": ["rgn"], "vars": [], "loop": False}
+            for _ in range(self.rng.randint(1, 5)):
+                out += self.stmt(scope, 0, 1)
+            out.append("}")
+            out.append("")
+        return "\n".join(out)
+
+
+def scenario(rng, opcodes):
+    def word():
+        return rng.choice(LITERALS) if rng.random() < 0.6 else rng.randrange(0, 1 << 32)
+
+    slots = []
+    for _ in range(rng.randint(1, 16)):
+        k = rng.random()
+        small = [op for op in opcodes if op < 256]
+        if k < 0.2 and small:
+            ops = []
+            n = rng.randint(1, 4)
+            free = 12 - (2 + 2 * n + 3) // 4  # argument words after the header
+            used = set()
+            for _ in range(n):
+                op = {"opcode": rng.choice(small)}
+                if rng.random() < 0.2:
+                    # Arity violation: the kernel must skip it.
+                    op["arg_offset"] = rng.randrange(free - 2, 20)
+                else:
+                    # Fresh words when they fit, else share earlier ones.
+                    start = next((o for o in range(free - 2) if not used & {o, o + 1, o + 2}), None)
+                    if start is None:
+                        op["arg_offset"] = rng.randrange(0, free - 2)
+                    else:
+                        used |= {start, start + 1, start + 2}
+                        op["arg_offset"] = start
+                        op["args"] = [word() for _ in range(3)]
+                ops.append(op)
+            slot = {"packed": ops}
+            if rng.random() < 0.1:
+                slot["count"] = rng.randrange(0, 256)
+            slots.append(slot)
+        elif k < 0.3:
+            slots.append({"opcode": rng.choice(["NOP", 200, 0x7777]),
+                          "args": [word()]})
+        elif k < 0.35:
+            slots.append({"opcode": "ATOMIC_ADD", "args": [word(), 210 + rng.randrange(4)]})
+        else:
+            slots.append({"opcode": rng.choice(opcodes),
+                          "args": [word() for _ in range(rng.randint(0, 3))]})
+    # A generous timeout: lavapipe compiles the kernel at its first dispatch,
+    # inside the wait, and a large generated kernel takes seconds.
+    return {"workgroups": rng.randint(1, 2), "shutdown": True, "timeout_ms": 120000,
+            "buffers": {"scratch": [word() for _ in range(rng.randint(0, 128))]},
+            "slots": slots}
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--programs", type=int, default=10)
+    ap.add_argument("--scenarios", type=int, default=5)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--interp-only", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    rng = random.Random(args.seed)
+    failures = 0
+    runs = 0
+    rejected = 0
+    for p in range(args.programs):
+        # Metered (< 32), packable (< 256) and wide user opcodes.
+        opcodes = rng.sample([0x10, 0x11, 0x1F, 0x40, 0xFE, 0x100, 0x1234], rng.randint(2, 4))
+        base = os.path.join(args.out, "p%d" % p)
+        # A constant subexpression may divide by zero or shift by 32 or
+        # more, which the validator rightly rejects: generate another.
+        for attempt in range(20):
+            gen = Gen(rng)
+            with open(base + ".vyre", "w") as f:
+                f.write(gen.program(opcodes))
+            c = run(["vyrec", "-w", base + ".vyre", "-o", base + ".spv",
+                     "--manifest", base + ".json"])
+            if c.returncode == 0:
+                break
+            if "constant" not in c.stderr and "shift" not in c.stderr:
+                break
+            rejected += 1
+        if c.returncode != 0:
+            print("FAIL %s.vyre: vyrec rejected a generated program:\n%s" % (base, c.stderr))
+            failures += 1
+            continue
+        for s in range(args.scenarios):
+            sb = "%s.s%d" % (base, s)
+            with open(sb + ".json", "w") as f:
+                json.dump(scenario(rng, opcodes), f)
+            i = run(["vyre-interp", "--dump", sb + ".interp.dump", base + ".vyre", sb + ".json"])
+            runs += 1
+            if i.returncode == 4:
+                print("FAIL %s: the interpreter faulted on a generated program:\n%s" % (sb, i.stderr))
+                failures += 1
+                continue
+            if args.interp_only:
+                continue
+            v = run(["vyre-run", "--dump", sb + ".run.dump", base + ".spv", base + ".json",
+                     sb + ".json"])
+            if (i.returncode, i.stdout) != (v.returncode, v.stdout):
+                print("FAIL %s: vyre-interp (exit %d) and vyre-run (exit %d) disagree\n%s%s"
+                      % (sb, i.returncode, v.returncode, i.stderr, v.stderr))
+                failures += 1
+                continue
+            if i.returncode == 0:
+                a = open(sb + ".interp.dump").read()
+                b = open(sb + ".run.dump").read()
+                if a != b:
+                    d = run(["diff", "-u", sb + ".interp.dump", sb + ".run.dump"])
+                    print("FAIL %s: final states differ (- interp, + run)\n%s" % (sb, d.stdout))
+                    failures += 1
+    print("random_diff: seed %d: %d programs (%d constant-folding rejects "
+          "regenerated), %d runs, %d failures"
+          % (args.seed, args.programs, rejected, runs, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+//===- vyre-interp.cpp - run a scenario through the interpreter ----------===//
+//
+//   vyre-interp [options] INPUT.vyre SCENARIO.json
+//
+// Loads and validates INPUT like vyrec (the prelude, imports, -I, -D), runs
+// the scenario (docs/scenario.md) through lib/Interp and prints the same
+// JSON that vyre-run prints for the compiled module on a Vulkan device.
+// Exit codes: 0 ok; 1 bad input (compile errors, bad scenario, bad command
+// line); 3 hang (the scenario's max_steps ran out); 4 fault (an
+// out-of-range buffer access).
+//
+//===----------------------------------------------------------------------===//
+#include "vyre/Basic/Diagnostics.h"
+#include "vyre/Interp/Interp.h"
+#include "vyre/Interp/Scenario.h"
+#include "vyre/Parse/Loader.h"
+#include "vyre/Sema/Sema.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+using namespace vyre;
+
+int main(int argc, char **argv) {
+  std::string input, scenarioPath, prelude;
+  std::vector<std::string> includeDirs, defines;
+  std::string dumpPath;
+  bool noPrelude = false;
+  CLI::App app{"vyre-interp: run a scenario through the megakernel interpreter"};
+  app.add_option("input", input, "input .vyre file")->required();
+  app.add_option("scenario", scenarioPath, "scenario JSON (docs/scenario.md)")
+      ->required();
+  app.add_option("-I,--include", includeDirs, "directory searched for imports")
+      ->allow_extra_args(false);
+  app.add_option("-D,--define", defines, "override a root-file const: NAME=VALUE")
+      ->allow_extra_args(false);
+  app.add_option("--dump", dumpPath,
+                 "also write the default output (every non-zero word) here");
+  app.add_flag("--no-prelude", noPrelude, "do not read the built-in prelude");
+  app.add_option("--prelude", prelude, "read this prelude instead of the built-in one");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::errs());
+  SemaOptions sopts;
+  for (const std::string &d : defines) {
+    auto [name, value] = llvm::StringRef(d).split('=');
+    unsigned long long v = 1;
+    if ((d.find('=') != std::string::npos && value.getAsInteger(0, v)) ||
+        v > 0xFFFFFFFFull) {
+      llvm::errs() << "vyre-interp: -D " << d << ": value must be a u32 literal\n";
+      return 1;
+    }
+    sopts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
+  }
+  LoadOptions lopts;
+  lopts.includeDirs = includeDirs;
+  lopts.usePrelude = !noPrelude;
+  lopts.preludePath = prelude;
+  Module module;
+  SemaResult sema;
+  if (!loadModule(input, lopts, diags, module) || diags.hasErrors() ||
+      !runSema(module, diags, sema, sopts) || diags.hasErrors())
+    return 1;
+
+  HostLayout layout = layoutFromSema(module, sema);
+  auto json = readJsonFile(scenarioPath);
+  if (!json) {
+    llvm::errs() << "vyre-interp: " << llvm::toString(json.takeError()) << "\n";
+    return 1;
+  }
+  auto scenario = loadScenario(*json, layout);
+  if (!scenario) {
+    llvm::errs() << "vyre-interp: " << scenarioPath << ": "
+                 << llvm::toString(scenario.takeError()) << "\n";
+    return 1;
+  }
+
+  InterpResult r = interpret(module, sema, layout, *scenario);
+  switch (r.status) {
+  case InterpResult::Ok:
+    llvm::outs() << formatResult(layout, *scenario, r.memory, r.serviced);
+    if (!dumpPath.empty()) {
+      Scenario all = *scenario;
+      setDefaultOutput(all, layout);
+      std::error_code ec;
+      llvm::raw_fd_ostream os(dumpPath, ec);
+      if (ec) {
+        llvm::errs() << "vyre-interp: " << dumpPath << ": " << ec.message() << "\n";
+        return 1;
+      }
+      os << formatResult(layout, all, r.memory, r.serviced);
+    }
+    return 0;
+  case InterpResult::Hang:
+    llvm::errs() << "vyre-interp: hang: " << r.message << "\n";
+    return 3;
+  case InterpResult::Fault:
+    if (r.loc.isValid())
+      diags.error(r.loc, r.message);
+    else
+      llvm::errs() << "vyre-interp: error: " << r.message << "\n";
+    return 4;
+  }
+  return 0;
+}

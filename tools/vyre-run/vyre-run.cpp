@@ -1,0 +1,514 @@
+//===- vyre-run.cpp - run a compiled megakernel on a Vulkan device -------===//
+//
+//   vyre-run MODULE.spv MANIFEST.json SCENARIO.json [--device=N]
+//   vyre-run --list-devices
+//
+// A minimal, complete host: every binding, size, word offset, status value,
+// opcode and specialization-constant id comes from the manifest. It
+// allocates host-visible coherent storage buffers, writes the scenario's
+// initial words (docs/scenario.md), creates the compute pipeline with the
+// scenario's specialization values, dispatches, and while it waits for the
+// fence it services the IO queue the way a host must for LOAD_MISS (a
+// PUBLISHED request becomes io_status.OK). It prints the final words as the
+// same JSON vyre-interp prints.
+//
+// Exit codes: 0 ok; 1 bad input (files, manifest, scenario, command line);
+// 2 a Vulkan error (its VkResult name is printed); 3 hang (the kernel did not
+// finish within the scenario's timeout_ms).
+//
+//===----------------------------------------------------------------------===//
+#include "vyre/Interp/Scenario.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+#include <vulkan/vulkan.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+#include <sched.h>
+
+using namespace vyre;
+
+namespace {
+
+const char *resultName(VkResult r) {
+  switch (r) {
+#define NAME(x) case x: return #x;
+    NAME(VK_SUCCESS) NAME(VK_NOT_READY) NAME(VK_TIMEOUT) NAME(VK_EVENT_SET)
+    NAME(VK_EVENT_RESET) NAME(VK_INCOMPLETE)
+    NAME(VK_ERROR_OUT_OF_HOST_MEMORY) NAME(VK_ERROR_OUT_OF_DEVICE_MEMORY)
+    NAME(VK_ERROR_INITIALIZATION_FAILED) NAME(VK_ERROR_DEVICE_LOST)
+    NAME(VK_ERROR_MEMORY_MAP_FAILED) NAME(VK_ERROR_LAYER_NOT_PRESENT)
+    NAME(VK_ERROR_EXTENSION_NOT_PRESENT) NAME(VK_ERROR_FEATURE_NOT_PRESENT)
+    NAME(VK_ERROR_INCOMPATIBLE_DRIVER) NAME(VK_ERROR_TOO_MANY_OBJECTS)
+    NAME(VK_ERROR_FORMAT_NOT_SUPPORTED) NAME(VK_ERROR_FRAGMENTED_POOL)
+    NAME(VK_ERROR_UNKNOWN) NAME(VK_ERROR_OUT_OF_POOL_MEMORY)
+    NAME(VK_ERROR_INVALID_EXTERNAL_HANDLE) NAME(VK_ERROR_FRAGMENTATION)
+    NAME(VK_ERROR_INVALID_OPAQUE_CAPTURE_ADDRESS)
+    NAME(VK_ERROR_INVALID_SHADER_NV)
+#undef NAME
+  default:
+    return "VK_ERROR_(unknown)";
+  }
+}
+
+/// A failed Vulkan call: exit code 2.
+struct VulkanError {
+  std::string call;
+  VkResult result;
+};
+
+void check(VkResult r, const char *call) {
+  if (r != VK_SUCCESS)
+    throw VulkanError{std::string(call).substr(0, std::string(call).find('(')), r};
+}
+#define VK(call) check((call), #call)
+
+/// A failed precondition that is the input's fault: exit code 1.
+struct InputError {
+  std::string message;
+};
+
+const char *deviceTypeName(VkPhysicalDeviceType t) {
+  switch (t) {
+  case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
+  case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
+  case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
+  case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
+  default: return "other";
+  }
+}
+
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  uint32_t *words = nullptr;
+  uint64_t count = 0;
+};
+
+class Host {
+public:
+  ~Host() { destroy(); }
+
+  void createInstance() {
+    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    app.pApplicationName = "vyre-run";
+    app.apiVersion = VK_API_VERSION_1_1;
+    VkInstanceCreateInfo ci{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    ci.pApplicationInfo = &app;
+    VK(vkCreateInstance(&ci, nullptr, &instance));
+    uint32_t n = 0;
+    VK(vkEnumeratePhysicalDevices(instance, &n, nullptr));
+    physicalDevices.resize(n);
+    VK(vkEnumeratePhysicalDevices(instance, &n, physicalDevices.data()));
+  }
+
+  void listDevices(llvm::raw_ostream &os) {
+    for (unsigned i = 0; i < physicalDevices.size(); ++i) {
+      VkPhysicalDeviceProperties p;
+      vkGetPhysicalDeviceProperties(physicalDevices[i], &p);
+      os << i << ": " << p.deviceName << " (" << deviceTypeName(p.deviceType)
+         << ", Vulkan " << VK_API_VERSION_MAJOR(p.apiVersion) << "."
+         << VK_API_VERSION_MINOR(p.apiVersion) << "."
+         << VK_API_VERSION_PATCH(p.apiVersion) << ")\n";
+    }
+  }
+
+  void createDevice(unsigned index) {
+    if (physicalDevices.empty())
+      throw VulkanError{"vkEnumeratePhysicalDevices: no device",
+                        VK_ERROR_INITIALIZATION_FAILED};
+    if (index >= physicalDevices.size())
+      throw InputError{"--device=" + std::to_string(index) + ": there are " +
+                       std::to_string(physicalDevices.size()) + " devices"};
+    physical = physicalDevices[index];
+    VkPhysicalDeviceProperties p;
+    vkGetPhysicalDeviceProperties(physical, &p);
+    if (p.apiVersion < VK_API_VERSION_1_1)
+      throw VulkanError{std::string(p.deviceName) + " does not support Vulkan 1.1",
+                        VK_ERROR_INCOMPATIBLE_DRIVER};
+    maxStorageRange = p.limits.maxStorageBufferRange;
+    uint32_t n = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &n, nullptr);
+    std::vector<VkQueueFamilyProperties> families(n);
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &n, families.data());
+    queueFamily = UINT32_MAX;
+    for (uint32_t i = 0; i < n && queueFamily == UINT32_MAX; ++i)
+      if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT)
+        queueFamily = i;
+    if (queueFamily == UINT32_MAX)
+      throw VulkanError{"no compute queue", VK_ERROR_FEATURE_NOT_PRESENT};
+    float priority = 1.0f;
+    VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    qci.queueFamilyIndex = queueFamily;
+    qci.queueCount = 1;
+    qci.pQueuePriorities = &priority;
+    VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    dci.queueCreateInfoCount = 1;
+    dci.pQueueCreateInfos = &qci;
+    VK(vkCreateDevice(physical, &dci, nullptr, &device));
+    vkGetDeviceQueue(device, queueFamily, 0, &queue);
+  }
+
+  /// Host-visible, coherent, persistently mapped storage buffers holding the
+  /// scenario's initial words.
+  void createBuffers(const HostLayout &layout, const Scenario &s) {
+    VkPhysicalDeviceMemoryProperties mp;
+    vkGetPhysicalDeviceMemoryProperties(physical, &mp);
+    const VkMemoryPropertyFlags want =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    for (unsigned i = 0; i < layout.buffers.size(); ++i) {
+      Buffer b;
+      b.count = s.memory[i].size();
+      VkDeviceSize bytes = std::max<uint64_t>(b.count, 1) * 4;
+      if (bytes > maxStorageRange)
+        throw InputError{layout.buffers[i].name + ": " + std::to_string(bytes) +
+                         " bytes exceed maxStorageBufferRange"};
+      VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+      bci.size = bytes;
+      bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+      bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+      VK(vkCreateBuffer(device, &bci, nullptr, &b.buffer));
+      buffers.push_back(b);
+      Buffer &nb = buffers.back();
+      VkMemoryRequirements req;
+      vkGetBufferMemoryRequirements(device, nb.buffer, &req);
+      uint32_t type = UINT32_MAX;
+      for (uint32_t t = 0; t < mp.memoryTypeCount && type == UINT32_MAX; ++t)
+        if ((req.memoryTypeBits & (1u << t)) &&
+            (mp.memoryTypes[t].propertyFlags & want) == want)
+          type = t;
+      if (type == UINT32_MAX)
+        throw VulkanError{"no host-visible coherent memory type",
+                          VK_ERROR_FEATURE_NOT_PRESENT};
+      VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+      mai.allocationSize = req.size;
+      mai.memoryTypeIndex = type;
+      VK(vkAllocateMemory(device, &mai, nullptr, &nb.memory));
+      VK(vkBindBufferMemory(device, nb.buffer, nb.memory, 0));
+      void *p = nullptr;
+      VK(vkMapMemory(device, nb.memory, 0, VK_WHOLE_SIZE, 0, &p));
+      nb.words = static_cast<uint32_t *>(p);
+      std::memset(nb.words, 0, bytes);
+      std::memcpy(nb.words, s.memory[i].data(), b.count * 4);
+    }
+  }
+
+  void createPipeline(const std::vector<uint32_t> &code, const std::string &entry,
+                      const HostLayout &layout, const Scenario &s) {
+    VkShaderModuleCreateInfo smci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    smci.codeSize = code.size() * 4;
+    smci.pCode = code.data();
+    VK(vkCreateShaderModule(device, &smci, nullptr, &shader));
+
+    uint32_t sets = 0;
+    for (const HostBuffer &b : layout.buffers)
+      sets = std::max(sets, b.set + 1);
+    for (uint32_t set = 0; set < sets; ++set) {
+      std::vector<VkDescriptorSetLayoutBinding> bs;
+      for (const HostBuffer &b : layout.buffers)
+        if (b.set == set)
+          bs.push_back({b.binding, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+                        VK_SHADER_STAGE_COMPUTE_BIT, nullptr});
+      VkDescriptorSetLayoutCreateInfo lci{
+          VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+      lci.bindingCount = static_cast<uint32_t>(bs.size());
+      lci.pBindings = bs.data();
+      VkDescriptorSetLayout l;
+      VK(vkCreateDescriptorSetLayout(device, &lci, nullptr, &l));
+      setLayouts.push_back(l);
+    }
+    VkPipelineLayoutCreateInfo plci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    plci.setLayoutCount = sets;
+    plci.pSetLayouts = setLayouts.data();
+    VK(vkCreatePipelineLayout(device, &plci, nullptr, &pipelineLayout));
+
+    std::vector<VkSpecializationMapEntry> entries;
+    std::vector<uint32_t> data;
+    for (auto [id, value] : s.specValues) {
+      entries.push_back({id, static_cast<uint32_t>(data.size() * 4), 4});
+      data.push_back(value);
+    }
+    VkSpecializationInfo spec{};
+    spec.mapEntryCount = static_cast<uint32_t>(entries.size());
+    spec.pMapEntries = entries.data();
+    spec.dataSize = data.size() * 4;
+    spec.pData = data.data();
+    VkComputePipelineCreateInfo cpci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    cpci.stage.module = shader;
+    cpci.stage.pName = entry.c_str();
+    cpci.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
+    cpci.layout = pipelineLayout;
+    VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &cpci, nullptr,
+                                &pipeline));
+
+    VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                            static_cast<uint32_t>(layout.buffers.size())};
+    VkDescriptorPoolCreateInfo dpci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    dpci.maxSets = std::max(sets, 1u);
+    dpci.poolSizeCount = 1;
+    dpci.pPoolSizes = &ps;
+    VK(vkCreateDescriptorPool(device, &dpci, nullptr, &pool));
+    descriptorSets.resize(sets);
+    if (sets) {
+      VkDescriptorSetAllocateInfo dsai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+      dsai.descriptorPool = pool;
+      dsai.descriptorSetCount = sets;
+      dsai.pSetLayouts = setLayouts.data();
+      VK(vkAllocateDescriptorSets(device, &dsai, descriptorSets.data()));
+    }
+    std::vector<VkDescriptorBufferInfo> infos(layout.buffers.size());
+    std::vector<VkWriteDescriptorSet> writes;
+    for (unsigned i = 0; i < layout.buffers.size(); ++i) {
+      infos[i] = {buffers[i].buffer, 0, VK_WHOLE_SIZE};
+      VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      w.dstSet = descriptorSets[layout.buffers[i].set];
+      w.dstBinding = layout.buffers[i].binding;
+      w.descriptorCount = 1;
+      w.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      w.pBufferInfo = &infos[i];
+      writes.push_back(w);
+    }
+    vkUpdateDescriptorSets(device, static_cast<uint32_t>(writes.size()),
+                           writes.data(), 0, nullptr);
+  }
+
+  void submit(uint32_t workgroups) {
+    VkCommandPoolCreateInfo cpci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    cpci.queueFamilyIndex = queueFamily;
+    VK(vkCreateCommandPool(device, &cpci, nullptr, &commandPool));
+    VkCommandBufferAllocateInfo cbai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    cbai.commandPool = commandPool;
+    cbai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    cbai.commandBufferCount = 1;
+    VkCommandBuffer cb;
+    VK(vkAllocateCommandBuffers(device, &cbai, &cb));
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK(vkBeginCommandBuffer(cb, &bi));
+    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
+    if (!descriptorSets.empty())
+      vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipelineLayout,
+                              0, static_cast<uint32_t>(descriptorSets.size()),
+                              descriptorSets.data(), 0, nullptr);
+    vkCmdDispatch(cb, workgroups, 1, 1);
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
+                         nullptr);
+    VK(vkEndCommandBuffer(cb));
+    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VK(vkCreateFence(device, &fci, nullptr, &fence));
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cb;
+    VK(vkQueueSubmit(queue, 1, &si, fence));
+  }
+
+  /// One look at the IO queue: every PUBLISHED request becomes io_status.OK.
+  void serviceIo(const HostLayout &layout, const Scenario &s, IoLog &log) {
+    const ProtocolValues &P = s.protocol;
+    Buffer &io = buffers[layout.find(BufferRole::IoQueue)];
+    for (uint32_t i = 0; i < P[PV::io_SLOT_COUNT]; ++i) {
+      uint64_t at = ioStatusIndex(s, i);
+      uint64_t first = at - P[PV::io_word_STATUS];
+      if (first + P[PV::io_SLOT_WORDS] > io.count)
+        break;
+      std::atomic_ref<uint32_t> status(io.words[at]);
+      if (status.load(std::memory_order_acquire) != P[PV::status_PUBLISHED])
+        continue;
+      std::vector<uint32_t> request;
+      for (uint64_t k = first; k < first + P[PV::io_SLOT_WORDS]; ++k)
+        request.push_back(
+            std::atomic_ref<uint32_t>(io.words[k]).load(std::memory_order_relaxed));
+      log.push_back(std::move(request));
+      status.store(P[PV::io_status_OK], std::memory_order_release);
+    }
+  }
+
+  /// Waits for the fence, servicing IO meanwhile. False on timeout. With
+  /// service_io the host busy-polls the queue: a kernel's wait for the host
+  /// is short (io.POLL_LIMIT polls), and on lavapipe even shorter.
+  bool wait(const HostLayout &layout, const Scenario &s, IoLog &log) {
+    auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      VkResult r = s.serviceIo ? vkGetFenceStatus(device, fence)
+                               : vkWaitForFences(device, 1, &fence, VK_TRUE,
+                                                 10'000'000);
+      if (r == VK_SUCCESS)
+        break;
+      if (r != VK_TIMEOUT && r != VK_NOT_READY)
+        check(r, s.serviceIo ? "vkGetFenceStatus" : "vkWaitForFences");
+      if (s.serviceIo) {
+        serviceIo(layout, s, log);
+        sched_yield();
+      }
+      auto elapsed = std::chrono::steady_clock::now() - start;
+      if (elapsed >= std::chrono::milliseconds(s.timeoutMs))
+        return false;
+    }
+    // The host's last look at the queue after the kernel finished.
+    if (s.serviceIo)
+      serviceIo(layout, s, log);
+    return true;
+  }
+
+  std::vector<std::vector<uint32_t>> readBack() {
+    std::vector<std::vector<uint32_t>> memory;
+    for (const Buffer &b : buffers)
+      memory.emplace_back(b.words, b.words + b.count);
+    return memory;
+  }
+
+  /// After a hang: ask the kernel to leave, in case it is only spinning.
+  void requestShutdown(const HostLayout &layout, const Scenario &s) {
+    Buffer &control = buffers[layout.find(BufferRole::Control)];
+    uint64_t at = s.protocol[PV::control_SHUTDOWN];
+    if (at < control.count)
+      std::atomic_ref<uint32_t>(control.words[at]).store(1);
+  }
+
+private:
+  VkInstance instance = VK_NULL_HANDLE;
+  std::vector<VkPhysicalDevice> physicalDevices;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkQueue queue = VK_NULL_HANDLE;
+  uint32_t queueFamily = 0;
+  uint64_t maxStorageRange = 0;
+  std::vector<Buffer> buffers;
+  VkShaderModule shader = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSetLayout> setLayouts;
+  VkPipelineLayout pipelineLayout = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  VkDescriptorPool pool = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSet> descriptorSets;
+  VkCommandPool commandPool = VK_NULL_HANDLE;
+  VkFence fence = VK_NULL_HANDLE;
+
+  void destroy() {
+    if (device) {
+      vkDeviceWaitIdle(device);
+      if (fence) vkDestroyFence(device, fence, nullptr);
+      if (commandPool) vkDestroyCommandPool(device, commandPool, nullptr);
+      if (pool) vkDestroyDescriptorPool(device, pool, nullptr);
+      if (pipeline) vkDestroyPipeline(device, pipeline, nullptr);
+      if (pipelineLayout) vkDestroyPipelineLayout(device, pipelineLayout, nullptr);
+      for (VkDescriptorSetLayout l : setLayouts)
+        vkDestroyDescriptorSetLayout(device, l, nullptr);
+      if (shader) vkDestroyShaderModule(device, shader, nullptr);
+      for (Buffer &b : buffers) {
+        if (b.buffer) vkDestroyBuffer(device, b.buffer, nullptr);
+        if (b.memory) vkFreeMemory(device, b.memory, nullptr);
+      }
+      vkDestroyDevice(device, nullptr);
+    }
+    if (instance)
+      vkDestroyInstance(instance, nullptr);
+  }
+};
+
+std::vector<uint32_t> readSpirv(const std::string &path) {
+  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!buf)
+    throw InputError{path + ": " + buf.getError().message()};
+  llvm::StringRef bytes = (*buf)->getBuffer();
+  if (bytes.size() < 20 || bytes.size() % 4 != 0)
+    throw InputError{path + ": not a SPIR-V module"};
+  std::vector<uint32_t> words(bytes.size() / 4);
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  if (words[0] != 0x07230203)
+    throw InputError{path + ": not a SPIR-V module (bad magic number)"};
+  return words;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string spvPath, manifestPath, scenarioPath, dumpPath;
+  unsigned deviceIndex = 0;
+  bool list = false;
+  CLI::App app{"vyre-run: run a vyrec megakernel on a Vulkan device"};
+  app.add_option("module", spvPath, "the SPIR-V module (vyrec --emit=spirv)");
+  app.add_option("manifest", manifestPath, "its manifest (vyrec --manifest)");
+  app.add_option("scenario", scenarioPath, "the scenario (docs/scenario.md)");
+  app.add_option("--device", deviceIndex, "index of the device to use (default 0)");
+  app.add_option("--dump", dumpPath,
+                 "also write the default output (every non-zero word) here");
+  app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
+  try {
+    app.parse(argc, argv);
+    if (!list && scenarioPath.empty())
+      throw CLI::RequiredError("module, manifest and scenario");
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+
+  Host host;
+  try {
+    if (list) {
+      host.createInstance();
+      host.listDevices(llvm::outs());
+      return 0;
+    }
+    std::vector<uint32_t> code = readSpirv(spvPath);
+    auto manifest = readJsonFile(manifestPath);
+    if (!manifest)
+      throw InputError{llvm::toString(manifest.takeError())};
+    auto layout = layoutFromManifest(*manifest);
+    if (!layout)
+      throw InputError{manifestPath + ": " + llvm::toString(layout.takeError())};
+    std::string entry = "main";
+    if (auto e = manifest->getAsObject()->getString("entry_point"))
+      entry = e->str();
+    auto json = readJsonFile(scenarioPath);
+    if (!json)
+      throw InputError{llvm::toString(json.takeError())};
+    auto scenario = loadScenario(*json, *layout);
+    if (!scenario)
+      throw InputError{scenarioPath + ": " + llvm::toString(scenario.takeError())};
+
+    host.createInstance();
+    host.createDevice(deviceIndex);
+    host.createBuffers(*layout, *scenario);
+    host.createPipeline(code, entry, *layout, *scenario);
+    host.submit(scenario->workgroups);
+    IoLog serviced;
+    if (!host.wait(*layout, *scenario, serviced)) {
+      llvm::errs() << "vyre-run: hang: the kernel did not finish within "
+                   << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
+      llvm::errs().flush();
+      host.requestShutdown(*layout, *scenario);
+      std::_Exit(3); // the device may still be running: no clean-up
+    }
+    std::vector<std::vector<uint32_t>> memory = host.readBack();
+    llvm::outs() << formatResult(*layout, *scenario, memory, serviced);
+    if (!dumpPath.empty()) {
+      Scenario all = *scenario;
+      setDefaultOutput(all, *layout);
+      std::error_code ec;
+      llvm::raw_fd_ostream os(dumpPath, ec);
+      if (ec)
+        throw InputError{dumpPath + ": " + ec.message()};
+      os << formatResult(*layout, all, memory, serviced);
+    }
+    return 0;
+  } catch (const VulkanError &e) {
+    llvm::errs() << "vyre-run: " << e.call << ": " << resultName(e.result) << "\n";
+    return 2;
+  } catch (const InputError &e) {
+    llvm::errs() << "vyre-run: " << e.message << "\n";
+    return 1;
+  }
+}
