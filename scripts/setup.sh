@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake ninja-build g++ python3 llvm-14-dev llvm-14-tools
+packages=(cmake ninja-build g++ python3 python3-jsonschema llvm-14-dev llvm-14-tools
           spirv-headers spirv-tools libcli11-dev doctest-dev
-          libvulkan-dev mesa-vulkan-drivers glslang-tools)
+          libvulkan-dev mesa-vulkan-drivers glslang-tools
+          clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,26 +1,36 @@
-// Placeholder until the SPIR-V backend lands.
-#include "vyre/Emit/Emit.h"
+//===- Emit.cpp - emitSpirv: build, validate, optimize -------------------===//
+//
+// The backend's entry point. SpirvBuilder.cpp encodes words; FunctionEmitter
+// lowers handler bodies; Megakernel.cpp builds the entry point, the
+// persistent loop and the dispatch; Validate.cpp wraps SPIRV-Tools;
+// Manifest.cpp writes the JSON manifest; ProtocolDoc.cpp renders the
+// protocol table.
+//
+//===----------------------------------------------------------------------===//
+#include "EmitInternal.h"
+
 using namespace vyre;
-std::optional<TargetEnv> vyre::parseTargetEnv(llvm::StringRef s) {
-  if (s == "vulkan1.1") return TargetEnv::Vulkan1_1;
-  if (s == "vulkan1.2") return TargetEnv::Vulkan1_2;
-  if (s == "vulkan1.3") return TargetEnv::Vulkan1_3;
-  return std::nullopt;
-}
-llvm::StringRef vyre::spelling(TargetEnv env) {
-  switch (env) {
-  case TargetEnv::Vulkan1_1: return "vulkan1.1";
-  case TargetEnv::Vulkan1_2: return "vulkan1.2";
-  case TargetEnv::Vulkan1_3: return "vulkan1.3";
-  }
-  return "?";
-}
-llvm::Expected<std::vector<uint32_t>> vyre::emitSpirv(const Module &, const SemaResult &, const EmitOptions &) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), "SPIR-V backend not built yet");
-}
-llvm::Expected<std::string> vyre::disassemble(llvm::ArrayRef<uint32_t>, TargetEnv) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), "disassembler not built yet");
-}
-llvm::json::Value vyre::buildManifest(const Module &, const SemaResult &, const EmitOptions &, llvm::SourceMgr &) {
-  return llvm::json::Object{{"schema", "vyre-manifest/1"}};
+using namespace vyre::emit;
+
+llvm::Expected<std::vector<uint32_t>>
+vyre::emitSpirv(const Module &module, const SemaResult &sema,
+                const EmitOptions &opts) {
+  ModuleContext ctx(module, sema, opts);
+  Words words = buildMegakernel(ctx);
+  if (!ctx.error.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "SPIR-V backend: " + ctx.error);
+  // Validation is the contract: an invalid module is never returned.
+  if (llvm::Error err = validate(words, opts.targetEnv))
+    return err;
+  if (opts.optLevel == OptLevel::None)
+    return words;
+  llvm::Expected<Words> optimized = optimize(words, opts.targetEnv, opts.optLevel);
+  if (!optimized)
+    return optimized.takeError();
+  if (llvm::Error err = validate(*optimized, opts.targetEnv))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "after optimization: " +
+                                       llvm::toString(std::move(err)));
+  return std::move(*optimized);
 }

@@ -1,5 +1,6 @@
 # -*- Python -*-  lit configuration for vyrec's golden and diagnostic tests.
 import os
+import sys
 import lit.formats
 
 config.name = "vyrec"
@@ -52,3 +53,20 @@ if lavapipe and os.path.exists(vyre_run):
         pass
 if "vulkan" not in config.available_features:
     lit_config.note("no Vulkan device (lavapipe): execution tests that need one are unsupported")
+
+# The manifest schema test needs a Python with jsonschema: Debian's
+# python3-jsonschema (scripts/setup.sh installs it) serves /usr/bin/python3,
+# which need not be the python3 first on PATH.
+import shutil
+import subprocess
+def _python_with(module):
+    for exe in (sys.executable, "/usr/bin/python3", shutil.which("python3")):
+        if exe and subprocess.run([exe, "-c", "import " + module],
+                                  capture_output=True).returncode == 0:
+            return exe
+    return None
+_schema_python = _python_with("jsonschema")
+if _schema_python:
+    config.available_features.add("jsonschema")
+    # Before "%python", which is a prefix of this name.
+    config.substitutions.insert(0, ("%python-jsonschema", _schema_python))

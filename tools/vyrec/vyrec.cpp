@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/Basic/OutputFile.h"
+#include "vyre/Emit/CHeader.h"
 #include "vyre/Emit/Emit.h"
 #include "vyre/IR/Printer.h"
 #include "vyre/Parse/Loader.h"
@@ -36,6 +37,7 @@ struct Options {
   std::string emit = "spirv";
   std::string manifest;
   std::string depfile;
+  std::string variableName;
   bool md = false;
   std::vector<std::string> includeDirs;
   std::vector<std::string> defines;
@@ -139,7 +141,11 @@ int main(int argc, char **argv) {
                  "output file ('-' for standard output; default: INPUT.spv "
                  "for spirv, standard output otherwise)");
   app.add_option("--emit", o.emit, "what to write")
-      ->check(CLI::IsMember({"spirv", "asm", "ir", "manifest"}));
+      ->check(CLI::IsMember({"spirv", "asm", "ir", "manifest", "c-header",
+                                  "protocol-doc"}));
+  app.add_option("--vn", o.variableName,
+                 "--emit=c-header: name of the word array and prefix of the "
+                 "constants (default: the input's base name)");
   app.add_option("--manifest", o.manifest,
                  "also write the JSON manifest to this file");
   app.add_option("--depfile,--MF", o.depfile,
@@ -224,10 +230,13 @@ int main(int argc, char **argv) {
                                   : OptLevel::None;
   eopts.entryPoint = o.entry;
   eopts.debugInfo = o.debugInfo;
+  eopts.sm = &sm; // -g: OpLine needs the source locations
 
   // Build every output in memory first; write only when all succeeded.
   std::string primary;
-  if (o.emit == "ir") {
+  if (o.emit == "protocol-doc") {
+    primary = renderProtocolDoc(sema.protocol);
+  } else if (o.emit == "ir") {
     llvm::raw_string_ostream os(primary);
     printSourceFile(*module.files[module.rootFile], os);
   } else if (o.emit == "manifest") {
@@ -240,7 +249,22 @@ int main(int argc, char **argv) {
                    << llvm::toString(words.takeError()) << "\n";
       return InternalError;
     }
-    if (o.emit == "asm") {
+    if (o.emit == "c-header") {
+      std::string vn = o.variableName;
+      if (vn.empty()) {
+        vn = llvm::sys::path::stem(o.input == "-" ? "stdin" : o.input).str();
+        for (char &c : vn)
+          if (!isalnum(static_cast<unsigned char>(c)))
+            c = '_';
+      }
+      if (!isCIdentifier(vn)) {
+        llvm::errs() << "vyrec: error: --vn '" << vn
+                     << "' is not a C identifier\n";
+        return UsageError;
+      }
+      primary = renderCHeader(*words, buildManifest(module, sema, eopts, sm), vn,
+                              o.input);
+    } else if (o.emit == "asm") {
       llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
       if (!text) {
         llvm::errs() << "vyrec: internal compiler error: "

@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <cstdint>
 #include <optional>
@@ -35,6 +36,9 @@ struct EmitOptions {
   OptLevel optLevel = OptLevel::None;
   std::string entryPoint = "main";
   bool debugInfo = false; // -g: OpSource/OpLine back to the .vyre lines
+  /// The SourceMgr the module was loaded into: -g needs it to turn source
+  /// locations into OpLine file/line/column (no line info without it).
+  llvm::SourceMgr *sm = nullptr;
 };
 
 /// Builds, validates (spvtools) and optionally optimizes the megakernel.
@@ -54,6 +58,12 @@ llvm::Expected<std::string> disassemble(llvm::ArrayRef<uint32_t> words,
 llvm::json::Value buildManifest(const Module &module, const SemaResult &sema,
                                 const EmitOptions &opts,
                                 llvm::SourceMgr &sm);
+
+/// The protocol table (ProtocolTable.def) as a markdown table: group, key,
+/// kind, spec id, default value (from \p values) and meaning. Its output is
+/// the section of docs/protocol.md between the `protocol-table` markers
+/// (`vyrec --emit=protocol-doc`).
+std::string renderProtocolDoc(const ProtocolValues &values);
 
 } // namespace vyre
 

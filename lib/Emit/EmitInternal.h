@@ -1,0 +1,118 @@
+//===- EmitInternal.h - state shared by the backend's files --------------===//
+#ifndef VYRE_LIB_EMIT_EMITINTERNAL_H
+#define VYRE_LIB_EMIT_EMITINTERNAL_H
+
+#include "SpirvBuilder.h"
+
+#include "vyre/Emit/Emit.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <spirv-tools/libspirv.h>
+
+#include <map>
+#include <string>
+
+namespace vyre::emit {
+
+//===-- TargetEnv.cpp ------------------------------------------------------===//
+struct SpirvVersion {
+  unsigned major, minor;
+};
+SpirvVersion spirvVersion(TargetEnv env);
+std::string spirvVersionString(TargetEnv env); // "1.3"
+spv_target_env spvEnv(TargetEnv env);
+
+//===-- Validate.cpp -------------------------------------------------------===//
+llvm::Error validate(const Words &words, TargetEnv env);
+llvm::Expected<Words> optimize(const Words &words, TargetEnv env,
+                               OptLevel level);
+
+//===-- The module being built ---------------------------------------------===//
+
+/// Memory semantics and scope ids for the chosen memory model.
+struct MemoryModelInfo {
+  bool vulkan = false;
+  /// Semantics for an atomic of kind \p op with ordering \p order (clamped
+  /// to what the op may carry). For a compare-exchange, \p unequal selects
+  /// the failure semantics.
+  uint32_t semantics(AtomicOp op, MemoryOrder order, bool unequal = false) const;
+  uint32_t scope() const { return static_cast<uint32_t>(spv::Scope::Device); }
+};
+
+struct ModuleContext {
+  const Module &module;
+  const SemaResult &sema;
+  const EmitOptions &opts;
+  SpirvBuilder b;
+  MemoryModelInfo mm;
+
+  // Global objects.
+  std::map<const BufferDecl *, uint32_t> bufferVars;
+  std::map<unsigned, uint32_t> specConsts; // PV index -> OpSpecConstant
+  std::map<unsigned, uint32_t> fileStrings; // SourceMgr buffer id -> OpString
+  uint32_t gidVar = 0, numWorkgroupsVar = 0;
+
+  ModuleContext(const Module &m, const SemaResult &s, const EmitOptions &o)
+      : module(m), sema(s), opts(o) {
+    mm.vulkan = o.memoryModel == MemoryModelKind::Vulkan;
+  }
+
+  // Common types.
+  uint32_t u32() { return b.typeU32(); }
+  uint32_t boolT() { return b.typeBool(); }
+  uint32_t voidT() { return b.typeVoid(); }
+  uint32_t c(uint32_t v) { return b.constU32(v); }
+
+  /// A protocol value: its OpSpecConstant when the row has a SpecId,
+  /// otherwise an OpConstant of its evaluated value.
+  uint32_t protocolValue(PV v);
+  uint32_t protocolLiteral(PV v) const { return sema.protocol[v]; }
+
+  /// `&buffer[index]`: an OpAccessChain to one u32 word.
+  uint32_t wordPointer(FunctionBuilder &fb, const BufferDecl *buf,
+                       uint32_t index);
+  /// Plain load/store (NonPrivatePointer under the Vulkan memory model).
+  uint32_t loadWord(FunctionBuilder &fb, uint32_t ptr);
+  void storeWord(FunctionBuilder &fb, uint32_t ptr, uint32_t value);
+  /// An atomic on a word pointer; returns the result id (0 for a store).
+  uint32_t atomic(FunctionBuilder &fb, AtomicOp op, MemoryOrder order,
+                  uint32_t ptr, llvm::ArrayRef<uint32_t> operands);
+
+  /// -g: the OpLine for \p loc, if debug info is on and \p loc is known.
+  void line(FunctionBuilder &fb, llvm::SMLoc loc);
+  /// The OpString id of a SourceMgr buffer (created on first use).
+  uint32_t fileString(unsigned bufferId);
+  /// The path a SourceMgr buffer was loaded from.
+  std::string bufferPath(unsigned bufferId) const;
+
+  /// First error seen while emitting (an internal error: Sema should have
+  /// rejected the input).
+  std::string error;
+  void fail(const std::string &msg) {
+    if (error.empty())
+      error = msg;
+  }
+};
+
+//===-- FunctionEmitter.cpp -------------------------------------------------===//
+/// The parameters every handler function receives.
+struct HandlerParams {
+  uint32_t slotBase, opcode, arg0, arg1, arg2;
+};
+/// Emits \p h's body as `handler_NAME(slot_base, opcode, arg0, arg1, arg2)`
+/// with function id \p fnId.
+void emitHandlerFunction(ModuleContext &ctx, const HandlerDecl &h,
+                         uint32_t fnId);
+
+//===-- Megakernel.cpp ------------------------------------------------------===//
+/// Builds the whole module (unvalidated).
+Words buildMegakernel(ModuleContext &ctx);
+
+/// A friendly OpName for a handler function.
+std::string handlerFunctionName(const HandlerDecl &h);
+
+} // namespace vyre::emit
+
+#endif

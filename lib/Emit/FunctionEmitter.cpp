@@ -1,0 +1,476 @@
+//===- FunctionEmitter.cpp - handler bodies: statements and expressions --===//
+//
+// Lowers one handler's tree IR to a SPIR-V function with structured control
+// flow: `if` becomes an OpSelectionMerge diamond, `for` an OpLoopMerge loop
+// (header / body / continue / merge blocks), `break` a branch to the
+// innermost loop's merge block. Code after a `break` in the same block is
+// unreachable and is not emitted.
+//
+// Semantics (docs/language.md): u32 arithmetic wraps; `a / 0` and `a % 0`
+// are 0; shifts use `amount & 31`; `&&`/`||` evaluate both operands;
+// `for` bounds are evaluated once before the loop; every local is a
+// Function-storage variable declared in the function's first block.
+//
+//===----------------------------------------------------------------------===//
+#include "EmitInternal.h"
+
+#include <spirv/unified1/GLSL.std.450.h>
+
+using namespace vyre;
+using namespace vyre::emit;
+using llvm::cast;
+
+namespace {
+
+class FunctionEmitter {
+public:
+  FunctionEmitter(ModuleContext &ctx, FunctionBuilder &fb, HandlerParams p)
+      : ctx(ctx), b(ctx.b), fb(fb), p(p) {}
+
+  void emitBlock(const BlockStmt &blk) {
+    for (const StmtPtr &s : blk.body) {
+      if (!fb.open())
+        break; // after a `break`: unreachable, not emitted
+      emitStmt(*s);
+    }
+  }
+
+private:
+  ModuleContext &ctx;
+  SpirvBuilder &b;
+  FunctionBuilder &fb;
+  HandlerParams p;
+  std::map<const LocalDecl *, uint32_t> locals; // -> Function variable
+  std::map<const LocalDecl *, Type> localTypes;
+  std::vector<uint32_t> loopMerges;
+  llvm::DenseMap<const Expr *, bool> tunableMemo;
+
+  //===-- Types -----------------------------------------------------------===//
+
+  Type localType(const LocalDecl *d) {
+    if (d->type != Type::Unknown)
+      return d->type;
+    auto it = localTypes.find(d);
+    return it == localTypes.end() ? Type::U32 : it->second;
+  }
+
+  /// The expression's type: Sema's, or inferred where Sema left none.
+  Type typeOf(const Expr *e) {
+    if (e->type != Type::Unknown)
+      return e->type;
+    switch (e->kind) {
+    case Expr::Kind::BoolLit:
+      return Type::Bool;
+    case Expr::Kind::Name: {
+      auto *n = cast<NameExpr>(e);
+      if (n->target == NameTarget::Local && n->local)
+        return localType(n->local);
+      if (n->target == NameTarget::Const && n->constant && n->constant->init)
+        return typeOf(n->constant->init.get());
+      return Type::U32;
+    }
+    case Expr::Kind::Unary:
+      return cast<UnaryExpr>(e)->op == UnaryOp::LogicalNot ? Type::Bool
+                                                           : Type::U32;
+    case Expr::Kind::Binary: {
+      BinaryOp op = cast<BinaryExpr>(e)->op;
+      return isComparison(op) || isLogical(op) ? Type::Bool : Type::U32;
+    }
+    case Expr::Kind::Select:
+      return typeOf(cast<SelectExpr>(e)->ifTrue.get());
+    case Expr::Kind::Atomic:
+      return cast<AtomicExpr>(e)->op == AtomicOp::Store ? Type::Void
+                                                        : Type::U32;
+    default:
+      return Type::U32;
+    }
+  }
+
+  uint32_t typeId(Type t) {
+    return t == Type::Bool ? ctx.boolT() : ctx.u32();
+  }
+
+  //===-- Tunables ----------------------------------------------------------===//
+
+  /// True if \p e reads a protocol value that is a specialization constant
+  /// (directly or through a const): such expressions are not folded to a
+  /// literal, so a host that specializes the constant changes them too.
+  bool dependsOnTunable(const Expr *e) {
+    auto it = tunableMemo.find(e);
+    if (it != tunableMemo.end())
+      return it->second;
+    bool r = false;
+    switch (e->kind) {
+    case Expr::Kind::Member: {
+      auto *m = cast<MemberExpr>(e);
+      std::optional<PV> pv = lookupProtocolValue(m->group, m->member);
+      r = pv && protocolInfo(*pv).specId >= 0;
+      break;
+    }
+    case Expr::Kind::Name: {
+      auto *n = cast<NameExpr>(e);
+      r = n->target == NameTarget::Const && n->constant && n->constant->init &&
+          dependsOnTunable(n->constant->init.get());
+      break;
+    }
+    case Expr::Kind::Unary:
+      r = dependsOnTunable(cast<UnaryExpr>(e)->operand.get());
+      break;
+    case Expr::Kind::Binary: {
+      auto *bin = cast<BinaryExpr>(e);
+      r = dependsOnTunable(bin->lhs.get()) || dependsOnTunable(bin->rhs.get());
+      break;
+    }
+    case Expr::Kind::Select: {
+      auto *s = cast<SelectExpr>(e);
+      r = dependsOnTunable(s->cond.get()) || dependsOnTunable(s->ifTrue.get()) ||
+          dependsOnTunable(s->ifFalse.get());
+      break;
+    }
+    case Expr::Kind::Load:
+      r = dependsOnTunable(cast<LoadExpr>(e)->index.get());
+      break;
+    case Expr::Kind::Atomic: {
+      auto *a = cast<AtomicExpr>(e);
+      r = dependsOnTunable(a->index.get());
+      for (const ExprPtr &o : a->operands)
+        r = r || dependsOnTunable(o.get());
+      break;
+    }
+    default:
+      break;
+    }
+    tunableMemo[e] = r;
+    return r;
+  }
+
+  //===-- Expressions -------------------------------------------------------===//
+
+  uint32_t constant(Type t, uint32_t v) {
+    return t == Type::Bool ? b.constBool(v != 0) : ctx.c(v);
+  }
+
+  const BufferDecl *buffer(const BufferRef &ref) {
+    if (ref.decl)
+      return ref.decl;
+    for (const BufferDecl *d : ctx.sema.buffers)
+      if (d->name == ref.name)
+        return d;
+    ctx.fail("unresolved buffer '" + ref.name + "'");
+    return nullptr;
+  }
+
+  uint32_t pointer(const BufferRef &ref, const Expr &index) {
+    uint32_t idx = emitExpr(index);
+    const BufferDecl *d = buffer(ref);
+    if (!d)
+      return b.newId();
+    return ctx.wordPointer(fb, d, idx);
+  }
+
+  uint32_t emitExpr(const Expr &e) {
+    if (e.constValue && !dependsOnTunable(&e))
+      return constant(typeOf(&e), *e.constValue);
+    switch (e.kind) {
+    case Expr::Kind::IntLit:
+      return ctx.c(cast<IntLit>(e).value);
+    case Expr::Kind::BoolLit:
+      return b.constBool(cast<BoolLit>(e).value);
+    case Expr::Kind::Name:
+      return emitName(cast<NameExpr>(e));
+    case Expr::Kind::Member:
+      return emitMember(cast<MemberExpr>(e));
+    case Expr::Kind::Unary: {
+      auto &u = cast<UnaryExpr>(e);
+      uint32_t x = emitExpr(*u.operand);
+      if (u.op == UnaryOp::LogicalNot)
+        return fb.op(spv::Op::OpLogicalNot, ctx.boolT(), {x});
+      return fb.op(spv::Op::OpNot, ctx.u32(), {x});
+    }
+    case Expr::Kind::Binary:
+      return emitBinary(cast<BinaryExpr>(e));
+    case Expr::Kind::Select: {
+      auto &s = cast<SelectExpr>(e);
+      uint32_t c = emitExpr(*s.cond);
+      uint32_t t = emitExpr(*s.ifTrue);
+      uint32_t f = emitExpr(*s.ifFalse);
+      return fb.op(spv::Op::OpSelect, typeId(typeOf(&e)), {c, t, f});
+    }
+    case Expr::Kind::Load: {
+      auto &l = cast<LoadExpr>(e);
+      return ctx.loadWord(fb, pointer(l.buffer, *l.index));
+    }
+    case Expr::Kind::Atomic: {
+      auto &a = cast<AtomicExpr>(e);
+      uint32_t ptr = pointer(a.buffer, *a.index);
+      llvm::SmallVector<uint32_t, 2> ops;
+      for (const ExprPtr &o : a.operands)
+        ops.push_back(emitExpr(*o));
+      return ctx.atomic(fb, a.op, a.order, ptr, ops);
+    }
+    }
+    return 0;
+  }
+
+  uint32_t emitName(const NameExpr &n) {
+    switch (n.target) {
+    case NameTarget::Local: {
+      auto it = locals.find(n.local);
+      if (it == locals.end()) {
+        ctx.fail("local '" + n.name + "' used before its declaration");
+        return b.newId();
+      }
+      uint32_t t = typeId(localType(n.local));
+      return fb.op(spv::Op::OpLoad, t, {it->second});
+    }
+    case NameTarget::Const:
+      if (n.constant && n.constant->init &&
+          (!n.constant->value || dependsOnTunable(n.constant->init.get())))
+        return emitExpr(*n.constant->init);
+      if (n.constant && n.constant->value)
+        return constant(typeOf(&n), *n.constant->value);
+      break;
+    case NameTarget::Input:
+      switch (n.input) {
+      case HandlerInput::Opcode: return p.opcode;
+      case HandlerInput::Arg0: return p.arg0;
+      case HandlerInput::Arg1: return p.arg1;
+      case HandlerInput::Arg2: return p.arg2;
+      case HandlerInput::SlotBase: return p.slotBase;
+      }
+      break;
+    case NameTarget::Unresolved:
+      break;
+    }
+    ctx.fail("unresolved name '" + n.name + "'");
+    return b.newId();
+  }
+
+  uint32_t emitMember(const MemberExpr &m) {
+    if (std::optional<PV> pv = lookupProtocolValue(m.group, m.member))
+      return ctx.protocolValue(*pv);
+    if (m.group == "opcode")
+      for (const HandlerDecl *h : ctx.sema.handlers)
+        if (h->name == m.member && h->opcodeValue)
+          return ctx.c(*h->opcodeValue);
+    ctx.fail("unresolved protocol value '" + m.group + "." + m.member + "'");
+    return b.newId();
+  }
+
+  uint32_t emitBinary(const BinaryExpr &e) {
+    uint32_t a = emitExpr(*e.lhs);
+    uint32_t c = emitExpr(*e.rhs);
+    uint32_t u32 = ctx.u32(), boolT = ctx.boolT();
+    bool boolOperands = typeOf(e.lhs.get()) == Type::Bool;
+    switch (e.op) {
+    case BinaryOp::Add: return fb.op(spv::Op::OpIAdd, u32, {a, c});
+    case BinaryOp::Sub: return fb.op(spv::Op::OpISub, u32, {a, c});
+    case BinaryOp::Mul: return fb.op(spv::Op::OpIMul, u32, {a, c});
+    case BinaryOp::Div:
+    case BinaryOp::Rem: {
+      spv::Op op = e.op == BinaryOp::Div ? spv::Op::OpUDiv : spv::Op::OpUMod;
+      // A divisor known to be non-zero needs no guard.
+      if (e.rhs->constValue && *e.rhs->constValue != 0 &&
+          !dependsOnTunable(e.rhs.get()))
+        return fb.op(op, u32, {a, c});
+      // x / 0 == x % 0 == 0: divide by 1 instead, then select 0.
+      uint32_t isZero = fb.op(spv::Op::OpIEqual, boolT, {c, ctx.c(0)});
+      uint32_t safe = fb.op(spv::Op::OpSelect, u32, {isZero, ctx.c(1), c});
+      uint32_t q = fb.op(op, u32, {a, safe});
+      return fb.op(spv::Op::OpSelect, u32, {isZero, ctx.c(0), q});
+    }
+    case BinaryOp::BitAnd: return fb.op(spv::Op::OpBitwiseAnd, u32, {a, c});
+    case BinaryOp::BitOr: return fb.op(spv::Op::OpBitwiseOr, u32, {a, c});
+    case BinaryOp::BitXor: return fb.op(spv::Op::OpBitwiseXor, u32, {a, c});
+    case BinaryOp::Shl:
+    case BinaryOp::Shr: {
+      uint32_t amount = c;
+      if (!(e.rhs->constValue && *e.rhs->constValue < 32 &&
+            !dependsOnTunable(e.rhs.get())))
+        amount = fb.op(spv::Op::OpBitwiseAnd, u32, {c, ctx.c(31)});
+      return fb.op(e.op == BinaryOp::Shl ? spv::Op::OpShiftLeftLogical
+                                         : spv::Op::OpShiftRightLogical,
+                   u32, {a, amount});
+    }
+    case BinaryOp::Eq:
+      return fb.op(boolOperands ? spv::Op::OpLogicalEqual : spv::Op::OpIEqual,
+                   boolT, {a, c});
+    case BinaryOp::Ne:
+      return fb.op(boolOperands ? spv::Op::OpLogicalNotEqual
+                                : spv::Op::OpINotEqual,
+                   boolT, {a, c});
+    case BinaryOp::Lt: return fb.op(spv::Op::OpULessThan, boolT, {a, c});
+    case BinaryOp::Le: return fb.op(spv::Op::OpULessThanEqual, boolT, {a, c});
+    case BinaryOp::Gt: return fb.op(spv::Op::OpUGreaterThan, boolT, {a, c});
+    case BinaryOp::Ge:
+      return fb.op(spv::Op::OpUGreaterThanEqual, boolT, {a, c});
+    case BinaryOp::LogicalAnd:
+      return fb.op(spv::Op::OpLogicalAnd, boolT, {a, c});
+    case BinaryOp::LogicalOr:
+      return fb.op(spv::Op::OpLogicalOr, boolT, {a, c});
+    case BinaryOp::Min:
+    case BinaryOp::Max:
+      return fb.op(spv::Op::OpExtInst, u32,
+                   {b.glslStd450(),
+                    static_cast<uint32_t>(e.op == BinaryOp::Min ? GLSLstd450UMin
+                                                                : GLSLstd450UMax),
+                    a, c});
+    }
+    return 0;
+  }
+
+  //===-- Statements --------------------------------------------------------===//
+
+  uint32_t declareLocal(const LocalDecl &d, Type t) {
+    localTypes[&d] = t;
+    uint32_t var = fb.localVariable(
+        b.typePointer(spv::StorageClass::Function, typeId(t)));
+    b.name(var, d.name);
+    locals[&d] = var;
+    return var;
+  }
+
+  void emitStmt(const Stmt &s) {
+    ctx.line(fb, s.loc);
+    switch (s.kind) {
+    case Stmt::Kind::Let: {
+      auto &l = cast<LetStmt>(s);
+      // The initializer cannot see the new binding: evaluate it first.
+      uint32_t v = emitExpr(*l.init);
+      Type t = l.decl.type != Type::Unknown ? l.decl.type : typeOf(l.init.get());
+      uint32_t var = declareLocal(l.decl, t);
+      fb.opVoid(spv::Op::OpStore, {var, v});
+      return;
+    }
+    case Stmt::Kind::Assign: {
+      auto &a = cast<AssignStmt>(s);
+      uint32_t v = emitExpr(*a.value);
+      auto it = locals.find(a.target);
+      if (!a.target || it == locals.end()) {
+        ctx.fail("unresolved assignment target '" + a.name + "'");
+        return;
+      }
+      fb.opVoid(spv::Op::OpStore, {it->second, v});
+      return;
+    }
+    case Stmt::Kind::Store: {
+      auto &st = cast<StoreStmt>(s);
+      uint32_t ptr = pointer(st.buffer, *st.index);
+      uint32_t v = emitExpr(*st.value);
+      ctx.storeWord(fb, ptr, v);
+      return;
+    }
+    case Stmt::Kind::If:
+      return emitIf(cast<IfStmt>(s));
+    case Stmt::Kind::For:
+      return emitFor(cast<ForStmt>(s));
+    case Stmt::Kind::Break:
+      if (loopMerges.empty()) {
+        ctx.fail("'break' outside a loop");
+        return;
+      }
+      fb.terminate(spv::Op::OpBranch, {loopMerges.back()});
+      return;
+    case Stmt::Kind::Block:
+      return emitBlock(cast<BlockStmt>(s));
+    case Stmt::Kind::ExprStmt:
+      emitExpr(*cast<ExprStmt>(s).expr);
+      return;
+    }
+  }
+
+  void emitIf(const IfStmt &s) {
+    uint32_t cond = emitExpr(*s.cond);
+    uint32_t thenL = b.newId(), mergeL = b.newId();
+    uint32_t elseL = s.elseStmt ? b.newId() : mergeL;
+    fb.merge(spv::Op::OpSelectionMerge,
+             {mergeL, static_cast<uint32_t>(spv::SelectionControlMask::MaskNone)});
+    fb.terminate(spv::Op::OpBranchConditional, {cond, thenL, elseL});
+    bool mergeReached = !s.elseStmt;
+
+    fb.block(thenL);
+    emitBlock(*s.thenBlock);
+    if (fb.open()) {
+      fb.terminate(spv::Op::OpBranch, {mergeL});
+      mergeReached = true;
+    }
+    if (s.elseStmt) {
+      fb.block(elseL);
+      emitStmt(*s.elseStmt);
+      if (fb.open()) {
+        fb.terminate(spv::Op::OpBranch, {mergeL});
+        mergeReached = true;
+      }
+    }
+    fb.block(mergeL);
+    if (!mergeReached) // every arm left the loop: the rest is unreachable
+      fb.terminate(spv::Op::OpUnreachable);
+  }
+
+  void emitFor(const ForStmt &s) {
+    // Both bounds are evaluated once, before the loop.
+    uint32_t lo = emitExpr(*s.lo);
+    uint32_t hi = emitExpr(*s.hi);
+    uint32_t iv = declareLocal(s.var, Type::U32);
+    fb.opVoid(spv::Op::OpStore, {iv, lo});
+    uint32_t headerL = b.newId(), bodyL = b.newId(), contL = b.newId(),
+             mergeL = b.newId();
+    fb.terminate(spv::Op::OpBranch, {headerL});
+
+    fb.block(headerL);
+    ctx.line(fb, s.loc);
+    uint32_t i = fb.op(spv::Op::OpLoad, ctx.u32(), {iv});
+    uint32_t more = fb.op(spv::Op::OpULessThan, ctx.boolT(), {i, hi});
+    fb.merge(spv::Op::OpLoopMerge,
+             {mergeL, contL,
+              static_cast<uint32_t>(spv::LoopControlMask::MaskNone)});
+    fb.terminate(spv::Op::OpBranchConditional, {more, bodyL, mergeL});
+
+    fb.block(bodyL);
+    loopMerges.push_back(mergeL);
+    emitBlock(*s.body);
+    loopMerges.pop_back();
+    if (fb.open())
+      fb.terminate(spv::Op::OpBranch, {contL});
+
+    fb.block(contL);
+    ctx.line(fb, s.loc);
+    uint32_t next = fb.op(spv::Op::OpIAdd, ctx.u32(), {i, ctx.c(1)});
+    fb.opVoid(spv::Op::OpStore, {iv, next});
+    fb.terminate(spv::Op::OpBranch, {headerL});
+
+    fb.block(mergeL);
+  }
+};
+
+} // namespace
+
+std::string vyre::emit::handlerFunctionName(const HandlerDecl &h) {
+  return "handler_" + h.name;
+}
+
+void vyre::emit::emitHandlerFunction(ModuleContext &ctx, const HandlerDecl &h,
+                                     uint32_t fnId) {
+  SpirvBuilder &b = ctx.b;
+  uint32_t u32 = ctx.u32();
+  uint32_t fnType = b.typeFunction(ctx.voidT(), {u32, u32, u32, u32, u32});
+  FunctionBuilder fb(b, fnId, ctx.voidT(), fnType);
+  b.name(fnId, handlerFunctionName(h));
+  HandlerParams p;
+  p.slotBase = fb.param(u32);
+  p.opcode = fb.param(u32);
+  p.arg0 = fb.param(u32);
+  p.arg1 = fb.param(u32);
+  p.arg2 = fb.param(u32);
+  b.name(p.slotBase, "slot_base");
+  b.name(p.opcode, "opcode");
+  b.name(p.arg0, "arg0");
+  b.name(p.arg1, "arg1");
+  b.name(p.arg2, "arg2");
+  fb.beginBody();
+  ctx.line(fb, h.loc);
+  FunctionEmitter fe(ctx, fb, p);
+  if (h.body)
+    fe.emitBlock(*h.body);
+  fb.finish();
+}

@@ -1,0 +1,268 @@
+//===- Manifest.cpp - the "vyre-manifest/1" JSON document ----------------===//
+//
+// Everything a Vulkan host needs to drive the megakernel: bindings, every
+// protocol value (walked from ProtocolTable.def), the specialization
+// constants, the slot life cycle, the debug-log and IO-queue layouts, the
+// packed-slot encoding and the opcodes. docs/manifest.md describes every key
+// and docs/manifest.schema.json is its JSON Schema.
+//
+//===----------------------------------------------------------------------===//
+#include "EmitInternal.h"
+
+#include "vyre/IR/Printer.h"
+
+#include <algorithm>
+
+using namespace vyre;
+using namespace vyre::emit;
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+namespace {
+
+bool mentionsProtocol(const Expr *e) {
+  if (!e)
+    return false;
+  switch (e->kind) {
+  case Expr::Kind::Member:
+    return true;
+  case Expr::Kind::Name: {
+    auto *n = llvm::cast<NameExpr>(e);
+    return n->target == NameTarget::Const && n->constant &&
+           mentionsProtocol(n->constant->init.get());
+  }
+  case Expr::Kind::Unary:
+    return mentionsProtocol(llvm::cast<UnaryExpr>(e)->operand.get());
+  case Expr::Kind::Binary: {
+    auto *b = llvm::cast<BinaryExpr>(e);
+    return mentionsProtocol(b->lhs.get()) || mentionsProtocol(b->rhs.get());
+  }
+  case Expr::Kind::Select: {
+    auto *s = llvm::cast<SelectExpr>(e);
+    return mentionsProtocol(s->cond.get()) || mentionsProtocol(s->ifTrue.get()) ||
+           mentionsProtocol(s->ifFalse.get());
+  }
+  default:
+    return false;
+  }
+}
+
+std::string exprText(const Expr &e) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  printExpr(e, os);
+  return os.str();
+}
+
+class ManifestWriter {
+public:
+  ManifestWriter(const Module &m, const SemaResult &s, const EmitOptions &o,
+                 llvm::SourceMgr &sm)
+      : module(m), sema(s), opts(o), sm(sm) {}
+
+  Value build() {
+    const ProtocolValues &pv = sema.protocol;
+    Object root;
+    root["schema"] = "vyre-manifest/1";
+    root["entry_point"] = opts.entryPoint;
+    root["workgroup_size"] = Array{pv[PV::kernel_WORKGROUP_SIZE], 1, 1};
+    root["target_env"] = spelling(opts.targetEnv);
+    root["spirv_version"] = spirvVersionString(opts.targetEnv);
+    root["memory_model"] =
+        opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
+    root["bindings"] = bindings();
+    root["protocol"] = protocol();
+    root["spec_constants"] = specConstants();
+    root["status_transitions"] = statusTransitions();
+    root["debug_log"] = debugLog();
+    root["io_queue"] = ioQueue();
+    root["packed_slot"] = packedSlot();
+    root["opcodes"] = opcodes();
+    return Value(std::move(root));
+  }
+
+private:
+  const Module &module;
+  const SemaResult &sema;
+  const EmitOptions &opts;
+  llvm::SourceMgr &sm;
+
+  uint32_t v(PV p) const { return sema.protocol[p]; }
+
+  Array bindings() {
+    Array out;
+    for (const BufferDecl *d : sema.buffers) {
+      Object b;
+      b["name"] = d->name;
+      b["set"] = d->setValue;
+      b["binding"] = d->bindingValue;
+      b["element_type"] = "u32";
+      b["access"] = d->access == Access::Read ? "read" : "read_write";
+      b["atomic"] = d->atomic;
+      std::string role = "user";
+      if (d == sema.control)
+        role = "control";
+      else if (d == sema.ringBuffer)
+        role = "ring_buffer";
+      else if (d == sema.debugLog)
+        role = "debug_log";
+      else if (d == sema.ioQueue)
+        role = "io_queue";
+      Value words = nullptr, formula = nullptr;
+      if (d->sizeValue)
+        words = *d->sizeValue;
+      if (d->size && mentionsProtocol(d->size.get()))
+        formula = exprText(*d->size);
+      if (d == sema.ringBuffer && !d->size) {
+        // Runtime-sized: the host sizes it from the tunable slot.COUNT.
+        words = uint64_t(v(PV::slot_COUNT)) * v(PV::slot_WORDS);
+        formula = "slot.COUNT * slot.WORDS";
+      }
+      b["words"] = std::move(words);
+      b["size_formula"] = std::move(formula);
+      b["role"] = role;
+      b["init"] = "zero";
+      b["doc"] = d->doc;
+      out.push_back(std::move(b));
+    }
+    return out;
+  }
+
+  Object protocol() {
+    Object out;
+    for (unsigned i = 0; i < kNumProtocolValues; ++i) {
+      const ProtocolInfo &info = protocolTable()[i];
+      Object *group = out.getObject(info.group);
+      if (!group) {
+        out[info.group] = Object{};
+        group = out.getObject(info.group);
+      }
+      (*group)[info.key] = sema.protocol[static_cast<PV>(i)];
+    }
+    return out;
+  }
+
+  /// Sorted by spec id.
+  Array specConstants() {
+    std::vector<unsigned> rows;
+    for (unsigned i = 0; i < kNumProtocolValues; ++i)
+      if (protocolTable()[i].specId >= 0)
+        rows.push_back(i);
+    std::sort(rows.begin(), rows.end(), [](unsigned a, unsigned b) {
+      return protocolTable()[a].specId < protocolTable()[b].specId;
+    });
+    Array out;
+    for (unsigned i : rows) {
+      const ProtocolInfo &info = protocolTable()[i];
+      out.push_back(Object{{"name", (info.group + "." + info.key).str()},
+                           {"spec_id", info.specId},
+                           {"default", sema.protocol[static_cast<PV>(i)]},
+                           {"doc", info.doc}});
+    }
+    return out;
+  }
+
+  Array statusTransitions() {
+    auto t = [](const char *from, const char *to, const char *writer) {
+      return Object{{"from", from}, {"to", to}, {"writer", writer}};
+    };
+    return Array{t("EMPTY", "PUBLISHED", "host"),
+                 t("PUBLISHED", "CLAIMED", "kernel"),
+                 t("CLAIMED", "DONE", "kernel"), t("DONE", "EMPTY", "host")};
+  }
+
+  Object debugLog() {
+    return Object{{"cursor_word", v(PV::debug_CURSOR_WORD)},
+                  {"records_base", v(PV::debug_RECORDS_BASE)},
+                  {"record_words", v(PV::debug_RECORD_WORDS)},
+                  {"record_capacity", v(PV::debug_RECORD_CAPACITY)},
+                  {"buffer_words", v(PV::debug_BUFFER_WORDS)},
+                  {"record_format",
+                   Array{"fmt_id", "arg1", "arg2", "slot_base"}},
+                  {"cursor_counts", "words"}};
+  }
+
+  Object ioQueue() {
+    Object words, ops, statuses;
+    for (unsigned i = 0; i < kNumProtocolValues; ++i) {
+      const ProtocolInfo &info = protocolTable()[i];
+      uint32_t x = sema.protocol[static_cast<PV>(i)];
+      if (info.group == "io_word")
+        words[info.key] = x;
+      else if (info.group == "io_op")
+        ops[info.key] = x;
+      else if (info.group == "io_status")
+        statuses[info.key] = x;
+    }
+    statuses["EMPTY"] = v(PV::status_EMPTY);
+    statuses["CLAIMED"] = v(PV::status_CLAIMED);
+    statuses["PUBLISHED"] = v(PV::status_PUBLISHED);
+    return Object{
+        {"slot_count", v(PV::io_SLOT_COUNT)},
+        {"slot_words", v(PV::io_SLOT_WORDS)},
+        {"word_offsets", std::move(words)},
+        {"ops", std::move(ops)},
+        {"statuses", std::move(statuses)},
+        {"poll_limit_spec_id",
+         protocolInfo(PV::io_POLL_LIMIT).specId},
+        {"host_services",
+         "poll STATUS == PUBLISHED, perform op, write io_status.OK or ERROR"},
+        {"kernel_protocol",
+         "the kernel claims an EMPTY request slot with a CAS to CLAIMED, "
+         "writes the request, release-stores PUBLISHED, polls (acquire) until "
+         "OK or ERROR and then stores EMPTY; it gives up after io.POLL_LIMIT "
+         "polls or on shutdown, leaving the slot for the host to reset"}};
+  }
+
+  Object packedSlot() {
+    return Object{
+        {"opcode", v(PV::opcode_PACKED_SLOT)},
+        {"max_ops", v(PV::packed_MAX_OPS)},
+        {"count_byte", 0},
+        {"pairs_byte", 2},
+        {"metadata_words_formula", "(2 + 2*count + 3) / 4"},
+        {"arity_rule", "metadata_words + arg_offset + 3 <= slot.ARGS"},
+        {"inner_opcode_bits", 8}};
+  }
+
+  Array opcodes() {
+    Array out;
+    for (const HandlerDecl *h : sema.handlers) {
+      std::optional<uint32_t> op = h->opcodeValue;
+      if (!op && h->opcode)
+        op = h->opcode->constValue;
+      Object o;
+      o["name"] = h->name;
+      o["value"] = op ? Value(*op) : Value(nullptr);
+      o["builtin"] = h->fromPrelude;
+      Value file = nullptr, line = nullptr;
+      if (h->loc.isValid()) {
+        if (unsigned buf = sm.FindBufferContainingLoc(h->loc)) {
+          std::string path =
+              sm.getMemoryBuffer(buf)->getBufferIdentifier().str();
+          for (const auto &f : module.files)
+            if (f->bufferId == buf && !f->path.empty())
+              path = f->path;
+          file = path;
+          line = sm.getLineAndColumn(h->loc, buf).first;
+        }
+      }
+      o["file"] = std::move(file);
+      o["line"] = std::move(line);
+      o["doc"] = h->doc;
+      o["metrics"] = op && *op < v(PV::control_METRICS_SLOTS);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+};
+
+} // namespace
+
+llvm::json::Value vyre::buildManifest(const Module &module,
+                                      const SemaResult &sema,
+                                      const EmitOptions &opts,
+                                      llvm::SourceMgr &sm) {
+  return ManifestWriter(module, sema, opts, sm).build();
+}

@@ -1,0 +1,257 @@
+//===- SpirvBuilder.cpp - SPIR-V words, ids, sections, types, constants --===//
+#include "SpirvBuilder.h"
+
+#include <cassert>
+
+using namespace vyre::emit;
+
+void SpirvBuilder::emit(Words &out, spv::Op op,
+                        llvm::ArrayRef<uint32_t> operands) {
+  uint32_t count = static_cast<uint32_t>(operands.size() + 1);
+  assert(count <= 0xFFFF && "instruction too long");
+  out.push_back((count << 16) | static_cast<uint32_t>(op));
+  out.insert(out.end(), operands.begin(), operands.end());
+}
+
+void SpirvBuilder::appendString(Words &out, llvm::StringRef s) {
+  // Little-endian bytes, nul-terminated, padded to a whole word.
+  size_t nwords = s.size() / 4 + 1;
+  size_t start = out.size();
+  out.resize(start + nwords, 0);
+  for (size_t i = 0; i < s.size(); ++i)
+    out[start + i / 4] |= static_cast<uint32_t>(static_cast<uint8_t>(s[i]))
+                          << (8 * (i % 4));
+}
+
+Words SpirvBuilder::stringWords(llvm::StringRef s) {
+  Words w;
+  appendString(w, s);
+  return w;
+}
+
+void SpirvBuilder::capability(spv::Capability c) {
+  if (caps.insert(static_cast<uint32_t>(c)).second)
+    emit(capabilities, spv::Op::OpCapability, {static_cast<uint32_t>(c)});
+}
+
+void SpirvBuilder::extension(llvm::StringRef name) {
+  if (exts.insert(name.str()).second)
+    emit(extensions, spv::Op::OpExtension, stringWords(name));
+}
+
+uint32_t SpirvBuilder::glslStd450() {
+  if (!glslId) {
+    glslId = newId();
+    Words ops{glslId};
+    appendString(ops, "GLSL.std.450");
+    emit(extInstImports, spv::Op::OpExtInstImport, ops);
+  }
+  return glslId;
+}
+
+void SpirvBuilder::name(uint32_t id, llvm::StringRef n) {
+  Words ops{id};
+  appendString(ops, n);
+  emit(debugNames, spv::Op::OpName, ops);
+}
+
+void SpirvBuilder::memberName(uint32_t type, uint32_t member,
+                              llvm::StringRef n) {
+  Words ops{type, member};
+  appendString(ops, n);
+  emit(debugNames, spv::Op::OpMemberName, ops);
+}
+
+void SpirvBuilder::decorate(uint32_t id, spv::Decoration d,
+                            llvm::ArrayRef<uint32_t> literals) {
+  Words ops{id, static_cast<uint32_t>(d)};
+  ops.insert(ops.end(), literals.begin(), literals.end());
+  emit(annotations, spv::Op::OpDecorate, ops);
+}
+
+void SpirvBuilder::memberDecorate(uint32_t type, uint32_t member,
+                                  spv::Decoration d,
+                                  llvm::ArrayRef<uint32_t> literals) {
+  Words ops{type, member, static_cast<uint32_t>(d)};
+  ops.insert(ops.end(), literals.begin(), literals.end());
+  emit(annotations, spv::Op::OpMemberDecorate, ops);
+}
+
+uint32_t SpirvBuilder::cachedType(spv::Op op,
+                                  llvm::ArrayRef<uint32_t> operands) {
+  std::vector<uint32_t> key{static_cast<uint32_t>(op)};
+  key.insert(key.end(), operands.begin(), operands.end());
+  auto it = typeCache.find(key);
+  if (it != typeCache.end())
+    return it->second;
+  uint32_t id = newId();
+  Words ops{id};
+  ops.insert(ops.end(), operands.begin(), operands.end());
+  emit(globals, op, ops);
+  typeCache.emplace(std::move(key), id);
+  return id;
+}
+
+uint32_t SpirvBuilder::typeVoid() { return cachedType(spv::Op::OpTypeVoid, {}); }
+uint32_t SpirvBuilder::typeBool() { return cachedType(spv::Op::OpTypeBool, {}); }
+uint32_t SpirvBuilder::typeU32() {
+  return cachedType(spv::Op::OpTypeInt, {32, 0});
+}
+uint32_t SpirvBuilder::typeVec3U32() {
+  return cachedType(spv::Op::OpTypeVector, {typeU32(), 3});
+}
+
+uint32_t SpirvBuilder::typeRuntimeArrayU32() {
+  if (!runtimeArray) {
+    runtimeArray = cachedType(spv::Op::OpTypeRuntimeArray, {typeU32()});
+    decorate(runtimeArray, spv::Decoration::ArrayStride, {4});
+  }
+  return runtimeArray;
+}
+
+uint32_t SpirvBuilder::typeStruct(llvm::ArrayRef<uint32_t> members) {
+  uint32_t id = newId();
+  Words ops{id};
+  ops.insert(ops.end(), members.begin(), members.end());
+  emit(globals, spv::Op::OpTypeStruct, ops);
+  return id;
+}
+
+uint32_t SpirvBuilder::typePointer(spv::StorageClass sc, uint32_t pointee) {
+  return cachedType(spv::Op::OpTypePointer,
+                    {static_cast<uint32_t>(sc), pointee});
+}
+
+uint32_t SpirvBuilder::typeFunction(uint32_t ret,
+                                    llvm::ArrayRef<uint32_t> params) {
+  Words ops{ret};
+  ops.insert(ops.end(), params.begin(), params.end());
+  return cachedType(spv::Op::OpTypeFunction, ops);
+}
+
+uint32_t SpirvBuilder::constU32(uint32_t v) {
+  auto it = u32Cache.find(v);
+  if (it != u32Cache.end())
+    return it->second;
+  uint32_t type = typeU32();
+  uint32_t id = newId();
+  emit(globals, spv::Op::OpConstant, {type, id, v});
+  u32Cache.emplace(v, id);
+  return id;
+}
+
+uint32_t SpirvBuilder::constBool(bool v) {
+  uint32_t &slot = v ? trueId : falseId;
+  if (!slot) {
+    uint32_t type = typeBool();
+    slot = newId();
+    emit(globals, v ? spv::Op::OpConstantTrue : spv::Op::OpConstantFalse,
+         {type, slot});
+  }
+  return slot;
+}
+
+uint32_t SpirvBuilder::specConstU32(uint32_t specId, uint32_t defaultValue) {
+  uint32_t type = typeU32();
+  uint32_t id = newId();
+  emit(globals, spv::Op::OpSpecConstant, {type, id, defaultValue});
+  decorate(id, spv::Decoration::SpecId, {specId});
+  return id;
+}
+
+uint32_t SpirvBuilder::globalVariable(uint32_t pointerType,
+                                      spv::StorageClass sc) {
+  uint32_t id = newId();
+  emit(globals, spv::Op::OpVariable,
+       {pointerType, id, static_cast<uint32_t>(sc)});
+  return id;
+}
+
+Words SpirvBuilder::finish(unsigned major, unsigned minor) const {
+  Words out{0x07230203u, (major << 16) | (minor << 8),
+            0u /* generator: unregistered */, nextId, 0u};
+  for (const Words *sec :
+       {&capabilities, &extensions, &extInstImports, &memoryModel,
+        &entryPoints, &executionModes, &debugStrings, &debugNames,
+        &annotations, &globals, &functions})
+    out.insert(out.end(), sec->begin(), sec->end());
+  return out;
+}
+
+//===-- FunctionBuilder ---------------------------------------------------===//
+
+FunctionBuilder::FunctionBuilder(SpirvBuilder &b, uint32_t resultId,
+                                 uint32_t returnType, uint32_t functionType)
+    : b(b), fnId(resultId) {
+  SpirvBuilder::emit(header, spv::Op::OpFunction,
+                     {returnType, fnId,
+                      static_cast<uint32_t>(spv::FunctionControlMask::MaskNone),
+                      functionType});
+}
+
+uint32_t FunctionBuilder::param(uint32_t type) {
+  uint32_t id = b.newId();
+  SpirvBuilder::emit(header, spv::Op::OpFunctionParameter, {type, id});
+  return id;
+}
+
+void FunctionBuilder::beginBody() {
+  SpirvBuilder::emit(header, spv::Op::OpLabel, {b.newId()});
+  isOpen = true;
+}
+
+uint32_t FunctionBuilder::op(spv::Op op, uint32_t resultType,
+                             llvm::ArrayRef<uint32_t> operands) {
+  assert(isOpen && "instruction outside a block");
+  uint32_t id = b.newId();
+  Words ops{resultType, id};
+  ops.insert(ops.end(), operands.begin(), operands.end());
+  SpirvBuilder::emit(body, op, ops);
+  return id;
+}
+
+void FunctionBuilder::opVoid(spv::Op op, llvm::ArrayRef<uint32_t> operands) {
+  assert(isOpen && "instruction outside a block");
+  SpirvBuilder::emit(body, op, operands);
+}
+
+void FunctionBuilder::terminate(spv::Op op,
+                                llvm::ArrayRef<uint32_t> operands) {
+  assert(isOpen && "terminator outside a block");
+  SpirvBuilder::emit(body, op, operands);
+  isOpen = false;
+}
+
+void FunctionBuilder::block(uint32_t label) {
+  assert(!isOpen && "previous block not terminated");
+  SpirvBuilder::emit(body, spv::Op::OpLabel, {label});
+  isOpen = true;
+  curFile = curLine = curCol = 0; // OpLine scope ends with its block
+}
+
+uint32_t FunctionBuilder::localVariable(uint32_t pointerType) {
+  uint32_t id = b.newId();
+  SpirvBuilder::emit(vars, spv::Op::OpVariable,
+                     {pointerType, id,
+                      static_cast<uint32_t>(spv::StorageClass::Function)});
+  return id;
+}
+
+void FunctionBuilder::line(uint32_t file, uint32_t lineNo, uint32_t col) {
+  if (!isOpen || (file == curFile && lineNo == curLine && col == curCol))
+    return;
+  SpirvBuilder::emit(body, spv::Op::OpLine, {file, lineNo, col});
+  curFile = file;
+  curLine = lineNo;
+  curCol = col;
+}
+
+void FunctionBuilder::finish() {
+  if (isOpen)
+    terminate(spv::Op::OpReturn);
+  Words &out = b.functions;
+  out.insert(out.end(), header.begin(), header.end());
+  out.insert(out.end(), vars.begin(), vars.end());
+  out.insert(out.end(), body.begin(), body.end());
+  SpirvBuilder::emit(out, spv::Op::OpFunctionEnd, {});
+}

@@ -1,0 +1,64 @@
+//===- Validate.cpp - spvtools validation, optimization, disassembly -----===//
+#include "EmitInternal.h"
+
+#include <spirv-tools/libspirv.hpp>
+#include <spirv-tools/optimizer.hpp>
+
+using namespace vyre;
+using namespace vyre::emit;
+
+namespace {
+/// Collects spvtools messages into one string.
+struct MessageLog {
+  std::string text;
+  spvtools::MessageConsumer consumer() {
+    return [this](spv_message_level_t, const char *, const spv_position_t &pos,
+                  const char *msg) {
+      if (!text.empty())
+        text += "\n";
+      text += msg;
+      if (pos.index)
+        text += " (word " + std::to_string(pos.index) + ")";
+    };
+  }
+};
+} // namespace
+
+llvm::Error vyre::emit::validate(const Words &words, TargetEnv env) {
+  spvtools::SpirvTools tools(spvEnv(env));
+  MessageLog log;
+  tools.SetMessageConsumer(log.consumer());
+  if (tools.Validate(words))
+    return llvm::Error::success();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "generated SPIR-V is invalid: " + log.text);
+}
+
+llvm::Expected<Words> vyre::emit::optimize(const Words &words, TargetEnv env,
+                                           OptLevel level) {
+  spvtools::Optimizer opt(spvEnv(env));
+  MessageLog log;
+  opt.SetMessageConsumer(log.consumer());
+  if (level == OptLevel::Size)
+    opt.RegisterSizePasses();
+  else
+    opt.RegisterPerformancePasses();
+  Words out;
+  if (!opt.Run(words.data(), words.size(), &out))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "spirv-opt failed: " + log.text);
+  return out;
+}
+
+llvm::Expected<std::string> vyre::disassemble(llvm::ArrayRef<uint32_t> words,
+                                              TargetEnv env) {
+  spvtools::SpirvTools tools(spvEnv(env));
+  MessageLog log;
+  tools.SetMessageConsumer(log.consumer());
+  std::string text;
+  if (!tools.Disassemble(words.data(), words.size(), &text,
+                         SPV_BINARY_TO_TEXT_OPTION_FRIENDLY_NAMES))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot disassemble: " + log.text);
+  return text;
+}

@@ -1,0 +1,174 @@
+//===- EmitTest.cpp - the SPIR-V backend through the libraries -----------===//
+//
+// Parses the prelude plus generated user handlers, runs Sema and the
+// backend, and checks the module: it validates (emitSpirv validates every
+// module it returns), dispatch is one OpSwitch however many handlers there
+// are, and each handler body is emitted once.
+//
+//===----------------------------------------------------------------------===//
+#include "TestSupport.h"
+#include "vyre/Emit/Emit.h"
+#include "vyre/Parse/Parser.h"
+#include "vyre/Prelude/Prelude.h"
+#include "vyre/Sema/Sema.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <doctest/doctest.h>
+
+#include <spirv/unified1/spirv.hpp11>
+
+using namespace vyre;
+
+namespace {
+
+struct Compiled {
+  llvm::SourceMgr sm;
+  std::string diagText;
+  llvm::raw_string_ostream diagOs{diagText};
+  DiagnosticEngine diags{sm, diagOs};
+  Module module;
+  SemaResult sema;
+
+  explicit Compiled(llvm::StringRef user) {
+    addFile(preludeSource(), preludeBufferName(), true);
+    addFile(user, "test.vyre", false);
+    REQUIRE_MESSAGE(!diags.hasErrors(), diagOs.str());
+    REQUIRE_MESSAGE(runSema(module, diags, sema), diagOs.str());
+  }
+
+  void addFile(llvm::StringRef text, llvm::StringRef name, bool prelude) {
+    auto f = std::make_unique<SourceFile>();
+    f->path = name.str();
+    f->isPrelude = prelude;
+    f->bufferId = sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
+    parseBuffer(f->bufferId, diags, *f);
+    for (auto &h : f->handlers)
+      h->fromPrelude = prelude;
+    module.files.push_back(std::move(f));
+    module.rootFile = module.files.size() - 1;
+  }
+
+  std::vector<uint32_t> emit(EmitOptions opts = {}) {
+    opts.sm = &sm;
+    llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, opts);
+    if (!words) {
+      FAIL(llvm::toString(words.takeError()));
+      return {};
+    }
+    return std::move(*words);
+  }
+};
+
+/// Instructions of \p words (after the 5-word header) with opcode \p op.
+std::vector<llvm::ArrayRef<uint32_t>> instructions(llvm::ArrayRef<uint32_t> words,
+                                                   spv::Op op) {
+  std::vector<llvm::ArrayRef<uint32_t>> out;
+  for (size_t i = 5; i < words.size();) {
+    uint32_t count = words[i] >> 16;
+    if (count == 0)
+      break; // malformed: stop rather than loop
+    if ((words[i] & 0xFFFF) == static_cast<uint32_t>(op))
+      out.push_back(words.slice(i, count));
+    i += count;
+  }
+  return out;
+}
+
+std::string thousandHandlers() {
+  std::string text = "buffer hits: u32[1024] read_write atomic @binding(4);\n";
+  for (unsigned i = 0; i < 1000; ++i)
+    text += llvm::formatv("handler USER_{0} = {1} {{\n"
+                          "  atomic_add(hits[{2}], arg0 + {0});\n"
+                          "}\n",
+                          i, 0x1000 + i, i % 1024)
+                .str();
+  return text;
+}
+
+} // namespace
+
+TEST_CASE("emit: 1,000 user handlers validate and dispatch through one OpSwitch") {
+  Compiled c(thousandHandlers());
+  REQUIRE(c.sema.handlers.size() == 1010); // 10 built-ins + 1000
+  for (TargetEnv env :
+       {TargetEnv::Vulkan1_1, TargetEnv::Vulkan1_2, TargetEnv::Vulkan1_3}) {
+    EmitOptions opts;
+    opts.targetEnv = env;
+    std::vector<uint32_t> words = c.emit(opts); // validated by emitSpirv
+    REQUIRE_FALSE(words.empty());
+    auto switches = instructions(words, spv::Op::OpSwitch);
+    REQUIRE(switches.size() == 1);
+    // OpSwitch selector default (literal label)*: every handler is a case,
+    // plus PACKED_SLOT (decoded by main, not counted as unknown).
+    CHECK((switches[0].size() - 3) / 2 == 1010 + 1);
+    // Each handler body is one function: 1010 handlers, dispatch_op,
+    // decode_packed and main.
+    CHECK(instructions(words, spv::Op::OpFunction).size() == 1010 + 3);
+    // Each handler is called once, from its switch case.
+    CHECK(instructions(words, spv::Op::OpFunctionCall).size() ==
+          1010 + 3 /* main -> dispatch_op, decode_packed; packed -> dispatch_op */);
+  }
+}
+
+TEST_CASE("emit: the dispatch OpSwitch lives in dispatch_op") {
+  Compiled c("");
+  std::vector<uint32_t> words = c.emit();
+  llvm::Expected<std::string> text = disassemble(words, TargetEnv::Vulkan1_1);
+  REQUIRE(static_cast<bool>(text));
+  size_t fn = text->find("%dispatch_op = OpFunction");
+  size_t sw = text->find("OpSwitch");
+  size_t end = text->find("OpFunctionEnd", fn);
+  REQUIRE(fn != std::string::npos);
+  CHECK(sw > fn);
+  CHECK(sw < end);
+  CHECK(text->find("OpSwitch", sw + 1) == std::string::npos);
+}
+
+TEST_CASE("emit: header, version and spec constants per target env") {
+  Compiled c("");
+  struct Case {
+    TargetEnv env;
+    uint32_t version;
+  } cases[] = {{TargetEnv::Vulkan1_1, 0x00010300},
+               {TargetEnv::Vulkan1_2, 0x00010500},
+               {TargetEnv::Vulkan1_3, 0x00010600}};
+  for (const Case &k : cases) {
+    EmitOptions opts;
+    opts.targetEnv = k.env;
+    std::vector<uint32_t> words = c.emit(opts);
+    REQUIRE(words.size() > 5);
+    CHECK(words[0] == 0x07230203u);
+    CHECK(words[1] == k.version);
+    // slot.COUNT, kernel.ITERATION_BUDGET, io.POLL_LIMIT, defaults from
+    // the prelude.
+    auto specs = instructions(words, spv::Op::OpSpecConstant);
+    REQUIRE(specs.size() == 3);
+    std::vector<uint32_t> defaults;
+    for (auto s : specs)
+      defaults.push_back(s[3]);
+    std::sort(defaults.begin(), defaults.end());
+    CHECK(defaults == std::vector<uint32_t>{256, 1000000, 1048576});
+  }
+}
+
+TEST_CASE("emit: -O and --Os modules validate") {
+  Compiled c("buffer b: u32[8] read_write atomic @binding(4);\n"
+             "handler H = 0x100 { atomic_add(b[arg0 % 8], arg1 / arg2); }\n");
+  for (OptLevel level : {OptLevel::Performance, OptLevel::Size}) {
+    EmitOptions opts;
+    opts.optLevel = level;
+    CHECK_FALSE(c.emit(opts).empty());
+  }
+}
+
+TEST_CASE("emit: protocol doc lists every row") {
+  Compiled c("");
+  std::string doc = renderProtocolDoc(c.sema.protocol);
+  CHECK(doc.find("| `slot` | `COUNT` | tunable | 0 | 256 |") != std::string::npos);
+  CHECK(doc.find("| `opcode` | `PACKED_SLOT` | code | - | 0x80000001 |") !=
+        std::string::npos);
+  size_t rows = std::count(doc.begin(), doc.end(), '\n');
+  CHECK(rows == kNumProtocolValues + 2);
+}
