@@ -35,11 +35,16 @@ config.substitutions.append(("%python", "python3"))
 # so results and timings do not depend on the test machine.
 import glob
 import subprocess
+# VYREC_TEST_ICD=path/to/icd.json runs the suite on another driver instead
+# (how the execution suite is run on a real GPU: docs/gpu-runs.md).
 lavapipe = sorted(glob.glob("/usr/share/vulkan/icd.d/lvp_icd*.json"))
+if os.environ.get("VYREC_TEST_ICD"):
+    lavapipe = [os.environ["VYREC_TEST_ICD"]]
+    lit_config.note("execution tests use the ICD " + lavapipe[0])
 if lavapipe:
     config.environment["VK_DRIVER_FILES"] = lavapipe[0]
     config.environment["VK_ICD_FILENAMES"] = lavapipe[0]
-    for var in ("HOME", "XDG_RUNTIME_DIR"):
+    for var in ("HOME", "XDG_RUNTIME_DIR", "LD_LIBRARY_PATH"):
         if var in os.environ:
             config.environment[var] = os.environ[var]
 vyre_run = os.path.join(tools, "vyre-run")

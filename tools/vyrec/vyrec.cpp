@@ -12,6 +12,7 @@
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
 
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -83,6 +84,16 @@ std::string defaultOutput(const Options &o) {
   llvm::SmallString<256> p(llvm::sys::path::filename(o.input));
   llvm::sys::path::replace_extension(p, ".spv");
   return std::string(p);
+}
+
+/// LLVM's diagnostic printer colours only a terminal unless its `color`
+/// option says otherwise (LLVM 14 has no API for it): set that option, and
+/// let errs() emit escape codes.
+void forceDiagnosticColors() {
+  llvm::StringMap<llvm::cl::Option *> &opts = llvm::cl::getRegisteredOptions();
+  if (auto it = opts.find("color"); it != opts.end())
+    it->second->addOccurrence(0, "color", "true");
+  llvm::errs().enable_colors(true);
 }
 
 /// Make syntax: `targets: deps`, with spaces and '$' escaped as GCC does.
@@ -191,6 +202,8 @@ int main(int argc, char **argv) {
   dopts.verify = o.verify;
   dopts.color = o.color == "always" ||
                 (o.color == "auto" && llvm::errs().has_colors());
+  if (o.color == "always")
+    forceDiagnosticColors();
 
   llvm::SourceMgr sm;
   DiagnosticEngine diags(sm, llvm::errs(), dopts);

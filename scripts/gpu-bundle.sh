@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Fills .device/ (git-ignored) with what scripts/gpu-exec.sh needs on the GPU
+# machine: vyrec, vyre-interp and vyre-run linked with a static C++ runtime,
+# LLVM's FileCheck and not with the shared libraries they use, lit, and the
+# Vulkan loader as a Debian package (the GPU machine has none).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DVYREC_STATIC_RUNTIME=ON >/dev/null
+cmake --build build-gpu --target vyrec vyre-interp vyre-run
+rm -rf .device && mkdir -p .device/bin .device/lib .device/deb
+cp build-gpu/bin/vyrec build-gpu/bin/vyre-interp build-gpu/bin/vyre-run .device/bin/
+cp /usr/lib/llvm-14/bin/FileCheck /usr/lib/llvm-14/bin/not .device/bin/
+for lib in libz3.so.4 libtinfo.so.6; do cp -L /lib/x86_64-linux-gnu/$lib .device/lib/; done
+cp -r /usr/lib/llvm-14/build/utils/lit .device/lit
+# This machine is x86-64 like the GPU machine, so its own apt lists serve.
+(cd .device/deb && apt-get download libvulkan1 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+ls .device/deb/libvulkan1_*.deb >/dev/null
+du -sh .device

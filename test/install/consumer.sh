@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# consumer.sh BUILD_DIR SOURCE_DIR: installs vyrec from BUILD_DIR into a
+# scratch prefix, then configures, builds and runs examples/consumer against
+# it with find_package(Vyrec) + vyrec_add_module, and checks that editing a
+# file the module imports rebuilds the module (the depfile at work).
+set -euo pipefail
+build=$1 src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+test -x "$work/prefix/bin/vyrec"
+test -f "$work/prefix/include/vyre/host/host.h"
+test -f "$work/prefix/share/vyrec/builtins.vyre"
+test -f "$work/prefix/lib/cmake/Vyrec/VyrecConfig.cmake"
+test -f "$work/prefix/share/doc/vyrec/language.md"
+
+cp -r "$src/examples/consumer" "$work/consumer"
+cmake -S "$work/consumer" -B "$work/build" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/build" >/dev/null
+"$work/build/consumer" | tee "$work/run.txt"
+grep -q "opcode COUNT = 0x100" "$work/run.txt"
+test -f "$work/build/counter_kernel/counter.spv"
+test -f "$work/build/counter_kernel/counter.json"
+
+# Nothing to do on a second build...
+if cmake --build "$work/build" -- -n | grep -q "vyrec: compiling"; then
+  echo "consumer: an up-to-date module was rebuilt" >&2; exit 1
+fi
+# ...but editing the imported file rebuilds the module and the header.
+sleep 1
+echo "// edited" >> "$work/consumer/kernel/bins.vyre"
+cmake --build "$work/build" -- -n | grep -q "vyrec: compiling counter.spv" || {
+  echo "consumer: editing an imported file did not rebuild the module" >&2; exit 1; }
+cmake --build "$work/build" -- -n | grep -q "vyrec: generating counter.h" || {
+  echo "consumer: editing an imported file did not regenerate the header" >&2; exit 1; }
+echo "consumer: installed package builds, runs and tracks imports"
