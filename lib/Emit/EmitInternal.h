@@ -7,6 +7,7 @@
 #include "vyre/Emit/Emit.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <spirv-tools/libspirv.h>
@@ -79,6 +80,25 @@ struct ModuleContext {
   /// An atomic on a word pointer; returns the result id (0 for a store).
   uint32_t atomic(FunctionBuilder &fb, AtomicOp op, MemoryOrder order,
                   uint32_t ptr, llvm::ArrayRef<uint32_t> operands);
+
+  //===-- Robustness (docs/protocol.md, "Robustness") -----------------===//
+  /// `OpArrayLength` of \p buf's runtime array: the words the host bound
+  /// (computed once per function, in its first block).
+  uint32_t arrayLength(FunctionBuilder &fb, const BufferDecl *buf);
+  /// control[\p counter] += 1 (relaxed): one of the error counters.
+  void countError(FunctionBuilder &fb, PV counter);
+  /// A bounds-checked access to buf[index]:
+  ///   if index < arrayLength(buf) { r = body(&buf[index]) }
+  ///   else { record_out_of_bounds() }        // OUT_OF_BOUNDS_COUNT += 1
+  /// Returns r, or 0 out of range (an OpPhi) when \p hasResult; else 0.
+  uint32_t guardedAccess(FunctionBuilder &fb, const BufferDecl *buf,
+                         uint32_t index, bool hasResult, llvm::SMLoc loc,
+                         llvm::function_ref<uint32_t(uint32_t ptr)> body);
+  /// `record_out_of_bounds()`: one shared function holding the counter's
+  /// atomic, so each guard costs one call. Emitted by the megakernel
+  /// builder if any guard used it.
+  uint32_t oobFn = 0;
+  bool oobUsed = false;
 
   /// -g: the OpLine for \p loc, if debug info is on and \p loc is known.
   void line(FunctionBuilder &fb, llvm::SMLoc loc);

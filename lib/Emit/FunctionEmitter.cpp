@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "EmitInternal.h"
 
+#include "vyre/Sema/Analysis.h"
+
 #include <spirv/unified1/GLSL.std.450.h>
 
 using namespace vyre;
@@ -44,6 +46,10 @@ private:
   std::map<const LocalDecl *, Type> localTypes;
   std::vector<uint32_t> loopMerges;
   llvm::DenseMap<const Expr *, bool> tunableMemo;
+  /// Upper bounds of the immutable locals (lets, loop variables) whose
+  /// bound does not go through a specialization constant: the bounds guard
+  /// is left out where the index is provably inside a fixed-size buffer.
+  LocalBounds localBounds;
 
   //===-- Types -----------------------------------------------------------===//
 
@@ -160,12 +166,50 @@ private:
     return nullptr;
   }
 
-  uint32_t pointer(const BufferRef &ref, const Expr &index) {
+  /// Whether buf[index] needs a bounds guard (docs/protocol.md,
+  /// "Robustness"): every access does, except one into a buffer of fixed
+  /// size (not through a specialization constant) whose index is provably
+  /// inside it: a constant Sema folded (its bounds pass already checked
+  /// it), or an index whose upper bound (vyre::upperBound, the loop-bound
+  /// analysis' interval rules: `x % N`, `x & M`, `min(x, N)`, loop
+  /// variables, lets) is below the size. Neither the index nor the locals
+  /// it reads may go through a specialization constant: a host may change
+  /// those.
+  bool needsGuard(const BufferDecl *d, const Expr &index) {
+    if (!d || !d->size || !d->sizeValue || dependsOnTunable(d->size.get()))
+      return true;
+    if (dependsOnTunable(&index))
+      return true;
+    uint32_t bound = index.constValue ? *index.constValue
+                                      : upperBound(index, &localBounds);
+    return bound >= *d->sizeValue;
+  }
+
+  /// buf[index], guarded when it needs to be: evaluates the index, then
+  /// \p operands (both before the check, so their side effects happen even
+  /// when the access is skipped), then runs \p body on the word pointer.
+  /// Returns body's result, or 0 for a skipped access.
+  uint32_t access(const BufferRef &ref, const Expr &index, bool hasResult,
+                  llvm::SMLoc loc, llvm::ArrayRef<const Expr *> operands,
+                  llvm::function_ref<uint32_t(uint32_t ptr,
+                                              llvm::ArrayRef<uint32_t> ops)>
+                      body) {
     uint32_t idx = emitExpr(index);
     const BufferDecl *d = buffer(ref);
     if (!d)
       return b.newId();
-    return ctx.wordPointer(fb, d, idx);
+    llvm::SmallVector<uint32_t, 2> ops;
+    if (!needsGuard(d, index)) {
+      // The place (its OpAccessChain) first, then the operands.
+      uint32_t ptr = ctx.wordPointer(fb, d, idx);
+      for (const Expr *o : operands)
+        ops.push_back(emitExpr(*o));
+      return body(ptr, ops);
+    }
+    for (const Expr *o : operands)
+      ops.push_back(emitExpr(*o));
+    return ctx.guardedAccess(fb, d, idx, hasResult, loc,
+                             [&](uint32_t ptr) { return body(ptr, ops); });
   }
 
   uint32_t emitExpr(const Expr &e) {
@@ -198,18 +242,26 @@ private:
     }
     case Expr::Kind::Load: {
       auto &l = cast<LoadExpr>(e);
-      return ctx.loadWord(fb, pointer(l.buffer, *l.index));
+      return access(l.buffer, *l.index, true, l.loc, {},
+                    [&](uint32_t ptr, llvm::ArrayRef<uint32_t>) {
+                      return ctx.loadWord(fb, ptr);
+                    });
     }
-    case Expr::Kind::Atomic: {
-      auto &a = cast<AtomicExpr>(e);
-      uint32_t ptr = pointer(a.buffer, *a.index);
-      llvm::SmallVector<uint32_t, 2> ops;
-      for (const ExprPtr &o : a.operands)
-        ops.push_back(emitExpr(*o));
-      return ctx.atomic(fb, a.op, a.order, ptr, ops);
-    }
+    case Expr::Kind::Atomic:
+      return emitAtomic(cast<AtomicExpr>(e), /*resultUsed=*/true);
     }
     return 0;
+  }
+
+  uint32_t emitAtomic(const AtomicExpr &a, bool resultUsed) {
+    llvm::SmallVector<const Expr *, 2> operands;
+    for (const ExprPtr &o : a.operands)
+      operands.push_back(o.get());
+    return access(a.buffer, *a.index, resultUsed && a.op != AtomicOp::Store,
+                  a.loc, operands,
+                  [&](uint32_t ptr, llvm::ArrayRef<uint32_t> ops) {
+                    return ctx.atomic(fb, a.op, a.order, ptr, ops);
+                  });
   }
 
   uint32_t emitName(const NameExpr &n) {
@@ -340,6 +392,8 @@ private:
       Type t = l.decl.type != Type::Unknown ? l.decl.type : typeOf(l.init.get());
       uint32_t var = declareLocal(l.decl, t);
       fb.opVoid(spv::Op::OpStore, {var, v});
+      if (!l.decl.isMutable && !dependsOnTunable(l.init.get()))
+        localBounds[&l.decl] = upperBound(*l.init, &localBounds);
       return;
     }
     case Stmt::Kind::Assign: {
@@ -355,9 +409,11 @@ private:
     }
     case Stmt::Kind::Store: {
       auto &st = cast<StoreStmt>(s);
-      uint32_t ptr = pointer(st.buffer, *st.index);
-      uint32_t v = emitExpr(*st.value);
-      ctx.storeWord(fb, ptr, v);
+      access(st.buffer, *st.index, false, st.loc, {st.value.get()},
+             [&](uint32_t ptr, llvm::ArrayRef<uint32_t> ops) {
+               ctx.storeWord(fb, ptr, ops[0]);
+               return 0u;
+             });
       return;
     }
     case Stmt::Kind::If:
@@ -373,9 +429,16 @@ private:
       return;
     case Stmt::Kind::Block:
       return emitBlock(cast<BlockStmt>(s));
-    case Stmt::Kind::ExprStmt:
-      emitExpr(*cast<ExprStmt>(s).expr);
+    case Stmt::Kind::ExprStmt: {
+      const Expr &e = *cast<ExprStmt>(s).expr;
+      // `atomic_add(buf[i], v);`: the result is unused, so a guarded
+      // atomic needs no OpPhi.
+      if (auto *a = llvm::dyn_cast<AtomicExpr>(&e))
+        emitAtomic(*a, /*resultUsed=*/false);
+      else
+        emitExpr(e);
       return;
+    }
     }
   }
 
@@ -413,6 +476,11 @@ private:
     uint32_t hi = emitExpr(*s.hi);
     uint32_t iv = declareLocal(s.var, Type::U32);
     fb.opVoid(spv::Op::OpStore, {iv, lo});
+    // i < hi inside the body.
+    if (!dependsOnTunable(s.hi.get())) {
+      uint32_t hiBound = upperBound(*s.hi, &localBounds);
+      localBounds[&s.var] = hiBound ? hiBound - 1 : 0;
+    }
     uint32_t headerL = b.newId(), bodyL = b.newId(), contL = b.newId(),
              mergeL = b.newId();
     fb.terminate(spv::Op::OpBranch, {headerL});

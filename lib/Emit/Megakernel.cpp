@@ -45,6 +45,7 @@ public:
     dispatchFunction();
     packedFunction();
     mainFunction();
+    outOfBoundsFunction();
     entryPoint(ver);
     return b.finish(ver.major, ver.minor);
   }
@@ -160,7 +161,10 @@ private:
   void dispatchFunction() {
     dispatchFn = b.newId();
     packedFn = b.newId();
-    FunctionBuilder fb(b, dispatchFn, ctx.voidT(), opType5());
+    // DontInline: main and decode_packed both call it, and -O's exhaustive
+    // inlining would otherwise copy every handler body into both.
+    FunctionBuilder fb(b, dispatchFn, ctx.voidT(), opType5(),
+                       spv::FunctionControlMask::DontInline);
     b.name(dispatchFn, "dispatch_op");
     uint32_t params[5];
     static const char *names[] = {"slot_base", "opcode", "arg0", "arg1", "arg2"};
@@ -220,6 +224,22 @@ private:
     fb.finish();
   }
 
+  /// record_out_of_bounds(): control[OUT_OF_BOUNDS_COUNT] += 1 (relaxed),
+  /// called by every bounds guard's out-of-range branch. DontInline: the
+  /// path is cold, and -O's exhaustive inlining would otherwise copy the
+  /// atomic into every guard.
+  void outOfBoundsFunction() {
+    if (!ctx.oobUsed)
+      return;
+    FunctionBuilder fb(b, ctx.oobFn, ctx.voidT(),
+                       b.typeFunction(ctx.voidT(), {}),
+                       spv::FunctionControlMask::DontInline);
+    b.name(ctx.oobFn, "record_out_of_bounds");
+    fb.beginBody();
+    ctx.countError(fb, PV::control_OUT_OF_BOUNDS_COUNT);
+    fb.finish();
+  }
+
   /// Byte \p k of a slot's payload (little-endian in the argument words).
   uint32_t payloadByte(FunctionBuilder &fb, uint32_t argBase, uint32_t k) {
     uint32_t word = fb.op(spv::Op::OpShiftRightLogical, u32(), {k, c(2)});
@@ -255,8 +275,17 @@ private:
 
     uint32_t argBase =
         fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_ARG0_WORD)});
-    // count = min(byte 0, MAX_OPS)
+    // count = min(byte 0, MAX_OPS); a clamp is counted.
     uint32_t raw = payloadByteAt(fb, argBase, 0);
+    uint32_t clamped = fb.op(spv::Op::OpUGreaterThan, boolT(),
+                             {raw, P(PV::packed_MAX_OPS)});
+    uint32_t clampL = b.newId(), clampMerge = b.newId();
+    fb.merge(spv::Op::OpSelectionMerge, {clampMerge, kNone});
+    fb.terminate(spv::Op::OpBranchConditional, {clamped, clampL, clampMerge});
+    fb.block(clampL);
+    ctx.countError(fb, PV::control_PACKED_CLAMPED_COUNT);
+    fb.terminate(spv::Op::OpBranch, {clampMerge});
+    fb.block(clampMerge);
     uint32_t count = fb.op(spv::Op::OpExtInst, u32(),
                            {b.glslStd450(), uint32_t(GLSLstd450UMin), raw,
                             P(PV::packed_MAX_OPS)});
@@ -287,8 +316,9 @@ private:
     uint32_t end = fb.op(spv::Op::OpIAdd, u32(), {base, c(3)});
     uint32_t fits = fb.op(spv::Op::OpULessThanEqual, boolT(),
                           {end, P(PV::slot_ARGS)});
+    uint32_t arityL = b.newId();
     fb.merge(spv::Op::OpSelectionMerge, {skipL, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {fits, runL, skipL});
+    fb.terminate(spv::Op::OpBranchConditional, {fits, runL, arityL});
 
     fb.block(runL);
     uint32_t first = fb.op(spv::Op::OpIAdd, u32(), {argBase, base});
@@ -299,6 +329,10 @@ private:
     }
     fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
           {dispatchFn, slotBase, innerOp, args[0], args[1], args[2]});
+    fb.terminate(spv::Op::OpBranch, {skipL});
+    // The arity check failed: skip the op and count it.
+    fb.block(arityL);
+    ctx.countError(fb, PV::control_PACKED_ARITY_COUNT);
     fb.terminate(spv::Op::OpBranch, {skipL});
 
     fb.block(skipL);
@@ -333,6 +367,17 @@ private:
     uint32_t nwg = fb.op(spv::Op::OpCompositeExtract, u32(), {nwgV, 0});
     uint32_t nthreads =
         fb.op(spv::Op::OpIMul, u32(), {nwg, c(L(PV::kernel_WORKGROUP_SIZE))});
+    // Slots the ring the host bound really holds (slot s occupies words
+    // s * WORDS .. s * WORDS + WORDS - 1): the scan stops at
+    // min(slot.COUNT, length / slot.WORDS), so every skeleton access to a
+    // claimed slot is in range. (slot.WORDS >= 5: Sema keeps the five slot
+    // words distinct and inside the slot.)
+    uint32_t ringWords = ctx.arrayLength(fb, ctx.sema.ringBuffer);
+    uint32_t ringSlots = fb.op(spv::Op::OpUDiv, u32(),
+                               {ringWords, c(std::max(L(PV::slot_WORDS), 1u))});
+    uint32_t scanSlots = fb.op(spv::Op::OpExtInst, u32(),
+                               {b.glslStd450(), uint32_t(GLSLstd450UMin),
+                                P(PV::slot_COUNT), ringSlots});
     fb.opVoid(spv::Op::OpStore, {passVar, c(0)});
 
     uint32_t passHeader = b.newId(), passBody = b.newId(),
@@ -361,11 +406,10 @@ private:
     fb.opVoid(spv::Op::OpStore, {slotVar, gid});
     fb.terminate(spv::Op::OpBranch, {slotHeader});
 
-    // for s = gid; s < slot.COUNT; s += nthreads
+    // for s = gid; s < min(slot.COUNT, ring words / slot.WORDS); s += nthreads
     fb.block(slotHeader);
     uint32_t s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
-    uint32_t inRing =
-        fb.op(spv::Op::OpULessThan, boolT(), {s, P(PV::slot_COUNT)});
+    uint32_t inRing = fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots});
     fb.merge(spv::Op::OpLoopMerge, {slotMerge, slotCont, kLoopNone});
     fb.terminate(spv::Op::OpBranchConditional, {inRing, slotBody, slotMerge});
 

@@ -3,7 +3,8 @@
 // Every buffer access goes through here: an OpAccessChain to one u32 word of
 // a StorageBuffer block, then OpLoad/OpStore or an OpAtomic* with Device
 // scope. docs/protocol.md ("Memory model") is the normative description of
-// the semantics chosen for each ordering under each memory model.
+// the semantics chosen for each ordering under each memory model; its
+// "Robustness" section describes the bounds guards built here.
 //
 //===----------------------------------------------------------------------===//
 #include "EmitInternal.h"
@@ -119,4 +120,48 @@ uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
   }
   }
   return 0;
+}
+
+uint32_t ModuleContext::arrayLength(FunctionBuilder &fb, const BufferDecl *buf) {
+  auto it = bufferVars.find(buf);
+  if (!buf || it == bufferVars.end()) {
+    fail(buf ? "buffer '" + buf->name + "' has no variable"
+             : std::string("a protocol buffer is missing"));
+    return b.newId();
+  }
+  // Once per function, in its first block: the length cannot change while
+  // the kernel runs.
+  return fb.entryOp(spv::Op::OpArrayLength, u32(), {it->second, 0});
+}
+
+void ModuleContext::countError(FunctionBuilder &fb, PV counter) {
+  atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
+         wordPointer(fb, sema.control, c(sema.protocol[counter])), {c(1)});
+}
+
+uint32_t ModuleContext::guardedAccess(
+    FunctionBuilder &fb, const BufferDecl *buf, uint32_t index, bool hasResult,
+    llvm::SMLoc loc, llvm::function_ref<uint32_t(uint32_t ptr)> body) {
+  constexpr auto kNone =
+      static_cast<uint32_t>(spv::SelectionControlMask::MaskNone);
+  uint32_t len = arrayLength(fb, buf);
+  uint32_t inRange = fb.op(spv::Op::OpULessThan, boolT(), {index, len});
+  uint32_t inL = b.newId(), outL = b.newId(), mergeL = b.newId();
+  fb.merge(spv::Op::OpSelectionMerge, {mergeL, kNone});
+  fb.terminate(spv::Op::OpBranchConditional, {inRange, inL, outL});
+  fb.block(inL);
+  line(fb, loc);
+  uint32_t r = body(wordPointer(fb, buf, index));
+  fb.terminate(spv::Op::OpBranch, {mergeL});
+  fb.block(outL);
+  if (!oobFn)
+    oobFn = b.newId();
+  oobUsed = true;
+  fb.op(spv::Op::OpFunctionCall, voidT(), {oobFn});
+  fb.terminate(spv::Op::OpBranch, {mergeL});
+  fb.block(mergeL);
+  line(fb, loc);
+  if (!hasResult)
+    return 0;
+  return fb.op(spv::Op::OpPhi, u32(), {r, inL, c(0), outL});
 }

@@ -181,11 +181,11 @@ Words SpirvBuilder::finish(unsigned major, unsigned minor) const {
 //===-- FunctionBuilder ---------------------------------------------------===//
 
 FunctionBuilder::FunctionBuilder(SpirvBuilder &b, uint32_t resultId,
-                                 uint32_t returnType, uint32_t functionType)
+                                 uint32_t returnType, uint32_t functionType,
+                                 spv::FunctionControlMask control)
     : b(b), fnId(resultId) {
   SpirvBuilder::emit(header, spv::Op::OpFunction,
-                     {returnType, fnId,
-                      static_cast<uint32_t>(spv::FunctionControlMask::MaskNone),
+                     {returnType, fnId, static_cast<uint32_t>(control),
                       functionType});
 }
 
@@ -237,6 +237,21 @@ uint32_t FunctionBuilder::localVariable(uint32_t pointerType) {
   return id;
 }
 
+uint32_t FunctionBuilder::entryOp(spv::Op op, uint32_t resultType,
+                                  llvm::ArrayRef<uint32_t> operands) {
+  std::vector<uint32_t> key{static_cast<uint32_t>(op), resultType};
+  key.insert(key.end(), operands.begin(), operands.end());
+  auto it = entryOps.find(key);
+  if (it != entryOps.end())
+    return it->second;
+  uint32_t id = b.newId();
+  Words ops{resultType, id};
+  ops.insert(ops.end(), operands.begin(), operands.end());
+  SpirvBuilder::emit(prologue, op, ops);
+  entryOps.emplace(std::move(key), id);
+  return id;
+}
+
 void FunctionBuilder::line(uint32_t file, uint32_t lineNo, uint32_t col) {
   if (!isOpen || (file == curFile && lineNo == curLine && col == curCol))
     return;
@@ -252,6 +267,7 @@ void FunctionBuilder::finish() {
   Words &out = b.functions;
   out.insert(out.end(), header.begin(), header.end());
   out.insert(out.end(), vars.begin(), vars.end());
+  out.insert(out.end(), prologue.begin(), prologue.end());
   out.insert(out.end(), body.begin(), body.end());
   SpirvBuilder::emit(out, spv::Op::OpFunctionEnd, {});
 }

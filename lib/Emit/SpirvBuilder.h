@@ -94,7 +94,9 @@ private:
 class FunctionBuilder {
 public:
   FunctionBuilder(SpirvBuilder &b, uint32_t resultId, uint32_t returnType,
-                  uint32_t functionType);
+                  uint32_t functionType,
+                  spv::FunctionControlMask control =
+                      spv::FunctionControlMask::MaskNone);
 
   uint32_t id() const { return fnId; }
   uint32_t param(uint32_t type);
@@ -118,6 +120,11 @@ public:
 
   /// A Function-storage variable, placed at the start of the first block.
   uint32_t localVariable(uint32_t pointerType);
+  /// An instruction placed in the first block, after the variables and
+  /// before the body (so it dominates every block), emitted once per
+  /// (op, type, operands): e.g. one OpArrayLength per buffer and function.
+  uint32_t entryOp(spv::Op op, uint32_t resultType,
+                   llvm::ArrayRef<uint32_t> operands);
 
   /// -g: an OpLine for the next instructions (skipped when unchanged).
   void line(uint32_t file, uint32_t lineNo, uint32_t col);
@@ -130,7 +137,8 @@ public:
 private:
   SpirvBuilder &b;
   uint32_t fnId;
-  Words header, vars, body;
+  Words header, vars, prologue, body;
+  std::map<std::vector<uint32_t>, uint32_t> entryOps;
   bool isOpen = false;
   uint32_t curFile = 0, curLine = 0, curCol = 0;
 };

@@ -219,7 +219,13 @@ void vyre::printSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
     switch (item.kind) {
     case SourceFile::Item::Kind::Import:
       os << "import \"";
-      os.write_escaped(file.imports[item.index].path);
+      // The lexer knows only the escapes \" and \\ and takes every other
+      // byte literally, so write_escaped's \t or \000 would not read back.
+      for (char c : file.imports[item.index].path) {
+        if (c == '"' || c == '\\')
+          os << '\\';
+        os << c;
+      }
       os << "\";\n";
       break;
     case SourceFile::Item::Kind::Const: {

@@ -111,7 +111,11 @@ private:
   }
 
   uint32_t &word(unsigned buffer, uint64_t index, llvm::SMLoc loc);
-  uint32_t &word(const BufferRef &ref, uint32_t index, llvm::SMLoc loc);
+  /// A handler's access to ref[index], bounds-checked like the kernel's
+  /// guard (docs/protocol.md, "Robustness"): null, and
+  /// control[OUT_OF_BOUNDS_COUNT] += 1, when index is outside the buffer.
+  uint32_t *guardedWord(const BufferRef &ref, uint32_t index, llvm::SMLoc loc);
+  void countError(PV counter) { word(control, P[counter], {}) += 1; }
 
   uint32_t eval(const Expr &e);
   uint32_t evalAtomic(const AtomicExpr &e);
@@ -145,11 +149,19 @@ uint32_t &Machine::word(unsigned buffer, uint64_t index, llvm::SMLoc loc) {
   return w;
 }
 
-uint32_t &Machine::word(const BufferRef &ref, uint32_t index, llvm::SMLoc loc) {
+uint32_t *Machine::guardedWord(const BufferRef &ref, uint32_t index,
+                               llvm::SMLoc loc) {
   auto it = bufferIndex.find(ref.name);
   if (it == bufferIndex.end())
     fault(ref.loc, "no buffer named '" + ref.name + "'");
-  return word(it->second, index, loc);
+  // The kernel guards every access except those Sema proved inside a
+  // fixed-size buffer, which cannot fail this check: checking all of them
+  // is the same behaviour. The buffer's length is what the host bound.
+  if (index >= mem[it->second].size()) {
+    countError(PV::control_OUT_OF_BOUNDS_COUNT);
+    return nullptr;
+  }
+  return &word(it->second, index, loc);
 }
 
 uint32_t Machine::eval(const Expr &e) {
@@ -236,7 +248,8 @@ uint32_t Machine::eval(const Expr &e) {
   case Expr::Kind::Load: {
     const auto &l = cast<LoadExpr>(e);
     uint32_t index = eval(*l.index);
-    return word(l.buffer, index, l.loc);
+    uint32_t *w = guardedWord(l.buffer, index, l.loc);
+    return w ? *w : 0;
   }
   case Expr::Kind::Atomic:
     return evalAtomic(cast<AtomicExpr>(e));
@@ -249,7 +262,10 @@ uint32_t Machine::evalAtomic(const AtomicExpr &e) {
   uint32_t v[2] = {0, 0};
   for (unsigned i = 0; i < e.operands.size() && i < 2; ++i)
     v[i] = eval(*e.operands[i]);
-  uint32_t &w = word(e.buffer, index, e.loc);
+  uint32_t *p = guardedWord(e.buffer, index, e.loc);
+  if (!p)
+    return 0; // skipped: yields 0
+  uint32_t &w = *p;
   uint32_t old = w;
   switch (e.op) {
   case AtomicOp::Load: break;
@@ -296,7 +312,8 @@ Flow Machine::exec(const Stmt &st) {
     const auto &store = cast<StoreStmt>(st);
     uint32_t index = eval(*store.index);
     uint32_t value = eval(*store.value);
-    word(store.buffer, index, store.loc) = value;
+    if (uint32_t *w = guardedWord(store.buffer, index, store.loc))
+      *w = value;
     return Flow::Normal;
   }
   case Stmt::Kind::If: {
@@ -352,7 +369,7 @@ void Machine::dispatch(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2,
     handler = nullptr;
   }
   if (!matched && opcode != P[PV::opcode_PACKED_SLOT])
-    word(control, P[PV::control_UNKNOWN_OPCODE_COUNT], {}) += 1;
+    countError(PV::control_UNKNOWN_OPCODE_COUNT);
 }
 
 void Machine::runSlot(uint32_t slotBase) {
@@ -367,14 +384,19 @@ void Machine::runSlot(uint32_t slotBase) {
   auto byte = [&](uint32_t k) {
     return (word(ring, args + k / 4, {}) >> (k % 4 * 8)) & 0xFF;
   };
+  if (byte(0) > P[PV::packed_MAX_OPS])
+    countError(PV::control_PACKED_CLAMPED_COUNT);
   uint32_t count = std::min(byte(0), P[PV::packed_MAX_OPS]);
   uint32_t metadataWords = (2 + 2 * count + 3) / 4;
   for (uint32_t i = 0; i < count; ++i) {
     step();
     uint32_t inner = byte(2 + 2 * i);
     uint32_t base = metadataWords + byte(3 + 2 * i);
-    if (base + 3 > P[PV::slot_ARGS])
-      continue; // the arity check: the op's arguments leave the slot
+    if (base + 3 > P[PV::slot_ARGS]) {
+      // The arity check: the op's arguments leave the slot.
+      countError(PV::control_PACKED_ARITY_COUNT);
+      continue;
+    }
     dispatch(inner, word(ring, args + base, {}), word(ring, args + base + 1, {}),
              word(ring, args + base + 2, {}), slotBase);
   }
@@ -382,8 +404,11 @@ void Machine::runSlot(uint32_t slotBase) {
 
 void Machine::run() {
   const uint64_t nthreads = uint64_t(s.workgroups) * layout.workgroupSize;
-  const uint64_t count = P[PV::slot_COUNT];
   const uint64_t slotWords = P[PV::slot_WORDS];
+  // The scan stops at the slots the bound ring really holds (the kernel's
+  // min(slot.COUNT, OpArrayLength / slot.WORDS)).
+  const uint64_t count = std::min<uint64_t>(
+      P[PV::slot_COUNT], mem[ring].size() / std::max<uint64_t>(slotWords, 1));
   const uint64_t statusWord = P[PV::slot_STATUS_WORD];
   std::vector<bool> left(nthreads, false);
   for (uint32_t pass = 0; pass < P[PV::kernel_ITERATION_BUDGET]; ++pass) {

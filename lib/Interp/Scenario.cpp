@@ -634,12 +634,24 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
       runtimeWords[kv.first.str()] = *x;
     }
   }
+  for (const auto &[name, words] : runtimeWords) {
+    if (layout.find(name) < 0)
+      return err("buffer_words: no buffer named '" + name + "'");
+    // A host cannot bind an empty storage buffer (vyre-run binds at least
+    // one word), and the kernel's bounds guards see the bound length.
+    if (words == 0)
+      return err("buffer_words." + name + ": must be at least 1");
+  }
   for (const HostBuffer &b : layout.buffers) {
     uint64_t words;
     if (b.role == BufferRole::Ring) {
-      // Always slot.COUNT slots: COUNT is a specialization constant, so a
-      // manifest's "words" only holds for its default.
+      // slot.COUNT slots by default: COUNT is a specialization constant, so
+      // a manifest's "words" only holds for its default. A smaller ring may
+      // be given to exercise the kernel's scan bound (docs/protocol.md,
+      // "Robustness"): only the slots it holds entirely are scanned.
       words = uint64_t(s.protocol[PV::slot_COUNT]) * s.protocol[PV::slot_WORDS];
+      if (runtimeWords.count(b.name))
+        words = runtimeWords[b.name];
     } else if (runtimeWords.count(b.name)) {
       if (b.words)
         return err("buffer_words: " + b.name + " has a fixed size");
@@ -799,7 +811,14 @@ std::string vyre::formatResult(const HostLayout &layout, const Scenario &s,
   if (s.ringStatus) {
     const std::vector<uint32_t> &ring = memory[layout.find(BufferRole::Ring)];
     const uint64_t words = s.protocol[PV::slot_WORDS];
-    const uint64_t count = s.protocol[PV::slot_COUNT];
+    // Slots whose status word the ring holds (a scenario may bind a ring
+    // smaller than slot.COUNT slots).
+    const uint64_t statusWord = s.protocol[PV::slot_STATUS_WORD];
+    const uint64_t count = std::min<uint64_t>(
+        s.protocol[PV::slot_COUNT],
+        words == 0 || ring.size() <= statusWord
+            ? 0
+            : (ring.size() - statusWord - 1) / words + 1);
     const uint32_t empty = s.protocol[PV::status_EMPTY];
     auto status = [&](uint64_t slot) {
       return ring[slot * words + s.protocol[PV::slot_STATUS_WORD]];

@@ -155,6 +155,10 @@ void LayoutChecker::checkControl() {
   add(P::control_PRIORITY_STARVATION_COUNTER, {}, 1);
   add(P::control_PRIORITY_FAIRNESS_BASE, {}, 5);
   add(P::control_UNKNOWN_OPCODE_COUNT, {}, 1);
+  add(P::control_OUT_OF_BOUNDS_COUNT, {}, 1);
+  add(P::control_PACKED_CLAMPED_COUNT, {}, 1);
+  add(P::control_PACKED_ARITY_COUNT, {}, 1);
+  add(P::control_IO_TIMEOUT_COUNT, {}, 1);
   add(P::control_OBSERVABLE_BASE, P::control_OBSERVABLE_WORDS, 0);
 
   auto range = [&](const Region &r) {

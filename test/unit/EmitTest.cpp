@@ -89,14 +89,31 @@ std::string thousandHandlers() {
 
 } // namespace
 
+/// OpFunctionCalls with (true) or without (false) arguments: the calls
+/// without are the bounds guards' record_out_of_bounds().
+size_t calls(llvm::ArrayRef<uint32_t> words, bool withArgs) {
+  size_t n = 0;
+  for (llvm::ArrayRef<uint32_t> inst : instructions(words, spv::Op::OpFunctionCall))
+    n += (inst.size() > 4) == withArgs;
+  return n;
+}
+
 TEST_CASE("emit: 1,000 user handlers validate and dispatch through one OpSwitch") {
   Compiled c(thousandHandlers());
   REQUIRE(c.sema.handlers.size() == 1010); // 10 built-ins + 1000
+  Compiled prelude("");
   for (TargetEnv env :
        {TargetEnv::Vulkan1_1, TargetEnv::Vulkan1_2, TargetEnv::Vulkan1_3}) {
     EmitOptions opts;
     opts.targetEnv = env;
     std::vector<uint32_t> words = c.emit(opts); // validated by emitSpirv
+    std::vector<uint32_t> preludeWords = prelude.emit(opts);
+    // The user handlers index `hits` with constants inside its 1024 words:
+    // no bounds guard, so the guards are exactly the prelude's.
+    CHECK(calls(preludeWords, false) > 0);
+    CHECK(calls(words, false) == calls(preludeWords, false));
+    CHECK(instructions(words, spv::Op::OpArrayLength).size() ==
+          instructions(preludeWords, spv::Op::OpArrayLength).size());
     REQUIRE_FALSE(words.empty());
     auto switches = instructions(words, spv::Op::OpSwitch);
     REQUIRE(switches.size() == 1);
@@ -104,10 +121,10 @@ TEST_CASE("emit: 1,000 user handlers validate and dispatch through one OpSwitch"
     // plus PACKED_SLOT (decoded by main, not counted as unknown).
     CHECK((switches[0].size() - 3) / 2 == 1010 + 1);
     // Each handler body is one function: 1010 handlers, dispatch_op,
-    // decode_packed and main.
-    CHECK(instructions(words, spv::Op::OpFunction).size() == 1010 + 3);
+    // decode_packed, record_out_of_bounds and main.
+    CHECK(instructions(words, spv::Op::OpFunction).size() == 1010 + 4);
     // Each handler is called once, from its switch case.
-    CHECK(instructions(words, spv::Op::OpFunctionCall).size() ==
+    CHECK(calls(words, true) ==
           1010 + 3 /* main -> dispatch_op, decode_packed; packed -> dispatch_op */);
   }
 }

@@ -94,6 +94,32 @@ TEST_CASE("metrics, done count and printf records read the control words") {
   CHECK(recs[1].slotBase == 17);
 }
 
+TEST_CASE("errorCounts reads the five error counters") {
+  Layout l;
+  // The prelude's defaults (docs/protocol.md, "Robustness"): contiguous
+  // after UNKNOWN_OPCODE_COUNT, below OBSERVABLE_BASE.
+  CHECK(l.outOfBoundsCountWord == l.unknownOpcodeCountWord + 1);
+  CHECK(l.packedClampedCountWord == l.unknownOpcodeCountWord + 2);
+  CHECK(l.packedArityCountWord == l.unknownOpcodeCountWord + 3);
+  CHECK(l.ioTimeoutCountWord == l.unknownOpcodeCountWord + 4);
+  CHECK(l.ioTimeoutCountWord < l.observableBase);
+  std::vector<uint32_t> control(l.observableBase + 64, 0);
+  ErrorCounts none = errorCounts(l, control.data());
+  CHECK(none.unknownOpcode + none.outOfBounds + none.packedClamped +
+            none.packedArity + none.ioTimeout == 0);
+  control[l.unknownOpcodeCountWord] = 1;
+  control[l.outOfBoundsCountWord] = 2;
+  control[l.packedClampedCountWord] = 3;
+  control[l.packedArityCountWord] = 4;
+  control[l.ioTimeoutCountWord] = 5;
+  ErrorCounts e = errorCounts(l, control.data());
+  CHECK(e.unknownOpcode == 1);
+  CHECK(e.outOfBounds == 2);
+  CHECK(e.packedClamped == 3);
+  CHECK(e.packedArity == 4);
+  CHECK(e.ioTimeout == 5);
+}
+
 TEST_CASE("serviceIoQueue answers PUBLISHED requests only") {
   Layout l;
   std::vector<uint32_t> io(l.ioSlotCount * l.ioSlotWords, 0);

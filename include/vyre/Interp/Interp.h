@@ -9,9 +9,12 @@
 // control[SHUTDOWN] != 0, and after kernel.ITERATION_BUDGET passes.
 // docs/scenario.md describes the model and how it matches vyre-run.
 //
-// Out-of-range buffer accesses stop the run with a located error (never
-// undefined behaviour); a run that exceeds the scenario's step limit stops
-// as a hang.
+// A handler's out-of-range buffer access is skipped and counted in
+// control[OUT_OF_BOUNDS_COUNT], exactly as the kernel's bounds guards do
+// (docs/protocol.md, "Robustness"); the other error counters follow the
+// kernel too. An out-of-range access by the skeleton itself (impossible for
+// a module Sema accepted) stops the run with an error; a run that exceeds
+// the scenario's step limit stops as a hang.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VYRE_INTERP_INTERP_H

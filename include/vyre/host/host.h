@@ -30,6 +30,9 @@ struct Layout {
   uint32_t shutdownWord = 0, doneCountWord = 1, metricsBase = 96,
            metricsSlots = 32, epochWord = 128, unknownOpcodeCountWord = 141,
            observableBase = 160;
+  // control.* error counters (docs/protocol.md, "Robustness")
+  uint32_t outOfBoundsCountWord = 142, packedClampedCountWord = 143,
+           packedArityCountWord = 144, ioTimeoutCountWord = 145;
   // debug.*
   uint32_t debugCursorWord = 0, debugRecordsBase = 1, debugRecordWords = 4,
            debugBufferWords = 257;
@@ -154,6 +157,20 @@ inline uint32_t doneCount(const Layout &l, const uint32_t *control) {
 /// metrics[opcode], or 0 for opcodes without a counter (>= METRICS_SLOTS).
 inline uint32_t metric(const Layout &l, const uint32_t *control, uint32_t opcode) {
   return opcode < l.metricsSlots ? detail::load(control + l.metricsBase + opcode) : 0;
+}
+
+/// The kernel's error counters (docs/protocol.md, "Robustness"). All zero
+/// for a well-formed workload; a host should log any that grow.
+struct ErrorCounts {
+  uint32_t unknownOpcode, outOfBounds, packedClamped, packedArity, ioTimeout;
+};
+
+inline ErrorCounts errorCounts(const Layout &l, const uint32_t *control) {
+  return {detail::load(control + l.unknownOpcodeCountWord),
+          detail::load(control + l.outOfBoundsCountWord),
+          detail::load(control + l.packedClampedCountWord),
+          detail::load(control + l.packedArityCountWord),
+          detail::load(control + l.ioTimeoutCountWord)};
 }
 
 inline void requestShutdown(const Layout &l, uint32_t *control) {
