@@ -10,9 +10,12 @@ cmake --build build-gpu --target vyrec vyre-interp vyre-run
 rm -rf .device && mkdir -p .device/bin .device/lib .device/deb
 cp build-gpu/bin/vyrec build-gpu/bin/vyre-interp build-gpu/bin/vyre-run .device/bin/
 cp /usr/lib/llvm-14/bin/FileCheck /usr/lib/llvm-14/bin/not .device/bin/
+# LLVM's split-file needs libLLVM (100 MB): a small Python stand-in travels instead.
+cp test/lit/device/split-file .device/bin/
 for lib in libz3.so.4 libtinfo.so.6; do cp -L /lib/x86_64-linux-gnu/$lib .device/lib/; done
 cp -r /usr/lib/llvm-14/build/utils/lit .device/lit
 # This machine is x86-64 like the GPU machine, so its own apt lists serve.
-(cd .device/deb && apt-get download libvulkan1 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+# The NVIDIA Vulkan driver there also needs libglvnd (else VK_ERROR_INCOMPATIBLE_DRIVER).
+(cd .device/deb && apt-get download libvulkan1 libglvnd0 libgl1 libglx0 libegl1 libopengl0 libgles2 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
 ls .device/deb/libvulkan1_*.deb >/dev/null
 du -sh .device
