@@ -451,19 +451,9 @@ InterpResult vyre::interpret(const Module &, const SemaResult &sema,
     machine.run();
     // The host's last look at the queue after the kernel finished.
     int io = layout.find(BufferRole::IoQueue);
-    const ProtocolValues &P = scenario.protocol;
     if (scenario.serviceIo && io >= 0)
-      for (uint32_t i = 0; i < P[PV::io_SLOT_COUNT]; ++i) {
-        uint64_t at = ioStatusIndex(scenario, i);
-        std::vector<uint32_t> &words = result.memory[io];
-        if (at - P[PV::io_word_STATUS] + P[PV::io_SLOT_WORDS] <= words.size() &&
-            words[at] == P[PV::status_PUBLISHED]) {
-          uint64_t first = at - P[PV::io_word_STATUS];
-          result.serviced.emplace_back(words.begin() + first,
-                                       words.begin() + first + P[PV::io_SLOT_WORDS]);
-          words[at] = P[PV::io_status_OK];
-        }
-      }
+      serviceIoRequests(scenario, result.memory[io].data(),
+                        result.memory[io].size(), result.serviced);
   } catch (const Stop &stop) {
     result.status = stop.status;
     result.message = stop.message;

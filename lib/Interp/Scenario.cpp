@@ -7,6 +7,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 
 using namespace vyre;
@@ -228,6 +229,43 @@ llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
   return layout;
 }
 
+host::Layout vyre::hostLayout(const ProtocolValues &P) {
+  host::Layout l;
+  l.slotWords = P[PV::slot_WORDS];
+  l.statusWord = P[PV::slot_STATUS_WORD];
+  l.opcodeWord = P[PV::slot_OPCODE_WORD];
+  l.arg0Word = P[PV::slot_ARG0_WORD];
+  l.argsPerSlot = P[PV::slot_ARGS];
+  l.slotCount = P[PV::slot_COUNT];
+  l.statusEmpty = P[PV::status_EMPTY];
+  l.statusPublished = P[PV::status_PUBLISHED];
+  l.statusClaimed = P[PV::status_CLAIMED];
+  l.statusDone = P[PV::status_DONE];
+  l.shutdownWord = P[PV::control_SHUTDOWN];
+  l.doneCountWord = P[PV::control_DONE_COUNT];
+  l.metricsBase = P[PV::control_METRICS_BASE];
+  l.metricsSlots = P[PV::control_METRICS_SLOTS];
+  l.epochWord = P[PV::control_EPOCH];
+  l.unknownOpcodeCountWord = P[PV::control_UNKNOWN_OPCODE_COUNT];
+  l.observableBase = P[PV::control_OBSERVABLE_BASE];
+  l.outOfBoundsCountWord = P[PV::control_OUT_OF_BOUNDS_COUNT];
+  l.packedClampedCountWord = P[PV::control_PACKED_CLAMPED_COUNT];
+  l.packedArityCountWord = P[PV::control_PACKED_ARITY_COUNT];
+  l.ioTimeoutCountWord = P[PV::control_IO_TIMEOUT_COUNT];
+  l.debugCursorWord = P[PV::debug_CURSOR_WORD];
+  l.debugRecordsBase = P[PV::debug_RECORDS_BASE];
+  l.debugRecordWords = P[PV::debug_RECORD_WORDS];
+  l.debugBufferWords = P[PV::debug_BUFFER_WORDS];
+  l.ioSlotCount = P[PV::io_SLOT_COUNT];
+  l.ioSlotWords = P[PV::io_SLOT_WORDS];
+  l.ioStatusWord = P[PV::io_word_STATUS];
+  l.ioStatusOk = P[PV::io_status_OK];
+  l.ioStatusError = P[PV::io_status_ERROR];
+  l.packedSlotOpcode = P[PV::opcode_PACKED_SLOT];
+  l.packedMaxOps = P[PV::packed_MAX_OPS];
+  return l;
+}
+
 //===-- Scenarios ---------------------------------------------------------===//
 
 void vyre::setDefaultOutput(Scenario &s, const HostLayout &layout) {
@@ -248,6 +286,23 @@ void vyre::setDefaultOutput(Scenario &s, const HostLayout &layout) {
 uint64_t vyre::ioStatusIndex(const Scenario &s, uint32_t i) {
   return uint64_t(i) * s.protocol[PV::io_SLOT_WORDS] +
          s.protocol[PV::io_word_STATUS];
+}
+
+void vyre::serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
+                             IoLog &log) {
+  host::Layout l = hostLayout(s.protocol);
+  // Only the request slots the buffer holds entirely.
+  if (l.ioSlotWords != 0)
+    l.ioSlotCount = static_cast<uint32_t>(
+        std::min<uint64_t>(l.ioSlotCount, words / l.ioSlotWords));
+  host::serviceIoQueue(l, io, [&](const uint32_t *request) {
+    std::vector<uint32_t> row;
+    for (uint32_t k = 0; k < l.ioSlotWords; ++k)
+      row.push_back(std::atomic_ref<uint32_t>(const_cast<uint32_t &>(request[k]))
+                        .load(std::memory_order_relaxed));
+    log.push_back(std::move(row));
+    return true; // a request becomes io_status.OK
+  });
 }
 
 namespace {
@@ -327,15 +382,17 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
     return err(what + ": more than 255 packed ops");
   // Which payload words are set, so overlapping args must agree.
   std::vector<bool> used(argsPerSlot, false);
-  std::vector<uint8_t> bytes(uint64_t(argsPerSlot) * 4, 0);
-  auto setByte = [&](uint64_t k, uint64_t value) -> llvm::Error {
-    if (k >= bytes.size())
+  // The metadata byte pairs, and the argument words from metadata_words on
+  // (unset words 0): host::encodePackedRaw writes them as given.
+  std::vector<host::PackedPair> pairs;
+  std::vector<uint32_t> data;
+  auto fitsByte = [&](uint64_t k) -> llvm::Error {
+    if (k >= uint64_t(argsPerSlot) * 4)
       return err(what + ": the packed header does not fit in " +
                  llvm::Twine(argsPerSlot) + " argument words");
-    bytes[k] = static_cast<uint8_t>(value);
     return llvm::Error::success();
   };
-  if (auto e = setByte(0, count))
+  if (auto e = fitsByte(0))
     return e;
   // The kernel's formula: metadata words from the clamped count.
   const uint64_t clamped = std::min<uint64_t>(count, maxOps);
@@ -366,10 +423,10 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
       return err(opWhat + ": arg_offset " + llvm::Twine(offset) +
                  " does not fit in a byte");
     nextOffset = offset + 3;
-    if (auto e = setByte(2 + 2 * i, *code))
+    if (auto e = fitsByte(3 + 2 * i))
       return e;
-    if (auto e = setByte(3 + 2 * i, offset))
-      return e;
+    pairs.push_back(
+        {static_cast<uint8_t>(*code), static_cast<uint8_t>(offset)});
     if (const Value *av = op->get("args")) {
       const Array *a = av->getAsArray();
       if (!a || a->size() > 3)
@@ -383,11 +440,13 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
           return err(opWhat + ": argument " + llvm::Twine(k) +
                      " falls outside the slot's " + llvm::Twine(argsPerSlot) +
                      " argument words");
-        if (used[w] && args[w] != *x)
+        if (used[w] && data[w - metadataWords] != *x)
           return err(opWhat + ": argument " + llvm::Twine(k) +
                      " conflicts with an earlier op's argument");
         used[w] = true;
-        args[w] = static_cast<uint32_t>(*x);
+        if (data.size() <= w - metadataWords)
+          data.resize(w - metadataWords + 1, 0);
+        data[w - metadataWords] = static_cast<uint32_t>(*x);
       }
     }
   }
@@ -396,9 +455,10 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   for (uint64_t w = 0; w < (headerBytes + 3) / 4 && w < argsPerSlot; ++w)
     if (used[w])
       return err(what + ": packed arguments overlap the header");
-  for (uint64_t w = 0; w * 4 < headerBytes && w < argsPerSlot; ++w)
-    args[w] = uint32_t(bytes[4 * w]) | uint32_t(bytes[4 * w + 1]) << 8 |
-              uint32_t(bytes[4 * w + 2]) << 16 | uint32_t(bytes[4 * w + 3]) << 24;
+  if (!host::encodePackedRaw(hostLayout(s.protocol), static_cast<uint8_t>(count),
+                             pairs.data(), pairs.size(), data.data(),
+                             data.size(), args.data()))
+    return err(what + ": the packed slot cannot be encoded");
   return llvm::Error::success();
 }
 
@@ -461,14 +521,43 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
       return x.takeError();
     st = *x;
   }
-  uint64_t base = uint64_t(index) * words;
-  if (auto e = setWord(ring, base + s.protocol[PV::slot_OPCODE_WORD], code, what))
+  // The host writes the opcode word, the given argument words and the
+  // status word, in this order (the first outside the ring is the error).
+  const host::Layout l = hostLayout(s.protocol);
+  std::vector<uint32_t> &ringWords = s.memory[ring];
+  const uint64_t base = uint64_t(index) * words;
+  auto inRing = [&](uint64_t at) -> llvm::Error {
+    if (at >= ringWords.size())
+      return setWord(ring, at, 0, what); // the error, nothing written
+    return llvm::Error::success();
+  };
+  if (auto e = inRing(base + l.opcodeWord))
     return e;
   for (unsigned k = 0; k < nargs; ++k)
-    if (auto e = setWord(ring, base + s.protocol[PV::slot_ARG0_WORD] + k,
-                         args[k], what))
+    if (auto e = inRing(base + l.arg0Word + k))
       return e;
-  return setWord(ring, base + s.protocol[PV::slot_STATUS_WORD], st, what);
+  if (auto e = inRing(base + l.statusWord))
+    return e;
+  const uint64_t end =
+      base + std::max<uint64_t>({uint64_t(l.opcodeWord) + 1,
+                                 uint64_t(l.statusWord) + 1,
+                                 uint64_t(l.arg0Word) + argsPerSlot});
+  if (end <= ringWords.size()) {
+    // host::publishSlot writes all slot.ARGS argument words: those the
+    // scenario does not give keep what "buffers" put there.
+    for (unsigned k = nargs; k < argsPerSlot; ++k)
+      args[k] = ringWords[base + l.arg0Word + k];
+    host::publishSlot(l, ringWords.data(), index, code, args.data(), argsPerSlot);
+    ringWords[base + l.statusWord] = st;
+    return llvm::Error::success();
+  }
+  // A ring cut short (docs/protocol.md, "Robustness") holds only part of
+  // this slot: write the words one by one.
+  ringWords[base + l.opcodeWord] = code;
+  for (unsigned k = 0; k < nargs; ++k)
+    ringWords[base + l.arg0Word + k] = args[k];
+  ringWords[base + l.statusWord] = st;
+  return llvm::Error::success();
 }
 
 llvm::Error ScenarioReader::readOutput(const Object &out) {

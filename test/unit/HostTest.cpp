@@ -134,3 +134,83 @@ TEST_CASE("serviceIoQueue answers PUBLISHED requests only") {
   CHECK(io[3 * l.ioSlotWords + l.ioStatusWord] == l.ioStatusError);
   CHECK(io[4 * l.ioSlotWords + l.ioStatusWord] == l.statusClaimed);
 }
+
+// encodePackedRaw: expected words derived by hand from the protocol: byte 0
+// = count, byte 1 = 0, (opcode, arg_offset) pairs from byte 2, little-endian
+// within words, metadata_words = (2 + 2 * min(count, MAX_OPS) + 3) / 4.
+TEST_CASE("encodePackedRaw writes the given metadata and argument words") {
+  Layout l; // 12 argument words, MAX_OPS 4
+  std::vector<uint32_t> out(l.argsPerSlot, 0xDEAD);
+  PackedPair pairs[2] = {{0x11, 0}, {0x22, 3}};
+  uint32_t data[6] = {7, 8, 9, 10, 11, 12};
+  REQUIRE(encodePackedRaw(l, 2, pairs, 2, data, 6, out.data()));
+  // metadata_words = (2 + 4 + 3) / 4 = 2: bytes 02 00 11 00 | 22 03 00 00.
+  std::vector<uint32_t> want = {0x00110002, 0x00000322, 7, 8, 9, 10, 11, 12,
+                                0, 0, 0, 0};
+  CHECK(out == want);
+}
+
+TEST_CASE("encodePackedRaw places arguments after the clamped count's metadata") {
+  Layout l;
+  std::vector<uint32_t> out(l.argsPerSlot, 0xDEAD);
+  PackedPair pair = {0x05, 0};
+  uint32_t data[3] = {1, 2, 3};
+  // count 9 clamps to MAX_OPS 4: metadata_words = (2 + 8 + 3) / 4 = 3, but
+  // only the one pair is written (bytes 09 00 05 00).
+  REQUIRE(encodePackedRaw(l, 9, &pair, 1, data, 3, out.data()));
+  std::vector<uint32_t> want = {0x00050009, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0};
+  CHECK(out == want);
+}
+
+TEST_CASE("encodePackedRaw encodes an arity-violating op as given") {
+  Layout l;
+  std::vector<uint32_t> out(l.argsPerSlot, 0xDEAD);
+  // arg_offset 10 after 1 metadata word: the triple would need words
+  // 11..13 of 12; the one argument that fits lands in word 11.
+  PackedPair pair = {0x05, 10};
+  std::vector<uint32_t> data(11, 0);
+  data[10] = 0xAB;
+  REQUIRE(encodePackedRaw(l, 1, &pair, 1, data.data(), data.size(), out.data()));
+  std::vector<uint32_t> want(l.argsPerSlot, 0);
+  want[0] = 0x0A050001; // 01 00 05 0A
+  want[11] = 0xAB;
+  CHECK(out == want);
+}
+
+TEST_CASE("encodePackedRaw: more pairs than the count, and refusals") {
+  Layout l;
+  std::vector<uint32_t> out(l.argsPerSlot, 0xDEAD);
+  // count 1 (metadata_words 1) but three pairs: the pairs take words 0..1
+  // (01 00 01 00 | 02 00 03 00); argument word 0 lands in word 1 and must
+  // be 0 there.
+  PackedPair pairs[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}};
+  uint32_t data[2] = {0, 5};
+  REQUIRE(encodePackedRaw(l, 1, pairs, 3, data, 2, out.data()));
+  std::vector<uint32_t> want = {0x00010001, 0x00030002, 5, 0, 0, 0, 0, 0,
+                                0, 0, 0, 0};
+  CHECK(out == want);
+
+  out.assign(l.argsPerSlot, 7);
+  uint32_t clash[2] = {6, 5}; // a non-zero word under the pairs
+  CHECK_FALSE(encodePackedRaw(l, 1, pairs, 3, clash, 2, out.data()));
+  std::vector<uint32_t> many(l.argsPerSlot, 1); // 1 + 12 words > 12
+  CHECK_FALSE(encodePackedRaw(l, 1, pairs, 1, many.data(), many.size(), out.data()));
+  Layout small = l;
+  small.argsPerSlot = 2; // 4 pairs need (2 + 8 + 3) / 4 = 3 words
+  CHECK_FALSE(encodePackedRaw(small, 4, pairs, 4, nullptr, 0, out.data()));
+  CHECK(out == std::vector<uint32_t>(l.argsPerSlot, 7)); // nothing written
+}
+
+TEST_CASE("encodePacked is encodePackedRaw with shared argument triples") {
+  Layout l;
+  InnerOp ops[2] = {{1, {1, 2, 3}}, {2, {2, 3, 4}}};
+  std::vector<uint32_t> packed(l.argsPerSlot), raw(l.argsPerSlot);
+  REQUIRE(encodePacked(l, ops, 2, packed.data()));
+  // The second triple overlaps the first's tail: arg_offset 1.
+  PackedPair pairs[2] = {{1, 0}, {2, 1}};
+  uint32_t data[4] = {1, 2, 3, 4};
+  REQUIRE(encodePackedRaw(l, 2, pairs, 2, data, 4, raw.data()));
+  CHECK(packed == raw);
+  CHECK(raw[0] == 0x00010002); // 02 00 01 00
+  CHECK(raw[1] == 0x00000102); // 02 01 00 00
+}

@@ -10,7 +10,9 @@
 // scenario's specialization values, dispatches, and while it waits for the
 // fence it services the IO queue the way a host must for LOAD_MISS (a
 // PUBLISHED request becomes io_status.OK). It prints the final words as the
-// same JSON vyre-interp prints.
+// same JSON vyre-interp prints. The protocol work (publishing slots,
+// encoding packed slots, servicing IO, shutdown) is vyre/host/host.h's, over
+// a host::Layout filled from the manifest (hostLayout, Scenario.h).
 //
 // Exit codes: 0 ok; 1 bad input (files, manifest, scenario, command line);
 // 2 a Vulkan error (its VkResult name is printed); 3 hang (the kernel did not
@@ -25,7 +27,6 @@
 #include <CLI/CLI.hpp>
 #include <vulkan/vulkan.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -315,25 +316,11 @@ public:
     VK(vkQueueSubmit(queue, 1, &si, fence));
   }
 
-  /// One look at the IO queue: every PUBLISHED request becomes io_status.OK.
+  /// One look at the IO queue: every PUBLISHED request becomes io_status.OK
+  /// (host::serviceIoQueue, through the scenario library).
   void serviceIo(const HostLayout &layout, const Scenario &s, IoLog &log) {
-    const ProtocolValues &P = s.protocol;
     Buffer &io = buffers[layout.find(BufferRole::IoQueue)];
-    for (uint32_t i = 0; i < P[PV::io_SLOT_COUNT]; ++i) {
-      uint64_t at = ioStatusIndex(s, i);
-      uint64_t first = at - P[PV::io_word_STATUS];
-      if (first + P[PV::io_SLOT_WORDS] > io.count)
-        break;
-      std::atomic_ref<uint32_t> status(io.words[at]);
-      if (status.load(std::memory_order_acquire) != P[PV::status_PUBLISHED])
-        continue;
-      std::vector<uint32_t> request;
-      for (uint64_t k = first; k < first + P[PV::io_SLOT_WORDS]; ++k)
-        request.push_back(
-            std::atomic_ref<uint32_t>(io.words[k]).load(std::memory_order_relaxed));
-      log.push_back(std::move(request));
-      status.store(P[PV::io_status_OK], std::memory_order_release);
-    }
+    serviceIoRequests(s, io.words, io.count, log);
   }
 
   /// Waits for the fence, servicing IO meanwhile. False on timeout. With
@@ -373,9 +360,9 @@ public:
   /// After a hang: ask the kernel to leave, in case it is only spinning.
   void requestShutdown(const HostLayout &layout, const Scenario &s) {
     Buffer &control = buffers[layout.find(BufferRole::Control)];
-    uint64_t at = s.protocol[PV::control_SHUTDOWN];
-    if (at < control.count)
-      std::atomic_ref<uint32_t>(control.words[at]).store(1);
+    const host::Layout l = hostLayout(s.protocol);
+    if (l.shutdownWord < control.count)
+      host::requestShutdown(l, control.words);
   }
 
 private:

@@ -19,6 +19,7 @@
 #define VYRE_INTERP_SCENARIO_H
 
 #include "vyre/Protocol/Protocol.h"
+#include "vyre/host/host.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -61,6 +62,11 @@ struct HostLayout {
 
 /// Reads a "vyre-manifest/1" document (docs/manifest.md).
 llvm::Expected<HostLayout> layoutFromManifest(const llvm::json::Value &manifest);
+
+/// The vyre/host/host.h Layout of protocol values \p P (a layout's, or a
+/// scenario's with its "spec" overrides): every field from \p P, none left
+/// at the header's defaults.
+host::Layout hostLayout(const ProtocolValues &P);
 
 enum class DebugOutput : uint8_t { Off, Sorted, SortedNoSlot, Raw, Count };
 
@@ -107,6 +113,12 @@ void setDefaultOutput(Scenario &s, const HostLayout &layout);
 
 /// Index of the STATUS word of IO request slot \p i.
 uint64_t ioStatusIndex(const Scenario &s, uint32_t i);
+
+/// One look at the IO queue \p io (\p words words long), the host's way:
+/// host::serviceIoQueue over the request slots the buffer holds entirely;
+/// every PUBLISHED request is appended to \p log and becomes io_status.OK.
+void serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
+                       IoLog &log);
 
 /// The canonical JSON output (a "result": "ok" document) for the final
 /// words \p memory. Byte-identical for equal inputs, whoever ran the kernel.

@@ -63,6 +63,54 @@ struct InnerOp {
   uint32_t args[3];
 };
 
+/// One (opcode, arg_offset) byte pair of a packed slot's metadata.
+struct PackedPair {
+  uint8_t opcode, argOffset;
+};
+
+/// The lower level of encodePacked: writes exactly the given metadata and
+/// argument words into the layout.argsPerSlot words at \p out, checking
+/// only that they fit, so a host (or a test) can also build slots the
+/// kernel must reject: a count byte above MAX_OPS (clamped), an arg_offset
+/// whose triple runs past the slot (the arity check), more pairs than the
+/// count. Byte 0 = \p countByte, byte 1 = 0, pair i at bytes 2 + 2i and
+/// 3 + 2i (little-endian within words; the rest of the last metadata word is
+/// 0); \p argWords[w] goes to word metadata_words + w, where metadata_words
+/// = (2 + 2 * min(countByte, packedMaxOps) + 3) / 4 is the kernel's formula;
+/// every other word is 0. Returns false (and writes nothing) if the \p n
+/// pairs do not fit in argsPerSlot words, if an argument word would fall
+/// past them, or if a non-zero argument word would fall in a word the pairs
+/// occupy (more pairs than the clamped count describes).
+inline bool encodePackedRaw(const Layout &l, uint8_t countByte,
+                            const PackedPair *pairs, size_t n,
+                            const uint32_t *argWords, size_t nArgWords,
+                            uint32_t *out) {
+  size_t clamped = countByte < l.packedMaxOps ? countByte : l.packedMaxOps;
+  size_t metadataWords = (2 + 2 * clamped + 3) / 4;
+  size_t headerWords = (2 + 2 * n + 3) / 4;
+  if (headerWords > l.argsPerSlot)
+    return false;
+  if (nArgWords > 0 && metadataWords + nArgWords > l.argsPerSlot)
+    return false;
+  for (size_t w = 0; w < nArgWords; ++w)
+    if (metadataWords + w < headerWords && argWords[w] != 0)
+      return false;
+  for (uint32_t w = 0; w < l.argsPerSlot; ++w)
+    out[w] = 0;
+  for (size_t w = 0; w < nArgWords; ++w)
+    out[metadataWords + w] = argWords[w];
+  std::vector<uint8_t> bytes(headerWords * 4, 0);
+  bytes[0] = countByte;
+  for (size_t i = 0; i < n; ++i) {
+    bytes[2 + 2 * i] = pairs[i].opcode;
+    bytes[3 + 2 * i] = pairs[i].argOffset;
+  }
+  for (size_t w = 0; w < headerWords; ++w)
+    out[w] = uint32_t(bytes[4 * w]) | uint32_t(bytes[4 * w + 1]) << 8 |
+             uint32_t(bytes[4 * w + 2]) << 16 | uint32_t(bytes[4 * w + 3]) << 24;
+  return true;
+}
+
 /// Encodes \p count inner ops into the argument words of one slot
 /// (\p argWords holds layout.argsPerSlot words): byte 0 = count, then one
 /// (opcode, arg_offset) byte pair per op from byte 2, then the ops' argument
@@ -72,14 +120,14 @@ struct InnerOp {
 /// writes nothing) if the ops do not fit or an opcode is not 8 bits.
 inline bool encodePacked(const Layout &l, const InnerOp *ops, size_t count,
                          uint32_t *argWords) {
-  if (count == 0 || count > l.packedMaxOps)
+  if (count == 0 || count > l.packedMaxOps || count > 0xFF)
     return false;
   uint32_t metadataWords = static_cast<uint32_t>((2 + 2 * count + 3) / 4);
   if (metadataWords > l.argsPerSlot)
     return false;
   uint32_t room = l.argsPerSlot - metadataWords;
   std::vector<uint32_t> data; // argument words after the metadata
-  std::vector<uint32_t> offsets(count);
+  std::vector<PackedPair> pairs(count);
   for (size_t i = 0; i < count; ++i) {
     if (ops[i].opcode > 0xFF)
       return false;
@@ -97,23 +145,10 @@ inline bool encodePacked(const Layout &l, const InnerOp *ops, size_t count,
         data.push_back(ops[i].args[a]);
     if (data.size() > room || o > 0xFF)
       return false;
-    offsets[i] = o;
+    pairs[i] = {static_cast<uint8_t>(ops[i].opcode), static_cast<uint8_t>(o)};
   }
-  std::vector<uint8_t> bytes(metadataWords * 4, 0);
-  bytes[0] = static_cast<uint8_t>(count);
-  for (size_t i = 0; i < count; ++i) {
-    bytes[2 + 2 * i] = static_cast<uint8_t>(ops[i].opcode);
-    bytes[3 + 2 * i] = static_cast<uint8_t>(offsets[i]);
-  }
-  for (uint32_t w = 0; w < l.argsPerSlot; ++w)
-    argWords[w] = 0;
-  for (uint32_t w = 0; w < metadataWords; ++w)
-    argWords[w] = uint32_t(bytes[4 * w]) | uint32_t(bytes[4 * w + 1]) << 8 |
-                  uint32_t(bytes[4 * w + 2]) << 16 |
-                  uint32_t(bytes[4 * w + 3]) << 24;
-  for (size_t w = 0; w < data.size(); ++w)
-    argWords[metadataWords + w] = data[w];
-  return true;
+  return encodePackedRaw(l, static_cast<uint8_t>(count), pairs.data(), count,
+                         data.data(), data.size(), argWords);
 }
 
 /// Writes a slot's opcode and arguments, then publishes it: the status word
@@ -185,6 +220,8 @@ struct PrintfRecord {
 /// including those of records dropped because the log was full).
 inline std::vector<PrintfRecord> printfRecords(const Layout &l, const uint32_t *debugLog) {
   std::vector<PrintfRecord> out;
+  if (l.debugRecordWords < 4) // a record is (fmt_id, arg1, arg2, slot_base)
+    return out;
   uint32_t reserved = detail::load(debugLog + l.debugCursorWord);
   for (uint32_t off = 0; off + l.debugRecordWords <= reserved; off += l.debugRecordWords) {
     uint32_t base = l.debugRecordsBase + off;
