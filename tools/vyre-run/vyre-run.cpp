@@ -22,6 +22,7 @@
 #include "vyre/Interp/Scenario.h"
 
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
@@ -95,6 +96,9 @@ struct Buffer {
 
 class Host {
 public:
+  /// --time: bracket the dispatch with timestamp queries.
+  bool timing = false;
+
   ~Host() { destroy(); }
 
   void createInstance() {
@@ -145,6 +149,8 @@ public:
         queueFamily = i;
     if (queueFamily == UINT32_MAX)
       throw VulkanError{"no compute queue", VK_ERROR_FEATURE_NOT_PRESENT};
+    timestampBits = families[queueFamily].timestampValidBits;
+    timestampPeriod = p.limits.timestampPeriod;
     float priority = 1.0f;
     VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
     qci.queueFamilyIndex = queueFamily;
@@ -300,7 +306,17 @@ public:
       vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipelineLayout,
                               0, static_cast<uint32_t>(descriptorSets.size()),
                               descriptorSets.data(), 0, nullptr);
+    if (timing) {
+      VkQueryPoolCreateInfo qpci{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+      qpci.queryType = VK_QUERY_TYPE_TIMESTAMP;
+      qpci.queryCount = 2;
+      VK(vkCreateQueryPool(device, &qpci, nullptr, &queryPool));
+      vkCmdResetQueryPool(cb, queryPool, 0, 2);
+      vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queryPool, 0);
+    }
     vkCmdDispatch(cb, workgroups, 1, 1);
+    if (timing)
+      vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queryPool, 1);
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
     mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
     mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
@@ -350,6 +366,21 @@ public:
     return true;
   }
 
+  /// --time: the dispatch's duration from GPU timestamps (excluding
+  /// pipeline creation, a driver's JIT at first dispatch, and the host's
+  /// scenario handling), or 0 if the queue has no timestamps.
+  double dispatchMilliseconds() {
+    if (!queryPool || !timestampBits)
+      return 0;
+    uint64_t ticks[2];
+    VK(vkGetQueryPoolResults(device, queryPool, 0, 2, sizeof(ticks), ticks,
+                             sizeof(uint64_t),
+                             VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
+    uint64_t mask = timestampBits >= 64 ? ~0ull : (1ull << timestampBits) - 1;
+    uint64_t delta = (ticks[1] - ticks[0]) & mask;
+    return double(delta) * timestampPeriod / 1e6;
+  }
+
   std::vector<std::vector<uint32_t>> readBack() {
     std::vector<std::vector<uint32_t>> memory;
     for (const Buffer &b : buffers)
@@ -372,6 +403,9 @@ private:
   VkDevice device = VK_NULL_HANDLE;
   VkQueue queue = VK_NULL_HANDLE;
   uint32_t queueFamily = 0;
+  VkQueryPool queryPool = VK_NULL_HANDLE;
+  uint32_t timestampBits = 0;
+  float timestampPeriod = 0;
   uint64_t maxStorageRange = 0;
   std::vector<Buffer> buffers;
   VkShaderModule shader = VK_NULL_HANDLE;
@@ -426,6 +460,7 @@ int main(int argc, char **argv) {
   std::string spvPath, manifestPath, scenarioPath, dumpPath;
   unsigned deviceIndex = 0;
   bool list = false;
+  Host host;
   CLI::App app{"vyre-run: run a vyrec megakernel on a Vulkan device"};
   app.add_option("module", spvPath, "the SPIR-V module (vyrec --emit=spirv)");
   app.add_option("manifest", manifestPath, "its manifest (vyrec --manifest)");
@@ -434,6 +469,9 @@ int main(int argc, char **argv) {
   app.add_option("--dump", dumpPath,
                  "also write the default output (every non-zero word) here");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
+  app.add_flag("--time", host.timing,
+               "print the dispatch's GPU time (timestamp queries) to standard "
+               "error as 'dispatch: MS ms'");
   try {
     app.parse(argc, argv);
     if (!list && scenarioPath.empty())
@@ -442,7 +480,6 @@ int main(int argc, char **argv) {
     return app.exit(e) == 0 ? 0 : 1;
   }
 
-  Host host;
   try {
     if (list) {
       host.createInstance();
@@ -478,6 +515,12 @@ int main(int argc, char **argv) {
       llvm::errs().flush();
       host.requestShutdown(*layout, *scenario);
       std::_Exit(3); // the device may still be running: no clean-up
+    }
+    if (host.timing) {
+      if (double ms = host.dispatchMilliseconds())
+        llvm::errs() << llvm::format("dispatch: %.3f ms\n", ms);
+      else
+        llvm::errs() << "dispatch: (the queue has no timestamps)\n";
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced);
