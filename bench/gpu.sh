@@ -15,8 +15,12 @@
 # Writes bench/RESULTS-gpu.md and bench/build-out/runtime_nvidia.json.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+# BENCH_OUT: where bench/run left the modules (default bench/build-out);
+# RESULTS_GPU: where to write the table (default bench/RESULTS-gpu.md).
+out=${BENCH_OUT:-$here/build-out}
+results=${RESULTS_GPU:-$here/RESULTS-gpu.md}
 icd=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
-vr=${VYRE_RUN:-$here/build-out/bin/vyre-run}
+vr=${VYRE_RUN:-$out/bin/vyre-run}
 [ -x "$vr" ] || vr=$here/../build-bench/bin/vyre-run
 if [ ! -x "$vr" ]; then
   echo "gpu.sh: no vyre-run (bench/build-out/bin/vyre-run, build-bench/bin/vyre-run or \$VYRE_RUN)" >&2
@@ -29,10 +33,10 @@ fi
 has_n=no
 for a in "$@"; do [ "$a" = "-n" ] && has_n=yes; done
 if [ $has_n = no ]; then
-  set -- "$@" -n $(cd "$here/build-out" && ls vyrec_*.json 2>/dev/null | sed 's/vyrec_\([0-9]*\)\.json/\1/' | sort -n | tr '\n' ' ')
+  set -- "$@" -n $(cd "$out" && ls vyrec_*.json 2>/dev/null | sed 's/vyrec_\([0-9]*\)\.json/\1/' | sort -n | tr '\n' ' ')
 fi
-python3 "$here/runtime.py" --dir "$here/build-out" --vyre-run "$vr" --driver "$icd" \
-  --json "$here/build-out/runtime_nvidia.json" --markdown "$here/build-out/runtime_nvidia.md" "$@"
+python3 "$here/runtime.py" --dir "$out" --vyre-run "$vr" --driver "$icd" \
+  --json "$out/runtime_nvidia.json" --markdown "$out/runtime_nvidia.md" "$@"
 {
   echo "# vyrec runtime benchmark (NVIDIA)"
   echo
@@ -44,6 +48,6 @@ python3 "$here/runtime.py" --dir "$here/build-out" --vyre-run "$vr" --driver "$i
   echo "| GPU | $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1) |"
   echo "| modules | built by \`bench/run\`: $(sed -n 's/^| vyrec commit | \(.*\) |$/\1/p' "$here/RESULTS.md" 2>/dev/null) |"
   echo
-  cat "$here/build-out/runtime_nvidia.md"
-} > "$here/RESULTS-gpu.md"
-echo "wrote $here/RESULTS-gpu.md"
+  cat "$out/runtime_nvidia.md"
+} > "$results"
+echo "wrote $results"

@@ -24,15 +24,18 @@ grep -q "opcode COUNT = 0x100" "$work/run.txt"
 test -f "$work/build/counter_kernel/counter.spv"
 test -f "$work/build/counter_kernel/counter.json"
 
-# Nothing to do on a second build...
-if cmake --build "$work/build" -- -n | grep -q "vyrec: compiling"; then
+# Nothing to do on a second build... (dry runs captured first: `grep -q`
+# closing the pipe early would fail cmake under pipefail)
+plan=$(cmake --build "$work/build" -- -n)
+if grep -q "vyrec: compiling" <<<"$plan"; then
   echo "consumer: an up-to-date module was rebuilt" >&2; exit 1
 fi
 # ...but editing the imported file rebuilds the module and the header.
 sleep 1
 echo "// edited" >> "$work/consumer/kernel/bins.vyre"
-cmake --build "$work/build" -- -n | grep -q "vyrec: compiling counter.spv" || {
+plan=$(cmake --build "$work/build" -- -n)
+grep -q "vyrec: compiling counter.spv" <<<"$plan" || {
   echo "consumer: editing an imported file did not rebuild the module" >&2; exit 1; }
-cmake --build "$work/build" -- -n | grep -q "vyrec: generating counter.h" || {
+grep -q "vyrec: generating counter.h" <<<"$plan" || {
   echo "consumer: editing an imported file did not regenerate the header" >&2; exit 1; }
 echo "consumer: installed package builds, runs and tracks imports"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer fuzzers (test/fuzz, docs/fuzzing.md) into build-fuzz/
+# with clang-14 (-DVYREC_FUZZ=ON: ASan + UBSan + coverage) and runs each one
+# for FUZZ_SECONDS (default 20) seconds from test/fuzz/corpus. Any crash,
+# sanitizer report, leak or property violation fails the script and leaves
+# the reproducer in build-fuzz/fuzz-smoke/<fuzzer>/crash-*. clang-14 is
+# required (scripts/setup.sh installs it): without it this fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+secs=${FUZZ_SECONDS:-20}
+jobs=${VYREC_JOBS:-2}
+for tool in clang-14 clang++-14; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "fuzz-smoke: error: $tool not found; scripts/setup.sh installs clang-14 and libclang-rt-14-dev" >&2
+    exit 1
+  fi
+done
+
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DVYREC_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzzers
+
+work=build-fuzz/fuzz-smoke
+rm -rf "$work"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=5
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+status=0
+for f in parse compile mutate; do
+  mkdir -p "$work/$f/corpus"
+  # New inputs go to the first (scratch) directory; test/fuzz/corpus stays as is.
+  if build-fuzz/bin/fuzz-$f "$work/$f/corpus" test/fuzz/corpus \
+       -max_total_time="$secs" -max_len=8192 -timeout=60 \
+       -artifact_prefix="$work/$f/" -print_final_stats=1 \
+       >"$work/$f/log" 2>&1; then
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$f/log")
+    cov=$(grep -E '^#[0-9]+' "$work/$f/log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+')
+    echo "fuzz-smoke: fuzz-$f: ${execs:-?} executions, ${cov:-?}, no crash"
+  else
+    echo "fuzz-smoke: fuzz-$f FAILED; log $work/$f/log, reproducer:" >&2
+    ls "$work/$f"/crash-* "$work/$f"/leak-* "$work/$f"/timeout-* "$work/$f"/oom-* 2>/dev/null >&2 || true
+    tail -60 "$work/$f/log" >&2
+    status=1
+  fi
+done
+exit $status
