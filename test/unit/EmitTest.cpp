@@ -22,12 +22,7 @@ using namespace vyre;
 
 namespace {
 
-struct Compiled {
-  llvm::SourceMgr sm;
-  std::string diagText;
-  llvm::raw_string_ostream diagOs{diagText};
-  DiagnosticEngine diags{sm, diagOs};
-  Module module;
+struct Compiled : test::InMemoryModule {
   SemaResult sema;
 
   explicit Compiled(llvm::StringRef user) {
@@ -35,19 +30,6 @@ struct Compiled {
     addFile(user, "test.vyre", false);
     REQUIRE_MESSAGE(!diags.hasErrors(), diagOs.str());
     REQUIRE_MESSAGE(runSema(module, diags, sema), diagOs.str());
-  }
-
-  void addFile(llvm::StringRef text, llvm::StringRef name, bool prelude) {
-    auto f = std::make_unique<SourceFile>();
-    f->path = name.str();
-    f->isPrelude = prelude;
-    f->bufferId = sm.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
-    parseBuffer(f->bufferId, diags, *f);
-    for (auto &h : f->handlers)
-      h->fromPrelude = prelude;
-    module.files.push_back(std::move(f));
-    module.rootFile = module.files.size() - 1;
   }
 
   std::vector<uint32_t> emit(EmitOptions opts = {}) {

@@ -26,12 +26,7 @@ using llvm::dyn_cast;
 namespace {
 
 /// Parses the prelude and \p user, and resolves them like Sema would.
-struct Program {
-  llvm::SourceMgr sm;
-  std::string diagText;
-  llvm::raw_string_ostream diagOs{diagText};
-  DiagnosticEngine diags{sm, diagOs};
-  Module module;
+struct Program : test::InMemoryModule {
   SemaResult sema;
   HostLayout layout;
 
@@ -45,17 +40,6 @@ struct Program {
     REQUIRE_MESSAGE(!diags.hasErrors(), diagOs.str());
     resolve();
     layout = layoutFromSema(module, sema);
-  }
-
-  void addFile(llvm::StringRef text, llvm::StringRef name, bool prelude) {
-    auto f = std::make_unique<SourceFile>();
-    f->path = name.str();
-    f->isPrelude = prelude;
-    f->bufferId = sm.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
-    parseBuffer(f->bufferId, diags, *f);
-    module.files.push_back(std::move(f));
-    module.rootFile = module.files.size() - 1;
   }
 
   uint32_t constEval(const Expr &e) {

@@ -3,6 +3,8 @@
 #define VYRE_TEST_UNIT_TESTSUPPORT_H
 
 #include "vyre/Basic/Diagnostics.h"
+#include "vyre/IR/IR.h"
+#include "vyre/Parse/Parser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -29,6 +31,30 @@ struct Harness {
   std::string diagText() {
     os.flush();
     return output;
+  }
+};
+
+/// A Module built from in-memory files (no loader, no disk), with the
+/// diagnostics captured in `diagText`.
+struct InMemoryModule {
+  llvm::SourceMgr sm;
+  std::string diagText;
+  llvm::raw_string_ostream diagOs{diagText};
+  DiagnosticEngine diags{sm, diagOs};
+  Module module;
+
+  /// Parses \p text as the next file; the last one added is the root.
+  void addFile(llvm::StringRef text, llvm::StringRef name, bool prelude) {
+    auto f = std::make_unique<SourceFile>();
+    f->path = name.str();
+    f->isPrelude = prelude;
+    f->bufferId = sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
+    parseBuffer(f->bufferId, diags, *f);
+    for (auto &h : f->handlers)
+      h->fromPrelude = prelude;
+    module.files.push_back(std::move(f));
+    module.rootFile = module.files.size() - 1;
   }
 };
 
