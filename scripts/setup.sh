@@ -20,5 +20,5 @@ fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
-./build/bin/vyrec --emit=ir examples/counter.vyre -o build/counter.vyre.ir
-echo "setup: built build/bin/vyrec and compiled examples/counter.vyre"
+./build/bin/vyrec examples/counter.vyre -o build/counter.spv --manifest build/counter.json
+echo "setup: built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"
