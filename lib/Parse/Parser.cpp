@@ -35,6 +35,9 @@ private:
     return true;
   }
   bool expect(Tok k, llvm::StringRef context);
+  /// True if one more nesting level is allowed; otherwise reports that
+  /// \p what is nested past kMaxNesting. The caller then takes a NestingGuard.
+  bool canNest(llvm::StringRef what);
   void errorAtTok(const llvm::Twine &msg);
 
   // Recovery.
@@ -130,6 +133,13 @@ std::optional<MemoryOrder> orderFor(llvm::StringRef name) {
 }
 
 } // namespace
+
+bool Parser::canNest(llvm::StringRef what) {
+  if (nesting < kMaxNesting)
+    return true;
+  errorAtTok(what + " nested too deeply (limit " + llvm::Twine(kMaxNesting) + ")");
+  return false;
+}
 
 void Parser::errorAtTok(const llvm::Twine &msg) {
   if (panic)
@@ -229,7 +239,6 @@ void Parser::parseItem(SourceFile &out) {
 }
 
 void Parser::parseImport(SourceFile &out) {
-  llvm::SMLoc loc = tok.loc();
   advance();
   if (!tok.is(Tok::String)) {
     errorAtTok("expected a quoted file name after 'import'");
@@ -238,7 +247,6 @@ void Parser::parseImport(SourceFile &out) {
   ImportDecl imp;
   imp.path = tok.stringValue;
   imp.loc = tok.loc();
-  (void)loc;
   advance();
   if (!expect(Tok::Semi, "after import"))
     return;
@@ -410,10 +418,8 @@ void Parser::parseHandler(SourceFile &out) {
 //===-- Statements --------------------------------------------------------===//
 
 BlockPtr Parser::parseBlock() {
-  if (nesting >= kMaxNesting) {
-    errorAtTok("blocks nested too deeply (limit " + llvm::Twine(kMaxNesting) + ")");
+  if (!canNest("blocks"))
     return nullptr;
-  }
   NestingGuard guard(nesting);
   auto block = std::make_unique<BlockStmt>(tok.loc());
   if (!expect(Tok::LBrace, "to open a block"))
@@ -498,10 +504,8 @@ StmtPtr Parser::parseLet() {
 }
 
 StmtPtr Parser::parseIf() {
-  if (nesting >= kMaxNesting) {
-    errorAtTok("statements nested too deeply (limit " + llvm::Twine(kMaxNesting) + ")");
+  if (!canNest("statements"))
     return nullptr;
-  }
   NestingGuard guard(nesting);
   llvm::SMLoc loc = tok.loc();
   advance();
@@ -552,10 +556,8 @@ StmtPtr Parser::parseFor() {
 //===-- Expressions -------------------------------------------------------===//
 
 ExprPtr Parser::parseExpr() {
-  if (nesting >= kMaxNesting) {
-    errorAtTok("expression nested too deeply (limit " + llvm::Twine(kMaxNesting) + ")");
+  if (!canNest("expression"))
     return nullptr;
-  }
   NestingGuard guard(nesting);
   return parseBinary(1);
 }
@@ -588,10 +590,8 @@ ExprPtr Parser::parseBinary(unsigned minPrec) {
 ExprPtr Parser::parseUnary() {
   llvm::SMLoc loc = tok.loc();
   if (tok.is(Tok::Bang) || tok.is(Tok::Tilde)) {
-    if (nesting >= kMaxNesting) {
-      errorAtTok("expression nested too deeply (limit " + llvm::Twine(kMaxNesting) + ")");
+    if (!canNest("expression"))
       return nullptr;
-    }
     NestingGuard guard(nesting);
     UnaryOp op = tok.is(Tok::Bang) ? UnaryOp::LogicalNot : UnaryOp::BitNot;
     advance();
