@@ -20,6 +20,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
+
 using namespace vyre;
 
 namespace {
@@ -245,7 +247,20 @@ int main(int argc, char **argv) {
   eopts.debugInfo = o.debugInfo;
   eopts.sm = &sm; // -g: OpLine needs the source locations
 
-  // Build every output in memory first; write only when all succeeded.
+  // Build every output in memory first; write only when all succeeded. The
+  // manifest serves up to two outputs (--emit and --manifest): build it once.
+  std::optional<llvm::json::Value> manifestJson;
+  auto manifest = [&]() -> const llvm::json::Value & {
+    if (!manifestJson)
+      manifestJson = buildManifest(module, sema, eopts, sm);
+    return *manifestJson;
+  };
+  auto manifestText = [&] {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << llvm::formatv("{0:2}", manifest()) << "\n";
+    return os.str();
+  };
   std::string primary;
   if (o.emit == "protocol-doc") {
     primary = renderProtocolDoc(sema.protocol);
@@ -253,8 +268,7 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream os(primary);
     printSourceFile(*module.files[module.rootFile], os);
   } else if (o.emit == "manifest") {
-    llvm::raw_string_ostream os(primary);
-    os << llvm::formatv("{0:2}", buildManifest(module, sema, eopts, sm)) << "\n";
+    primary = manifestText();
   } else {
     llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, eopts);
     if (!words) {
@@ -275,8 +289,7 @@ int main(int argc, char **argv) {
                      << "' is not a C identifier\n";
         return UsageError;
       }
-      primary = renderCHeader(*words, buildManifest(module, sema, eopts, sm), vn,
-                              o.input);
+      primary = renderCHeader(*words, manifest(), vn, o.input);
     } else if (o.emit == "asm") {
       llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
       if (!text) {
@@ -290,11 +303,9 @@ int main(int argc, char **argv) {
                      words->size() * sizeof(uint32_t));
     }
   }
-  std::string manifestText;
-  if (!o.manifest.empty()) {
-    llvm::raw_string_ostream os(manifestText);
-    os << llvm::formatv("{0:2}", buildManifest(module, sema, eopts, sm)) << "\n";
-  }
+  std::string manifestFile;
+  if (!o.manifest.empty())
+    manifestFile = manifestText();
 
   std::string outPath = o.output.empty() ? defaultOutput(o) : o.output;
   std::string depPath = o.depfile;
@@ -315,7 +326,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<std::string, const std::string *>> outputs = {
       {outPath, &primary}};
   if (!o.manifest.empty())
-    outputs.push_back({o.manifest, &manifestText});
+    outputs.push_back({o.manifest, &manifestFile});
   if (!depPath.empty())
     outputs.push_back({depPath, &depText});
   for (size_t i = 0; i < outputs.size(); ++i) {
