@@ -1,0 +1,61 @@
+//===- Driver.h - vyrec's compile pipeline as a library ------------------===//
+//
+// As clang's Driver/Frontend: the command line (tools/vyrec) only turns argv
+// into CompilerOptions; compile() loads, validates, emits and writes every
+// output as one transaction. docs/cli.md is the manual for both.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_DRIVER_DRIVER_H
+#define VYRE_DRIVER_DRIVER_H
+
+#include <string>
+#include <vector>
+
+namespace vyre {
+
+/// vyrec's exit codes, documented in docs/cli.md.
+enum ExitCode {
+  Success = 0,
+  CompileError = 1,
+  UsageError = 2,
+  InternalError = 4,
+};
+
+/// One vyrec invocation, as its options spell it (docs/cli.md).
+struct CompilerOptions {
+  std::string input;  ///< "-" is standard input
+  std::string output; ///< empty: defaultOutput()
+  std::string emit = "spirv"; ///< spirv, asm, ir, manifest, c-header, protocol-doc
+  std::string manifest;       ///< --manifest FILE; empty: none
+  std::string depfile;        ///< --depfile/-MF FILE; empty: none
+  std::string variableName;   ///< --vn
+  bool md = false;            ///< -MD: depfile next to the output
+  std::vector<std::string> includeDirs;
+  std::vector<std::string> defines; ///< -D NAME[=VALUE], unparsed
+  unsigned maxErrors = 20;
+  bool werror = false;
+  bool noWarnings = false;
+  bool verify = false;
+  bool noPrelude = false;
+  bool syntaxOnly = false;
+  std::string prelude;
+  std::string color = "auto"; ///< auto, always, never
+  std::string targetEnv = "vulkan1.1";
+  std::string memoryModel = "glsl450";
+  std::string entry = "main";
+  bool optimize = false;
+  bool optimizeSize = false;
+  bool debugInfo = false;
+};
+
+/// Runs one compilation: diagnostics go to standard error, outputs to their
+/// files (or standard output for "-"). Returns the exit code.
+ExitCode compile(const CompilerOptions &opts);
+
+/// The primary output's path when -o is not given: INPUT.spv (out.spv for
+/// standard input) for SPIR-V, standard output for every other --emit.
+std::string defaultOutput(const CompilerOptions &opts);
+
+} // namespace vyre
+
+#endif

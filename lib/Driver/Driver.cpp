@@ -1,0 +1,241 @@
+//===- Driver.cpp - vyrec's compile pipeline -----------------------------===//
+//
+// Load, validate, emit, then write every output as one transaction
+// (OutputSet). Everything here was main() of tools/vyrec; its behaviour is
+// docs/cli.md.
+//
+//===----------------------------------------------------------------------===//
+#include "vyre/Driver/Driver.h"
+#include "vyre/Basic/Diagnostics.h"
+#include "vyre/Driver/OutputSet.h"
+#include "vyre/Emit/CHeader.h"
+#include "vyre/Emit/Emit.h"
+#include "vyre/IR/Printer.h"
+#include "vyre/Parse/Loader.h"
+#include "vyre/Sema/Sema.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+
+using namespace vyre;
+
+std::string vyre::defaultOutput(const CompilerOptions &o) {
+  if (o.emit != "spirv")
+    return "-";
+  if (o.input == "-")
+    return "out.spv";
+  llvm::SmallString<256> p(llvm::sys::path::filename(o.input));
+  llvm::sys::path::replace_extension(p, ".spv");
+  return std::string(p);
+}
+
+namespace {
+
+/// LLVM's diagnostic printer colours only a terminal unless its `color`
+/// option says otherwise (LLVM 14 has no API for it): set that option, and
+/// let errs() emit escape codes.
+void forceDiagnosticColors() {
+  llvm::StringMap<llvm::cl::Option *> &opts = llvm::cl::getRegisteredOptions();
+  if (auto it = opts.find("color"); it != opts.end())
+    it->second->addOccurrence(0, "color", "true");
+  llvm::errs().enable_colors(true);
+}
+
+DiagOptions diagOptions(const CompilerOptions &o) {
+  DiagOptions dopts;
+  dopts.maxErrors = o.maxErrors;
+  dopts.warningsAsErrors = o.werror;
+  dopts.suppressWarnings = o.noWarnings;
+  dopts.verify = o.verify;
+  dopts.color = o.color == "always" ||
+                (o.color == "auto" && llvm::errs().has_colors());
+  if (o.color == "always")
+    forceDiagnosticColors();
+  return dopts;
+}
+
+/// Parses `-D NAME=VALUE` (VALUE a u32 literal; NAME alone means 1).
+bool parseDefines(const CompilerOptions &o, DiagnosticEngine &diags,
+                  SemaOptions &sopts) {
+  for (const std::string &d : o.defines) {
+    llvm::StringRef name = llvm::StringRef(d).split('=').first;
+    llvm::StringRef value = llvm::StringRef(d).split('=').second;
+    unsigned long long v = 1;
+    if (d.find('=') != std::string::npos && value.getAsInteger(0, v)) {
+      diags.error(llvm::SMLoc(), "-D " + d + ": value must be a u32 literal");
+      return false;
+    }
+    if (v > 0xFFFFFFFFull) {
+      diags.error(llvm::SMLoc(), "-D " + d + ": value does not fit in u32");
+      return false;
+    }
+    sopts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
+  }
+  return true;
+}
+
+EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
+  EmitOptions eopts;
+  eopts.targetEnv = *parseTargetEnv(o.targetEnv);
+  eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
+                                                : MemoryModelKind::GLSL450;
+  eopts.optLevel = o.optimizeSize ? OptLevel::Size
+                   : o.optimize   ? OptLevel::Performance
+                                  : OptLevel::None;
+  eopts.entryPoint = o.entry;
+  eopts.debugInfo = o.debugInfo;
+  eopts.sm = &sm; // -g: OpLine needs the source locations
+  return eopts;
+}
+
+/// One validated module and what the outputs are built from. The manifest
+/// serves up to two outputs (--emit and --manifest): it is built once.
+class Compilation {
+public:
+  Compilation(const CompilerOptions &o, llvm::SourceMgr &sm)
+      : o(o), sm(sm), eopts(emitOptions(o, sm)) {}
+
+  Module module;
+  SemaResult sema;
+  std::vector<std::string> dependencies;
+
+  /// The --emit output's bytes, or the exit code that stops the compile.
+  std::optional<ExitCode> buildPrimary(std::string &primary);
+  std::string manifestText();
+
+private:
+  std::optional<ExitCode> buildFromSpirv(std::string &primary);
+
+  const CompilerOptions &o;
+  llvm::SourceMgr &sm;
+  EmitOptions eopts;
+  std::optional<llvm::json::Value> manifestJson;
+
+  const llvm::json::Value &manifest() {
+    if (!manifestJson)
+      manifestJson = buildManifest(module, sema, eopts, sm);
+    return *manifestJson;
+  }
+};
+
+std::string Compilation::manifestText() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", manifest()) << "\n";
+  return os.str();
+}
+
+std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
+  if (o.emit == "protocol-doc") {
+    primary = renderProtocolDoc(sema.protocol);
+  } else if (o.emit == "ir") {
+    llvm::raw_string_ostream os(primary);
+    printSourceFile(*module.files[module.rootFile], os);
+  } else if (o.emit == "manifest") {
+    primary = manifestText();
+  } else {
+    return buildFromSpirv(primary);
+  }
+  return std::nullopt;
+}
+
+/// --emit=spirv, asm and c-header: all start from the emitted words.
+std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
+  llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, eopts);
+  if (!words) {
+    llvm::errs() << "vyrec: internal compiler error: "
+                 << llvm::toString(words.takeError()) << "\n";
+    return InternalError;
+  }
+  if (o.emit == "c-header") {
+    std::string vn = o.variableName;
+    if (vn.empty()) {
+      vn = llvm::sys::path::stem(o.input == "-" ? "stdin" : o.input).str();
+      for (char &c : vn)
+        if (!isalnum(static_cast<unsigned char>(c)))
+          c = '_';
+    }
+    if (!isCIdentifier(vn)) {
+      llvm::errs() << "vyrec: error: --vn '" << vn
+                   << "' is not a C identifier\n";
+      return UsageError;
+    }
+    primary = renderCHeader(*words, manifest(), vn, o.input);
+  } else if (o.emit == "asm") {
+    llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
+    if (!text) {
+      llvm::errs() << "vyrec: internal compiler error: "
+                   << llvm::toString(text.takeError()) << "\n";
+      return InternalError;
+    }
+    primary = std::move(*text);
+  } else {
+    primary.assign(reinterpret_cast<const char *>(words->data()),
+                   words->size() * sizeof(uint32_t));
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+ExitCode vyre::compile(const CompilerOptions &o) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags(sm, llvm::errs(), diagOptions(o));
+
+  SemaOptions sopts;
+  if (!parseDefines(o, diags, sopts))
+    return UsageError;
+
+  LoadOptions lopts;
+  lopts.includeDirs = o.includeDirs;
+  lopts.usePrelude = !o.noPrelude && !o.syntaxOnly;
+  lopts.preludePath = o.prelude;
+  lopts.followImports = !o.syntaxOnly;
+  if (o.syntaxOnly && o.emit != "ir" && !o.verify) {
+    llvm::errs() << "vyrec: error: --syntax-only needs --emit=ir\n";
+    return UsageError;
+  }
+
+  Compilation c(o, sm);
+  bool ok = loadModule(o.input, lopts, diags, c.module, &c.dependencies);
+  if (ok && !o.syntaxOnly && !diags.tooManyErrors())
+    ok = runSema(c.module, diags, c.sema, sopts);
+
+  if (o.verify)
+    return verifyDiagnostics(diags, llvm::errs()) ? Success : CompileError;
+  if (!ok || diags.hasErrors())
+    return CompileError;
+
+  // Build every output in memory first; write only when all succeeded.
+  std::string primary;
+  if (std::optional<ExitCode> stop = c.buildPrimary(primary))
+    return *stop;
+
+  OutputSet outputs;
+  std::string outPath = o.output.empty() ? defaultOutput(o) : o.output;
+  outputs.add(outPath, std::move(primary));
+  if (!o.manifest.empty())
+    outputs.add(o.manifest, c.manifestText());
+
+  std::string depPath = o.depfile;
+  if (depPath.empty() && o.md)
+    depPath = (outPath == "-" ? std::string("out") : outPath) + ".d";
+  if (!depPath.empty()) {
+    std::vector<std::string> targets;
+    if (outPath != "-")
+      targets.push_back(outPath);
+    if (!o.manifest.empty() && o.manifest != "-")
+      targets.push_back(o.manifest);
+    outputs.add(depPath, makeDepfile(targets, c.dependencies));
+  }
+
+  if (llvm::Error err = outputs.commit()) {
+    diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));
+    return CompileError;
+  }
+  return Success;
+}

@@ -1,0 +1,46 @@
+//===- OutputSet.cpp - every output of one compile, written together -----===//
+#include "vyre/Driver/OutputSet.h"
+#include "vyre/Basic/OutputFile.h"
+
+#include "llvm/Support/FileSystem.h"
+
+using namespace vyre;
+
+void OutputSet::add(std::string path, std::string bytes) {
+  outputs.emplace_back(std::move(path), std::move(bytes));
+}
+
+llvm::Error OutputSet::commit() {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (llvm::Error err = writeFileAtomically(outputs[i].first, outputs[i].second)) {
+      for (size_t j = 0; j < i; ++j)
+        if (outputs[j].first != "-")
+          llvm::sys::fs::remove(outputs[j].first);
+      return err;
+    }
+  }
+  return llvm::Error::success();
+}
+
+std::string vyre::makeDepfile(const std::vector<std::string> &targets,
+                              const std::vector<std::string> &deps) {
+  auto escape = [](llvm::StringRef path) {
+    std::string out;
+    for (char c : path) {
+      if (c == ' ' || c == '#')
+        out += '\\';
+      else if (c == '$')
+        out += '$';
+      out += c;
+    }
+    return out;
+  };
+  std::string text;
+  for (size_t i = 0; i < targets.size(); ++i)
+    text += (i ? " " : "") + escape(targets[i]);
+  text += ":";
+  for (const std::string &d : deps)
+    text += " \\\n  " + escape(d);
+  text += "\n";
+  return text;
+}
