@@ -90,6 +90,19 @@ private:
 
   uint32_t v(PV p) const { return sema.protocol[p]; }
 
+  /// What a host does with a buffer while the kernel runs, so an engine can
+  /// place it (docs/embedding.md, "Buffer placement"): it writes SHUTDOWN
+  /// and reads DONE_COUNT, metrics and counters; publishes and recycles
+  /// slots; may read PRINTF records; services IO requests. User buffers are
+  /// written before the dispatch and read after it.
+  static llvm::StringRef hostAccessWhileRunning(llvm::StringRef role) {
+    if (role == "debug_log")
+      return "read";
+    if (role == "user")
+      return "none";
+    return "read_write";
+  }
+
   Array bindings() {
     Array out;
     for (const BufferDecl *d : sema.buffers) {
@@ -122,6 +135,7 @@ private:
       b["words"] = std::move(words);
       b["size_formula"] = std::move(formula);
       b["role"] = role;
+      b["host_access_while_running"] = hostAccessWhileRunning(role);
       b["init"] = "zero";
       b["doc"] = d->doc;
       out.push_back(std::move(b));

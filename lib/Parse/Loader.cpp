@@ -15,7 +15,8 @@ class Loader {
 public:
   Loader(const LoadOptions &opts, DiagnosticEngine &diags, Module &module,
          std::vector<std::string> *deps)
-      : opts(opts), diags(diags), module(module), deps(deps) {}
+      : opts(opts), diags(diags), module(module), deps(deps),
+        fs(opts.fileSystem ? opts.fileSystem : llvm::vfs::getRealFileSystem()) {}
 
   bool loadPrelude();
   /// Loads \p path (already resolved) and its imports; returns its index in
@@ -24,31 +25,56 @@ public:
 
 private:
   int addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf, const std::string &key,
-                bool isPrelude, llvm::SMLoc importLoc);
+                const std::string &canonical, bool isPrelude,
+                llvm::SMLoc importLoc);
   std::optional<std::string> resolve(const ImportDecl &imp,
                                      const SourceFile &importer);
   void noteIncludeChain();
+  /// The path that identifies \p path's file: symbolic links, `.` and `..`
+  /// resolved, so that every spelling of one file compares equal.
+  std::string canonicalPath(const std::string &path);
+  bool isRegularFile(const std::string &path);
 
   const LoadOptions &opts;
   DiagnosticEngine &diags;
   Module &module;
   std::vector<std::string> *deps;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs;
   llvm::StringMap<int> loaded;   // canonical path -> file index
-  /// The files being loaded, outermost first, with where each was imported.
-  std::vector<std::pair<std::string, llvm::SMLoc>> stack;
+  /// The files being loaded, outermost first: canonical path (compared to
+  /// find cycles), the path as given (for messages) and where it was imported.
+  struct Open {
+    std::string canonical, path;
+    llvm::SMLoc importLoc;
+  };
+  std::vector<Open> stack;
 };
 
 } // namespace
 
 void Loader::noteIncludeChain() {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
-    if (it->second.isValid())
-      diags.note(it->second, "in file imported from here");
+    if (it->importLoc.isValid())
+      diags.note(it->importLoc, "in file imported from here");
+}
+
+std::string Loader::canonicalPath(const std::string &path) {
+  if (path == "-")
+    return path;
+  llvm::SmallString<256> out;
+  if (fs->getRealPath(path, out))
+    return path; // unreadable: reading it reports the error
+  return std::string(out);
+}
+
+bool Loader::isRegularFile(const std::string &path) {
+  llvm::ErrorOr<llvm::vfs::Status> st = fs->status(path);
+  return st && st->isRegularFile();
 }
 
 int Loader::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf,
-                      const std::string &key, bool isPrelude,
-                      llvm::SMLoc importLoc) {
+                      const std::string &key, const std::string &canonical,
+                      bool isPrelude, llvm::SMLoc importLoc) {
   unsigned id = diags.sourceMgr().AddNewSourceBuffer(std::move(buf), importLoc);
   auto file = std::make_unique<SourceFile>();
   file->path = key;
@@ -56,7 +82,7 @@ int Loader::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf,
   file->isPrelude = isPrelude;
   parseBuffer(id, diags, *file);
 
-  stack.emplace_back(key, importLoc);
+  stack.push_back({canonical, key, importLoc});
   for (ImportDecl &imp : file->imports) {
     if (diags.tooManyErrors() || !opts.followImports)
       break;
@@ -78,8 +104,9 @@ bool Loader::loadPrelude() {
     return true;
   if (opts.preludePath.empty()) {
     auto buf = llvm::MemoryBuffer::getMemBuffer(preludeSource(), preludeBufferName());
-    loaded[preludeBufferName()] = addBuffer(std::move(buf), preludeBufferName().str(),
-                                            /*isPrelude=*/true, llvm::SMLoc());
+    std::string name = preludeBufferName().str();
+    loaded[name] = addBuffer(std::move(buf), name, name, /*isPrelude=*/true,
+                             llvm::SMLoc());
     return true;
   }
   int idx = loadFile(opts.preludePath, llvm::SMLoc());
@@ -108,7 +135,7 @@ std::optional<std::string> Loader::resolve(const ImportDecl &imp,
     }
   }
   for (const std::string &c : candidates)
-    if (llvm::sys::fs::is_regular_file(c))
+    if (isRegularFile(c))
       return c;
   diags.error(imp.loc, "cannot find imported file '" + imp.path + "'");
   if (!candidates.empty()) {
@@ -122,28 +149,34 @@ std::optional<std::string> Loader::resolve(const ImportDecl &imp,
 }
 
 int Loader::loadFile(const std::string &path, llvm::SMLoc importLoc) {
-  llvm::SmallString<256> canonical;
-  if (path == "-")
-    canonical = "-";
-  else if (llvm::sys::fs::real_path(path, canonical))
-    canonical = path;
+  std::string canonical = canonicalPath(path);
 
   for (size_t i = 0; i < stack.size(); ++i) {
-    if (stack[i].first != canonical)
+    if (stack[i].canonical != canonical)
       continue;
     std::string cycle;
     for (size_t j = i; j < stack.size(); ++j)
-      cycle += llvm::sys::path::filename(stack[j].first).str() + " -> ";
-    cycle += llvm::sys::path::filename(canonical).str();
+      cycle += llvm::sys::path::filename(stack[j].path).str() + " -> ";
+    cycle += llvm::sys::path::filename(path).str();
     diags.error(importLoc, "import cycle: " + cycle);
     noteIncludeChain();
     return -1;
   }
   if (auto it = loaded.find(canonical); it != loaded.end())
     return it->second;
+  // The prelude and the root file are not imports: depth counts the rest.
+  unsigned depth = 0;
+  for (const Open &o : stack)
+    depth += o.importLoc.isValid();
+  if (depth >= kMaxImportDepth) {
+    diags.error(importLoc, "imports nested too deeply (limit " +
+                               llvm::Twine(kMaxImportDepth) + ")");
+    noteIncludeChain();
+    return -1;
+  }
 
   auto bufOrErr = path == "-" ? llvm::MemoryBuffer::getSTDIN()
-                              : llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+                              : fs->getBufferForFile(path);
   if (!bufOrErr) {
     diags.error(importLoc, "cannot read '" + path + "': " +
                                bufOrErr.getError().message());
@@ -156,7 +189,7 @@ int Loader::loadFile(const std::string &path, llvm::SMLoc importLoc) {
     buf = llvm::MemoryBuffer::getMemBufferCopy(buf->getBuffer(), "<stdin>");
   else if (deps)
     deps->push_back(path);
-  int idx = addBuffer(std::move(buf), std::string(path), false, importLoc);
+  int idx = addBuffer(std::move(buf), path, canonical, false, importLoc);
   loaded[canonical] = idx;
   return idx;
 }

@@ -60,6 +60,8 @@ FoldResult vyre::foldBinary(BinaryOp op, uint32_t a, uint32_t b) {
     r.value = a << (b & 31); // runtime: amount mod 32
     if (b >= 32)
       r.error = FoldError::ShiftTooLarge;
+    else if ((uint64_t(a) << b) > 0xFFFFFFFFull)
+      r.error = FoldError::Overflow; // bits shifted out, like a wrapping *
     return r;
   case BinaryOp::Shr:
     r.value = a >> (b & 31);

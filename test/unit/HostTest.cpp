@@ -3,6 +3,7 @@
 #include "vyre/host/host.h"
 
 #include <doctest/doctest.h>
+#include <string>
 
 using namespace vyre::host;
 
@@ -213,4 +214,28 @@ TEST_CASE("encodePacked is encodePackedRaw with shared argument triples") {
   CHECK(packed == raw);
   CHECK(raw[0] == 0x00010002); // 02 00 01 00
   CHECK(raw[1] == 0x00000102); // 02 01 00 00
+}
+
+TEST_CASE("chooseMemoryType: device-local host-visible first, host memory as fallback") {
+  Placement p;
+  // NVIDIA with resizable BAR (issue 11): 0 device-local, 1 host 0x6,
+  // 2 host cached 0xE, 3 device-local host-visible 0x7.
+  const uint32_t nvidia[] = {0x1, 0x6, 0xE, 0x7};
+  CHECK(chooseMemoryType(0xF, nvidia, 4, p) == 3);
+  CHECK(p == Placement::DeviceLocalHostVisible);
+  CHECK(std::string(placementName(p)) == "device-local host-visible");
+  // Asked for host memory: the first coherent type that is not device-local.
+  CHECK(chooseMemoryType(0xF, nvidia, 4, p, false) == 1);
+  CHECK(p == Placement::HostVisible);
+  // The buffer may not live in type 3: system memory.
+  CHECK(chooseMemoryType(0x7, nvidia, 4, p) == 1);
+  CHECK(p == Placement::HostVisible);
+  // lavapipe: one type, device-local and host-visible (0xF); also for "host".
+  const uint32_t lvp[] = {0xF};
+  CHECK(chooseMemoryType(0x1, lvp, 1, p, false) == 0);
+  CHECK(p == Placement::DeviceLocalHostVisible);
+  // Host-visible but not coherent (0x2) never qualifies.
+  const uint32_t incoherent[] = {0x1, 0x2};
+  CHECK(chooseMemoryType(0x3, incoherent, 2, p) == -1);
+  CHECK(p == Placement::None);
 }

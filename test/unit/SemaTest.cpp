@@ -78,6 +78,13 @@ TEST_CASE("foldBinary: division, remainder and shifts") {
   CHECK(foldBinary(BinaryOp::Shl, 1, 31).value == 0x80000000u);
   CHECK(foldBinary(BinaryOp::Shl, 1, 32).error == FoldError::ShiftTooLarge);
   CHECK(foldBinary(BinaryOp::Shl, 1, 33).value == 2); // runtime: mod 32
+  // << loses set bits like * wraps: 3 << 31 is 0x1_8000_0000 before wrapping.
+  CHECK(foldBinary(BinaryOp::Shl, 1, 31).error == FoldError::None);
+  CHECK(foldBinary(BinaryOp::Shl, 3, 31).error == FoldError::Overflow);
+  CHECK(foldBinary(BinaryOp::Shl, 3, 31).value == 0x80000000u);
+  CHECK(foldBinary(BinaryOp::Shl, 0xFFFFu, 16).error == FoldError::None);
+  CHECK(foldBinary(BinaryOp::Shl, 0x10000u, 16).error == FoldError::Overflow);
+  CHECK(foldBinary(BinaryOp::Shl, 0, 31).error == FoldError::None);
   CHECK(foldBinary(BinaryOp::Shr, 0x80000000u, 31).value == 1);
   CHECK(foldBinary(BinaryOp::Shr, 1, 40).error == FoldError::ShiftTooLarge);
 }

@@ -5,7 +5,8 @@
 //
 // A minimal, complete host: every binding, size, word offset, status value,
 // opcode and specialization-constant id comes from the manifest. It
-// allocates host-visible coherent storage buffers, writes the scenario's
+// allocates host-visible coherent storage buffers (device-local where the
+// device allows: docs/embedding.md, "Buffer placement"), writes the scenario's
 // initial words (docs/scenario.md), creates the compute pipeline with the
 // scenario's specialization values, dispatches, and while it waits for the
 // fence it services the IO queue the way a host must for LOAD_MISS (a
@@ -20,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Interp/Scenario.h"
+#include "vyre/host/host.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Format.h"
@@ -92,12 +94,16 @@ struct Buffer {
   VkDeviceMemory memory = VK_NULL_HANDLE;
   uint32_t *words = nullptr;
   uint64_t count = 0;
+  host::Placement placement = host::Placement::None;
 };
 
 class Host {
 public:
   /// --time: bracket the dispatch with timestamp queries.
   bool timing = false;
+  /// --memory=host: system memory even where device-local host-visible
+  /// memory exists (to measure what placement is worth).
+  bool hostMemory = false;
 
   ~Host() { destroy(); }
 
@@ -164,12 +170,15 @@ public:
   }
 
   /// Host-visible, coherent, persistently mapped storage buffers holding the
-  /// scenario's initial words.
+  /// scenario's initial words, in device-local memory when the device has a
+  /// host-visible coherent type there (host::chooseMemoryType; with
+  /// --memory=host, or when that allocation fails, system memory).
   void createBuffers(const HostLayout &layout, const Scenario &s) {
     VkPhysicalDeviceMemoryProperties mp;
     vkGetPhysicalDeviceMemoryProperties(physical, &mp);
-    const VkMemoryPropertyFlags want =
-        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    uint32_t flags[VK_MAX_MEMORY_TYPES];
+    for (uint32_t t = 0; t < mp.memoryTypeCount; ++t)
+      flags[t] = mp.memoryTypes[t].propertyFlags;
     for (unsigned i = 0; i < layout.buffers.size(); ++i) {
       Buffer b;
       b.count = s.memory[i].size();
@@ -186,18 +195,28 @@ public:
       Buffer &nb = buffers.back();
       VkMemoryRequirements req;
       vkGetBufferMemoryRequirements(device, nb.buffer, &req);
-      uint32_t type = UINT32_MAX;
-      for (uint32_t t = 0; t < mp.memoryTypeCount && type == UINT32_MAX; ++t)
-        if ((req.memoryTypeBits & (1u << t)) &&
-            (mp.memoryTypes[t].propertyFlags & want) == want)
-          type = t;
-      if (type == UINT32_MAX)
+      int type = host::chooseMemoryType(req.memoryTypeBits, flags,
+                                        mp.memoryTypeCount, nb.placement,
+                                        !hostMemory);
+      if (type < 0)
         throw VulkanError{"no host-visible coherent memory type",
                           VK_ERROR_FEATURE_NOT_PRESENT};
       VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
       mai.allocationSize = req.size;
-      mai.memoryTypeIndex = type;
-      VK(vkAllocateMemory(device, &mai, nullptr, &nb.memory));
+      mai.memoryTypeIndex = static_cast<uint32_t>(type);
+      VkResult r = vkAllocateMemory(device, &mai, nullptr, &nb.memory);
+      if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY &&
+          nb.placement == host::Placement::DeviceLocalHostVisible) {
+        // A small BAR window (256 MiB without resizable BAR) is full: fall
+        // back to system memory for this buffer.
+        type = host::chooseMemoryType(req.memoryTypeBits, flags,
+                                      mp.memoryTypeCount, nb.placement, false);
+        if (type < 0)
+          check(r, "vkAllocateMemory");
+        mai.memoryTypeIndex = static_cast<uint32_t>(type);
+        r = vkAllocateMemory(device, &mai, nullptr, &nb.memory);
+      }
+      check(r, "vkAllocateMemory");
       VK(vkBindBufferMemory(device, nb.buffer, nb.memory, 0));
       void *p = nullptr;
       VK(vkMapMemory(device, nb.memory, 0, VK_WHOLE_SIZE, 0, &p));
@@ -205,6 +224,22 @@ public:
       std::memset(nb.words, 0, bytes);
       std::memcpy(nb.words, s.memory[i].data(), b.count * 4);
     }
+  }
+
+  /// --time: where the buffers live, e.g. "device-local host-visible", or
+  /// each buffer's placement when they differ.
+  std::string placementSummary(const HostLayout &layout) const {
+    std::string all = buffers.empty() ? "none" : host::placementName(buffers[0].placement);
+    bool same = true;
+    for (const Buffer &b : buffers)
+      same &= b.placement == buffers[0].placement;
+    if (same)
+      return all;
+    std::string out;
+    for (unsigned i = 0; i < buffers.size(); ++i)
+      out += (i ? ", " : "") + layout.buffers[i].name + ": " +
+             host::placementName(buffers[i].placement);
+    return out;
   }
 
   void createPipeline(const std::vector<uint32_t> &code, const std::string &entry,
@@ -470,10 +505,18 @@ int main(int argc, char **argv) {
                  "also write the default output (every non-zero word) here");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
   app.add_flag("--time", host.timing,
-               "print the dispatch's GPU time (timestamp queries) to standard "
-               "error as 'dispatch: MS ms'");
+               "print the dispatch's GPU time (timestamp queries) and where "
+               "the buffers live to standard error as 'dispatch: MS ms' and "
+               "'memory: PLACEMENT'");
+  std::string placement = "auto";
+  app.add_option("--memory", placement,
+                 "buffer placement: auto (device-local host-visible memory "
+                 "when the device has it, else system memory) or host "
+                 "(system memory)")
+      ->check(CLI::IsMember({"auto", "host"}));
   try {
     app.parse(argc, argv);
+    host.hostMemory = placement == "host";
     if (!list && scenarioPath.empty())
       throw CLI::RequiredError("module, manifest and scenario");
   } catch (const CLI::ParseError &e) {
@@ -521,6 +564,7 @@ int main(int argc, char **argv) {
         llvm::errs() << llvm::format("dispatch: %.3f ms\n", ms);
       else
         llvm::errs() << "dispatch: (the queue has no timestamps)\n";
+      llvm::errs() << "memory: " << host.placementSummary(*layout) << "\n";
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced);

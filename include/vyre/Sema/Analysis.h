@@ -21,7 +21,8 @@ enum class FoldError : uint8_t {
   DivisionByZero,  // a / 0
   RemainderByZero, // a % 0
   ShiftTooLarge,   // a << n, a >> n with n >= 32
-  Overflow,        // + - * wrapped (value holds the wrapped result)
+  Overflow,        // + - * wrapped, << shifted out a set bit (value holds
+                   // the wrapped result)
 };
 
 struct FoldResult {
