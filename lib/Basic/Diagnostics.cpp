@@ -50,6 +50,13 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
     d.print(nullptr, os, opts.color);
   }
 
+  if (sev != Severity::Note && annotator && !annotating) {
+    annotating = true;
+    std::string text = msg.str();
+    annotator(sev, loc, text);
+    annotating = false;
+  }
+
   if (sev == Severity::Error && opts.maxErrors != 0 &&
       numErrors >= opts.maxErrors && !capReached) {
     capReached = true;

@@ -249,11 +249,13 @@ bool vyre::runSema(Module &module, DiagnosticEngine &diags, SemaResult &result,
   if (module.files.empty())
     return !diags.hasErrors();
   SemaContext ctx(module, diags, result, opts);
+  diags.setAnnotator(makeOverrideNoter(ctx));
   for (const Pass &p : kPasses) {
     if (diags.tooManyErrors())
       break;
     p.run(ctx);
   }
+  diags.setAnnotator(nullptr);
 
   // The result tables: handlers by opcode, buffers by (set, binding). Ties
   // (only possible in an invalid module) keep source order.

@@ -125,6 +125,10 @@ void walkStmts(Stmt &s, const std::function<void(Stmt &)> &fn);
 /// protocol values, handler opcodes, buffer size/set/binding.
 void forEachItemExpr(Module &m, const std::function<void(Expr &)> &fn);
 
+/// While Sema runs, notes every diagnostic with the protocol overrides (in
+/// other files) it depends on (OverrideNotes.cpp).
+DiagnosticEngine::Annotator makeOverrideNoter(SemaContext &ctx);
+
 //===-- The passes, in the order the pass manager runs them ---------------===//
 void runNameResolution(SemaContext &ctx);
 void runTypeCheck(SemaContext &ctx);

@@ -16,6 +16,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,13 @@ public:
   const DiagOptions &options() const { return opts; }
   const std::vector<RecordedDiag> &recorded() const { return recordedDiags; }
 
+  /// Called after every error or warning that is shown (or recorded), to
+  /// attach notes to it with note(); the notes it reports do not call it
+  /// again. Sema uses it to point at the protocol overrides a diagnostic
+  /// depends on (lib/Sema/OverrideNotes.cpp). Empty: nothing is called.
+  using Annotator = std::function<void(Severity, llvm::SMLoc, llvm::StringRef)>;
+  void setAnnotator(Annotator fn) { annotator = std::move(fn); }
+
 private:
   llvm::SourceMgr &sm;
   llvm::raw_ostream &os;
@@ -74,6 +82,8 @@ private:
   unsigned numWarnings = 0;
   bool capReached = false;
   bool lastDropped = false;
+  bool annotating = false;
+  Annotator annotator;
   std::vector<RecordedDiag> recordedDiags;
 };
 
