@@ -63,6 +63,12 @@ llvm::StringRef vyre::tokenSpelling(Tok t) {
   return "token";
 }
 
+// Not llvm::utohexstr(b, false, 2): it gives "000" for 0.
+std::string vyre::hexByte(unsigned char b) {
+  const char *digits = "0123456789ABCDEF";
+  return {digits[b >> 4], digits[b & 15]};
+}
+
 static bool isIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -200,7 +206,7 @@ Token Lexer::next() {
                     llvm::Twine("unexpected character '") + llvm::Twine(c) + "'");
       else
         diags.error(llvm::SMLoc::getFromPointer(start),
-                    "unexpected byte 0x" + llvm::utohexstr(uc, false, 2) +
+                    "unexpected byte 0x" + hexByte(uc) +
                         " (vyre source is ASCII outside comments and strings)");
       k = Tok::Error;
       break;

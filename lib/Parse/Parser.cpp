@@ -36,7 +36,8 @@ private:
   }
   bool expect(Tok k, llvm::StringRef context);
   /// True if one more nesting level is allowed; otherwise reports that
-  /// \p what is nested past kMaxNesting. The caller then takes a NestingGuard.
+  /// nesting passes kMaxNesting at this \p what ("block", "statement",
+  /// "expression"). The caller then takes a NestingGuard.
   bool canNest(llvm::StringRef what);
   void errorAtTok(const llvm::Twine &msg);
 
@@ -137,7 +138,11 @@ std::optional<MemoryOrder> orderFor(llvm::StringRef name) {
 bool Parser::canNest(llvm::StringRef what) {
   if (nesting < kMaxNesting)
     return true;
-  errorAtTok(what + " nested too deeply (limit " + llvm::Twine(kMaxNesting) + ")");
+  // One counter covers every kind, so \p what is only where the limit was
+  // hit (the condition of the 256th nested `if` is an expression).
+  errorAtTok("nesting too deep at this " + what +
+             " (blocks, statements and expressions together nest at most " +
+             llvm::Twine(kMaxNesting) + " levels)");
   return false;
 }
 
@@ -243,6 +248,18 @@ void Parser::parseImport(SourceFile &out) {
   if (!tok.is(Tok::String)) {
     errorAtTok("expected a quoted file name after 'import'");
     return;
+  }
+  // A path is handed to the C library, which stops at a NUL ("a\0b" would
+  // import "a"); no file name needs control bytes, so reject them all.
+  for (size_t i = 0; i < tok.text.size(); ++i) {
+    unsigned char c = tok.text[i];
+    if (c < 0x20 || c == 0x7f) {
+      diags.error(llvm::SMLoc::getFromPointer(tok.text.data() + i),
+                  "control byte 0x" + hexByte(c) +
+                      " in an import path");
+      panic = true;
+      return;
+    }
   }
   ImportDecl imp;
   imp.path = tok.stringValue;
@@ -418,7 +435,7 @@ void Parser::parseHandler(SourceFile &out) {
 //===-- Statements --------------------------------------------------------===//
 
 BlockPtr Parser::parseBlock() {
-  if (!canNest("blocks"))
+  if (!canNest("block"))
     return nullptr;
   NestingGuard guard(nesting);
   auto block = std::make_unique<BlockStmt>(tok.loc());
@@ -504,7 +521,7 @@ StmtPtr Parser::parseLet() {
 }
 
 StmtPtr Parser::parseIf() {
-  if (!canNest("statements"))
+  if (!canNest("statement"))
     return nullptr;
   NestingGuard guard(nesting);
   llvm::SMLoc loc = tok.loc();

@@ -178,7 +178,10 @@ void LoopChecker::visit(Stmt &s) {
     if (f.hi && f.hi->type == Type::U32 && !hasFailedConstant(*f.hi)) {
       uint32_t hi = upperBound(*f.hi, &bounds);
       if (hi > kLoopTripLimit) {
-        std::string bound = hi == kUnbounded ? "unbounded" : "up to " + std::to_string(hi);
+        // A constant 0xFFFFFFFF is exactly known, not the kUnbounded sentinel.
+        std::string bound = f.hi->constValue ? std::to_string(hi)
+                            : hi == kUnbounded ? "unbounded"
+                                               : "up to " + std::to_string(hi);
         if (onlyPolls(*f.body))
           diags.warning(f.loc, "spin loop with no iteration cap: it polls "
                                "memory until a 'break', and its upper bound "

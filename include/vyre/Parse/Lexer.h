@@ -40,6 +40,9 @@ struct Token {
   bool is(Tok k) const { return kind == k; }
 };
 
+/// Two upper-case hex digits, for diagnostics about bytes ("0x00").
+std::string hexByte(unsigned char b);
+
 /// Turns one source buffer into tokens. Bad bytes, unterminated comments and
 /// out-of-range literals are reported once and lexed as Tok::Error, so the
 /// parser can go on.
