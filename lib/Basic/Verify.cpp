@@ -3,6 +3,8 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
+
 using namespace vyre;
 
 namespace {
@@ -31,7 +33,7 @@ static const char *severityName(Severity s) {
 /// Scans one buffer for expected-* directives. Returns false on a malformed
 /// directive (reported to \p os).
 static bool collect(llvm::SourceMgr &sm, unsigned buf,
-                    std::vector<Expected> &out, bool &noDiags,
+                    std::vector<Expected> &out, llvm::SMLoc &noDiagsAt,
                     llvm::raw_ostream &os) {
   llvm::StringRef text = sm.getMemoryBuffer(buf)->getBuffer();
   bool ok = true;
@@ -41,7 +43,8 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
     const char *start = text.data() + pos;
     pos += 9;
     if (rest.startswith("no-diagnostics")) {
-      noDiags = true;
+      if (!noDiagsAt.isValid())
+        noDiagsAt = llvm::SMLoc::getFromPointer(start);
       continue;
     }
     Severity sev;
@@ -59,7 +62,7 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
       bool neg = rest.consume_front("-");
       if (!neg)
         rest.consume_front("+");
-      unsigned off = 0;
+      unsigned long long off = 0;
       if (rest.consumeInteger(10, off)) {
         sm.PrintMessage(os, llvm::SMLoc::getFromPointer(start),
                         llvm::SourceMgr::DK_Error,
@@ -67,7 +70,21 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
         ok = false;
         continue;
       }
-      line = neg ? line - off : line + off;
+      // In 64 bits, and checked against the buffer: `@-1` on line 1 and
+      // `@+4294967295` must not wrap around to some other line.
+      long long delta = static_cast<long long>(std::min(off, 1ull << 40));
+      long long target = static_cast<long long>(line) + (neg ? -delta : delta);
+      long long lines = static_cast<long long>(text.count('\n')) + 1;
+      if (target < 1 || target > lines) {
+        sm.PrintMessage(os, llvm::SMLoc::getFromPointer(start),
+                        llvm::SourceMgr::DK_Error,
+                        "line offset in expected directive points to line " +
+                            llvm::Twine(target) + ", outside the file (lines 1 to " +
+                            llvm::Twine(lines) + ")");
+        ok = false;
+        continue;
+      }
+      line = static_cast<unsigned>(target);
     }
     rest = rest.ltrim(" \t");
     if (!rest.consume_front("{{")) {
@@ -95,10 +112,21 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
 bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
   llvm::SourceMgr &sm = diags.sourceMgr();
   std::vector<Expected> expected;
-  bool noDiags = false;
+  llvm::SMLoc noDiagsAt; // the first expected-no-diagnostics
   bool ok = true;
   for (unsigned b = 1; b <= sm.getNumBuffers(); ++b)
-    ok &= collect(sm, b, expected, noDiags, os);
+    ok &= collect(sm, b, expected, noDiagsAt, os);
+  bool noDiags = noDiagsAt.isValid();
+  // As in clang: "no diagnostics" and an expected one contradict each other.
+  if (noDiags && !expected.empty()) {
+    sm.PrintMessage(os, noDiagsAt, llvm::SourceMgr::DK_Error,
+                    "'expected-no-diagnostics' together with expected-" +
+                        llvm::Twine(severityName(expected.front().severity)) +
+                        " directives");
+    sm.PrintMessage(os, expected.front().where, llvm::SourceMgr::DK_Note,
+                    "first expected diagnostic");
+    ok = false;
+  }
 
   for (const RecordedDiag &d : diags.recorded()) {
     unsigned buf = d.loc.isValid() ? sm.FindBufferContainingLoc(d.loc) : 0;
