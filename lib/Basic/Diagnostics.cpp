@@ -1,6 +1,53 @@
 #include "vyre/Basic/Diagnostics.h"
 
+
 using namespace vyre;
+
+void vyre::printDiagnostic(llvm::SourceMgr &sm, llvm::raw_ostream &os,
+                           llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind,
+                           const llvm::Twine &msg, bool color) {
+  llvm::SMDiagnostic full = sm.GetMessage(loc, kind, msg);
+  llvm::StringRef line = full.getLineContents();
+  if (!loc.isValid() || line.size() <= kMaxShownLine ||
+      full.getColumnNo() < 0) {
+    sm.PrintMessage(os, full, color);
+    return;
+  }
+  // The header (and the include chain, which PrintMessage prints from the
+  // location) with the real line and column; no source line of its own.
+  std::string where = (full.getFilename() + ":" + llvm::Twine(full.getLineNo()) +
+                       ":" + llvm::Twine(full.getColumnNo() + 1))
+                          .str();
+  sm.PrintMessage(os,
+                  llvm::SMDiagnostic(sm, loc, where, -1, -1, kind,
+                                     full.getMessage(), "", {}),
+                  color);
+  // A window of kMaxShownLine bytes around the caret, cut at UTF-8
+  // character starts; tabs shown as one space so the caret lines up.
+  size_t col = std::min<size_t>(full.getColumnNo(), line.size());
+  size_t begin = col > kMaxShownLine / 2 ? col - kMaxShownLine / 2 : 0;
+  size_t end = std::min(line.size(), begin + kMaxShownLine);
+  begin = end - std::min(end, kMaxShownLine);
+  auto isContinuation = [&](size_t i) {
+    return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
+  };
+  while (begin > 0 && isContinuation(begin))
+    --begin;
+  while (end < line.size() && isContinuation(end))
+    ++end;
+  std::string shown = begin > 0 ? "..." : "";
+  size_t caret = shown.size() + (col - begin);
+  for (char c : line.slice(begin, end))
+    shown += c == '\t' ? ' ' : c;
+  if (end < line.size())
+    shown += "...";
+  os << shown << '\n';
+  if (color)
+    os.changeColor(llvm::raw_ostream::GREEN, true);
+  os << std::string(caret, ' ') << "^\n";
+  if (color)
+    os.resetColor();
+}
 
 static llvm::SourceMgr::DiagKind toKind(Severity sev) {
   switch (sev) {
@@ -43,7 +90,7 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
   if (opts.verify) {
     recordedDiags.push_back({sev, loc, msg.str()});
   } else if (loc.isValid()) {
-    sm.PrintMessage(os, loc, toKind(sev), msg, {}, {}, opts.color);
+    printDiagnostic(sm, os, loc, toKind(sev), msg, opts.color);
   } else {
     // No source position (a missing input file, say): still tool-prefixed.
     llvm::SMDiagnostic d("vyrec", toKind(sev), msg.str());

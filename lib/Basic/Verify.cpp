@@ -64,7 +64,7 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
         rest.consume_front("+");
       unsigned long long off = 0;
       if (rest.consumeInteger(10, off)) {
-        sm.PrintMessage(os, llvm::SMLoc::getFromPointer(start),
+        printDiagnostic(sm, os, llvm::SMLoc::getFromPointer(start),
                         llvm::SourceMgr::DK_Error,
                         "malformed line offset in expected directive");
         ok = false;
@@ -76,7 +76,7 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
       long long target = static_cast<long long>(line) + (neg ? -delta : delta);
       long long lines = static_cast<long long>(text.count('\n')) + 1;
       if (target < 1 || target > lines) {
-        sm.PrintMessage(os, llvm::SMLoc::getFromPointer(start),
+        printDiagnostic(sm, os, llvm::SMLoc::getFromPointer(start),
                         llvm::SourceMgr::DK_Error,
                         "line offset in expected directive points to line " +
                             llvm::Twine(target) + ", outside the file (lines 1 to " +
@@ -88,7 +88,7 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
     }
     rest = rest.ltrim(" \t");
     if (!rest.consume_front("{{")) {
-      sm.PrintMessage(os, llvm::SMLoc::getFromPointer(start),
+      printDiagnostic(sm, os, llvm::SMLoc::getFromPointer(start),
                       llvm::SourceMgr::DK_Error,
                       "expected '{{' after expected-" +
                           llvm::Twine(severityName(sev)));
@@ -97,7 +97,7 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
     }
     size_t end = rest.find("}}");
     if (end == llvm::StringRef::npos) {
-      sm.PrintMessage(os, llvm::SMLoc::getFromPointer(start),
+      printDiagnostic(sm, os, llvm::SMLoc::getFromPointer(start),
                       llvm::SourceMgr::DK_Error,
                       "missing '}}' in expected directive");
       ok = false;
@@ -119,11 +119,11 @@ bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
   bool noDiags = noDiagsAt.isValid();
   // As in clang: "no diagnostics" and an expected one contradict each other.
   if (noDiags && !expected.empty()) {
-    sm.PrintMessage(os, noDiagsAt, llvm::SourceMgr::DK_Error,
+    printDiagnostic(sm, os, noDiagsAt, llvm::SourceMgr::DK_Error,
                     "'expected-no-diagnostics' together with expected-" +
                         llvm::Twine(severityName(expected.front().severity)) +
                         " directives");
-    sm.PrintMessage(os, expected.front().where, llvm::SourceMgr::DK_Note,
+    printDiagnostic(sm, os, expected.front().where, llvm::SourceMgr::DK_Note,
                     "first expected diagnostic");
     ok = false;
   }
@@ -145,7 +145,7 @@ bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
       std::string msg = std::string(severityName(d.severity)) +
                         " seen but not expected: " + d.message;
       if (d.loc.isValid())
-        sm.PrintMessage(os, d.loc, llvm::SourceMgr::DK_Error, msg);
+        printDiagnostic(sm, os, d.loc, llvm::SourceMgr::DK_Error, msg);
       else
         os << "error: " << msg << "\n";
     }
@@ -154,7 +154,7 @@ bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
     if (e.matched)
       continue;
     ok = false;
-    sm.PrintMessage(os, e.where, llvm::SourceMgr::DK_Error,
+    printDiagnostic(sm, os, e.where, llvm::SourceMgr::DK_Error,
                     llvm::Twine(severityName(e.severity)) +
                         " expected but not seen on line " +
                         llvm::Twine(e.line) + ": " + e.text);

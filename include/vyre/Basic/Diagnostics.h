@@ -87,6 +87,16 @@ private:
   std::vector<RecordedDiag> recordedDiags;
 };
 
+/// Prints `file:line:col: kind: msg`, the include chain, the source line
+/// and a caret, as llvm::SourceMgr::PrintMessage does, except that a source
+/// line longer than kMaxShownLine bytes is clipped to a window around the
+/// caret (`...` marks the cut ends): one error on a 1 MB line prints a
+/// short line, not the megabyte.
+void printDiagnostic(llvm::SourceMgr &sm, llvm::raw_ostream &os,
+                     llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind,
+                     const llvm::Twine &msg, bool color = false);
+constexpr size_t kMaxShownLine = 160;
+
 /// -verify: compare what \p diags recorded with the `expected-error
 /// {{text}}` (also -warning, -note; `@+N`/`@-N` line offsets;
 /// `expected-no-diagnostics`) comments in every buffer of its SourceMgr.
