@@ -125,6 +125,13 @@ private:
   void dispatch(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2,
                 uint32_t slotBase);
   void runSlot(uint32_t slotBase);
+  /// kernel.TENANT_GATE: may the slot at \p slotBase be claimed?
+  bool tenantAllows(uint64_t slotBase);
+  /// Runs a claimed slot, counts it in DONE_COUNT and marks it DONE.
+  void finishSlot(uint64_t slot);
+  /// One pass of invocation \p gid; true if it claimed a slot.
+  bool stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count);
+  bool priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count);
 };
 
 uint32_t &Machine::word(unsigned buffer, uint64_t index, llvm::SMLoc loc) {
@@ -144,7 +151,7 @@ uint32_t &Machine::word(unsigned buffer, uint64_t index, llvm::SMLoc loc) {
     uint64_t first = index - P[PV::io_word_STATUS];
     serviced.emplace_back(words.begin() + first,
                           words.begin() + first + P[PV::io_SLOT_WORDS]);
-    w = P[PV::io_status_OK];
+    w = s.ioAnswersError ? P[PV::io_status_ERROR] : P[PV::io_status_OK];
   }
   return w;
 }
@@ -402,6 +409,78 @@ void Machine::runSlot(uint32_t slotBase) {
   }
 }
 
+bool Machine::tenantAllows(uint64_t slotBase) {
+  if (P[PV::kernel_TENANT_GATE] == 0)
+    return true;
+  // vyre's gate: tenant t's mask is control[control[TENANT_BASE] + t]
+  // (u32 arithmetic); a mask word outside the bound control buffer refuses
+  // the slot, like a zero mask.
+  uint32_t tenant = word(ring, slotBase + P[PV::slot_TENANT_WORD], {});
+  uint32_t table = word(control, P[PV::control_TENANT_BASE], {});
+  uint32_t at = table + tenant;
+  return at < mem[control].size() && word(control, at, {}) != 0;
+}
+
+void Machine::finishSlot(uint64_t slot) {
+  const uint64_t slotWords = P[PV::slot_WORDS];
+  runSlot(static_cast<uint32_t>(slot * slotWords));
+  word(control, P[PV::control_DONE_COUNT], {}) += 1;
+  word(ring, slot * slotWords + P[PV::slot_STATUS_WORD], {}) = P[PV::status_DONE];
+}
+
+bool Machine::stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
+  const uint64_t slotWords = P[PV::slot_WORDS];
+  bool claimed = false;
+  for (uint64_t slot = gid; slot < count; slot += nthreads) {
+    step();
+    uint32_t &status = word(ring, slot * slotWords + P[PV::slot_STATUS_WORD], {});
+    if (status != P[PV::status_PUBLISHED] || !tenantAllows(slot * slotWords))
+      continue;
+    status = P[PV::status_CLAIMED];
+    claimed = true;
+    finishSlot(slot);
+  }
+  return claimed;
+}
+
+bool Machine::priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
+  const uint64_t slotWords = P[PV::slot_WORDS];
+  const uint32_t levels = P[PV::priority_LEVELS];
+  // The starvation guard: after STARVATION_THRESHOLD urgent claims in a
+  // row, the pass starts at the first less urgent partition (and still
+  // reaches the urgent ones last).
+  const bool starving = word(control, P[PV::control_PRIORITY_STARVATION_COUNTER], {}) >=
+                        P[PV::priority_STARVATION_THRESHOLD];
+  const uint32_t first = starving ? (P[PV::priority_HIGH] + 1) % levels : 0;
+  for (uint32_t q = 0; q < levels; ++q) {
+    const uint32_t p = (first + q) % levels;
+    const uint64_t offsets = P[PV::control_PRIORITY_OFFSETS_BASE];
+    const uint64_t lo = std::min<uint64_t>(word(control, offsets + p, {}), count);
+    const uint64_t hi = std::min<uint64_t>(word(control, offsets + p + 1, {}), count);
+    for (uint64_t slot = lo + gid; slot < hi; slot += nthreads) {
+      step();
+      const uint64_t base = slot * slotWords;
+      uint32_t &status = word(ring, base + P[PV::slot_STATUS_WORD], {});
+      if (status != P[PV::status_PUBLISHED] && status != P[PV::status_YIELD] &&
+          status != P[PV::status_REQUEUE])
+        continue;
+      if (!tenantAllows(base))
+        continue;
+      status = P[PV::status_CLAIMED];
+      // The accounting (scheduler.rs), before the slot runs.
+      uint32_t &streak = word(control, P[PV::control_PRIORITY_STARVATION_COUNTER], {});
+      streak = p <= P[PV::priority_HIGH] ? streak + 1 : 0;
+      uint32_t tenant = word(ring, base + P[PV::slot_TENANT_WORD], {});
+      word(control, uint64_t(P[PV::control_TENANT_FAIRNESS_BASE]) +
+                        tenant % P[PV::control_TENANT_FAIRNESS_SLOTS], {}) += 1;
+      word(control, uint64_t(P[PV::control_PRIORITY_FAIRNESS_BASE]) + p, {}) += 1;
+      finishSlot(slot);
+      return true;
+    }
+  }
+  return false;
+}
+
 void Machine::run() {
   const uint64_t nthreads = uint64_t(s.workgroups) * layout.workgroupSize;
   const uint64_t slotWords = P[PV::slot_WORDS];
@@ -409,25 +488,15 @@ void Machine::run() {
   // min(slot.COUNT, OpArrayLength / slot.WORDS)).
   const uint64_t count = std::min<uint64_t>(
       P[PV::slot_COUNT], mem[ring].size() / std::max<uint64_t>(slotWords, 1));
-  const uint64_t statusWord = P[PV::slot_STATUS_WORD];
+  const bool priority = P[PV::kernel_SCHEDULE] == P[PV::schedule_PRIORITY];
   std::vector<bool> left(nthreads, false);
   for (uint32_t pass = 0; pass < P[PV::kernel_ITERATION_BUDGET]; ++pass) {
     bool anyClaimed = false;
     for (uint64_t gid = 0; gid < nthreads; ++gid) {
       if (left[gid])
         continue;
-      bool claimed = false;
-      for (uint64_t slot = gid; slot < count; slot += nthreads) {
-        step();
-        uint32_t &status = word(ring, slot * slotWords + statusWord, {});
-        if (status != P[PV::status_PUBLISHED])
-          continue;
-        status = P[PV::status_CLAIMED];
-        claimed = true;
-        runSlot(static_cast<uint32_t>(slot * slotWords));
-        word(control, P[PV::control_DONE_COUNT], {}) += 1;
-        word(ring, slot * slotWords + statusWord, {}) = P[PV::status_DONE];
-      }
+      bool claimed = priority ? priorityPass(gid, nthreads, count)
+                              : stridedPass(gid, nthreads, count);
       anyClaimed |= claimed;
       if (!claimed && word(control, P[PV::control_SHUTDOWN], {}) != 0)
         left[gid] = true;

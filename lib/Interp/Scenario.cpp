@@ -234,6 +234,8 @@ host::Layout vyre::hostLayout(const ProtocolValues &P) {
   l.slotWords = P[PV::slot_WORDS];
   l.statusWord = P[PV::slot_STATUS_WORD];
   l.opcodeWord = P[PV::slot_OPCODE_WORD];
+  l.tenantWord = P[PV::slot_TENANT_WORD];
+  l.priorityWord = P[PV::slot_PRIORITY_WORD];
   l.arg0Word = P[PV::slot_ARG0_WORD];
   l.argsPerSlot = P[PV::slot_ARGS];
   l.slotCount = P[PV::slot_COUNT];
@@ -248,10 +250,17 @@ host::Layout vyre::hostLayout(const ProtocolValues &P) {
   l.epochWord = P[PV::control_EPOCH];
   l.unknownOpcodeCountWord = P[PV::control_UNKNOWN_OPCODE_COUNT];
   l.observableBase = P[PV::control_OBSERVABLE_BASE];
+  l.tenantBase = P[PV::control_TENANT_BASE];
+  l.tenantQuotaBase = P[PV::control_TENANT_QUOTA_BASE];
+  l.tenantFairnessBase = P[PV::control_TENANT_FAIRNESS_BASE];
+  l.priorityOffsetsBase = P[PV::control_PRIORITY_OFFSETS_BASE];
+  l.priorityLevels = P[PV::priority_LEVELS];
+  l.priorityNormal = P[PV::priority_NORMAL];
   l.outOfBoundsCountWord = P[PV::control_OUT_OF_BOUNDS_COUNT];
   l.packedClampedCountWord = P[PV::control_PACKED_CLAMPED_COUNT];
   l.packedArityCountWord = P[PV::control_PACKED_ARITY_COUNT];
   l.ioTimeoutCountWord = P[PV::control_IO_TIMEOUT_COUNT];
+  l.ioErrorCountWord = P[PV::control_IO_ERROR_COUNT];
   l.debugCursorWord = P[PV::debug_CURSOR_WORD];
   l.debugRecordsBase = P[PV::debug_RECORDS_BASE];
   l.debugRecordWords = P[PV::debug_RECORD_WORDS];
@@ -301,7 +310,7 @@ void vyre::serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
       row.push_back(std::atomic_ref<uint32_t>(const_cast<uint32_t &>(request[k]))
                         .load(std::memory_order_relaxed));
     log.push_back(std::move(row));
-    return true; // a request becomes io_status.OK
+    return !s.ioAnswersError; // io_status.OK (or ERROR)
   });
 }
 
@@ -679,6 +688,13 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
     s.maxSteps = *x;
   }
   if (const Value *v = root->get("service_io")) {
+    // true, false, or "error": serviced, but every answer is ERROR.
+    if (v->getAsString() && *v->getAsString() == "error") {
+      s.ioAnswersError = true;
+      v = nullptr;
+    }
+  }
+  if (const Value *v = s.ioAnswersError ? nullptr : root->get("service_io")) {
     auto b = getBool(*v, "service_io");
     if (!b)
       return b.takeError();

@@ -36,6 +36,7 @@ llvm::StringRef vyre::spelling(ProtocolKind k) {
   case ProtocolKind::Status: return "status";
   case ProtocolKind::Code: return "code";
   case ProtocolKind::Tunable: return "tunable";
+  case ProtocolKind::Choice: return "choice";
   }
   return "?";
 }

@@ -48,6 +48,7 @@ private:
   void checkIo();
   void checkDistinct(std::initializer_list<PV> vs, llvm::StringRef what);
   void checkKernel();
+  void checkSchedule();
   void checkBufferSizes();
 
   SemaContext &ctx;
@@ -148,17 +149,22 @@ void LayoutChecker::checkControl() {
   add(P::control_DONE_COUNT, {}, 1);
   add(P::control_TENANT_BASE, {}, 1);
   add(P::control_TENANT_QUOTA_BASE, {}, 1);
-  add(P::control_TENANT_FAIRNESS_BASE, {}, 32);
+  add(P::control_TENANT_FAIRNESS_BASE, P::control_TENANT_FAIRNESS_SLOTS, 0);
   add(P::control_METRICS_BASE, P::control_METRICS_SLOTS, 0);
   add(P::control_EPOCH, {}, 1);
-  add(P::control_PRIORITY_OFFSETS_BASE, {}, 6);
+  // priority.LEVELS partitions need LEVELS + 1 offsets (the last one ends
+  // the least urgent partition).
+  if (get({P::priority_LEVELS, P::control_PRIORITY_OFFSETS_BASE}))
+    regions.push_back({P::control_PRIORITY_OFFSETS_BASE,
+                       val(P::priority_LEVELS) + 1, P::priority_LEVELS});
   add(P::control_PRIORITY_STARVATION_COUNTER, {}, 1);
-  add(P::control_PRIORITY_FAIRNESS_BASE, {}, 5);
+  add(P::control_PRIORITY_FAIRNESS_BASE, P::priority_LEVELS, 0);
   add(P::control_UNKNOWN_OPCODE_COUNT, {}, 1);
   add(P::control_OUT_OF_BOUNDS_COUNT, {}, 1);
   add(P::control_PACKED_CLAMPED_COUNT, {}, 1);
   add(P::control_PACKED_ARITY_COUNT, {}, 1);
   add(P::control_IO_TIMEOUT_COUNT, {}, 1);
+  add(P::control_IO_ERROR_COUNT, {}, 1);
   add(P::control_OBSERVABLE_BASE, P::control_OBSERVABLE_WORDS, 0);
 
   auto range = [&](const Region &r) {
@@ -272,7 +278,45 @@ void LayoutChecker::checkKernel() {
                  P::status_DONE, P::status_WAIT_IO, P::status_YIELD,
                  P::status_REQUEUE, P::status_FAULT},
                 "slot status values");
-  checkDistinct({P::priority_NORMAL, P::priority_HIGH}, "priorities");
+  checkDistinct({P::priority_CRITICAL, P::priority_HIGH, P::priority_NORMAL,
+                 P::priority_LOW, P::priority_IDLE},
+                "priorities");
+  checkSchedule();
+}
+
+/// The schedule and tenant-gate choices, and the priority levels the
+/// priority schedule scans (docs/protocol.md, "Schedules").
+void LayoutChecker::checkSchedule() {
+  using P = PV;
+  checkDistinct({P::schedule_STRIDED, P::schedule_PRIORITY}, "schedules");
+  if (get({P::kernel_SCHEDULE, P::schedule_STRIDED, P::schedule_PRIORITY}) &&
+      val(P::kernel_SCHEDULE) != val(P::schedule_STRIDED) &&
+      val(P::kernel_SCHEDULE) != val(P::schedule_PRIORITY))
+    error(P::kernel_SCHEDULE, "kernel.SCHEDULE (" +
+                                  std::to_string(val(P::kernel_SCHEDULE)) +
+                                  ") must be schedule.STRIDED or schedule.PRIORITY");
+  if (get({P::kernel_TENANT_GATE}) && val(P::kernel_TENANT_GATE) > 1)
+    error(P::kernel_TENANT_GATE, "kernel.TENANT_GATE (" +
+                                     std::to_string(val(P::kernel_TENANT_GATE)) +
+                                     ") must be 0 or 1");
+  if (get({P::control_TENANT_FAIRNESS_SLOTS}) &&
+      val(P::control_TENANT_FAIRNESS_SLOTS) < 1)
+    error(P::control_TENANT_FAIRNESS_SLOTS,
+          "control.TENANT_FAIRNESS_SLOTS must be at least 1");
+  if (!get({P::priority_LEVELS}))
+    return;
+  uint64_t levels = val(P::priority_LEVELS);
+  if (levels < 1 || levels > 32) {
+    error(P::priority_LEVELS, "priority.LEVELS (" + std::to_string(levels) +
+                                  ") must be between 1 and 32");
+    return;
+  }
+  for (PV p : {P::priority_CRITICAL, P::priority_HIGH, P::priority_NORMAL,
+               P::priority_LOW, P::priority_IDLE})
+    if (get({p}) && val(p) >= levels)
+      error({p, P::priority_LEVELS},
+            "priority " + v(p) + " is not below priority.LEVELS (" +
+                std::to_string(levels) + ")");
 }
 
 void LayoutChecker::checkBufferSizes() {

@@ -95,7 +95,7 @@ TEST_CASE("metrics, done count and printf records read the control words") {
   CHECK(recs[1].slotBase == 17);
 }
 
-TEST_CASE("errorCounts reads the five error counters") {
+TEST_CASE("errorCounts reads the six error counters") {
   Layout l;
   // The prelude's defaults (docs/protocol.md, "Robustness"): contiguous
   // after UNKNOWN_OPCODE_COUNT, below OBSERVABLE_BASE.
@@ -103,22 +103,98 @@ TEST_CASE("errorCounts reads the five error counters") {
   CHECK(l.packedClampedCountWord == l.unknownOpcodeCountWord + 2);
   CHECK(l.packedArityCountWord == l.unknownOpcodeCountWord + 3);
   CHECK(l.ioTimeoutCountWord == l.unknownOpcodeCountWord + 4);
-  CHECK(l.ioTimeoutCountWord < l.observableBase);
+  CHECK(l.ioErrorCountWord == l.unknownOpcodeCountWord + 5);
+  CHECK(l.ioErrorCountWord < l.observableBase);
   std::vector<uint32_t> control(l.observableBase + 64, 0);
   ErrorCounts none = errorCounts(l, control.data());
   CHECK(none.unknownOpcode + none.outOfBounds + none.packedClamped +
-            none.packedArity + none.ioTimeout == 0);
+            none.packedArity + none.ioTimeout + none.ioError == 0);
   control[l.unknownOpcodeCountWord] = 1;
   control[l.outOfBoundsCountWord] = 2;
   control[l.packedClampedCountWord] = 3;
   control[l.packedArityCountWord] = 4;
   control[l.ioTimeoutCountWord] = 5;
+  control[l.ioErrorCountWord] = 6;
   ErrorCounts e = errorCounts(l, control.data());
   CHECK(e.unknownOpcode == 1);
   CHECK(e.outOfBounds == 2);
   CHECK(e.packedClamped == 3);
   CHECK(e.packedArity == 4);
   CHECK(e.ioTimeout == 5);
+  CHECK(e.ioError == 6);
+}
+
+// vyre's host (protocol_api/publish.rs, publish_packed_slot_from), restated
+// by hand: ops (STORE_U32 1: [7, 170]) and (ATOMIC_ADD 2: [1, 171, 9]) ->
+// 2 ops, 5 argument words, metadata (2 + 2*2 + 3) / 4 = 2 words:
+// bytes 02 05 | 01 00 | 02 02 | 00 00 -> words 0x00010502, 0x00000202;
+// arguments 7 170 1 171 9 from word 2; op 1's arg_offset is 2 (the first
+// op's two words), so the first op's third argument is the second op's 1.
+TEST_CASE("encodePackedAsVyre writes vyre's bytes, byte 1 included") {
+  Layout l;
+  const uint32_t a0[] = {7, 170}, a1[] = {1, 171, 9};
+  const VyreOp ops[] = {{1, a0, 2}, {2, a1, 3}};
+  std::vector<uint32_t> args(l.argsPerSlot, 0xDEAD);
+  REQUIRE(encodePackedAsVyre(l, ops, 2, args.data()));
+  const std::vector<uint32_t> want = {0x00010502, 0x00000202, 7, 170, 1, 171,
+                                      9, 0, 0, 0, 0, 0};
+  CHECK(args == want);
+  // vyre refuses metadata + arguments past 12 words: 1 op with 11 words
+  // needs 1 + 11 = 12 (fits), with 12 words 13 (refused).
+  std::vector<uint32_t> many(12, 5);
+  const VyreOp fits[] = {{3, many.data(), 11}}, over[] = {{3, many.data(), 12}};
+  CHECK(encodePackedAsVyre(l, fits, 1, args.data()));
+  CHECK(args[0] == (1u | 11u << 8 | 3u << 16));
+  CHECK_FALSE(encodePackedAsVyre(l, over, 1, args.data()));
+}
+
+TEST_CASE("publishSlotAsVyre writes the tenant and priority.NORMAL") {
+  Layout l;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0xAB);
+  const uint32_t args[] = {5, 6};
+  REQUIRE(publishSlotAsVyre(l, ring.data(), 1, 9, 2, args, 2));
+  const uint32_t *s = ring.data() + l.slotWords;
+  CHECK(s[l.statusWord] == l.statusPublished);
+  CHECK(s[l.opcodeWord] == 2);
+  CHECK(s[l.tenantWord] == 9);
+  CHECK(s[l.priorityWord] == 2); // vyre's priority::NORMAL
+  CHECK(s[l.arg0Word] == 5);
+  CHECK(s[l.arg0Word + 1] == 6);
+  CHECK(s[l.arg0Word + 2] == 0);
+}
+
+// vyre's encode_control(false, 3, ..): control[2] = 3, masks at 3..5 all
+// ones, quotas at 32..34 = 1,000,000; the tables stop at the next region.
+TEST_CASE("setTenantTable and setTenantMask follow vyre's control table") {
+  Layout l;
+  std::vector<uint32_t> control(224, 0);
+  setTenantTable(l, control.data(), 3);
+  CHECK(control[2] == 3);
+  CHECK(control[3] == ~0u);
+  CHECK(control[5] == ~0u);
+  CHECK(control[6] == 0);
+  CHECK(control[32] == 1000000);
+  CHECK(control[34] == 1000000);
+  CHECK(control[35] == 0);
+  CHECK(setTenantMask(l, control.data(), control.size(), 1, 0));
+  CHECK(control[4] == 0);
+  CHECK_FALSE(setTenantMask(l, control.data(), control.size(), 221, 1));
+  std::vector<uint32_t> all(224, 0);
+  setTenantTable(l, all.data(), 1000);
+  CHECK(all[31] == ~0u);
+  CHECK(all[32] == 1000000);
+  CHECK(all[63] == 1000000);
+  CHECK(all[64] == 0);
+}
+
+// vyre's default_priority_offsets(256): 51 per level, the remainder 1 to
+// NORMAL (2): 0, 51, 102, 154, 205, 256.
+TEST_CASE("setDefaultPriorityPartitions matches vyre's default offsets") {
+  Layout l;
+  std::vector<uint32_t> control(224, 0);
+  setDefaultPriorityPartitions(l, control.data(), 256);
+  const std::vector<uint32_t> want = {0, 51, 102, 154, 205, 256};
+  CHECK(std::vector<uint32_t>(control.begin() + 129, control.begin() + 135) == want);
 }
 
 TEST_CASE("serviceIoQueue answers PUBLISHED requests only") {

@@ -88,6 +88,8 @@ struct Scenario {
   std::vector<std::vector<uint32_t>> memory;
   unsigned publishedSlots = 0; // slots the scenario wrote (0..n-1)
   bool serviceIo = true;
+  /// "service_io": "error": the host answers every request io_status.ERROR.
+  bool ioAnswersError = false;
   uint64_t timeoutMs = 5000;
   uint64_t maxSteps = 50'000'000;
 

@@ -11,7 +11,7 @@
 
 namespace vyre {
 
-enum class ProtocolKind : uint8_t { Word, Count, Status, Code, Tunable };
+enum class ProtocolKind : uint8_t { Word, Count, Status, Code, Tunable, Choice };
 llvm::StringRef spelling(ProtocolKind k);
 
 /// Identifies one row of ProtocolTable.def, e.g. PV::control_SHUTDOWN.

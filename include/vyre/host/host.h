@@ -3,7 +3,10 @@
 // A small, dependency-free (C++17, standard library only) header for hosts:
 // the protocol layout a manifest describes, and helpers to publish slots,
 // encode packed slots, read done_count, metrics and PRINTF records, and
-// service LOAD_MISS requests in the IO queue. Fill a Layout from the
+// service LOAD_MISS requests in the IO queue; set the tenant masks (the
+// tenant gate) and the priority partitions (the priority schedule), and
+// publish slots exactly as vyre's own host does (publishSlotAsVyre,
+// encodePackedAsVyre). Fill a Layout from the
 // manifest (docs/manifest.md: every field below is a "protocol" entry) or
 // from the constants of `vyrec --emit=c-header`. All buffer pointers are the
 // host's mapped views of the storage buffers, as arrays of u32 words.
@@ -21,8 +24,8 @@ namespace vyre::host {
 
 struct Layout {
   // slot.*
-  uint32_t slotWords = 16, statusWord = 0, opcodeWord = 1, arg0Word = 4,
-           argsPerSlot = 12, slotCount = 256;
+  uint32_t slotWords = 16, statusWord = 0, opcodeWord = 1, tenantWord = 2,
+           priorityWord = 3, arg0Word = 4, argsPerSlot = 12, slotCount = 256;
   // status.*
   uint32_t statusEmpty = 0, statusPublished = 1, statusClaimed = 2,
            statusDone = 3;
@@ -30,9 +33,13 @@ struct Layout {
   uint32_t shutdownWord = 0, doneCountWord = 1, metricsBase = 96,
            metricsSlots = 32, epochWord = 128, unknownOpcodeCountWord = 141,
            observableBase = 160;
+  // control.* tenant and priority words; priority.*
+  uint32_t tenantBase = 2, tenantQuotaBase = 32, tenantFairnessBase = 64,
+           priorityOffsetsBase = 129, priorityLevels = 5, priorityNormal = 2;
   // control.* error counters (docs/protocol.md, "Robustness")
   uint32_t outOfBoundsCountWord = 142, packedClampedCountWord = 143,
-           packedArityCountWord = 144, ioTimeoutCountWord = 145;
+           packedArityCountWord = 144, ioTimeoutCountWord = 145,
+           ioErrorCountWord = 146;
   // debug.*
   uint32_t debugCursorWord = 0, debugRecordsBase = 1, debugRecordWords = 4,
            debugBufferWords = 257;
@@ -221,6 +228,114 @@ inline bool publishSlot(const Layout &l, uint32_t *ring, uint32_t slot,
   return true;
 }
 
+/// Publishes a slot as vyre's host does (protocol_api/publish.rs): the
+/// opcode, the tenant id, priority.NORMAL in the priority word and the
+/// arguments (the rest of the argument words 0), then the status, last.
+/// Returns false if \p slot is out of range or there are too many args.
+inline bool publishSlotAsVyre(const Layout &l, uint32_t *ring, uint32_t slot,
+                              uint32_t tenant, uint32_t opcode,
+                              const uint32_t *args, size_t nargs) {
+  if (slot >= l.slotCount || nargs > l.argsPerSlot)
+    return false;
+  uint32_t *s = ring + size_t(slot) * l.slotWords;
+  s[l.tenantWord] = tenant;
+  s[l.priorityWord] = l.priorityNormal;
+  return publishSlot(l, ring, slot, opcode, args, nargs);
+}
+
+/// One inner op as vyre's host takes it: an 8-bit opcode and any number of
+/// argument words (an op with fewer than 3 reads the next op's as its own).
+struct VyreOp {
+  uint8_t opcode;
+  const uint32_t *args;
+  size_t nargs;
+};
+
+/// Encodes a packed slot's argument words exactly as vyre's host does
+/// (publish_packed_slot_from): byte 0 = the op count (not clamped: the
+/// kernel clamps, and counts it), byte 1 = the number of argument words
+/// after the metadata, pair i at bytes 2 + 2i and 3 + 2i whose arg_offset
+/// is the running total of the earlier ops' argument words, then every op's
+/// arguments back to back after (2 + 2 * count + 3) / 4 metadata words.
+/// Returns false (and writes nothing) where vyre's host refuses: more than
+/// 255 ops, or metadata and arguments past layout.argsPerSlot words.
+inline bool encodePackedAsVyre(const Layout &l, const VyreOp *ops, size_t n,
+                               uint32_t *argWords) {
+  if (n > 0xFF)
+    return false;
+  size_t metadataWords = (2 + 2 * n + 3) / 4, total = 0;
+  for (size_t i = 0; i < n; ++i)
+    total += ops[i].nargs;
+  if (metadataWords + total > l.argsPerSlot)
+    return false;
+  std::vector<uint32_t> out(l.argsPerSlot, 0);
+  auto setByte = [&](size_t k, uint32_t v) { out[k / 4] |= (v & 0xFF) << (8 * (k % 4)); };
+  setByte(0, static_cast<uint32_t>(n));
+  setByte(1, static_cast<uint32_t>(total));
+  size_t at = 0;
+  for (size_t i = 0; i < n; ++i) {
+    setByte(2 + 2 * i, ops[i].opcode);
+    setByte(3 + 2 * i, static_cast<uint32_t>(at));
+    for (size_t a = 0; a < ops[i].nargs; ++a)
+      out[metadataWords + at++] = ops[i].args[a];
+  }
+  for (uint32_t w = 0; w < l.argsPerSlot; ++w)
+    argWords[w] = out[w];
+  return true;
+}
+
+/// The tenant table of vyre's host (encode_control with \p tenants
+/// tenants): control[TENANT_BASE] = TENANT_BASE + 1, the masks of tenants
+/// 0 .. tenants-1 from there all ones and their quota words (from
+/// TENANT_QUOTA_BASE) 1,000,000, each table cut at the next region.
+/// With kernel.TENANT_GATE = 1 this lets tenants 0 .. tenants-1 run.
+inline void setTenantTable(const Layout &l, uint32_t *control, uint32_t tenants) {
+  uint32_t table = l.tenantBase + 1;
+  detail::word(control + l.tenantBase).store(table, std::memory_order_release);
+  for (uint64_t w = table; w < uint64_t(table) + tenants && w < l.tenantQuotaBase; ++w)
+    detail::word(control + w).store(~0u, std::memory_order_release);
+  for (uint64_t w = l.tenantQuotaBase;
+       w < uint64_t(l.tenantQuotaBase) + tenants && w < l.tenantFairnessBase; ++w)
+    detail::word(control + w).store(1000000u, std::memory_order_release);
+}
+
+/// Sets tenant \p tenant's mask (0 refuses its slots) in the table
+/// control[TENANT_BASE] points at. Returns false if the mask word is not
+/// below \p controlWords (the kernel would refuse the tenant anyway).
+inline bool setTenantMask(const Layout &l, uint32_t *control,
+                          uint64_t controlWords, uint32_t tenant, uint32_t mask) {
+  uint32_t at = detail::load(control + l.tenantBase) + tenant;
+  if (at >= controlWords)
+    return false;
+  detail::word(control + at).store(mask, std::memory_order_release);
+  return true;
+}
+
+/// Sets the priority partitions: priority p owns ring slots
+/// [firstSlot[p], firstSlot[p + 1]); \p firstSlot holds priorityLevels + 1
+/// words (the last ends the least urgent partition).
+inline void setPriorityPartitions(const Layout &l, uint32_t *control,
+                                  const uint32_t *firstSlot) {
+  for (uint32_t p = 0; p <= l.priorityLevels; ++p)
+    detail::word(control + l.priorityOffsetsBase + p)
+        .store(firstSlot[p], std::memory_order_release);
+}
+
+/// vyre's default partitions (default_priority_offsets): \p slots / LEVELS
+/// slots per priority, the remainder to priority.NORMAL.
+inline void setDefaultPriorityPartitions(const Layout &l, uint32_t *control,
+                                         uint32_t slots) {
+  std::vector<uint32_t> first(l.priorityLevels + 1);
+  uint32_t cursor = 0;
+  for (uint32_t p = 0; p < l.priorityLevels; ++p) {
+    first[p] = cursor;
+    cursor += slots / l.priorityLevels +
+              (p == l.priorityNormal ? slots % l.priorityLevels : 0);
+  }
+  first[l.priorityLevels] = cursor;
+  setPriorityPartitions(l, control, first.data());
+}
+
 /// Publishes a packed slot carrying \p count inner ops.
 inline bool publishPacked(const Layout &l, uint32_t *ring, uint32_t slot,
                           const InnerOp *ops, size_t count) {
@@ -251,7 +366,8 @@ inline uint32_t metric(const Layout &l, const uint32_t *control, uint32_t opcode
 /// The kernel's error counters (docs/protocol.md, "Robustness"). All zero
 /// for a well-formed workload; a host should log any that grow.
 struct ErrorCounts {
-  uint32_t unknownOpcode, outOfBounds, packedClamped, packedArity, ioTimeout;
+  uint32_t unknownOpcode, outOfBounds, packedClamped, packedArity, ioTimeout,
+      ioError;
 };
 
 inline ErrorCounts errorCounts(const Layout &l, const uint32_t *control) {
@@ -259,7 +375,8 @@ inline ErrorCounts errorCounts(const Layout &l, const uint32_t *control) {
           detail::load(control + l.outOfBoundsCountWord),
           detail::load(control + l.packedClampedCountWord),
           detail::load(control + l.packedArityCountWord),
-          detail::load(control + l.ioTimeoutCountWord)};
+          detail::load(control + l.ioTimeoutCountWord),
+          detail::load(control + l.ioErrorCountWord)};
 }
 
 inline void requestShutdown(const Layout &l, uint32_t *control) {
