@@ -639,7 +639,7 @@ void main() {
 
 
 # ---------------------------------------------------------------------------
-# Scenarios (docs/scenario.md, read by lib/Interp/Scenario.cpp).
+# Scenarios (docs/scenario.md, read by lib/Scenario/Scenario.cpp).
 # ---------------------------------------------------------------------------
 
 def scenario_slots(n_handlers, slots, seed):

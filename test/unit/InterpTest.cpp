@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
 #include "vyre/Interp/Interp.h"
-#include "vyre/Interp/Scenario.h"
+#include "vyre/Scenario/Scenario.h"
 #include "vyre/Parse/Parser.h"
 #include "vyre/Prelude/Prelude.h"
 

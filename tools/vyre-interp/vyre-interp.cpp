@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/Interp/Interp.h"
-#include "vyre/Interp/Scenario.h"
+#include "vyre/Scenario/Scenario.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
 

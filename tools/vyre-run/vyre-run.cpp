@@ -20,7 +20,7 @@
 // finish within the scenario's timeout_ms).
 //
 //===----------------------------------------------------------------------===//
-#include "vyre/Interp/Scenario.h"
+#include "vyre/Scenario/Scenario.h"
 #include "vyre/host/host.h"
 
 #include "llvm/Support/MemoryBuffer.h"

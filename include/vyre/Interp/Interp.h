@@ -21,7 +21,7 @@
 #define VYRE_INTERP_INTERP_H
 
 #include "vyre/IR/IR.h"
-#include "vyre/Interp/Scenario.h"
+#include "vyre/Scenario/Scenario.h"
 #include "vyre/Sema/Sema.h"
 
 #include "llvm/Support/SMLoc.h"

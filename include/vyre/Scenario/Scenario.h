@@ -4,9 +4,8 @@
 // the Vulkan host (vyre-run) so both start from the same words and print the
 // same bytes:
 //
-//   HostLayout  every buffer, protocol value, opcode and specialization
-//               constant, read either from a manifest (vyre-run) or from a
-//               SemaResult (the interpreter, Interp.h);
+//   HostLayout  (HostLayout.h) every buffer, protocol value, opcode and
+//               specialization constant of a compiled megakernel;
 //   Scenario    a docs/scenario.md file resolved against a layout: the
 //               specialization values, the initial words of every buffer
 //               (published slots, packed slots encoded), what to print;
@@ -15,10 +14,11 @@
 // Nothing here knows the IR or Vulkan.
 //
 //===----------------------------------------------------------------------===//
-#ifndef VYRE_INTERP_SCENARIO_H
-#define VYRE_INTERP_SCENARIO_H
+#ifndef VYRE_SCENARIO_SCENARIO_H
+#define VYRE_SCENARIO_SCENARIO_H
 
 #include "vyre/Protocol/Protocol.h"
+#include "vyre/Scenario/HostLayout.h"
 #include "vyre/host/host.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -32,41 +32,6 @@
 #include <vector>
 
 namespace vyre {
-
-enum class BufferRole : uint8_t { Control, Ring, DebugLog, IoQueue, User };
-
-struct HostBuffer {
-  std::string name;
-  BufferRole role = BufferRole::User;
-  uint32_t set = 0, binding = 0;
-  std::optional<uint64_t> words; // nullopt: runtime-sized
-};
-
-struct HostSpecConstant {
-  PV value;        // the protocol row it specializes
-  uint32_t specId;
-};
-
-/// Everything a host knows about a compiled megakernel.
-struct HostLayout {
-  ProtocolValues protocol;
-  uint32_t workgroupSize = 0;
-  std::vector<HostBuffer> buffers; // sorted by (set, binding)
-  std::vector<std::pair<std::string, uint32_t>> opcodes; // handler name, value
-  std::vector<HostSpecConstant> specConstants;
-
-  /// Index into buffers, or -1.
-  int find(BufferRole role) const;
-  int find(llvm::StringRef name) const;
-};
-
-/// Reads a "vyre-manifest/1" document (docs/manifest.md).
-llvm::Expected<HostLayout> layoutFromManifest(const llvm::json::Value &manifest);
-
-/// The vyre/host/host.h Layout of protocol values \p P (a layout's, or a
-/// scenario's with its "spec" overrides): every field from \p P, none left
-/// at the header's defaults.
-host::Layout hostLayout(const ProtocolValues &P);
 
 enum class DebugOutput : uint8_t { Off, Sorted, SortedNoSlot, Raw, Count };
 
@@ -127,9 +92,6 @@ void serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
 std::string formatResult(const HostLayout &layout, const Scenario &s,
                          const std::vector<std::vector<uint32_t>> &memory,
                          const IoLog &serviced);
-
-/// Reads and parses a JSON file.
-llvm::Expected<llvm::json::Value> readJsonFile(llvm::StringRef path);
 
 } // namespace vyre
 
