@@ -5,6 +5,7 @@
 #include "SpirvBuilder.h"
 
 #include "vyre/Emit/Emit.h"
+#include "vyre/IR/Walk.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"

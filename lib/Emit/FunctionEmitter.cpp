@@ -105,47 +105,16 @@ private:
     auto it = tunableMemo.find(e);
     if (it != tunableMemo.end())
       return it->second;
-    bool r = false;
-    switch (e->kind) {
-    case Expr::Kind::Member: {
-      auto *m = cast<MemberExpr>(e);
-      std::optional<PV> pv = lookupProtocolValue(m->group, m->member);
-      r = pv && protocolInfo(*pv).specId >= 0;
-      break;
-    }
-    case Expr::Kind::Name: {
-      auto *n = cast<NameExpr>(e);
-      r = n->target == NameTarget::Const && n->constant && n->constant->init &&
-          dependsOnTunable(n->constant->init.get());
-      break;
-    }
-    case Expr::Kind::Unary:
-      r = dependsOnTunable(cast<UnaryExpr>(e)->operand.get());
-      break;
-    case Expr::Kind::Binary: {
-      auto *bin = cast<BinaryExpr>(e);
-      r = dependsOnTunable(bin->lhs.get()) || dependsOnTunable(bin->rhs.get());
-      break;
-    }
-    case Expr::Kind::Select: {
-      auto *s = cast<SelectExpr>(e);
-      r = dependsOnTunable(s->cond.get()) || dependsOnTunable(s->ifTrue.get()) ||
-          dependsOnTunable(s->ifFalse.get());
-      break;
-    }
-    case Expr::Kind::Load:
-      r = dependsOnTunable(cast<LoadExpr>(e)->index.get());
-      break;
-    case Expr::Kind::Atomic: {
-      auto *a = cast<AtomicExpr>(e);
-      r = dependsOnTunable(a->index.get());
-      for (const ExprPtr &o : a->operands)
-        r = r || dependsOnTunable(o.get());
-      break;
-    }
-    default:
-      break;
-    }
+    bool r = anyNode(
+        *e,
+        [](const Expr &x) {
+          auto *m = llvm::dyn_cast<MemberExpr>(&x);
+          if (!m)
+            return false;
+          std::optional<PV> pv = lookupProtocolValue(m->group, m->member);
+          return pv && protocolInfo(*pv).specId >= 0;
+        },
+        /*throughConsts=*/true);
     tunableMemo[e] = r;
     return r;
   }

@@ -22,30 +22,9 @@ using llvm::json::Value;
 namespace {
 
 bool mentionsProtocol(const Expr *e) {
-  if (!e)
-    return false;
-  switch (e->kind) {
-  case Expr::Kind::Member:
-    return true;
-  case Expr::Kind::Name: {
-    auto *n = llvm::cast<NameExpr>(e);
-    return n->target == NameTarget::Const && n->constant &&
-           mentionsProtocol(n->constant->init.get());
-  }
-  case Expr::Kind::Unary:
-    return mentionsProtocol(llvm::cast<UnaryExpr>(e)->operand.get());
-  case Expr::Kind::Binary: {
-    auto *b = llvm::cast<BinaryExpr>(e);
-    return mentionsProtocol(b->lhs.get()) || mentionsProtocol(b->rhs.get());
-  }
-  case Expr::Kind::Select: {
-    auto *s = llvm::cast<SelectExpr>(e);
-    return mentionsProtocol(s->cond.get()) || mentionsProtocol(s->ifTrue.get()) ||
-           mentionsProtocol(s->ifFalse.get());
-  }
-  default:
-    return false;
-  }
+  return e && anyNode(
+                  *e, [](const Expr &x) { return llvm::isa<MemberExpr>(x); },
+                  /*throughConsts=*/true);
 }
 
 std::string exprText(const Expr &e) {

@@ -1,6 +1,9 @@
 //===- Parser.cpp - .vyre recursive descent with precedence climbing ------===//
 #include "vyre/Parse/Parser.h"
 #include "vyre/Parse/Lexer.h"
+#include "vyre/IR/Walk.h"
+
+#include "llvm/ADT/DenseMap.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -40,6 +43,10 @@ private:
   /// "expression"). The caller then takes a NestingGuard.
   bool canNest(llvm::StringRef what);
   void errorAtTok(const llvm::Twine &msg);
+  /// \p e if its tree is at most kMaxExprDepth deep, counting every
+  /// operator of a flat chain (which kMaxNesting does not); otherwise
+  /// reports it at \p e's operator and returns null.
+  ExprPtr withinDepth(ExprPtr e);
 
   // Recovery.
   void skipToItem();
@@ -72,6 +79,8 @@ private:
   DiagnosticEngine &diags;
   Token tok, peekTok;
   unsigned nesting = 0;
+  /// Height of every operator node built so far (leaves are 1).
+  llvm::DenseMap<const Expr *, unsigned> heights;
   /// Set when an error was reported and not yet recovered from, so one
   /// mistake gives one diagnostic instead of a cascade.
   bool panic = false;
@@ -144,6 +153,22 @@ bool Parser::canNest(llvm::StringRef what) {
              " (blocks, statements and expressions together nest at most " +
              llvm::Twine(kMaxNesting) + " levels)");
   return false;
+}
+
+ExprPtr Parser::withinDepth(ExprPtr e) {
+  unsigned h = 0;
+  for (const Expr *c : children(static_cast<const Expr &>(*e)))
+    h = std::max(h, heights.lookup(c) ? heights.lookup(c) : 1u);
+  if (++h > kMaxExprDepth) {
+    if (!panic)
+      diags.error(e->loc, "expression too deep: more than " +
+                              llvm::Twine(kMaxExprDepth) +
+                              " levels of operators (split it with 'let')");
+    panic = true;
+    return nullptr;
+  }
+  heights[e.get()] = h;
+  return e;
 }
 
 void Parser::errorAtTok(const llvm::Twine &msg) {
@@ -600,7 +625,10 @@ ExprPtr Parser::parseBinary(unsigned minPrec) {
         return nullptr;
       }
     }
-    lhs = std::make_unique<BinaryExpr>(opLoc, *op, std::move(lhs), std::move(rhs));
+    lhs = withinDepth(
+        std::make_unique<BinaryExpr>(opLoc, *op, std::move(lhs), std::move(rhs)));
+    if (!lhs)
+      return nullptr;
   }
 }
 
@@ -615,7 +643,7 @@ ExprPtr Parser::parseUnary() {
     ExprPtr operand = parseUnary();
     if (!operand)
       return nullptr;
-    return std::make_unique<UnaryExpr>(loc, op, std::move(operand));
+    return withinDepth(std::make_unique<UnaryExpr>(loc, op, std::move(operand)));
   }
   if (tok.is(Tok::Minus)) {
     errorAtTok("unary '-' is not supported: values are unsigned u32 (write "
@@ -656,8 +684,8 @@ ExprPtr Parser::parsePrimary() {
       ExprPtr index = parseExpr();
       if (!index || !expect(Tok::RBracket, "after buffer index"))
         return nullptr;
-      return std::make_unique<LoadExpr>(
-          loc, BufferRef{name.text.str(), loc, nullptr}, std::move(index));
+      return withinDepth(std::make_unique<LoadExpr>(
+          loc, BufferRef{name.text.str(), loc, nullptr}, std::move(index)));
     }
     if (tok.is(Tok::Dot)) {
       advance();
@@ -709,7 +737,8 @@ ExprPtr Parser::parseCall(Token name) {
     ExprPtr b = parseExpr();
     if (!b || !expect(Tok::RParen, "to close select(...)"))
       return nullptr;
-    return std::make_unique<SelectExpr>(loc, std::move(c), std::move(a), std::move(b));
+    return withinDepth(std::make_unique<SelectExpr>(loc, std::move(c), std::move(a),
+                                                    std::move(b)));
   }
   if (name.text == "min" || name.text == "max") {
     ExprPtr a = parseExpr();
@@ -718,9 +747,9 @@ ExprPtr Parser::parseCall(Token name) {
     ExprPtr b = parseExpr();
     if (!b || !expect(Tok::RParen, ("to close " + name.text + "(...)").str()))
       return nullptr;
-    return std::make_unique<BinaryExpr>(
+    return withinDepth(std::make_unique<BinaryExpr>(
         loc, name.text == "min" ? BinaryOp::Min : BinaryOp::Max, std::move(a),
-        std::move(b));
+        std::move(b)));
   }
   std::optional<AtomicOp> op = atomicOpFor(name.text);
   if (!op) {
@@ -765,7 +794,7 @@ ExprPtr Parser::parseCall(Token name) {
   }
   if (!expect(Tok::RParen, ("to close " + spelling(*op) + "(...)").str()))
     return nullptr;
-  return e;
+  return withinDepth(std::move(e));
 }
 
 ExprPtr Parser::parseStandaloneExpr() {

@@ -1,4 +1,4 @@
-//===- Bounds.cpp - pass 6: constant indices and the protocol layout -----===//
+//===- Bounds.cpp - pass 7: constant indices and the protocol layout -----===//
 //
 // A constant index must lie inside a fixed-size buffer. The evaluated
 // protocol must describe a layout the kernel can run: slot words inside the

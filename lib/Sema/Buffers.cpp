@@ -1,4 +1,4 @@
-//===- Buffers.cpp - pass 4: bindings, access and the protocol buffers ----===//
+//===- Buffers.cpp - pass 5: bindings, access and the protocol buffers ----===//
 //
 // Two buffers may not share a (set, binding); stores and writing atomics
 // need a read_write buffer; a plain load of a buffer that some handler

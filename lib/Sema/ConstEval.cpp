@@ -1,4 +1,4 @@
-//===- ConstEval.cpp - pass 3: constants, protocol values, opcodes -------===//
+//===- ConstEval.cpp - pass 4: constants, protocol values, opcodes -------===//
 //
 // Evaluates, lazily and with cycle detection, every const, the final entry
 // of every protocol key (so derived values follow overrides), every handler
@@ -261,7 +261,8 @@ std::optional<uint32_t> Evaluator::fold(Expr &e, Mode mode) {
       diags.error(e.loc, "a buffer access is not a constant expression");
       break; // the operands are not folded: one diagnostic is enough
     }
-    forEachSubExpr(e, [&](Expr &sub) { fold(sub, mode); });
+    for (Expr *sub : children(e))
+      fold(*sub, mode);
     break;
   }
   }
@@ -273,27 +274,8 @@ std::optional<uint32_t> Evaluator::fold(Expr &e, Mode mode) {
 
 void Evaluator::foldStmt(Stmt &root) {
   walkStmts(root, [&](Stmt &s) {
-    auto f = [&](ExprPtr &e) {
-      if (e)
-        fold(*e, Mode::Body);
-    };
-    switch (s.kind) {
-    case Stmt::Kind::Let: f(llvm::cast<LetStmt>(s).init); break;
-    case Stmt::Kind::Assign: f(llvm::cast<AssignStmt>(s).value); break;
-    case Stmt::Kind::Store:
-      f(llvm::cast<StoreStmt>(s).index);
-      f(llvm::cast<StoreStmt>(s).value);
-      break;
-    case Stmt::Kind::If: f(llvm::cast<IfStmt>(s).cond); break;
-    case Stmt::Kind::For:
-      f(llvm::cast<ForStmt>(s).lo);
-      f(llvm::cast<ForStmt>(s).hi);
-      break;
-    case Stmt::Kind::ExprStmt: f(llvm::cast<ExprStmt>(s).expr); break;
-    case Stmt::Kind::Break:
-    case Stmt::Kind::Block:
-      break;
-    }
+    for (Expr *e : ownExprs(s))
+      fold(*e, Mode::Body);
   });
 }
 

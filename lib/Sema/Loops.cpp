@@ -1,4 +1,4 @@
-//===- Loops.cpp - pass 7: loop trip-count bounds ------------------------===//
+//===- Loops.cpp - pass 8: loop trip-count bounds ------------------------===//
 //
 // A persistent megakernel must not hang in a handler. Every `for` loop's
 // upper bound `hi` gets an interval upper bound (upperBound below); when it
@@ -109,17 +109,15 @@ namespace {
 /// True when \p e names a const, protocol value or opcode whose evaluation
 /// failed (already reported): its bound says nothing.
 bool hasFailedConstant(Expr &e) {
-  bool failed = false;
-  std::function<void(Expr &)> visit = [&](Expr &x) {
-    if ((llvm::isa<MemberExpr>(x) ||
-         (llvm::isa<NameExpr>(x) &&
-          llvm::cast<NameExpr>(x).target == NameTarget::Const)) &&
-        !x.constValue)
-      failed = true;
-    forEachSubExpr(x, visit);
-  };
-  visit(e);
-  return failed;
+  return anyNode(
+      e,
+      [](const Expr &x) {
+        return (llvm::isa<MemberExpr>(x) ||
+                (llvm::isa<NameExpr>(x) &&
+                 llvm::cast<NameExpr>(x).target == NameTarget::Const)) &&
+               !x.constValue;
+      },
+      /*throughConsts=*/false);
 }
 
 class LoopChecker {

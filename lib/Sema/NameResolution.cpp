@@ -306,24 +306,25 @@ void Resolver::resolveName(NameExpr &n, bool inHandler) {
                          didYouMean(n.name, names));
 }
 
-void Resolver::resolveExpr(Expr &e, bool inHandler) {
-  switch (e.kind) {
-  case Expr::Kind::Name:
-    resolveName(llvm::cast<NameExpr>(e), inHandler);
-    return;
-  case Expr::Kind::Member:
-    resolveMember(llvm::cast<MemberExpr>(e));
-    return;
-  case Expr::Kind::Load:
-    resolveBuffer(llvm::cast<LoadExpr>(e).buffer);
-    break;
-  case Expr::Kind::Atomic:
-    resolveBuffer(llvm::cast<AtomicExpr>(e).buffer);
-    break;
-  default:
-    break;
-  }
-  forEachSubExpr(e, [&](Expr &sub) { resolveExpr(sub, inHandler); });
+void Resolver::resolveExpr(Expr &root, bool inHandler) {
+  walkPreOrder(root, [&](Expr &e) {
+    switch (e.kind) {
+    case Expr::Kind::Name:
+      resolveName(llvm::cast<NameExpr>(e), inHandler);
+      break;
+    case Expr::Kind::Member:
+      resolveMember(llvm::cast<MemberExpr>(e));
+      break;
+    case Expr::Kind::Load:
+      resolveBuffer(llvm::cast<LoadExpr>(e).buffer);
+      break;
+    case Expr::Kind::Atomic:
+      resolveBuffer(llvm::cast<AtomicExpr>(e).buffer);
+      break;
+    default:
+      break;
+    }
+  });
 }
 
 void Resolver::resolveItemExprs() {

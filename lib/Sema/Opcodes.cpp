@@ -1,4 +1,4 @@
-//===- Opcodes.cpp - pass 5: opcode numbers ------------------------------===//
+//===- Opcodes.cpp - pass 6: opcode numbers ------------------------------===//
 //
 // Every handler needs its own opcode; no handler may take PACKED_SLOT; user
 // handlers stay out of the system's reserved ranges (high bit set,

@@ -102,7 +102,8 @@ void OverrideNoter::addExpr(Expr &root, Deps &deps) {
   while (!work.empty()) {
     Expr &e = *work.back();
     work.pop_back();
-    forEachSubExpr(e, [&](Expr &sub) { work.push_back(&sub); });
+    for (Expr *sub : children(e))
+      work.push_back(sub);
     if (auto *n = llvm::dyn_cast<NameExpr>(&e)) {
       if (n->target == NameTarget::Const && n->constant && n->constant->init &&
           visited.insert(n->constant).second)

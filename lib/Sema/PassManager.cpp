@@ -5,7 +5,8 @@
 // checks that compare them). A pass that finds errors does not stop the
 // later ones: each pass skips what is already broken (an Unknown type, a
 // missing value), so one mistake gives one diagnostic. Only hitting the
-// error cap stops the pipeline.
+// error cap, or an expression too deep for the recursive passes (the Depth
+// pass), stops the pipeline.
 //
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
@@ -103,113 +104,8 @@ std::string vyre::sema::closestMatch(llvm::StringRef name,
 
 //===-- Walkers -------------------------------------------------------------===//
 
-void vyre::sema::forEachSubExpr(Expr &e, const std::function<void(Expr &)> &fn) {
-  switch (e.kind) {
-  case Expr::Kind::IntLit:
-  case Expr::Kind::BoolLit:
-  case Expr::Kind::Name:
-  case Expr::Kind::Member:
-    return;
-  case Expr::Kind::Unary:
-    if (auto &x = llvm::cast<UnaryExpr>(e).operand)
-      fn(*x);
-    return;
-  case Expr::Kind::Binary: {
-    auto &b = llvm::cast<BinaryExpr>(e);
-    if (b.lhs)
-      fn(*b.lhs);
-    if (b.rhs)
-      fn(*b.rhs);
-    return;
-  }
-  case Expr::Kind::Select: {
-    auto &s = llvm::cast<SelectExpr>(e);
-    for (ExprPtr *p : {&s.cond, &s.ifTrue, &s.ifFalse})
-      if (*p)
-        fn(**p);
-    return;
-  }
-  case Expr::Kind::Load:
-    if (auto &x = llvm::cast<LoadExpr>(e).index)
-      fn(*x);
-    return;
-  case Expr::Kind::Atomic: {
-    auto &a = llvm::cast<AtomicExpr>(e);
-    if (a.index)
-      fn(*a.index);
-    for (ExprPtr &o : a.operands)
-      if (o)
-        fn(*o);
-    return;
-  }
-  }
-}
-
-static void walkExprTree(Expr &e, const std::function<void(Expr &)> &fn) {
-  fn(e);
-  forEachSubExpr(e, [&](Expr &sub) { walkExprTree(sub, fn); });
-}
-
-void vyre::sema::walkStmts(Stmt &s, const std::function<void(Stmt &)> &fn) {
-  fn(s);
-  switch (s.kind) {
-  case Stmt::Kind::Block:
-    for (StmtPtr &c : llvm::cast<BlockStmt>(s).body)
-      if (c)
-        walkStmts(*c, fn);
-    return;
-  case Stmt::Kind::If: {
-    auto &i = llvm::cast<IfStmt>(s);
-    if (i.thenBlock)
-      walkStmts(*i.thenBlock, fn);
-    if (i.elseStmt)
-      walkStmts(*i.elseStmt, fn);
-    return;
-  }
-  case Stmt::Kind::For:
-    if (auto &b = llvm::cast<ForStmt>(s).body)
-      walkStmts(*b, fn);
-    return;
-  default:
-    return;
-  }
-}
-
-void vyre::sema::walkExprs(Stmt &root, const std::function<void(Expr &)> &fn) {
-  walkStmts(root, [&](Stmt &s) {
-    auto visit = [&](ExprPtr &e) {
-      if (e)
-        walkExprTree(*e, fn);
-    };
-    switch (s.kind) {
-    case Stmt::Kind::Let:
-      visit(llvm::cast<LetStmt>(s).init);
-      break;
-    case Stmt::Kind::Assign:
-      visit(llvm::cast<AssignStmt>(s).value);
-      break;
-    case Stmt::Kind::Store:
-      visit(llvm::cast<StoreStmt>(s).index);
-      visit(llvm::cast<StoreStmt>(s).value);
-      break;
-    case Stmt::Kind::If:
-      visit(llvm::cast<IfStmt>(s).cond);
-      break;
-    case Stmt::Kind::For:
-      visit(llvm::cast<ForStmt>(s).lo);
-      visit(llvm::cast<ForStmt>(s).hi);
-      break;
-    case Stmt::Kind::ExprStmt:
-      visit(llvm::cast<ExprStmt>(s).expr);
-      break;
-    case Stmt::Kind::Break:
-    case Stmt::Kind::Block:
-      break;
-    }
-  });
-}
-
-void vyre::sema::forEachItemExpr(Module &m, const std::function<void(Expr &)> &fn) {
+void vyre::sema::forEachItemExpr(Module &m,
+                                 llvm::function_ref<void(Expr &)> fn) {
   for (auto &f : m.files) {
     for (auto &c : f->consts)
       if (c->init)
@@ -237,7 +133,8 @@ struct Pass {
 };
 // Documented in docs/validation.md ("Pass order").
 constexpr Pass kPasses[] = {
-    {"names", runNameResolution}, {"types", runTypeCheck},
+    {"names", runNameResolution}, {"depth", runDepthCheck},
+    {"types", runTypeCheck},
     {"constants", runConstEval},  {"buffers", runBufferChecks},
     {"opcodes", runOpcodeChecks}, {"bounds", runBoundsChecks},
     {"loops", runLoopChecks},
@@ -251,7 +148,7 @@ bool vyre::runSema(Module &module, DiagnosticEngine &diags, SemaResult &result,
   SemaContext ctx(module, diags, result, opts);
   diags.setAnnotator(makeOverrideNoter(ctx));
   for (const Pass &p : kPasses) {
-    if (diags.tooManyErrors())
+    if (diags.tooManyErrors() || ctx.tooDeep)
       break;
     p.run(ctx);
   }

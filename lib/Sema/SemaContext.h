@@ -4,14 +4,15 @@
 // SemaContext per runSema call and hands it to every pass in a fixed order:
 //
 //   1. Names      (NameResolution.cpp) global symbol tables, scopes, names
-//   2. Types      (Types.cpp)          every Expr::type, statement rules
-//   3. Constants  (ConstEval.cpp)      consts, protocol, opcodes, buffer
+//   2. Depth      (Depth.cpp)          expression depth, references expanded
+//   3. Types      (Types.cpp)          every Expr::type, statement rules
+//   4. Constants  (ConstEval.cpp)      consts, protocol, opcodes, buffer
 //                                      attributes, folding in bodies
-//   4. Buffers    (Buffers.cpp)        bindings, access, protocol buffers,
+//   5. Buffers    (Buffers.cpp)        bindings, access, protocol buffers,
 //                                      plain loads of atomic buffers
-//   5. Opcodes    (Opcodes.cpp)        duplicates, reserved ranges, metrics
-//   6. Bounds     (Bounds.cpp)         constant indices, protocol layout
-//   7. Loops      (Loops.cpp)          loop trip-count bounds, spin loops
+//   6. Opcodes    (Opcodes.cpp)        duplicates, reserved ranges, metrics
+//   7. Bounds     (Bounds.cpp)         constant indices, protocol layout
+//   8. Loops      (Loops.cpp)          loop trip-count bounds, spin loops
 //
 // docs/validation.md describes every rule and its diagnostic text.
 //
@@ -19,6 +20,7 @@
 #ifndef VYRE_LIB_SEMA_SEMACONTEXT_H
 #define VYRE_LIB_SEMA_SEMACONTEXT_H
 
+#include "vyre/IR/Walk.h"
 #include "vyre/Sema/Sema.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -76,6 +78,9 @@ struct SemaContext {
   std::array<EvalState, kNumProtocolValues> protocolState{};
   llvm::DenseMap<const HandlerDecl *, EvalState> opcodeState;
   std::array<bool, kNumProtocolValues> protocolKnown{};
+  /// Set by the Depth pass: an expression is too deep for the later
+  /// passes, which recurse; the pass manager stops.
+  bool tooDeep = false;
 
   //===-- Helpers ---------------------------------------------------------===//
   const SourceFile &rootFile() const { return *module.files[module.rootFile]; }
@@ -115,15 +120,10 @@ std::string closestMatch(llvm::StringRef name,
 /// A hex spelling for opcode-like values: 0x1F.
 std::string hex(uint32_t v);
 
-//===-- Generic walkers -----------------------------------------------------===//
-void forEachSubExpr(Expr &e, const std::function<void(Expr &)> &fn);
-/// Pre-order walk of every expression of a statement tree (not descending
-/// into nested statements' blocks twice).
-void walkExprs(Stmt &s, const std::function<void(Expr &)> &fn);
-void walkStmts(Stmt &s, const std::function<void(Stmt &)> &fn);
+//===-- Walkers (the IR's own are in vyre/IR/Walk.h) ------------------------===//
 /// Every top-level expression outside handler bodies: const initializers,
 /// protocol values, handler opcodes, buffer size/set/binding.
-void forEachItemExpr(Module &m, const std::function<void(Expr &)> &fn);
+void forEachItemExpr(Module &m, llvm::function_ref<void(Expr &)> fn);
 
 /// While Sema runs, notes every diagnostic with the protocol overrides (in
 /// other files) it depends on (OverrideNotes.cpp).
@@ -131,6 +131,7 @@ DiagnosticEngine::Annotator makeOverrideNoter(SemaContext &ctx);
 
 //===-- The passes, in the order the pass manager runs them ---------------===//
 void runNameResolution(SemaContext &ctx);
+void runDepthCheck(SemaContext &ctx);
 void runTypeCheck(SemaContext &ctx);
 void runConstEval(SemaContext &ctx);
 void runBufferChecks(SemaContext &ctx);

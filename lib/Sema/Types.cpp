@@ -1,4 +1,4 @@
-//===- Types.cpp - pass 2: expression types and statement rules ----------===//
+//===- Types.cpp - pass 3: expression types and statement rules ----------===//
 //
 // Two types of values, u32 and bool; atomic_store is void. Every Expr gets
 // its type here (Unknown when it is ill-typed or refers to something that

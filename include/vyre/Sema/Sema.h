@@ -1,9 +1,10 @@
 //===- Sema.h - semantic validation of a loaded Module -------------------===//
 //
 // The passes run in a fixed order (docs/validation.md, "Pass order"): names,
-// types, constants and protocol, buffers, opcodes, bounds, loops. They fill
-// in the IR in place (types, resolved names, constant values) and produce a
-// SemaResult that the emitter, the manifest writer and the interpreter read.
+// depth, types, constants and protocol, buffers, opcodes, bounds, loops. They
+// fill in the IR in place (types, resolved names, constant values) and
+// produce a SemaResult that the emitter, the manifest writer and the
+// interpreter read.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VYRE_SEMA_SEMA_H
