@@ -1,9 +1,9 @@
 //===- EmitTest.cpp - the SPIR-V backend through the libraries -----------===//
 //
 // Parses the prelude plus generated user handlers, runs Sema and the
-// backend, and checks the module: it validates (emitSpirv validates every
-// module it returns), dispatch is one OpSwitch however many handlers there
-// are, and each handler body is emitted once.
+// backend, and checks the module: it validates (emit() asks emitSpirv to
+// validate every module it returns), dispatch is one OpSwitch however many
+// handlers there are, and each handler body is emitted once.
 //
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
@@ -32,8 +32,11 @@ struct Compiled : test::InMemoryModule {
     REQUIRE_MESSAGE(runSema(module, diags, sema), diagOs.str());
   }
 
+  /// The module, checked with the SPIR-V validator (emitSpirv fails on an
+  /// invalid one).
   std::vector<uint32_t> emit(EmitOptions opts = {}) {
     opts.sm = &sm;
+    opts.validate = true;
     llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, opts);
     if (!words) {
       FAIL(llvm::toString(words.takeError()));
