@@ -88,6 +88,7 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
                                   : OptLevel::None;
   eopts.entryPoint = o.entry;
   eopts.debugInfo = o.debugInfo;
+  eopts.validate = o.validate;
   eopts.sm = &sm; // -g: OpLine needs the source locations
   return eopts;
 }

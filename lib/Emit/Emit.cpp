@@ -20,17 +20,19 @@ vyre::emitSpirv(const Module &module, const SemaResult &sema,
   if (!ctx.error.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "SPIR-V backend: " + ctx.error);
-  // Validation is the contract: an invalid module is never returned.
-  if (llvm::Error err = validate(words, opts.targetEnv))
-    return err;
+  // With validation on, an invalid module is never returned.
+  if (opts.validate)
+    if (llvm::Error err = validate(words, opts.targetEnv))
+      return err;
   if (opts.optLevel == OptLevel::None)
     return words;
   llvm::Expected<Words> optimized = optimize(words, opts.targetEnv, opts.optLevel);
   if (!optimized)
     return optimized.takeError();
-  if (llvm::Error err = validate(*optimized, opts.targetEnv))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "after optimization: " +
-                                       llvm::toString(std::move(err)));
+  if (opts.validate)
+    if (llvm::Error err = validate(*optimized, opts.targetEnv))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "after optimization: " +
+                                         llvm::toString(std::move(err)));
   return std::move(*optimized);
 }

@@ -8,6 +8,7 @@
 #include "vyre/IR/Walk.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -126,6 +127,26 @@ struct HandlerParams {
 /// with function id \p fnId.
 void emitHandlerFunction(ModuleContext &ctx, const HandlerDecl &h,
                          uint32_t fnId);
+
+//===-- Dispatch.cpp --------------------------------------------------------===//
+/// One case of dispatch_op's switch: an opcode and the handler functions it
+/// calls, in order (none: the case does nothing, as PACKED_SLOT, which main
+/// decodes after dispatch_op returns).
+struct DispatchCase {
+  uint32_t opcode;
+  llvm::SmallVector<uint32_t, 1> functions;
+};
+/// SPIR-V's universal limit on an OpSwitch's (literal, label) pairs.
+constexpr size_t kMaxSwitchTargets = 16383;
+/// Emits `switch (opcode) { case OP: handlers(params...) ... default:
+/// UNKNOWN_OPCODE_COUNT += 1 }` for \p cases (distinct opcodes, in the
+/// order the OpSwitch lists them) into \p fb's open block, and leaves \p fb
+/// open after it. More than \p maxCases cases become a tree of range tests
+/// over several switches.
+void emitDispatchSwitch(ModuleContext &ctx, FunctionBuilder &fb,
+                        const uint32_t (&params)[5],
+                        llvm::ArrayRef<DispatchCase> cases,
+                        size_t maxCases = kMaxSwitchTargets);
 
 //===-- Megakernel.cpp ------------------------------------------------------===//
 /// Builds the whole module (unvalidated).

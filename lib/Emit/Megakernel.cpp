@@ -3,13 +3,14 @@
 // The module's shape (docs/protocol.md is the normative description):
 //
 //   handler_NAME(slot_base, opcode, arg0, arg1, arg2)   one per handler
-//   dispatch_op(slot_base, opcode, arg0, arg1, arg2)    metrics + one OpSwitch
+//   dispatch_op(slot_base, opcode, arg0, arg1, arg2)    metrics + OpSwitch
 //   decode_packed(slot_base)                            PACKED_SLOT decoder
 //   main()                                              the persistent loop
 //
 // Every handler body is emitted once; the top-level slot and every inner
-// op of a packed slot reach it through dispatch_op's single OpSwitch, so a
-// slot's cost does not grow with the number of handlers.
+// op of a packed slot reach it through dispatch_op's OpSwitch (a tree of
+// them past SPIR-V's limit of 16,383 targets: Dispatch.cpp), so a slot's
+// cost does not grow with the number of handlers.
 //
 //===----------------------------------------------------------------------===//
 #include "EmitInternal.h"
@@ -190,37 +191,19 @@ private:
     fb.block(afterMetricsL);
 
     // switch (opcode) { case OP: handler_OP(...); default: unknown += 1 }
-    uint32_t mergeL = b.newId(), defaultL = b.newId();
-    Words sw{opcode, defaultL};
-    std::vector<std::pair<uint32_t, const std::vector<std::pair<const HandlerDecl *, uint32_t>> *>> cases;
+    // (Dispatch.cpp; past SPIR-V's OpSwitch limit, a tree of switches).
+    std::vector<DispatchCase> cases;
+    cases.reserve(byOpcode.size() + 1);
     for (auto &[value, hs] : byOpcode) {
-      uint32_t label = b.newId();
-      sw.push_back(value);
-      sw.push_back(label);
-      cases.push_back({label, &hs});
+      cases.push_back({value, {}});
+      for (auto &[h, fn] : hs)
+        cases.back().functions.push_back(fn);
     }
     // PACKED_SLOT is not unknown: main decodes it after dispatch_op returns.
     uint32_t packed = L(PV::opcode_PACKED_SLOT);
-    if (!byOpcode.count(packed)) {
-      sw.push_back(packed);
-      sw.push_back(mergeL);
-    }
-    fb.merge(spv::Op::OpSelectionMerge, {mergeL, kNone});
-    fb.terminate(spv::Op::OpSwitch, sw);
-    for (auto &[label, hs] : cases) {
-      fb.block(label);
-      for (auto &[h, fn] : *hs)
-        fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-              {fn, params[0], params[1], params[2], params[3], params[4]});
-      fb.terminate(spv::Op::OpBranch, {mergeL});
-    }
-    fb.block(defaultL);
-    ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
-               ctx.wordPointer(fb, ctx.sema.control,
-                               P(PV::control_UNKNOWN_OPCODE_COUNT)),
-               {c(1)});
-    fb.terminate(spv::Op::OpBranch, {mergeL});
-    fb.block(mergeL);
+    if (!byOpcode.count(packed))
+      cases.push_back({packed, {}});
+    emitDispatchSwitch(ctx, fb, params, cases);
     fb.finish();
   }
 

@@ -1,6 +1,8 @@
 //===- SpirvBuilder.cpp - SPIR-V words, ids, sections, types, constants --===//
 #include "SpirvBuilder.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <cassert>
 
 using namespace vyre::emit;
@@ -49,9 +51,30 @@ uint32_t SpirvBuilder::glslStd450() {
   return glslId;
 }
 
+// SPIRV-Tools' friendly-name mapper (spirv-val's messages, spirv-dis, and
+// vyrec --emit=asm) turns the k-th repeat of a name into `name_j` by trying
+// j = 0, 1, ... in turn: time quadratic in the repeats, minutes for the
+// arg0..arg2 of 100,000 handlers. Writing the names it would choose makes
+// each lookup succeed at once, and the disassembly stays the same.
+std::string SpirvBuilder::uniqueName(llvm::StringRef n) {
+  // The mapper's Sanitize: characters other than [A-Za-z0-9_] become '_'.
+  std::string base = n.empty() ? "_" : n.str();
+  for (char &ch : base)
+    if (!llvm::isAlnum(ch) && ch != '_')
+      ch = '_';
+  if (usedNames.insert(base).second)
+    return n.empty() ? base : n.str();
+  uint32_t &next = nextSuffix[base];
+  std::string candidate;
+  do
+    candidate = base + "_" + std::to_string(next++);
+  while (!usedNames.insert(candidate).second);
+  return candidate;
+}
+
 void SpirvBuilder::name(uint32_t id, llvm::StringRef n) {
   Words ops{id};
-  appendString(ops, n);
+  appendString(ops, uniqueName(n));
   emit(debugNames, spv::Op::OpName, ops);
 }
 

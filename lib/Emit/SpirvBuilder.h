@@ -12,7 +12,9 @@
 #define VYRE_LIB_EMIT_SPIRVBUILDER_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <spirv/unified1/spirv.hpp11>
 
@@ -46,6 +48,9 @@ public:
   /// The id of `OpExtInstImport "GLSL.std.450"`, created on first use.
   uint32_t glslStd450();
 
+  /// OpName. A name given before is written as SPIRV-Tools' disassembler
+  /// would show it (`n_0`, `n_1`, ...: see uniqueName), so every OpName in
+  /// the module is distinct.
   void name(uint32_t id, llvm::StringRef n);
   void memberName(uint32_t type, uint32_t member, llvm::StringRef n);
   void decorate(uint32_t id, spv::Decoration d,
@@ -77,6 +82,7 @@ public:
 
 private:
   uint32_t cachedType(spv::Op op, llvm::ArrayRef<uint32_t> operands);
+  std::string uniqueName(llvm::StringRef n);
 
   uint32_t nextId = 1;
   uint32_t glslId = 0;
@@ -86,6 +92,10 @@ private:
   std::map<uint32_t, uint32_t> u32Cache;
   uint32_t trueId = 0, falseId = 0;
   uint32_t runtimeArray = 0;
+  /// Names written so far, and for each repeated name the next suffix to
+  /// try.
+  llvm::StringSet<> usedNames;
+  llvm::StringMap<uint32_t> nextSuffix;
 };
 
 /// One OpFunction under construction. Instructions go to the current block;

@@ -28,17 +28,21 @@ llvm::Error vyre::emit::validate(const Words &words, TargetEnv env) {
   spvtools::SpirvTools tools(spvEnv(env));
   MessageLog log;
   tools.SetMessageConsumer(log.consumer());
-  // The validator's friendly-name table costs time quadratic in the number
-  // of equal OpNames (every handler has arg0..arg2): 90% of a 1,000-handler
-  // compile. Names only serve error messages, so validate without them and,
-  // on the (internal-error) failure path only, again with them.
+  // Names only serve error messages: validate without the validator's
+  // friendly-name table and, on the (internal-error) failure path only,
+  // again with it, unless the module is so large that a second run would
+  // keep the user waiting (about 150 benchmark handlers; the first run's
+  // message, with numeric ids, stands then).
   spvtools::ValidatorOptions fast;
   fast.SetFriendlyNames(false);
   if (tools.Validate(words.data(), words.size(), fast))
     return llvm::Error::success();
-  log.text.clear();
-  spvtools::ValidatorOptions named;
-  tools.Validate(words.data(), words.size(), named);
+  constexpr size_t kRenameLimitWords = 1 << 20;
+  if (words.size() < kRenameLimitWords) {
+    log.text.clear();
+    spvtools::ValidatorOptions named;
+    tools.Validate(words.data(), words.size(), named);
+  }
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "generated SPIR-V is invalid: " + log.text);
 }

@@ -62,6 +62,7 @@ bool fuzz::checkCompile(llvm::StringRef text) {
     opts.memoryModel = c.model;
     opts.debugInfo = c.debug;
     opts.sm = &sm;
+    opts.validate = true; // the fuzzer's oracle: spirv-val accepts the module
     llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, opts);
     if (!words)
       fail("a validated program gives a module spirv-val rejects",

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compiles generated programs (gen.py) with vyrec for several target
 environments and checks that every compile succeeds without a diagnostic
-(vyrec validates the module in process: a non-zero exit is a failure), then
-runs the external spirv-val on a sample of the modules.
+(vyrec --validate checks the module in process: a non-zero exit is a
+failure), then runs the external spirv-val on a sample of the modules.
 
   check.py --vyrec VYREC --spirv-val SPIRV_VAL [--sample N] [--jobs J] DIR|FILE...
 """
@@ -47,7 +47,7 @@ def main():
     def compile_one(k):
         f, env, extra = jobs[k]
         out = os.path.join(out_dir, "%d.spv" % k)
-        r = subprocess.run([a.vyrec, "--Werror", "--target-env", env] + extra +
+        r = subprocess.run([a.vyrec, "--validate", "--Werror", "--target-env", env] + extra +
                            [f, "-o", out], capture_output=True, text=True)
         problems = []
         if r.returncode != 0 or r.stderr.strip():

@@ -23,6 +23,9 @@ cmake --build "$work/build" >/dev/null
 grep -q "opcode COUNT = 0x100" "$work/run.txt"
 test -f "$work/build/counter_kernel/counter.spv"
 test -f "$work/build/counter_kernel/counter.json"
+# VALIDATE: the module's command line asks for the validator.
+grep -q -- "--validate" "$work/build/build.ninja" || {
+  echo "consumer: VALIDATE did not pass --validate" >&2; exit 1; }
 
 # Nothing to do on a second build... (dry runs captured first: `grep -q`
 # closing the pipe early would fail cmake under pipefail)

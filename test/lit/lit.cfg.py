@@ -11,7 +11,11 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.vyrec_obj_root, "test", "lit")
 
 tools = config.vyrec_tools_dir
-config.substitutions.append(("%vyrec", os.path.join(tools, "vyrec")))
+# vyrec skips the SPIR-V validator unless asked (docs/cli.md): every test
+# asks, so each module a test emits is checked. %vyrec-exe is the bare
+# binary, for scripts that take its path (they pass --validate themselves).
+config.substitutions.append(("%vyrec-exe", os.path.join(tools, "vyrec")))
+config.substitutions.append(("%vyrec", os.path.join(tools, "vyrec") + " --validate"))
 config.substitutions.append(("%prelude", os.path.join(config.vyrec_src_root, "lib", "Prelude", "builtins.vyre")))
 config.substitutions.append(("%srcroot", config.vyrec_src_root))
 config.substitutions.append(("%expect-exit", "python3 " + os.path.join(config.vyrec_src_root, "test", "lit", "expect-exit.py")))

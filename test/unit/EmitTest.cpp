@@ -1,9 +1,10 @@
 //===- EmitTest.cpp - the SPIR-V backend through the libraries -----------===//
 //
 // Parses the prelude plus generated user handlers, runs Sema and the
-// backend, and checks the module: it validates (emitSpirv validates every
-// module it returns), dispatch is one OpSwitch however many handlers there
-// are, and each handler body is emitted once.
+// backend, and checks the module: it validates (emit() asks emitSpirv to
+// validate every module it returns), dispatch is one OpSwitch up to SPIR-V's
+// limit of 16,383 targets and a tree of them past it, and each handler body
+// is emitted once.
 //
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
@@ -32,8 +33,11 @@ struct Compiled : test::InMemoryModule {
     REQUIRE_MESSAGE(runSema(module, diags, sema), diagOs.str());
   }
 
+  /// The module, checked with the SPIR-V validator (emitSpirv fails on an
+  /// invalid one).
   std::vector<uint32_t> emit(EmitOptions opts = {}) {
     opts.sm = &sm;
+    opts.validate = true;
     llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, opts);
     if (!words) {
       FAIL(llvm::toString(words.takeError()));
@@ -109,6 +113,48 @@ TEST_CASE("emit: 1,000 user handlers validate and dispatch through one OpSwitch"
     CHECK(calls(words, true) ==
           1010 + 3 /* main -> dispatch_op, decode_packed; packed -> dispatch_op */);
   }
+}
+
+TEST_CASE("emit: past SPIR-V's 16,383 OpSwitch targets, dispatch splits") {
+  // 16,500 user handlers + 10 built-ins + PACKED_SLOT = 16,511 cases: two
+  // switches of 8,256 and 8,255 cases under one `opcode < X` selection.
+  constexpr unsigned kUser = 16500;
+  std::string text = "buffer hits: u32[64] read_write atomic @binding(4);\n";
+  for (unsigned i = 0; i < kUser; ++i)
+    text += llvm::formatv("handler U{0} = {1} { atomic_add(hits[{2}], arg0); }\n",
+                          i, 0x100 + i, i % 64)
+                .str();
+  Compiled c(text);
+  REQUIRE(c.sema.handlers.size() == kUser + 10);
+  std::vector<uint32_t> words = c.emit(); // validated by emitSpirv
+  REQUIRE_FALSE(words.empty());
+  auto switches = instructions(words, spv::Op::OpSwitch);
+  REQUIRE(switches.size() == 2);
+  std::vector<std::vector<uint32_t>> literals(2);
+  for (size_t k = 0; k < 2; ++k) {
+    // OpSwitch selector default (literal label)*
+    for (size_t i = 3; i + 1 < switches[k].size(); i += 2)
+      literals[k].push_back(switches[k][i]);
+    CHECK(literals[k].size() <= 16383);
+    CHECK(std::is_sorted(literals[k].begin(), literals[k].end()));
+  }
+  CHECK(literals[0].size() == 8256);
+  CHECK(literals[1].size() == 8255);
+  // The low switch holds the seven built-ins 0..5, 7 and the first 8,249
+  // user opcodes (0x100..0x2138), the high one the other 8,251, then 0xFFFD,
+  // 0xFFFE, PACKED_SLOT and SHUTDOWN.
+  CHECK(literals[0].front() == 0);
+  CHECK(literals[0].back() == 0x100 + 8248);
+  CHECK(literals[1].front() == 0x100 + 8249);
+  CHECK(literals[1].back() == 0xFFFFFFFFu);
+  // The tree tests `opcode < first opcode of the high switch`.
+  bool split = false;
+  for (llvm::ArrayRef<uint32_t> lt : instructions(words, spv::Op::OpULessThan))
+    for (llvm::ArrayRef<uint32_t> k : instructions(words, spv::Op::OpConstant))
+      split |= k[2] == lt[4] && k[3] == literals[1].front();
+  CHECK(split);
+  // Each handler is still called once, from its case.
+  CHECK(calls(words, true) == kUser + 10 + 3);
 }
 
 TEST_CASE("emit: the dispatch OpSwitch lives in dispatch_op") {

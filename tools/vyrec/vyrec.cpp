@@ -35,10 +35,18 @@ std::vector<std::string> normalizeArgs(int argc, char **argv) {
   return args;
 }
 
+// Debug builds (CMakeLists.txt) check every module they emit, as --validate.
+#ifdef VYREC_VALIDATE_BY_DEFAULT
+constexpr bool kValidateByDefault = true;
+#else
+constexpr bool kValidateByDefault = false;
+#endif
+
 } // namespace
 
 int main(int argc, char **argv) {
   CompilerOptions o;
+  o.validate = kValidateByDefault;
   CLI::App app{"vyrec: compile .vyre opcode handlers to a SPIR-V megakernel "
                "and its protocol manifest"};
   app.set_version_flag("--version", "vyrec " VYREC_VERSION);
@@ -71,6 +79,9 @@ int main(int argc, char **argv) {
   app.add_flag("-O", o.optimize, "optimize for performance (spirv-opt -O)");
   app.add_flag("--Os", o.optimizeSize, "optimize for size (spirv-opt -Os)");
   app.add_flag("-g", o.debugInfo, "emit OpSource/OpLine debug information");
+  app.add_flag("--validate,!--no-validate", o.validate,
+               "check the module with the SPIR-V validator (an invalid one is "
+               "an internal compiler error)");
   app.add_option("--max-errors", o.maxErrors, "stop after N errors (0: no limit)");
   app.add_flag("--Werror", o.werror, "treat warnings as errors");
   app.add_flag("-w", o.noWarnings, "suppress all warnings");

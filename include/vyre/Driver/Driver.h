@@ -46,6 +46,7 @@ struct CompilerOptions {
   bool optimize = false;
   bool optimizeSize = false;
   bool debugInfo = false;
+  bool validate = false; ///< --validate (vyrec: on by default in a Debug build)
 };
 
 /// Runs one compilation: diagnostics go to standard error, outputs to their

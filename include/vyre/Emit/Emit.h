@@ -36,14 +36,21 @@ struct EmitOptions {
   OptLevel optLevel = OptLevel::None;
   std::string entryPoint = "main";
   bool debugInfo = false; // -g: OpSource/OpLine back to the .vyre lines
+  /// Run SPIRV-Tools' validator on the whole module (and again after -O).
+  /// Off by default, as in glslang, Tint and naga: the emitter is correct by
+  /// construction, and whole-module validation costs three times the rest of
+  /// the compile. Tests, fuzzers, benchmarks and `vyrec --validate` turn it
+  /// on.
+  bool validate = false;
   /// The SourceMgr the module was loaded into: -g needs it to turn source
   /// locations into OpLine file/line/column (no line info without it).
   llvm::SourceMgr *sm = nullptr;
 };
 
-/// Builds, validates (spvtools) and optionally optimizes the megakernel.
-/// A module that fails validation is returned as an error carrying the
-/// validator's message: an internal compiler error, never an output.
+/// Builds, optionally validates (spvtools; EmitOptions::validate) and
+/// optionally optimizes the megakernel. A module that fails validation is
+/// returned as an error carrying the validator's message: an internal
+/// compiler error, never an output.
 llvm::Expected<std::vector<uint32_t>> emitSpirv(const Module &module,
                                                 const SemaResult &sema,
                                                 const EmitOptions &opts);

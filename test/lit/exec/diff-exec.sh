@@ -15,7 +15,7 @@ if [ "$1" = --no-dump ]; then dump=0; shift; fi
 out=$1 prog=$2 scenario=$3
 shift 3
 
-vyrec -w "$@" "$prog" -o "$out.spv" --manifest "$out.manifest.json" || {
+vyrec --validate -w "$@" "$prog" -o "$out.spv" --manifest "$out.manifest.json" || {
   echo "diff-exec: vyrec failed" >&2; exit 1; }
 
 idump=() rdump=()

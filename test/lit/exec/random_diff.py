@@ -255,7 +255,7 @@ def main():
             gen = Gen(rng)
             with open(base + ".vyre", "w") as f:
                 f.write(gen.program(opcodes))
-            c = run(["vyrec", "-w", base + ".vyre", "-o", base + ".spv",
+            c = run(["vyrec", "--validate", "-w", base + ".vyre", "-o", base + ".spv",
                      "--manifest", base + ".json"])
             if c.returncode == 0:
                 break
