@@ -93,10 +93,11 @@ void makeBackup(Staged &s) {
     llvm::SmallString<256> name;
     fs::createUniquePath(s.target + ".bak%%%%%%", name, /*MakeAbsolute=*/false);
     std::error_code ec = fs::create_hard_link(s.target, name);
-    if (!ec || !fs::copy_file(s.target, name))
-      s.backup = std::string(name);
-    else if (ec != std::errc::file_exists)
+    if (ec == std::errc::file_exists)
+      continue; // the name was taken meanwhile: another one
+    if (ec && fs::copy_file(s.target, name))
       return; // no backup: this output cannot be rolled back after its rename
+    s.backup = std::string(name);
   }
 }
 
