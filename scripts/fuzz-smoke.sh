@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer fuzzers (test/fuzz, docs/fuzzing.md) into build-fuzz/
 # with clang-14 (-DVYREC_FUZZ=ON: ASan + UBSan + coverage) and runs each one
-# for FUZZ_SECONDS (default 20) seconds from test/fuzz/corpus. Any crash,
+# for FUZZ_SECONDS (default 20) seconds from test/fuzz/corpus, with inputs up
+# to FUZZ_MAX_LEN bytes (default 128 KiB: flat chains, many handlers). Any crash,
 # sanitizer report, leak or property violation fails the script and leaves
 # the reproducer in build-fuzz/fuzz-smoke/<fuzzer>/crash-*. clang-14 is
 # required (scripts/setup.sh installs it): without it this fails.
@@ -31,7 +32,7 @@ for f in parse compile mutate; do
   mkdir -p "$work/$f/corpus"
   # New inputs go to the first (scratch) directory; test/fuzz/corpus stays as is.
   if build-fuzz/bin/fuzz-$f "$work/$f/corpus" test/fuzz/corpus \
-       -max_total_time="$secs" -max_len=8192 -timeout=60 \
+       -max_total_time="$secs" -max_len="${FUZZ_MAX_LEN:-131072}" -timeout=60 \
        -artifact_prefix="$work/$f/" -print_final_stats=1 \
        >"$work/$f/log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$f/log")

@@ -7,10 +7,12 @@
 //===----------------------------------------------------------------------===//
 #include "vyre/Driver/Driver.h"
 #include "vyre/Basic/Diagnostics.h"
+#include "vyre/Basic/OutputFile.h"
 #include "vyre/Driver/OutputSet.h"
 #include "vyre/Emit/CHeader.h"
 #include "vyre/Emit/Emit.h"
 #include "vyre/IR/Printer.h"
+#include "vyre/Parse/Lexer.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
 
@@ -64,6 +66,11 @@ bool parseDefines(const CompilerOptions &o, DiagnosticEngine &diags,
   for (const std::string &d : o.defines) {
     llvm::StringRef name = llvm::StringRef(d).split('=').first;
     llvm::StringRef value = llvm::StringRef(d).split('=').second;
+    if (!isIdentifier(name)) {
+      diags.error(llvm::SMLoc(), "-D " + d + ": NAME must be an identifier "
+                                             "([A-Za-z_][A-Za-z0-9_]*)");
+      return false;
+    }
     unsigned long long v = 1;
     if (d.find('=') != std::string::npos && value.getAsInteger(0, v)) {
       diags.error(llvm::SMLoc(), "-D " + d + ": value must be a u32 literal");
@@ -75,6 +82,44 @@ bool parseDefines(const CompilerOptions &o, DiagnosticEngine &diags,
     }
     sopts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
   }
+  return true;
+}
+
+/// Where the outputs go; an empty path is an output not asked for.
+struct OutputPaths {
+  std::string primary, manifest, depfile;
+};
+
+OutputPaths outputPaths(const CompilerOptions &o) {
+  OutputPaths p;
+  p.primary = o.output.empty() ? defaultOutput(o) : o.output;
+  p.manifest = o.manifest;
+  p.depfile = o.depfile;
+  if (p.depfile.empty() && o.md)
+    p.depfile = (p.primary == "-" ? std::string("out") : p.primary) + ".d";
+  return p;
+}
+
+/// Two outputs that name one file (`-o x --manifest x`, `-o - --manifest
+/// -`, or a link to the other) would lose one of them: a usage error.
+bool checkOutputPaths(const OutputPaths &p) {
+  const std::pair<const char *, const std::string *> named[] = {
+      {"-o", &p.primary}, {"--manifest", &p.manifest}, {"the depfile", &p.depfile}};
+  for (size_t i = 0; i < std::size(named); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      const std::string &a = *named[j].second, &b = *named[i].second;
+      if (a.empty() || b.empty())
+        continue;
+      std::string key = outputFileKey(a);
+      if (key.empty() || key != outputFileKey(b))
+        continue;
+      llvm::errs() << "vyrec: error: " << named[j].first << " '" << a
+                   << "' and " << named[i].first << " '" << b << "' "
+                   << (key == "-" ? "both write standard output"
+                                  : "are the same file")
+                   << "; each output needs its own\n";
+      return false;
+    }
   return true;
 }
 
@@ -201,6 +246,10 @@ ExitCode vyre::compile(const CompilerOptions &o) {
     return UsageError;
   }
 
+  OutputPaths paths = outputPaths(o);
+  if (!checkOutputPaths(paths))
+    return UsageError;
+
   Compilation c(o, sm);
   bool ok = loadModule(o.input, lopts, diags, c.module, &c.dependencies);
   if (ok && !o.syntaxOnly && !diags.tooManyErrors())
@@ -217,21 +266,15 @@ ExitCode vyre::compile(const CompilerOptions &o) {
     return *stop;
 
   OutputSet outputs;
-  std::string outPath = o.output.empty() ? defaultOutput(o) : o.output;
-  outputs.add(outPath, std::move(primary));
-  if (!o.manifest.empty())
-    outputs.add(o.manifest, c.manifestText());
-
-  std::string depPath = o.depfile;
-  if (depPath.empty() && o.md)
-    depPath = (outPath == "-" ? std::string("out") : outPath) + ".d";
-  if (!depPath.empty()) {
+  outputs.add(paths.primary, std::move(primary));
+  if (!paths.manifest.empty())
+    outputs.add(paths.manifest, c.manifestText());
+  if (!paths.depfile.empty()) {
     std::vector<std::string> targets;
-    if (outPath != "-")
-      targets.push_back(outPath);
-    if (!o.manifest.empty() && o.manifest != "-")
-      targets.push_back(o.manifest);
-    outputs.add(depPath, makeDepfile(targets, c.dependencies));
+    for (const std::string *t : {&paths.primary, &paths.manifest})
+      if (!t->empty() && *t != "-")
+        targets.push_back(*t);
+    outputs.add(paths.depfile, makeDepfile(targets, c.dependencies));
   }
 
   if (llvm::Error err = outputs.commit()) {

@@ -2,25 +2,13 @@
 #include "vyre/Driver/OutputSet.h"
 #include "vyre/Basic/OutputFile.h"
 
-#include "llvm/Support/FileSystem.h"
-
 using namespace vyre;
 
 void OutputSet::add(std::string path, std::string bytes) {
-  outputs.emplace_back(std::move(path), std::move(bytes));
+  outputs.push_back({std::move(path), std::move(bytes)});
 }
 
-llvm::Error OutputSet::commit() {
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    if (llvm::Error err = writeFileAtomically(outputs[i].first, outputs[i].second)) {
-      for (size_t j = 0; j < i; ++j)
-        if (outputs[j].first != "-")
-          llvm::sys::fs::remove(outputs[j].first);
-      return err;
-    }
-  }
-  return llvm::Error::success();
-}
+llvm::Error OutputSet::commit() { return writeOutputs(outputs); }
 
 std::string vyre::makeDepfile(const std::vector<std::string> &targets,
                               const std::vector<std::string> &deps) {

@@ -1,5 +1,6 @@
 #include "vyre/Parse/Lexer.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -72,6 +73,12 @@ std::string vyre::hexByte(unsigned char b) {
 static bool isIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
+static bool isIdentChar(char c);
+
+bool vyre::isIdentifier(llvm::StringRef s) {
+  return !s.empty() && isIdentStart(s[0]) && llvm::all_of(s, isIdentChar);
+}
+
 static bool isIdentChar(char c) {
   return isIdentStart(c) || (c >= '0' && c <= '9');
 }

@@ -62,8 +62,14 @@ std::string Loader::canonicalPath(const std::string &path) {
   if (path == "-")
     return path;
   llvm::SmallString<256> out;
-  if (fs->getRealPath(path, out))
-    return path; // unreadable: reading it reports the error
+  if (!fs->getRealPath(path, out))
+    return std::string(out);
+  // No real path (a file system without a working directory, such as the
+  // fuzzers' in-memory one, or a file that does not exist, which reading
+  // reports): normalize the spelling instead.
+  out = path;
+  (void)fs->makeAbsolute(out);
+  llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
   return std::string(out);
 }
 

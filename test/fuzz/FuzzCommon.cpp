@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 using namespace vyre;
 
@@ -71,3 +72,22 @@ void fuzz::checkRoundTrip(llvm::StringRef text) {
          "--- second print ---\n" + p2, p1);
 }
 
+std::vector<fuzz::InputFile> fuzz::splitFiles(llvm::StringRef text) {
+  std::vector<InputFile> files{{"", ""}};
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t eol = text.find('\n', pos);
+    llvm::StringRef line = text.slice(pos, eol);
+    if (line.startswith(kFileMarker) && files.size() < kMaxFiles) {
+      files.push_back({line.drop_front(strlen(kFileMarker)).trim().str(), ""});
+    } else {
+      files.back().text += line.str();
+      if (eol != llvm::StringRef::npos)
+        files.back().text += '\n';
+    }
+    if (eol == llvm::StringRef::npos)
+      break;
+    pos = eol + 1;
+  }
+  return files;
+}

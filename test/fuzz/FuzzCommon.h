@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace vyre::fuzz {
 
@@ -38,13 +39,26 @@ std::string printText(const SourceFile &file);
 /// printed form must parse cleanly and print identically. abort() if not.
 void checkRoundTrip(llvm::StringRef text);
 
-/// fuzz-compile's property (FuzzPipeline.cpp): load \p text after the in-memory prelude (or
-/// alone, like `vyrec --no-prelude`, when it declares the protocol buffer
-/// 'control' itself), validate it, and when it validates, emit the
-/// megakernel for vulkan1.1 (GLSL450) and vulkan1.3 (Vulkan memory model,
-/// -g): emitSpirv must succeed, i.e. the module passes spirv-val. Also
-/// builds the manifest. abort() on a violation. Files with imports are
-/// skipped (nothing is read from disk). Returns true if it validated.
+/// A fuzz input may hold several files, as split-file does: the text before
+/// the first `//--- NAME` line is the root file, and each such line starts
+/// the file NAME (at most kMaxFiles files). Imports resolve among them, in
+/// an in-memory file system (the root is /fuzz/input.vyre), so the fuzzers
+/// reach imports, cycles and protocol overrides in libraries.
+constexpr const char *kFileMarker = "//--- ";
+constexpr size_t kMaxFiles = 64;
+struct InputFile {
+  std::string name; // empty: the root file
+  std::string text;
+};
+std::vector<InputFile> splitFiles(llvm::StringRef text);
+
+/// fuzz-compile's property (FuzzPipeline.cpp): load \p text's files
+/// (splitFiles) after the in-memory prelude (or alone, like `vyrec
+/// --no-prelude`, when the root declares the protocol buffer 'control'
+/// itself), validate them, and when they validate, emit the megakernel for
+/// vulkan1.1 (GLSL450) and vulkan1.3 (Vulkan memory model, -g): emitSpirv
+/// must succeed, i.e. the module passes spirv-val. Also builds the manifest.
+/// abort() on a violation. Returns true if it validated.
 bool checkCompile(llvm::StringRef text);
 
 } // namespace vyre::fuzz

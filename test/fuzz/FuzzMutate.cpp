@@ -7,7 +7,10 @@
 // with a handler input or a clamp) and prints it back with the canonical
 // printer, so most mutants still parse and many still validate: the deep
 // passes (bounds, loops) and the backend see them. Inputs that do not parse
-// fall back to libFuzzer's byte-level mutations.
+// fall back to libFuzzer's byte-level mutations. Now and then a whole-input
+// mutation adds an imported file (FuzzCommon.h's `//--- NAME` files, with
+// cycles and overrides), hundreds of handlers or a flat chain of thousands
+// of terms or consts, up to libFuzzer's -max_len.
 //
 // The target is fuzz-compile's property plus the printer round trip.
 //
@@ -21,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -394,24 +398,131 @@ bool mutateOnce(SourceFile &f, std::mt19937 &rng,
   }
 }
 
+//===-- Whole-input mutations, on the text ----------------------------------===//
+// They build what tree edits of a small file never reach: several files with
+// imports (and cycles), hundreds of handlers, flat chains of thousands of
+// terms. They work on text, so the mutator itself never walks a deep tree.
+
+/// Where the files after the root begin (the first `//--- ` line), or npos.
+size_t tailStart(llvm::StringRef text) {
+  if (text.startswith(fuzz::kFileMarker))
+    return 0;
+  size_t p = text.find(std::string("\n") + fuzz::kFileMarker);
+  return p == llvm::StringRef::npos ? p : p + 1;
+}
+
+std::string fill(std::string t, const std::string &n, const std::string &file) {
+  for (size_t p; (p = t.find("%N")) != std::string::npos;)
+    t.replace(p, 2, n);
+  for (size_t p; (p = t.find("%F")) != std::string::npos;)
+    t.replace(p, 2, file);
+  return t;
+}
+
+/// A new file the root imports, under one of the spellings the loader must
+/// see through, holding a handler, a const, a protocol override (some break
+/// the prelude's rules) or an import back to the root or itself (a cycle).
+std::string addImport(const std::string &root, const std::string &tail,
+                      std::mt19937 &rng) {
+  std::string n = std::to_string(rng() % 1000);
+  std::string file = "fz" + n + ".vyre";
+  static const char *const spellings[] = {"", "./", "../fuzz/", "/fuzz/"};
+  static const char *const bodies[] = {
+      "handler FZ_IMP%N = 0x1%N { atomic_add(control[control.OBSERVABLE_BASE], arg0); }\n",
+      "const FZ_IC%N = 7;\n",
+      "protocol { control.OBSERVABLE_WORDS = 64; }\n",
+      "protocol { slot.WORDS = 3; io.SLOT_COUNT = 0; }\n",
+      "import \"input.vyre\";\nconst FZ_IC%N = 1;\n",
+      "import \"./%F\";\n",
+      "import \"../fuzz/input.vyre\";\n",
+      "import \"fz%N.vyre\";\n",
+  };
+  std::string importLine =
+      "import \"" + std::string(spellings[rng() % std::size(spellings)]) + file + "\";\n";
+  std::string body = fill(bodies[rng() % std::size(bodies)], n, file);
+  std::string r = importLine + root;
+  if (!r.empty() && r.back() != '\n')
+    r += '\n';
+  return r + tail + fuzz::kFileMarker + file + "\n" + body;
+}
+
+/// Up to \p room bytes of new items appended to the root: many handlers, a
+/// flat chain of `+ 1` terms, or a chain of consts each defined by the last.
+std::string bigItems(std::mt19937 &rng, size_t room) {
+  std::string out, n = std::to_string(rng() % 1000);
+  switch (rng() % 3) {
+  case 0: { // many handlers
+    unsigned k = 1 + rng() % 400;
+    for (unsigned i = 0; i < k; ++i) {
+      std::string h = "handler FZ_M" + n + "_" + std::to_string(i) + " = " +
+                      std::to_string(0x200 + i) +
+                      " { atomic_add(control[control.OBSERVABLE_BASE + " +
+                      std::to_string(i % 64) + "], arg0); }\n";
+      if (out.size() + h.size() > room)
+        break;
+      out += h;
+    }
+    return out;
+  }
+  case 1: { // a flat chain in a handler body
+    std::string head = "handler FZ_CH" + n + " = 0x3" + n + " { let fz_c = arg0";
+    std::string foot = "; atomic_store(control[control.OBSERVABLE_BASE], fz_c); }\n";
+    if (room < head.size() + foot.size())
+      return "";
+    size_t k = std::min<size_t>((room - head.size() - foot.size()) / 4,
+                                1 + rng() % 40000);
+    out = head;
+    for (size_t i = 0; i < k; ++i)
+      out += " + 1";
+    return out + foot;
+  }
+  default: { // a chain of consts
+    unsigned k = 1 + rng() % 80000;
+    std::string prev = "1";
+    for (unsigned i = 0; i < k; ++i) {
+      std::string name = "FZ_K" + n + "_" + std::to_string(i);
+      std::string c = "const " + name + " = " + prev + " + 0;\n";
+      if (out.size() + c.size() > room)
+        break;
+      out += c;
+      prev = name;
+    }
+    return out;
+  }
+  }
+}
+
 } // namespace
 
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
                                           size_t maxSize, unsigned seed) {
   std::mt19937 rng(seed);
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // The root file is mutated; the other files (splitFiles) ride along.
+  size_t split = tailStart(text);
+  std::string tail = split == llvm::StringRef::npos ? "" : text.substr(split).str();
+  llvm::StringRef rootText = text.substr(0, split);
   SourceFile f;
   std::shared_ptr<void> keepFile;
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
-  if (rng() % 16 == 0 || !fuzz::parseText(text, f, &keepFile))
+  if (rng() % 16 == 0 || !fuzz::parseText(rootText, f, &keepFile))
     return LLVMFuzzerMutate(data, size, maxSize);
-  std::vector<std::shared_ptr<void>> keep;
-  unsigned n = 1 + rng() % 3, done = 0;
-  for (unsigned tries = 0; done < n && tries < 12; ++tries)
-    done += mutateOnce(f, rng, keep);
-  if (!done)
-    return LLVMFuzzerMutate(data, size, maxSize);
-  std::string out = fuzz::printText(f);
-  if (out.size() > maxSize)
+  std::string out;
+  if (rng() % 8 == 0) {
+    // Rarely, since the results are big and slow: a whole-input mutation.
+    std::string root = rootText.str();
+    if (rng() % 2)
+      out = addImport(root, tail, rng);
+    else if (maxSize > size)
+      out = root + "\n" + bigItems(rng, maxSize - size - 1) + tail;
+  } else {
+    std::vector<std::shared_ptr<void>> keep;
+    unsigned n = 1 + rng() % 3, done = 0;
+    for (unsigned tries = 0; done < n && tries < 12; ++tries)
+      done += mutateOnce(f, rng, keep);
+    if (done)
+      out = fuzz::printText(f) + tail;
+  }
+  if (out.empty() || out.size() > maxSize)
     return LLVMFuzzerMutate(data, size, maxSize);
   memcpy(data, out.data(), out.size());
   return out.size();

@@ -3,45 +3,53 @@
 
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/Emit/Emit.h"
+#include "vyre/Parse/Loader.h"
 #include "vyre/Parse/Parser.h"
 #include "vyre/Prelude/Prelude.h"
 #include "vyre/Sema/Sema.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 using namespace vyre;
 using fuzz::fail;
 
+namespace {
+
+/// The root file's path in the fuzzers' in-memory file system.
+constexpr const char *kRootPath = "/fuzz/input.vyre";
+
+void addFiles(const std::vector<fuzz::InputFile> &files,
+              llvm::vfs::InMemoryFileSystem &fs) {
+  for (const fuzz::InputFile &f : files) {
+    std::string path = f.name.empty() ? std::string(kRootPath) : "/fuzz/" + f.name;
+    fs.addFile(path, 0, llvm::MemoryBuffer::getMemBufferCopy(f.text, path));
+  }
+}
+
+} // namespace
+
 bool fuzz::checkCompile(llvm::StringRef text) {
+  // The root alone decides between the prelude and --no-prelude, as before.
+  std::vector<InputFile> files = splitFiles(text);
+  SourceFile rootAlone;
+  std::shared_ptr<void> keepRoot;
+  parseText(files.front().text, rootAlone, &keepRoot);
+  bool definesProtocol = false;
+  for (const auto &b : rootAlone.buffers)
+    definesProtocol |= b->name == "control";
+
   llvm::SourceMgr sm;
   DiagnosticEngine diags(sm, llvm::nulls());
   Module module;
-
-  auto root = std::make_unique<SourceFile>();
-  root->path = "input.vyre";
-  root->bufferId = sm.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(text, "input.vyre"), llvm::SMLoc());
-  parseBuffer(root->bufferId, diags, *root);
-  if (diags.hasErrors() || !root->imports.empty())
+  auto fs = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  addFiles(files, *fs);
+  LoadOptions lopts;
+  lopts.fileSystem = fs;
+  lopts.usePrelude = !definesProtocol;
+  if (!loadModule(kRootPath, lopts, diags, module) || diags.hasErrors())
     return false;
-  bool definesProtocol = false;
-  for (const auto &b : root->buffers)
-    definesProtocol |= b->name == "control";
-  if (!definesProtocol) {
-    auto prelude = std::make_unique<SourceFile>();
-    prelude->path = preludeBufferName().str();
-    prelude->isPrelude = true;
-    prelude->bufferId = sm.AddNewSourceBuffer(
-        llvm::MemoryBuffer::getMemBuffer(preludeSource(), preludeBufferName()),
-        llvm::SMLoc());
-    parseBuffer(prelude->bufferId, diags, *prelude);
-    if (diags.hasErrors())
-      fail("the built-in prelude does not parse", "", preludeSource());
-    module.files.push_back(std::move(prelude));
-  }
-  module.files.push_back(std::move(root));
-  module.rootFile = module.files.size() - 1;
 
   SemaResult sema;
   if (!runSema(module, diags, sema) || diags.hasErrors())

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/Interp/Interp.h"
+#include "vyre/Parse/Lexer.h"
 #include "vyre/Scenario/Scenario.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
@@ -51,6 +52,11 @@ int main(int argc, char **argv) {
   for (const std::string &d : defines) {
     auto [name, value] = llvm::StringRef(d).split('=');
     unsigned long long v = 1;
+    if (!isIdentifier(name)) {
+      llvm::errs() << "vyre-interp: -D " << d
+                   << ": NAME must be an identifier ([A-Za-z_][A-Za-z0-9_]*)\n";
+      return 1;
+    }
     if ((d.find('=') != std::string::npos && value.getAsInteger(0, v)) ||
         v > 0xFFFFFFFFull) {
       llvm::errs() << "vyre-interp: -D " << d << ": value must be a u32 literal\n";

@@ -1,12 +1,15 @@
 //===- OutputSet.h - every output of one compile, written together -------===//
 //
 // A build system must never see a partial set of outputs: the driver builds
-// all of them in memory, then commits them together, removing the ones it
-// already wrote if a later one fails.
+// all of them in memory, then commits them together as one transaction
+// (vyre/Basic/OutputFile.h: a failure leaves every earlier output's old
+// contents).
 //
 //===----------------------------------------------------------------------===//
 #ifndef VYRE_DRIVER_OUTPUTSET_H
 #define VYRE_DRIVER_OUTPUTSET_H
+
+#include "vyre/Basic/OutputFile.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -20,12 +23,11 @@ class OutputSet {
 public:
   /// Queues \p bytes for \p path ("-" is standard output).
   void add(std::string path, std::string bytes);
-  /// Writes every queued output (each through writeFileAtomically); on the
-  /// first failure removes the files already written and returns its error.
+  /// Writes every queued output as one transaction (writeOutputs).
   llvm::Error commit();
 
 private:
-  std::vector<std::pair<std::string, std::string>> outputs;
+  std::vector<OutputFileData> outputs;
 };
 
 /// Make syntax `targets: deps`, with spaces, '#' and '$' escaped as GCC does.
