@@ -17,6 +17,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 using namespace vyre;
@@ -704,4 +705,15 @@ TEST_CASE("layoutFromManifest") {
   REQUIRE_FALSE(bool(e));
   CHECK(llvm::toString(e.takeError()) ==
         "manifest: protocol value slot.WORDS is missing");
+}
+
+// host.h's Layout defaults are the prelude's values: a host that does not
+// read the manifest still agrees with the default kernel. (Layout holds
+// only u32 fields, so memcmp compares every one of them.)
+TEST_CASE("host::Layout's defaults are the prelude's protocol values") {
+  Program p("");
+  vyre::host::Layout fromPrelude = hostLayout(p.layout.protocol);
+  vyre::host::Layout defaults;
+  static_assert(sizeof(vyre::host::Layout) % sizeof(uint32_t) == 0);
+  CHECK(std::memcmp(&fromPrelude, &defaults, sizeof defaults) == 0);
 }
