@@ -148,6 +148,19 @@ void emitDispatchSwitch(ModuleContext &ctx, FunctionBuilder &fb,
                         llvm::ArrayRef<DispatchCase> cases,
                         size_t maxCases = kMaxSwitchTargets);
 
+//===-- Schedule.cpp --------------------------------------------------------===//
+/// The tenant gate (kernel.TENANT_GATE): true if the slot at \p slotBase may
+/// be claimed: its tenant's mask word control[\p table + tenant] is inside
+/// the bound control buffer and non-zero. \p table is control[TENANT_BASE]
+/// (read once per pass). Branch-free: one block.
+uint32_t emitTenantAllows(ModuleContext &ctx, FunctionBuilder &fb,
+                          uint32_t table, uint32_t slotBase);
+/// Loads control[TENANT_BASE], the tenant-mask table's first word.
+uint32_t emitTenantTable(ModuleContext &ctx, FunctionBuilder &fb);
+/// Emits `claim_by_priority(gid, nthreads, scan)`, the priority schedule's
+/// claim (kernel.SCHEDULE = schedule.PRIORITY); returns its function id.
+uint32_t emitPriorityClaimFunction(ModuleContext &ctx);
+
 //===-- Megakernel.cpp ------------------------------------------------------===//
 /// Builds the whole module (unvalidated).
 Words buildMegakernel(ModuleContext &ctx);

@@ -57,6 +57,7 @@ public:
     root["debug_log"] = debugLog();
     root["io_queue"] = ioQueue();
     root["packed_slot"] = packedSlot();
+    root["schedule"] = schedule();
     root["opcodes"] = opcodes();
     return Value(std::move(root));
   }
@@ -219,6 +220,38 @@ private:
         {"inner_opcode_bits", 8}};
   }
 
+  /// How the kernel picks slots (docs/protocol.md, "Schedules", "Tenants").
+  Object schedule() {
+    const bool priority = v(PV::kernel_SCHEDULE) == v(PV::schedule_PRIORITY);
+    const bool gate = v(PV::kernel_TENANT_GATE) != 0;
+    Array claimable{"PUBLISHED"};
+    if (priority) {
+      claimable.push_back("YIELD");
+      claimable.push_back("REQUEUE");
+    }
+    Value partitions = nullptr, accounting = nullptr;
+    if (priority) {
+      partitions = "priority p (0 most urgent .. priority.LEVELS - 1) owns ring "
+                   "slots [control[control.PRIORITY_OFFSETS_BASE + p], "
+                   "control[control.PRIORITY_OFFSETS_BASE + p + 1])";
+      accounting = Array{
+          "control.PRIORITY_STARVATION_COUNTER: +1 per claim at priority.HIGH "
+          "or more urgent, else 0",
+          "control.TENANT_FAIRNESS_BASE + tenant % "
+          "control.TENANT_FAIRNESS_SLOTS: +1 per claim",
+          "control.PRIORITY_FAIRNESS_BASE + p: +1 per claim"};
+    }
+    Value mask = nullptr;
+    if (gate)
+      mask = "control[control[control.TENANT_BASE] + slot[slot.TENANT_WORD]] "
+             "!= 0 (u32 sum; a word outside the bound buffer refuses)";
+    return Object{{"kind", priority ? "priority" : "strided"},
+                  {"claimable", std::move(claimable)},
+                  {"tenant_gate", gate},
+                  {"tenant_mask", std::move(mask)},
+                  {"partitions", std::move(partitions)},
+                  {"accounting", std::move(accounting)}};
+  }
   Array opcodes() {
     Array out;
     for (const HandlerDecl *h : sema.handlers) {

@@ -5,6 +5,8 @@
 //   handler_NAME(slot_base, opcode, arg0, arg1, arg2)   one per handler
 //   dispatch_op(slot_base, opcode, arg0, arg1, arg2)    metrics + OpSwitch
 //   decode_packed(slot_base)                            PACKED_SLOT decoder
+//   claim_by_priority(gid, nthreads, scan)              the priority schedule
+//                                                       (Schedule.cpp), if chosen
 //   main()                                              the persistent loop
 //
 // Every handler body is emitted once; the top-level slot and every inner
@@ -45,6 +47,8 @@ public:
     handlerFunctions();
     dispatchFunction();
     packedFunction();
+    if (L(PV::kernel_SCHEDULE) == L(PV::schedule_PRIORITY))
+      claimFn = emitPriorityClaimFunction(ctx);
     mainFunction();
     outOfBoundsFunction();
     entryPoint(ver);
@@ -59,6 +63,8 @@ private:
   std::map<uint32_t, std::vector<std::pair<const HandlerDecl *, uint32_t>>>
       byOpcode;
   uint32_t dispatchFn = 0, packedFn = 0, mainFn = 0;
+  /// claim_by_priority, when kernel.SCHEDULE is schedule.PRIORITY.
+  uint32_t claimFn = 0;
 
   uint32_t P(PV v) { return ctx.protocolValue(v); }
   uint32_t L(PV v) { return ctx.protocolLiteral(v); }
@@ -328,6 +334,62 @@ private:
     fb.finish();
   }
 
+  /// Runs the claimed slot at \p slotBase (status word at \p statusPtr):
+  /// dispatch, packed decoding, DONE_COUNT, then DONE. Ends in a new block.
+  void emitRunClaimedSlot(FunctionBuilder &fb, uint32_t slotBase,
+                          uint32_t statusPtr) {
+    auto slotWord = [&](uint32_t offset) {
+      uint32_t at = fb.op(spv::Op::OpIAdd, u32(), {slotBase, offset});
+      return ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
+    };
+    uint32_t opcode = slotWord(P(PV::slot_OPCODE_WORD));
+    uint32_t arg0 = slotWord(P(PV::slot_ARG0_WORD));
+    uint32_t arg1 = slotWord(c(L(PV::slot_ARG0_WORD) + 1));
+    uint32_t arg2 = slotWord(c(L(PV::slot_ARG0_WORD) + 2));
+    fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
+          {dispatchFn, slotBase, opcode, arg0, arg1, arg2});
+    uint32_t isPacked =
+        fb.op(spv::Op::OpIEqual, boolT(), {opcode, P(PV::opcode_PACKED_SLOT)});
+    uint32_t packedL = b.newId(), packedMerge = b.newId();
+    fb.merge(spv::Op::OpSelectionMerge, {packedMerge, kNone});
+    fb.terminate(spv::Op::OpBranchConditional, {isPacked, packedL, packedMerge});
+    fb.block(packedL);
+    fb.op(spv::Op::OpFunctionCall, ctx.voidT(), {packedFn, slotBase});
+    fb.terminate(spv::Op::OpBranch, {packedMerge});
+    fb.block(packedMerge);
+    // Progress, then DONE (release: the handler's writes happen before).
+    ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
+               ctx.wordPointer(fb, ctx.sema.control, P(PV::control_DONE_COUNT)),
+               {c(1)});
+    ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
+               {P(PV::status_DONE)});
+  }
+
+  /// One pass of the priority schedule: claim_by_priority picks at most one
+  /// slot; main runs it. Ends the pass body with the leave test.
+  void priorityPass(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
+                    uint32_t scanSlots, uint32_t shutdown, uint32_t passMerge,
+                    uint32_t passCont) {
+    uint32_t s = fb.op(spv::Op::OpFunctionCall, u32(),
+                       {claimFn, gid, nthreads, scanSlots});
+    uint32_t got = fb.op(spv::Op::OpINotEqual, boolT(), {s, c(0xFFFFFFFFu)});
+    uint32_t runL = b.newId(), runMerge = b.newId();
+    fb.merge(spv::Op::OpSelectionMerge, {runMerge, kNone});
+    fb.terminate(spv::Op::OpBranchConditional, {got, runL, runMerge});
+    fb.block(runL);
+    uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
+    uint32_t statusIndex =
+        fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_STATUS_WORD)});
+    emitRunClaimedSlot(fb, slotBase,
+                       ctx.wordPointer(fb, ctx.sema.ringBuffer, statusIndex));
+    fb.terminate(spv::Op::OpBranch, {runMerge});
+    fb.block(runMerge);
+    uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {got});
+    uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
+    uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
+    fb.terminate(spv::Op::OpBranchConditional, {leave, passMerge, passCont});
+  }
+
   /// main(): the persistent loop (docs/protocol.md, "The persistent loop").
   void mainFunction() {
     mainFn = b.newId();
@@ -368,7 +430,6 @@ private:
     uint32_t slotHeader = b.newId(), slotBody = b.newId(),
              slotCont = b.newId(), slotMerge = b.newId();
     uint32_t claimL = b.newId(), claimMerge = b.newId();
-    uint32_t packedL = b.newId(), packedMerge = b.newId();
 
     // for pass in 0..ITERATION_BUDGET
     fb.terminate(spv::Op::OpBranch, {passHeader});
@@ -385,6 +446,19 @@ private:
     uint32_t shutdown = ctx.atomic(
         fb, AtomicOp::Load, MemoryOrder::Acquire,
         ctx.wordPointer(fb, ctx.sema.control, P(PV::control_SHUTDOWN)), {});
+    if (claimFn) {
+      priorityPass(fb, gid, nthreads, scanSlots, shutdown, passMerge, passCont);
+      fb.block(passCont);
+      uint32_t nextPass = fb.op(spv::Op::OpIAdd, u32(), {pass, c(1)});
+      fb.opVoid(spv::Op::OpStore, {passVar, nextPass});
+      fb.terminate(spv::Op::OpBranch, {passHeader});
+      fb.block(passMerge);
+      fb.finish();
+      return;
+    }
+    // kernel.TENANT_GATE: the mask table, once per pass.
+    const bool gate = L(PV::kernel_TENANT_GATE) != 0;
+    uint32_t table = gate ? emitTenantTable(ctx, fb) : 0;
     fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(false)});
     fb.opVoid(spv::Op::OpStore, {slotVar, gid});
     fb.terminate(spv::Op::OpBranch, {slotHeader});
@@ -401,42 +475,44 @@ private:
     uint32_t statusIndex =
         fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_STATUS_WORD)});
     uint32_t statusPtr = ctx.wordPointer(fb, ctx.sema.ringBuffer, statusIndex);
+    // The tenant gate, when chosen: only a PUBLISHED slot whose tenant's
+    // mask is set reaches the claim (a refused slot stays PUBLISHED).
+    uint32_t gateMerge = 0, casMerge = 0;
+    if (gate) {
+      uint32_t st = ctx.atomic(fb, AtomicOp::Load, MemoryOrder::Acquire,
+                               statusPtr, {});
+      uint32_t pub = fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_PUBLISHED)});
+      uint32_t gateL = b.newId(), casL = b.newId();
+      gateMerge = b.newId();
+      casMerge = b.newId();
+      fb.merge(spv::Op::OpSelectionMerge, {claimMerge, kNone});
+      fb.terminate(spv::Op::OpBranchConditional, {pub, gateL, claimMerge});
+      fb.block(gateL);
+      uint32_t allowed = emitTenantAllows(ctx, fb, table, slotBase);
+      fb.merge(spv::Op::OpSelectionMerge, {gateMerge, kNone});
+      fb.terminate(spv::Op::OpBranchConditional, {allowed, casL, gateMerge});
+      fb.block(casL);
+    }
     // Claim: CAS PUBLISHED -> CLAIMED with acquire semantics.
     uint32_t old = ctx.atomic(fb, AtomicOp::CompareExchange, MemoryOrder::Acquire,
                               statusPtr,
                               {P(PV::status_PUBLISHED), P(PV::status_CLAIMED)});
     uint32_t won =
         fb.op(spv::Op::OpIEqual, boolT(), {old, P(PV::status_PUBLISHED)});
-    fb.merge(spv::Op::OpSelectionMerge, {claimMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {won, claimL, claimMerge});
+    uint32_t wonMerge = gate ? casMerge : claimMerge;
+    fb.merge(spv::Op::OpSelectionMerge, {wonMerge, kNone});
+    fb.terminate(spv::Op::OpBranchConditional, {won, claimL, wonMerge});
 
     fb.block(claimL);
     fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(true)});
-    auto slotWord = [&](uint32_t offset) {
-      uint32_t at = fb.op(spv::Op::OpIAdd, u32(), {slotBase, offset});
-      return ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
-    };
-    uint32_t opcode = slotWord(P(PV::slot_OPCODE_WORD));
-    uint32_t arg0 = slotWord(P(PV::slot_ARG0_WORD));
-    uint32_t arg1 = slotWord(c(L(PV::slot_ARG0_WORD) + 1));
-    uint32_t arg2 = slotWord(c(L(PV::slot_ARG0_WORD) + 2));
-    fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-          {dispatchFn, slotBase, opcode, arg0, arg1, arg2});
-    uint32_t isPacked =
-        fb.op(spv::Op::OpIEqual, boolT(), {opcode, P(PV::opcode_PACKED_SLOT)});
-    fb.merge(spv::Op::OpSelectionMerge, {packedMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {isPacked, packedL, packedMerge});
-    fb.block(packedL);
-    fb.op(spv::Op::OpFunctionCall, ctx.voidT(), {packedFn, slotBase});
-    fb.terminate(spv::Op::OpBranch, {packedMerge});
-    fb.block(packedMerge);
-    // Progress, then DONE (release: the handler's writes happen before).
-    ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
-               ctx.wordPointer(fb, ctx.sema.control, P(PV::control_DONE_COUNT)),
-               {c(1)});
-    ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
-               {P(PV::status_DONE)});
-    fb.terminate(spv::Op::OpBranch, {claimMerge});
+    emitRunClaimedSlot(fb, slotBase, statusPtr);
+    fb.terminate(spv::Op::OpBranch, {wonMerge});
+    if (gate) {
+      fb.block(casMerge);
+      fb.terminate(spv::Op::OpBranch, {gateMerge});
+      fb.block(gateMerge);
+      fb.terminate(spv::Op::OpBranch, {claimMerge});
+    }
 
     fb.block(claimMerge);
     fb.terminate(spv::Op::OpBranch, {slotCont});

@@ -125,8 +125,10 @@ private:
   void dispatch(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2,
                 uint32_t slotBase);
   void runSlot(uint32_t slotBase);
-  /// kernel.TENANT_GATE: may the slot at \p slotBase be claimed?
-  bool tenantAllows(uint64_t slotBase);
+  /// kernel.TENANT_GATE: control[TENANT_BASE], read once per pass, and
+  /// whether the slot at \p slotBase may be claimed.
+  uint32_t tenantTable();
+  bool tenantAllows(uint32_t table, uint64_t slotBase);
   /// Runs a claimed slot, counts it in DONE_COUNT and marks it DONE.
   void finishSlot(uint64_t slot);
   /// One pass of invocation \p gid; true if it claimed a slot.
@@ -409,14 +411,17 @@ void Machine::runSlot(uint32_t slotBase) {
   }
 }
 
-bool Machine::tenantAllows(uint64_t slotBase) {
+uint32_t Machine::tenantTable() {
+  return P[PV::kernel_TENANT_GATE] ? word(control, P[PV::control_TENANT_BASE], {}) : 0;
+}
+
+bool Machine::tenantAllows(uint32_t table, uint64_t slotBase) {
   if (P[PV::kernel_TENANT_GATE] == 0)
     return true;
   // vyre's gate: tenant t's mask is control[control[TENANT_BASE] + t]
   // (u32 arithmetic); a mask word outside the bound control buffer refuses
   // the slot, like a zero mask.
   uint32_t tenant = word(ring, slotBase + P[PV::slot_TENANT_WORD], {});
-  uint32_t table = word(control, P[PV::control_TENANT_BASE], {});
   uint32_t at = table + tenant;
   return at < mem[control].size() && word(control, at, {}) != 0;
 }
@@ -431,10 +436,11 @@ void Machine::finishSlot(uint64_t slot) {
 bool Machine::stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
   const uint64_t slotWords = P[PV::slot_WORDS];
   bool claimed = false;
+  const uint32_t table = tenantTable();
   for (uint64_t slot = gid; slot < count; slot += nthreads) {
     step();
     uint32_t &status = word(ring, slot * slotWords + P[PV::slot_STATUS_WORD], {});
-    if (status != P[PV::status_PUBLISHED] || !tenantAllows(slot * slotWords))
+    if (status != P[PV::status_PUBLISHED] || !tenantAllows(table, slot * slotWords))
       continue;
     status = P[PV::status_CLAIMED];
     claimed = true;
@@ -452,6 +458,7 @@ bool Machine::priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
   const bool starving = word(control, P[PV::control_PRIORITY_STARVATION_COUNTER], {}) >=
                         P[PV::priority_STARVATION_THRESHOLD];
   const uint32_t first = starving ? (P[PV::priority_HIGH] + 1) % levels : 0;
+  const uint32_t table = tenantTable();
   for (uint32_t q = 0; q < levels; ++q) {
     const uint32_t p = (first + q) % levels;
     const uint64_t offsets = P[PV::control_PRIORITY_OFFSETS_BASE];
@@ -464,7 +471,7 @@ bool Machine::priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
       if (status != P[PV::status_PUBLISHED] && status != P[PV::status_YIELD] &&
           status != P[PV::status_REQUEUE])
         continue;
-      if (!tenantAllows(base))
+      if (!tenantAllows(table, base))
         continue;
       status = P[PV::status_CLAIMED];
       // The accounting (scheduler.rs), before the slot runs.

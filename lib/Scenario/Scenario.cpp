@@ -35,6 +35,10 @@ private:
   llvm::Error setWord(unsigned buffer, uint64_t index, uint32_t value,
                       const llvm::Twine &what);
   llvm::Error readSlot(const Value &v, unsigned index);
+  llvm::Error readTenantsAndPartitions(const Object &root);
+  llvm::Error readPackedAsVyre(const Array &ops, const Object &slot,
+                               std::vector<uint32_t> &args,
+                               const llvm::Twine &what);
   llvm::Error readPacked(const Array &ops, const Object &slot,
                          std::vector<uint32_t> &args, const llvm::Twine &what);
   llvm::Error readOutput(const Object &out);
@@ -175,6 +179,51 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   return llvm::Error::success();
 }
 
+llvm::Error ScenarioReader::readPackedAsVyre(const Array &ops, const Object &slot,
+                                             std::vector<uint32_t> &args,
+                                             const llvm::Twine &what) {
+  if (slot.get("count"))
+    return err(what + ": vyre's host writes the op count itself (no \"count\")");
+  std::vector<std::vector<uint32_t>> opArgs(ops.size());
+  std::vector<host::VyreOp> vops;
+  for (unsigned i = 0; i < ops.size(); ++i) {
+    std::string opWhat = (what + ".packed[" + llvm::Twine(i) + "]").str();
+    const Object *op = ops[i].getAsObject();
+    if (!op)
+      return err(opWhat + ": expected an object");
+    for (const auto &kv : *op)
+      if (!oneOf(kv.first, {"opcode", "args"}))
+        return err(opWhat + ": unknown key \"" + kv.first.str() +
+                   "\" (vyre's host places the arguments itself)");
+    const Value *ov = op->get("opcode");
+    if (!ov)
+      return err(opWhat + ": missing \"opcode\"");
+    auto code = opcode(*ov, opWhat + ".opcode");
+    if (!code)
+      return code.takeError();
+    if (*code > 255)
+      return err(opWhat + ": opcode " + llvm::Twine(*code) +
+                 " does not fit in the packed opcode byte");
+    if (const Value *av = op->get("args")) {
+      const Array *a = av->getAsArray();
+      if (!a)
+        return err(opWhat + ": \"args\" must be an array");
+      for (unsigned k = 0; k < a->size(); ++k) {
+        auto x = getNumber((*a)[k], opWhat + ".args[" + llvm::Twine(k) + "]");
+        if (!x)
+          return x.takeError();
+        opArgs[i].push_back(static_cast<uint32_t>(*x));
+      }
+    }
+    vops.push_back({static_cast<uint8_t>(*code), opArgs[i].data(), opArgs[i].size()});
+  }
+  if (!host::encodePackedAsVyre(hostLayout(s.protocol), vops.data(), vops.size(),
+                                args.data()))
+    return err(what + ": vyre's host refuses this packed slot (more than 255 "
+                      "ops, or metadata and arguments past slot.ARGS words)");
+  return llvm::Error::success();
+}
+
 llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
   std::string what = "slots[" + std::to_string(index) + "]";
   const Object *slot = v.getAsObject();
@@ -187,8 +236,43 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
     return err(what + ": the ring has only " +
                llvm::Twine(s.protocol[PV::slot_COUNT]) + " slots (slot.COUNT)");
   for (const auto &kv : *slot)
-    if (!oneOf(kv.first, {"opcode", "args", "packed", "count", "status", "repeat"}))
+    if (!oneOf(kv.first, {"opcode", "args", "packed", "count", "status",
+                          "repeat", "tenant", "priority", "encoding"}))
       return err(what + ": unknown key \"" + kv.first.str() + "\"");
+
+  // "encoding": "vyre": published as vyre's host does (publish.rs).
+  bool vyreEncoding = false;
+  if (const Value *ev = slot->get("encoding")) {
+    if (!ev->getAsString() || *ev->getAsString() != "vyre")
+      return err(what + ": \"encoding\" must be \"vyre\"");
+    vyreEncoding = true;
+  }
+  std::optional<uint32_t> tenant, priority;
+  if (const Value *tv = slot->get("tenant")) {
+    auto x = getNumber(*tv, what + ".tenant");
+    if (!x)
+      return x.takeError();
+    tenant = static_cast<uint32_t>(*x);
+  }
+  if (const Value *pv = slot->get("priority")) {
+    if (vyreEncoding)
+      return err(what + ": vyre's host always writes priority.NORMAL");
+    std::optional<PV> named;
+    if (pv->getAsString())
+      named = lookupProtocolValue("priority", *pv->getAsString());
+    if (named) {
+      priority = s.protocol[*named];
+    } else {
+      auto x = getNumber(*pv, what + ".priority");
+      if (!x)
+        return x.takeError();
+      priority = static_cast<uint32_t>(*x);
+    }
+  }
+  if (vyreEncoding) {
+    tenant = tenant.value_or(0);
+    priority = s.protocol[PV::priority_NORMAL];
+  }
 
   uint32_t code = 0;
   std::vector<uint32_t> args(argsPerSlot, 0);
@@ -200,8 +284,12 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
     if (!ops)
       return err(what + ": \"packed\" must be an array");
     code = s.protocol[PV::opcode_PACKED_SLOT];
-    if (auto e = readPacked(*ops, *slot, args, what))
+    if (vyreEncoding) {
+      if (auto e = readPackedAsVyre(*ops, *slot, args, what))
+        return e;
+    } else if (auto e = readPacked(*ops, *slot, args, what)) {
       return e;
+    }
     nargs = argsPerSlot;
   } else {
     const Value *ov = slot->get("opcode");
@@ -226,6 +314,9 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
       }
       nargs = a->size();
     }
+    // vyre's host zeroes every argument word it does not set.
+    if (vyreEncoding)
+      nargs = argsPerSlot;
   }
   uint32_t st = s.protocol[PV::status_PUBLISHED];
   if (const Value *sv = slot->get("status")) {
@@ -251,6 +342,17 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
       return e;
   if (auto e = inRing(base + l.statusWord))
     return e;
+  // The tenant and priority words, when given, before the status.
+  if (tenant) {
+    if (auto e = inRing(base + l.tenantWord))
+      return e;
+    ringWords[base + l.tenantWord] = *tenant;
+  }
+  if (priority) {
+    if (auto e = inRing(base + l.priorityWord))
+      return e;
+    ringWords[base + l.priorityWord] = *priority;
+  }
   const uint64_t end =
       base + std::max<uint64_t>({uint64_t(l.opcodeWord) + 1,
                                  uint64_t(l.statusWord) + 1,
@@ -361,6 +463,54 @@ llvm::Error ScenarioReader::readOutput(const Object &out) {
   return llvm::Error::success();
 }
 
+llvm::Error ScenarioReader::readTenantsAndPartitions(const Object &root) {
+  const host::Layout l = hostLayout(s.protocol);
+  std::vector<uint32_t> &control = s.memory[layout.find(BufferRole::Control)];
+  auto fits = [&](uint64_t end, const char *what) -> llvm::Error {
+    if (end > control.size())
+      return err(llvm::Twine(what) + ": the control buffer has only " +
+                 llvm::Twine(control.size()) + " words");
+    return llvm::Error::success();
+  };
+  if (const Value *v = root.get("tenants")) {
+    // vyre's encode_control: the table pointer, masks and quotas.
+    auto n = getNumber(*v, "tenants");
+    if (!n)
+      return n.takeError();
+    if (auto e = fits(std::max({uint64_t(l.tenantBase) + 1,
+                                std::min<uint64_t>(uint64_t(l.tenantBase) + 1 + *n, l.tenantQuotaBase),
+                                std::min<uint64_t>(uint64_t(l.tenantQuotaBase) + *n, l.tenantFairnessBase)}),
+                      "tenants"))
+      return e;
+    host::setTenantTable(l, control.data(), static_cast<uint32_t>(*n));
+  }
+  if (const Value *v = root.get("priority_partitions")) {
+    // "default" (vyre's default_priority_offsets over slot.COUNT) or the
+    // priority.LEVELS + 1 first-slot words.
+    if (auto e = fits(uint64_t(l.priorityOffsetsBase) + l.priorityLevels + 1,
+                      "priority_partitions"))
+      return e;
+    if (v->getAsString() && *v->getAsString() == "default") {
+      host::setDefaultPriorityPartitions(l, control.data(), l.slotCount);
+    } else {
+      const Array *a = v->getAsArray();
+      if (!a || a->size() != uint64_t(l.priorityLevels) + 1)
+        return err("priority_partitions: expected \"default\" or " +
+                   llvm::Twine(l.priorityLevels + 1) +
+                   " first-slot words (priority.LEVELS + 1)");
+      std::vector<uint32_t> first;
+      for (unsigned i = 0; i < a->size(); ++i) {
+        auto x = getNumber((*a)[i], "priority_partitions[" + llvm::Twine(i) + "]");
+        if (!x)
+          return x.takeError();
+        first.push_back(static_cast<uint32_t>(*x));
+      }
+      host::setPriorityPartitions(l, control.data(), first.data());
+    }
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error ScenarioReader::read(const Value &rootValue) {
   const Object *root = rootValue.getAsObject();
   if (!root)
@@ -368,7 +518,8 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
   for (const auto &kv : *root)
     if (!oneOf(kv.first, {"workgroups", "spec", "buffers", "buffer_words",
                           "slots", "shutdown", "timeout_ms", "max_steps",
-                          "service_io", "output", "comment"}))
+                          "service_io", "output", "comment", "tenants",
+                          "priority_partitions"}))
       return err("scenario: unknown key \"" + kv.first.str() + "\"");
 
   if (const Value *v = root->get("workgroups")) {
@@ -479,6 +630,11 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
                        BufferRole::DebugLog, BufferRole::IoQueue})
     if (layout.find(r) < 0)
       return err("layout: a protocol buffer is missing");
+
+  // The host's tenant table and priority partitions (host.h), before
+  // "buffers", which may change any word of them.
+  if (auto e = readTenantsAndPartitions(*root))
+    return e;
 
   // Initial words.
   if (const Value *v = root->get("buffers")) {

@@ -311,12 +311,11 @@ void LayoutChecker::checkSchedule() {
                                   ") must be between 1 and 32");
     return;
   }
-  for (PV p : {P::priority_CRITICAL, P::priority_HIGH, P::priority_NORMAL,
-               P::priority_LOW, P::priority_IDLE})
-    if (get({p}) && val(p) >= levels)
-      error({p, P::priority_LEVELS},
-            "priority " + v(p) + " is not below priority.LEVELS (" +
-                std::to_string(levels) + ")");
+  // The starvation guard counts claims at priority.HIGH or more urgent.
+  if (get({P::priority_HIGH}) && val(P::priority_HIGH) >= levels)
+    error({P::priority_HIGH, P::priority_LEVELS},
+          v(P::priority_HIGH) + " must be below priority.LEVELS (" +
+              std::to_string(levels) + ")");
 }
 
 void LayoutChecker::checkBufferSizes() {

@@ -17,6 +17,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 using namespace vyre;
@@ -597,6 +598,40 @@ TEST_CASE("scenario errors") {
   CHECK(p.scenarioError(R"({"slots": [{"packed": [{"opcode": 1, "arg_offset": 10, "args": [1, 2]}]}]})") ==
         "slots[0].packed[0]: argument 1 falls outside the slot's 12 argument words");
   CHECK(p.scenarioError(R"({"bogus": 1})") == "scenario: unknown key \"bogus\"");
+  // Tenants, priorities and vyre's encoding.
+  CHECK(p.scenarioError(R"({"priority_partitions": [0, 1]})") ==
+        "priority_partitions: expected \"default\" or 6 first-slot words (priority.LEVELS + 1)");
+  CHECK(p.scenarioError(R"({"slots": [{"opcode": 1, "encoding": "rust"}]})") ==
+        "slots[0]: \"encoding\" must be \"vyre\"");
+  CHECK(p.scenarioError(R"({"slots": [{"opcode": 1, "encoding": "vyre", "priority": 0}]})") ==
+        "slots[0]: vyre's host always writes priority.NORMAL");
+  CHECK(p.scenarioError(R"({"slots": [{"encoding": "vyre", "packed": [{"opcode": 1, "arg_offset": 0}]}]})") ==
+        "slots[0].packed[0]: unknown key \"arg_offset\" (vyre's host places the arguments itself)");
+  CHECK(p.scenarioError(R"({"slots": [{"encoding": "vyre", "packed": [{"opcode": 1,
+        "args": [1,2,3,4,5,6,7,8,9,10,11,12]}]}]})") ==
+        "slots[0]: vyre's host refuses this packed slot (more than 255 ops, or metadata and arguments past slot.ARGS words)");
+}
+
+TEST_CASE("the tenant gate and the priority schedule") {
+  Program gate("protocol { kernel.TENANT_GATE = 1; }");
+  // A zeroed control buffer: tenant t's mask is control[0 + t]; tenant 1's
+  // is DONE_COUNT, 0 until a slot finishes; tenant 0's is SHUTDOWN.
+  auto c = gate.runFor(R"({"shutdown": true, "slots": [
+      {"opcode": "ATOMIC_ADD", "args": [1, 170], "tenant": 0},
+      {"opcode": "ATOMIC_ADD", "args": [10, 170], "tenant": 1}]})",
+                       "control");
+  CHECK(c[170] == 11); // slot 0 (SHUTDOWN = 1) runs, then slot 1 (DONE_COUNT = 1)
+  auto c2 = gate.runFor(R"({"spec": {"kernel.ITERATION_BUDGET": 3}, "slots": [
+      {"opcode": "ATOMIC_ADD", "args": [1, 170], "tenant": 0}]})",
+                        "control");
+  CHECK(c2[170] == 0); // no shutdown flag: tenant 0's "mask" is 0
+  Program prio("protocol { kernel.SCHEDULE = schedule.PRIORITY; }");
+  // Zeroed partition offsets: every partition is empty, nothing runs.
+  auto c3 = prio.runFor(R"({"shutdown": true, "slots": [
+      {"opcode": "ATOMIC_ADD", "args": [1, 170]}]})",
+                        "control");
+  CHECK(c3[170] == 0);
+  CHECK(c3[1] == 0);
 }
 
 TEST_CASE("formatResult: the canonical output") {
@@ -670,4 +705,15 @@ TEST_CASE("layoutFromManifest") {
   REQUIRE_FALSE(bool(e));
   CHECK(llvm::toString(e.takeError()) ==
         "manifest: protocol value slot.WORDS is missing");
+}
+
+// host.h's Layout defaults are the prelude's values: a host that does not
+// read the manifest still agrees with the default kernel. (Layout holds
+// only u32 fields, so memcmp compares every one of them.)
+TEST_CASE("host::Layout's defaults are the prelude's protocol values") {
+  Program p("");
+  vyre::host::Layout fromPrelude = hostLayout(p.layout.protocol);
+  vyre::host::Layout defaults;
+  static_assert(sizeof(vyre::host::Layout) % sizeof(uint32_t) == 0);
+  CHECK(std::memcmp(&fromPrelude, &defaults, sizeof defaults) == 0);
 }

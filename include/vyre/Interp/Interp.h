@@ -3,7 +3,9 @@
 // Runs a scenario on the CPU over the validated IR (a Module that runSema
 // accepted, and its SemaResult), with the megakernel's own skeleton: every
 // pass, invocations gid = 0 .. nthreads-1 in order claim PUBLISHED slots
-// s = gid, gid + nthreads, ...; a claimed slot is tallied in metrics,
+// s = gid, gid + nthreads, ... (kernel.TENANT_GATE: only those whose
+// tenant's mask is set; kernel.SCHEDULE = schedule.PRIORITY: one slot per
+// pass, by partition, docs/protocol.md "Schedules"); a claimed slot is tallied in metrics,
 // dispatched (packed slots decoded), counted in DONE_COUNT and marked DONE;
 // an invocation leaves after a pass that claimed nothing once
 // control[SHUTDOWN] != 0, and after kernel.ITERATION_BUDGET passes.
