@@ -126,6 +126,8 @@ bool checkOutputPaths(const OutputPaths &p) {
 EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   EmitOptions eopts;
   eopts.targetEnv = *parseTargetEnv(o.targetEnv);
+  eopts.skeleton = o.skeleton == "portable" ? Skeleton::Portable
+                                             : Skeleton::Subgroup;
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;
   eopts.optLevel = o.optimizeSize ? OptLevel::Size

@@ -162,6 +162,11 @@ uint32_t emitTenantTable(ModuleContext &ctx, FunctionBuilder &fb);
 uint32_t emitPriorityClaimFunction(ModuleContext &ctx);
 
 //===-- Megakernel.cpp ------------------------------------------------------===//
+/// Whether the module's persistent loop is the subgroup skeleton
+/// (--skeleton=subgroup, unless kernel.SCHEDULE is schedule.PRIORITY, whose
+/// per-invocation claim replaces the scan): the manifest's `skeleton`.
+bool usesSubgroupSkeleton(const EmitOptions &opts, const SemaResult &sema);
+
 /// Builds the whole module (unvalidated).
 Words buildMegakernel(ModuleContext &ctx);
 

@@ -413,30 +413,11 @@ private:
 
   void emitIf(const IfStmt &s) {
     uint32_t cond = emitExpr(*s.cond);
-    uint32_t thenL = b.newId(), mergeL = b.newId();
-    uint32_t elseL = s.elseStmt ? b.newId() : mergeL;
-    fb.merge(spv::Op::OpSelectionMerge,
-             {mergeL, static_cast<uint32_t>(spv::SelectionControlMask::MaskNone)});
-    fb.terminate(spv::Op::OpBranchConditional, {cond, thenL, elseL});
-    bool mergeReached = !s.elseStmt;
-
-    fb.block(thenL);
-    emitBlock(*s.thenBlock);
-    if (fb.open()) {
-      fb.terminate(spv::Op::OpBranch, {mergeL});
-      mergeReached = true;
-    }
-    if (s.elseStmt) {
-      fb.block(elseL);
-      emitStmt(*s.elseStmt);
-      if (fb.open()) {
-        fb.terminate(spv::Op::OpBranch, {mergeL});
-        mergeReached = true;
-      }
-    }
-    fb.block(mergeL);
-    if (!mergeReached) // every arm left the loop: the rest is unreachable
-      fb.terminate(spv::Op::OpUnreachable);
+    auto thenArm = [&] { emitBlock(*s.thenBlock); };
+    if (s.elseStmt)
+      fb.ifElse(cond, thenArm, [&] { emitStmt(*s.elseStmt); });
+    else
+      fb.ifThen(cond, thenArm);
   }
 
   void emitFor(const ForStmt &s) {
@@ -450,33 +431,23 @@ private:
       uint32_t hiBound = upperBound(*s.hi, &localBounds);
       localBounds[&s.var] = hiBound ? hiBound - 1 : 0;
     }
-    uint32_t headerL = b.newId(), bodyL = b.newId(), contL = b.newId(),
-             mergeL = b.newId();
-    fb.terminate(spv::Op::OpBranch, {headerL});
-
-    fb.block(headerL);
-    ctx.line(fb, s.loc);
-    uint32_t i = fb.op(spv::Op::OpLoad, ctx.u32(), {iv});
-    uint32_t more = fb.op(spv::Op::OpULessThan, ctx.boolT(), {i, hi});
-    fb.merge(spv::Op::OpLoopMerge,
-             {mergeL, contL,
-              static_cast<uint32_t>(spv::LoopControlMask::MaskNone)});
-    fb.terminate(spv::Op::OpBranchConditional, {more, bodyL, mergeL});
-
-    fb.block(bodyL);
-    loopMerges.push_back(mergeL);
-    emitBlock(*s.body);
-    loopMerges.pop_back();
-    if (fb.open())
-      fb.terminate(spv::Op::OpBranch, {contL});
-
-    fb.block(contL);
-    ctx.line(fb, s.loc);
-    uint32_t next = fb.op(spv::Op::OpIAdd, ctx.u32(), {i, ctx.c(1)});
-    fb.opVoid(spv::Op::OpStore, {iv, next});
-    fb.terminate(spv::Op::OpBranch, {headerL});
-
-    fb.block(mergeL);
+    uint32_t i = 0;
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          ctx.line(fb, s.loc);
+          i = fb.op(spv::Op::OpLoad, ctx.u32(), {iv});
+          return fb.op(spv::Op::OpULessThan, ctx.boolT(), {i, hi});
+        },
+        [&](const FunctionBuilder::Loop &l) {
+          loopMerges.push_back(l.merge); // `break` branches here
+          emitBlock(*s.body);
+          loopMerges.pop_back();
+        },
+        [&](const FunctionBuilder::Loop &) {
+          ctx.line(fb, s.loc);
+          uint32_t next = fb.op(spv::Op::OpIAdd, ctx.u32(), {i, ctx.c(1)});
+          fb.opVoid(spv::Op::OpStore, {iv, next});
+        });
   }
 };
 

@@ -50,6 +50,7 @@ public:
     root["spirv_version"] = spirvVersionString(opts.targetEnv);
     root["memory_model"] =
         opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
+    root["skeleton"] = skeleton();
     root["bindings"] = bindings();
     root["protocol"] = protocol();
     root["spec_constants"] = specConstants();
@@ -155,6 +156,19 @@ private:
                            {"doc", info.doc}});
     }
     return out;
+  }
+
+  /// The persistent loop's shape and what it needs from the device
+  /// (docs/protocol.md, "The subgroup skeleton").
+  Object skeleton() {
+    bool subgroup = usesSubgroupSkeleton(opts, sema);
+    return Object{
+        {"kind", subgroup ? "subgroup" : "portable"},
+        // VkPhysicalDeviceSubgroupProperties::supportedOperations and
+        // ::supportedStages must hold these.
+        {"subgroup_operations",
+         subgroup ? Array{"basic", "vote", "ballot"} : Array{}},
+        {"subgroup_stages", subgroup ? Array{"compute"} : Array{}}};
   }
 
   Array statusTransitions() {

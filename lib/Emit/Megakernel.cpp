@@ -3,7 +3,7 @@
 // The module's shape (docs/protocol.md is the normative description):
 //
 //   handler_NAME(slot_base, opcode, arg0, arg1, arg2)   one per handler
-//   dispatch_op(slot_base, opcode, arg0, arg1, arg2)    metrics + OpSwitch
+//   dispatch_op(slot_base, opcode, arg0, arg1, arg2)    OpSwitch (metrics: callers)
 //   decode_packed(slot_base)                            PACKED_SLOT decoder
 //   claim_by_priority(gid, nthreads, scan)              the priority schedule
 //                                                       (Schedule.cpp), if chosen
@@ -32,7 +32,10 @@ uint32_t ModuleContext::protocolValue(PV v) {
 namespace {
 
 constexpr auto kNone = static_cast<uint32_t>(spv::SelectionControlMask::MaskNone);
-constexpr auto kLoopNone = static_cast<uint32_t>(spv::LoopControlMask::MaskNone);
+/// The subgroup skeleton's slots per invocation and step (claimBatch()).
+/// Measured on an H200 (bench/RESULTS-gpu.md, 1M NOP slots): 1 slot
+/// 0.109 ms, 2 slots 0.100 ms, 4 slots 0.104 ms.
+constexpr unsigned kClaimBatch = 2;
 
 class MegakernelBuilder {
 public:
@@ -74,6 +77,11 @@ private:
 
   void header(SpirvVersion ver) {
     b.capability(spv::Capability::Shader);
+    if (subgroup()) {
+      b.capability(spv::Capability::GroupNonUniform);
+      b.capability(spv::Capability::GroupNonUniformVote);
+      b.capability(spv::Capability::GroupNonUniformBallot);
+    }
     spv::MemoryModel model = spv::MemoryModel::GLSL450;
     if (ctx.mm.vulkan) {
       b.capability(spv::Capability::VulkanMemoryModel);
@@ -163,8 +171,10 @@ private:
     }
   }
 
-  /// dispatch_op(slot_base, opcode, arg0, arg1, arg2): metrics, then one
-  /// OpSwitch over the opcode whose cases call the handler functions.
+  /// dispatch_op(slot_base, opcode, arg0, arg1, arg2): one OpSwitch over
+  /// the opcode whose cases call the handler functions. (Its callers count
+  /// the metrics: per op in decode_packed and the portable loop, per
+  /// subgroup and opcode in the subgroup loop.)
   void dispatchFunction() {
     dispatchFn = b.newId();
     packedFn = b.newId();
@@ -179,22 +189,7 @@ private:
       params[i] = fb.param(u32());
       b.name(params[i], names[i]);
     }
-    uint32_t opcode = params[1];
     fb.beginBody();
-
-    // if opcode < METRICS_SLOTS: control[METRICS_BASE + opcode] += 1
-    uint32_t metricsL = b.newId(), afterMetricsL = b.newId();
-    uint32_t counted = fb.op(spv::Op::OpULessThan, boolT(),
-                             {opcode, P(PV::control_METRICS_SLOTS)});
-    fb.merge(spv::Op::OpSelectionMerge, {afterMetricsL, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {counted, metricsL, afterMetricsL});
-    fb.block(metricsL);
-    uint32_t idx = fb.op(spv::Op::OpIAdd, u32(),
-                         {P(PV::control_METRICS_BASE), opcode});
-    ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
-               ctx.wordPointer(fb, ctx.sema.control, idx), {c(1)});
-    fb.terminate(spv::Op::OpBranch, {afterMetricsL});
-    fb.block(afterMetricsL);
 
     // switch (opcode) { case OP: handler_OP(...); default: unknown += 1 }
     // (Dispatch.cpp; past SPIR-V's OpSwitch limit, a tree of switches).
@@ -211,6 +206,19 @@ private:
       cases.push_back({packed, {}});
     emitDispatchSwitch(ctx, fb, params, cases);
     fb.finish();
+  }
+
+  /// if opcode < METRICS_SLOTS: control[METRICS_BASE + opcode] += \p n
+  /// (relaxed).
+  void countMetric(FunctionBuilder &fb, uint32_t opcode, uint32_t n) {
+    uint32_t counted = fb.op(spv::Op::OpULessThan, boolT(),
+                             {opcode, P(PV::control_METRICS_SLOTS)});
+    fb.ifThen(counted, [&] {
+      uint32_t idx = fb.op(spv::Op::OpIAdd, u32(),
+                           {P(PV::control_METRICS_BASE), opcode});
+      ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
+                 ctx.wordPointer(fb, ctx.sema.control, idx), {n});
+    });
   }
 
   /// record_out_of_bounds(): control[OUT_OF_BOUNDS_COUNT] += 1 (relaxed),
@@ -268,13 +276,8 @@ private:
     uint32_t raw = payloadByteAt(fb, argBase, 0);
     uint32_t clamped = fb.op(spv::Op::OpUGreaterThan, boolT(),
                              {raw, P(PV::packed_MAX_OPS)});
-    uint32_t clampL = b.newId(), clampMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {clampMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {clamped, clampL, clampMerge});
-    fb.block(clampL);
-    ctx.countError(fb, PV::control_PACKED_CLAMPED_COUNT);
-    fb.terminate(spv::Op::OpBranch, {clampMerge});
-    fb.block(clampMerge);
+    fb.ifThen(clamped,
+              [&] { ctx.countError(fb, PV::control_PACKED_CLAMPED_COUNT); });
     uint32_t count = fb.op(spv::Op::OpExtInst, u32(),
                            {b.glslStd450(), uint32_t(GLSLstd450UMin), raw,
                             P(PV::packed_MAX_OPS)});
@@ -285,109 +288,48 @@ private:
     uint32_t metaWords = fb.op(spv::Op::OpUDiv, u32(), {rounded, c(4)});
     fb.opVoid(spv::Op::OpStore, {iVar, c(0)});
 
-    uint32_t headerL = b.newId(), bodyL = b.newId(), runL = b.newId(),
-             skipL = b.newId(), contL = b.newId(), mergeL = b.newId();
-    fb.terminate(spv::Op::OpBranch, {headerL});
-    fb.block(headerL);
-    uint32_t i = fb.op(spv::Op::OpLoad, u32(), {iVar});
-    uint32_t more = fb.op(spv::Op::OpULessThan, boolT(), {i, count});
-    fb.merge(spv::Op::OpLoopMerge, {mergeL, contL, kLoopNone});
-    fb.terminate(spv::Op::OpBranchConditional, {more, bodyL, mergeL});
-
-    fb.block(bodyL);
-    uint32_t twoI = fb.op(spv::Op::OpIMul, u32(), {c(2), i});
-    uint32_t pairByte = fb.op(spv::Op::OpIAdd, u32(), {c(2), twoI});
-    uint32_t innerOp = payloadByte(fb, argBase, pairByte);
-    uint32_t offByte = fb.op(spv::Op::OpIAdd, u32(), {pairByte, c(1)});
-    uint32_t argOffset = payloadByte(fb, argBase, offByte);
-    uint32_t base = fb.op(spv::Op::OpIAdd, u32(), {metaWords, argOffset});
-    // arity check: metadata_words + arg_offset + 3 <= slot.ARGS
-    uint32_t end = fb.op(spv::Op::OpIAdd, u32(), {base, c(3)});
-    uint32_t fits = fb.op(spv::Op::OpULessThanEqual, boolT(),
-                          {end, P(PV::slot_ARGS)});
-    uint32_t arityL = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {skipL, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {fits, runL, arityL});
-
-    fb.block(runL);
-    uint32_t first = fb.op(spv::Op::OpIAdd, u32(), {argBase, base});
-    uint32_t args[3];
-    for (uint32_t k = 0; k < 3; ++k) {
-      uint32_t at = k ? fb.op(spv::Op::OpIAdd, u32(), {first, c(k)}) : first;
-      args[k] = ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
-    }
-    fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-          {dispatchFn, slotBase, innerOp, args[0], args[1], args[2]});
-    fb.terminate(spv::Op::OpBranch, {skipL});
-    // The arity check failed: skip the op and count it.
-    fb.block(arityL);
-    ctx.countError(fb, PV::control_PACKED_ARITY_COUNT);
-    fb.terminate(spv::Op::OpBranch, {skipL});
-
-    fb.block(skipL);
-    fb.terminate(spv::Op::OpBranch, {contL});
-    fb.block(contL);
-    uint32_t next = fb.op(spv::Op::OpIAdd, u32(), {i, c(1)});
-    fb.opVoid(spv::Op::OpStore, {iVar, next});
-    fb.terminate(spv::Op::OpBranch, {headerL});
-    fb.block(mergeL);
+    // for i in 0 .. count
+    uint32_t i = 0;
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          i = fb.op(spv::Op::OpLoad, u32(), {iVar});
+          return fb.op(spv::Op::OpULessThan, boolT(), {i, count});
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t twoI = fb.op(spv::Op::OpIMul, u32(), {c(2), i});
+          uint32_t pairByte = fb.op(spv::Op::OpIAdd, u32(), {c(2), twoI});
+          uint32_t innerOp = payloadByte(fb, argBase, pairByte);
+          uint32_t offByte = fb.op(spv::Op::OpIAdd, u32(), {pairByte, c(1)});
+          uint32_t argOffset = payloadByte(fb, argBase, offByte);
+          uint32_t base = fb.op(spv::Op::OpIAdd, u32(), {metaWords, argOffset});
+          // arity check: metadata_words + arg_offset + 3 <= slot.ARGS
+          uint32_t end = fb.op(spv::Op::OpIAdd, u32(), {base, c(3)});
+          uint32_t fits = fb.op(spv::Op::OpULessThanEqual, boolT(),
+                                {end, P(PV::slot_ARGS)});
+          fb.ifElse(
+              fits,
+              [&] {
+                uint32_t first = fb.op(spv::Op::OpIAdd, u32(), {argBase, base});
+                uint32_t args[3];
+                for (uint32_t k = 0; k < 3; ++k) {
+                  uint32_t at =
+                      k ? fb.op(spv::Op::OpIAdd, u32(), {first, c(k)}) : first;
+                  args[k] = ctx.loadWord(
+                      fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
+                }
+                countMetric(fb, innerOp, c(1));
+                fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
+                      {dispatchFn, slotBase, innerOp, args[0], args[1],
+                       args[2]});
+              },
+              // The arity check failed: skip the op and count it.
+              [&] { ctx.countError(fb, PV::control_PACKED_ARITY_COUNT); });
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t next = fb.op(spv::Op::OpIAdd, u32(), {i, c(1)});
+          fb.opVoid(spv::Op::OpStore, {iVar, next});
+        });
     fb.finish();
-  }
-
-  /// Runs the claimed slot at \p slotBase (status word at \p statusPtr):
-  /// dispatch, packed decoding, DONE_COUNT, then DONE. Ends in a new block.
-  void emitRunClaimedSlot(FunctionBuilder &fb, uint32_t slotBase,
-                          uint32_t statusPtr) {
-    auto slotWord = [&](uint32_t offset) {
-      uint32_t at = fb.op(spv::Op::OpIAdd, u32(), {slotBase, offset});
-      return ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
-    };
-    uint32_t opcode = slotWord(P(PV::slot_OPCODE_WORD));
-    uint32_t arg0 = slotWord(P(PV::slot_ARG0_WORD));
-    uint32_t arg1 = slotWord(c(L(PV::slot_ARG0_WORD) + 1));
-    uint32_t arg2 = slotWord(c(L(PV::slot_ARG0_WORD) + 2));
-    fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-          {dispatchFn, slotBase, opcode, arg0, arg1, arg2});
-    uint32_t isPacked =
-        fb.op(spv::Op::OpIEqual, boolT(), {opcode, P(PV::opcode_PACKED_SLOT)});
-    uint32_t packedL = b.newId(), packedMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {packedMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {isPacked, packedL, packedMerge});
-    fb.block(packedL);
-    fb.op(spv::Op::OpFunctionCall, ctx.voidT(), {packedFn, slotBase});
-    fb.terminate(spv::Op::OpBranch, {packedMerge});
-    fb.block(packedMerge);
-    // Progress, then DONE (release: the handler's writes happen before).
-    ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
-               ctx.wordPointer(fb, ctx.sema.control, P(PV::control_DONE_COUNT)),
-               {c(1)});
-    ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
-               {P(PV::status_DONE)});
-  }
-
-  /// One pass of the priority schedule: claim_by_priority picks at most one
-  /// slot; main runs it. Ends the pass body with the leave test.
-  void priorityPass(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
-                    uint32_t scanSlots, uint32_t shutdown, uint32_t passMerge,
-                    uint32_t passCont) {
-    uint32_t s = fb.op(spv::Op::OpFunctionCall, u32(),
-                       {claimFn, gid, nthreads, scanSlots});
-    uint32_t got = fb.op(spv::Op::OpINotEqual, boolT(), {s, c(0xFFFFFFFFu)});
-    uint32_t runL = b.newId(), runMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {runMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {got, runL, runMerge});
-    fb.block(runL);
-    uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
-    uint32_t statusIndex =
-        fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_STATUS_WORD)});
-    emitRunClaimedSlot(fb, slotBase,
-                       ctx.wordPointer(fb, ctx.sema.ringBuffer, statusIndex));
-    fb.terminate(spv::Op::OpBranch, {runMerge});
-    fb.block(runMerge);
-    uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {got});
-    uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
-    uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
-    fb.terminate(spv::Op::OpBranchConditional, {leave, passMerge, passCont});
   }
 
   /// main(): the persistent loop (docs/protocol.md, "The persistent loop").
@@ -397,13 +339,24 @@ private:
     b.name(mainFn, ctx.opts.entryPoint);
     fb.beginBody();
     uint32_t fnPtrU32 = b.typePointer(spv::StorageClass::Function, u32());
+    uint32_t fnPtrBool = b.typePointer(spv::StorageClass::Function, boolT());
     uint32_t passVar = fb.localVariable(fnPtrU32);
-    uint32_t claimedVar =
-        fb.localVariable(b.typePointer(spv::StorageClass::Function, boolT()));
+    uint32_t claimedVar = fb.localVariable(fnPtrBool);
     uint32_t slotVar = fb.localVariable(fnPtrU32);
     b.name(passVar, "pass");
     b.name(claimedVar, "claimed_any");
     b.name(slotVar, "slot");
+    if (subgroup()) {
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        step.won.push_back(fb.localVariable(fnPtrBool));
+        step.opcode.push_back(fb.localVariable(fnPtrU32));
+        b.name(step.won[k], "won");
+        b.name(step.opcode[k], "claimed_opcode");
+      }
+      step.pending = fb.localVariable(fnPtrBool);
+      b.name(step.pending, "metric_pending");
+    }
+    step.claimed = claimedVar;
 
     uint32_t v3 = b.typeVec3U32();
     uint32_t gidV = fb.op(spv::Op::OpLoad, v3, {ctx.gidVar});
@@ -412,6 +365,11 @@ private:
     uint32_t nwg = fb.op(spv::Op::OpCompositeExtract, u32(), {nwgV, 0});
     uint32_t nthreads =
         fb.op(spv::Op::OpIMul, u32(), {nwg, c(L(PV::kernel_WORKGROUP_SIZE))});
+    // The subgroup loop's stride: claimBatch() slots per invocation and step.
+    uint32_t stride =
+        subgroup() && claimBatch() > 1
+            ? fb.op(spv::Op::OpIMul, u32(), {nthreads, c(claimBatch())})
+            : nthreads;
     // Slots the ring the host bound really holds (slot s occupies words
     // s * WORDS .. s * WORDS + WORDS - 1): the scan stops at
     // min(slot.COUNT, length / slot.WORDS), so every skeleton access to a
@@ -425,117 +383,358 @@ private:
                                 P(PV::slot_COUNT), ringSlots});
     fb.opVoid(spv::Op::OpStore, {passVar, c(0)});
 
-    uint32_t passHeader = b.newId(), passBody = b.newId(),
-             passCont = b.newId(), passMerge = b.newId();
-    uint32_t slotHeader = b.newId(), slotBody = b.newId(),
-             slotCont = b.newId(), slotMerge = b.newId();
-    uint32_t claimL = b.newId(), claimMerge = b.newId();
-
     // for pass in 0..ITERATION_BUDGET
-    fb.terminate(spv::Op::OpBranch, {passHeader});
-    fb.block(passHeader);
-    uint32_t pass = fb.op(spv::Op::OpLoad, u32(), {passVar});
-    uint32_t inBudget = fb.op(spv::Op::OpULessThan, boolT(),
-                              {pass, P(PV::kernel_ITERATION_BUDGET)});
-    fb.merge(spv::Op::OpLoopMerge, {passMerge, passCont, kLoopNone});
-    fb.terminate(spv::Op::OpBranchConditional, {inBudget, passBody, passMerge});
+    uint32_t pass = 0;
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          pass = fb.op(spv::Op::OpLoad, u32(), {passVar});
+          return fb.op(spv::Op::OpULessThan, boolT(),
+                       {pass, P(PV::kernel_ITERATION_BUDGET)});
+        },
+        [&](const FunctionBuilder::Loop &passLoop) {
+          // Read SHUTDOWN before the scan: a pass that saw the flag and
+          // then claimed nothing proves every slot published before the
+          // flag is done.
+          uint32_t shutdown = ctx.atomic(
+              fb, AtomicOp::Load, MemoryOrder::Acquire,
+              ctx.wordPointer(fb, ctx.sema.control, P(PV::control_SHUTDOWN)),
+              {});
+          if (claimFn) {
+            priorityPass(fb, gid, nthreads, scanSlots, shutdown, passLoop);
+            return;
+          }
+          // kernel.TENANT_GATE: the mask table, once per pass.
+          if (L(PV::kernel_TENANT_GATE) != 0)
+            step.tenantTable = emitTenantTable(ctx, fb);
+          fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(false)});
+          fb.opVoid(spv::Op::OpStore, {slotVar, gid});
+          // for s = gid; s < scan; s += nthreads (the subgroup loop runs
+          // while any invocation of the subgroup has a slot left, so every
+          // subgroup operation in a step sees the whole subgroup)
+          uint32_t s = 0, inRing = 0;
+          fb.loop(
+              [&](const FunctionBuilder::Loop &) {
+                s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
+                inRing = fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots});
+                return subgroup() ? group(spv::Op::OpGroupNonUniformAny,
+                                          boolT(), fb, {inRing})
+                                  : inRing;
+              },
+              [&](const FunctionBuilder::Loop &) {
+                if (subgroup())
+                  subgroupStep(fb, s, nthreads, scanSlots);
+                else
+                  portableStep(fb, s);
+              },
+              [&](const FunctionBuilder::Loop &) {
+                uint32_t nextS = fb.op(spv::Op::OpIAdd, u32(), {s, stride});
+                fb.opVoid(spv::Op::OpStore, {slotVar, nextS});
+              });
+          // After the pass: leave if it claimed nothing and SHUTDOWN was
+          // set (the subgroup loop: once that holds for every invocation
+          // of the subgroup).
+          uint32_t claimed = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
+          uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {claimed});
+          uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
+          uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
+          if (subgroup())
+            leave = group(spv::Op::OpGroupNonUniformAll, boolT(), fb, {leave});
+          fb.terminate(spv::Op::OpBranchConditional,
+                       {leave, passLoop.merge, passLoop.cont});
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t nextPass = fb.op(spv::Op::OpIAdd, u32(), {pass, c(1)});
+          fb.opVoid(spv::Op::OpStore, {passVar, nextPass});
+        });
+    fb.finish();
+  }
 
-    fb.block(passBody);
-    // Read SHUTDOWN before the scan: a pass that saw the flag and then
-    // claimed nothing proves every slot published before the flag is done.
-    uint32_t shutdown = ctx.atomic(
-        fb, AtomicOp::Load, MemoryOrder::Acquire,
-        ctx.wordPointer(fb, ctx.sema.control, P(PV::control_SHUTDOWN)), {});
-    if (claimFn) {
-      priorityPass(fb, gid, nthreads, scanSlots, shutdown, passMerge, passCont);
-      fb.block(passCont);
-      uint32_t nextPass = fb.op(spv::Op::OpIAdd, u32(), {pass, c(1)});
-      fb.opVoid(spv::Op::OpStore, {passVar, nextPass});
-      fb.terminate(spv::Op::OpBranch, {passHeader});
-      fb.block(passMerge);
-      fb.finish();
-      return;
-    }
-    // kernel.TENANT_GATE: the mask table, once per pass.
-    const bool gate = L(PV::kernel_TENANT_GATE) != 0;
-    uint32_t table = gate ? emitTenantTable(ctx, fb) : 0;
-    fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(false)});
-    fb.opVoid(spv::Op::OpStore, {slotVar, gid});
-    fb.terminate(spv::Op::OpBranch, {slotHeader});
+  /// The subgroup skeleton, unless the priority schedule (one claim per
+  /// invocation and pass, Schedule.cpp) replaces the scan.
+  bool subgroup() const { return usesSubgroupSkeleton(ctx.opts, ctx.sema); }
 
-    // for s = gid; s < min(slot.COUNT, ring words / slot.WORDS); s += nthreads
-    fb.block(slotHeader);
-    uint32_t s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
-    uint32_t inRing = fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots});
-    fb.merge(spv::Op::OpLoopMerge, {slotMerge, slotCont, kLoopNone});
-    fb.terminate(spv::Op::OpBranchConditional, {inRing, slotBody, slotMerge});
+  /// One pass of the priority schedule: claim_by_priority picks at most one
+  /// slot; main runs it (metrics, dispatch, DONE_COUNT, DONE per slot, as
+  /// the portable step). Ends the pass body with the leave test.
+  void priorityPass(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
+                    uint32_t scanSlots, uint32_t shutdown,
+                    const FunctionBuilder::Loop &passLoop) {
+    uint32_t s = fb.op(spv::Op::OpFunctionCall, u32(),
+                       {claimFn, gid, nthreads, scanSlots});
+    uint32_t got = fb.op(spv::Op::OpINotEqual, boolT(), {s, c(0xFFFFFFFFu)});
+    fb.ifThen(got, [&] {
+      uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
+      runClaimedSlot(fb, slotBase, statusPointer(fb, slotBase));
+    });
+    uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {got});
+    uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
+    uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
+    fb.terminate(spv::Op::OpBranchConditional,
+                 {leave, passLoop.merge, passLoop.cont});
+  }
 
-    fb.block(slotBody);
-    uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
+  /// A claimed slot, per invocation: run_slot (metrics += 1), then
+  /// DONE_COUNT += 1 and status = DONE, both release (the handler's writes
+  /// happen before).
+  void runClaimedSlot(FunctionBuilder &fb, uint32_t slotBase,
+                      uint32_t statusPtr) {
+    runSlot(fb, slotBase, /*opcode=*/0, /*countMetrics=*/true);
+    ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
+               ctx.wordPointer(fb, ctx.sema.control, P(PV::control_DONE_COUNT)),
+               {c(1)});
+    ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
+               {P(PV::status_DONE)});
+  }
+
+  /// The tenant gate (kernel.TENANT_GATE, Schedule.cpp): true if the slot's
+  /// tenant may be claimed this pass; always true without the gate.
+  void ifTenantAllows(FunctionBuilder &fb, uint32_t slotBase,
+                      llvm::function_ref<void()> then) {
+    if (!step.tenantTable)
+      return then();
+    fb.ifThen(emitTenantAllows(ctx, fb, step.tenantTable, slotBase), then);
+  }
+
+  /// Function variables of the subgroup step.
+  struct StepVars {
+    uint32_t claimed = 0, pending = 0;
+    uint32_t tenantTable = 0; // kernel.TENANT_GATE: the pass's mask table
+    std::vector<uint32_t> won, opcode; // one per slot of the batch
+  } step;
+
+  /// Slots each invocation claims per subgroup step: their status reads
+  /// and claims overlap, and they share one pair of barriers and one
+  /// DONE_COUNT add.
+  unsigned claimBatch() const { return kClaimBatch; }
+
+  /// A subgroup operation at Subgroup scope: op(type, scope, operands...).
+  uint32_t group(spv::Op op, uint32_t type, FunctionBuilder &fb,
+                 llvm::ArrayRef<uint32_t> operands) {
+    Words ops{c(uint32_t(spv::Scope::Subgroup))};
+    ops.insert(ops.end(), operands.begin(), operands.end());
+    return fb.op(op, type, ops);
+  }
+  /// The number of invocations of the subgroup for which \p pred holds.
+  uint32_t ballotCount(FunctionBuilder &fb, uint32_t pred) {
+    uint32_t ballot =
+        group(spv::Op::OpGroupNonUniformBallot, b.typeVec4U32(), fb, {pred});
+    return group(spv::Op::OpGroupNonUniformBallotBitCount, u32(), fb,
+                 {uint32_t(spv::GroupOperation::Reduce), ballot});
+  }
+  /// OpControlBarrier(Subgroup, Device, AcquireRelease | UniformMemory):
+  /// every invocation's memory accesses before it happen before every
+  /// invocation's accesses after it, at device scope.
+  void subgroupBarrier(FunctionBuilder &fb) {
+    fb.opVoid(spv::Op::OpControlBarrier,
+              {c(uint32_t(spv::Scope::Subgroup)), c(ctx.mm.scope()),
+               c(ctx.mm.semantics(AtomicOp::Add, MemoryOrder::AcqRel))});
+  }
+
+  /// The status word of the slot at \p slotBase.
+  uint32_t statusPointer(FunctionBuilder &fb, uint32_t slotBase) {
     uint32_t statusIndex =
         fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_STATUS_WORD)});
-    uint32_t statusPtr = ctx.wordPointer(fb, ctx.sema.ringBuffer, statusIndex);
-    // The tenant gate, when chosen: only a PUBLISHED slot whose tenant's
-    // mask is set reaches the claim (a refused slot stays PUBLISHED).
-    uint32_t gateMerge = 0, casMerge = 0;
-    if (gate) {
-      uint32_t st = ctx.atomic(fb, AtomicOp::Load, MemoryOrder::Acquire,
-                               statusPtr, {});
-      uint32_t pub = fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_PUBLISHED)});
-      uint32_t gateL = b.newId(), casL = b.newId();
-      gateMerge = b.newId();
-      casMerge = b.newId();
-      fb.merge(spv::Op::OpSelectionMerge, {claimMerge, kNone});
-      fb.terminate(spv::Op::OpBranchConditional, {pub, gateL, claimMerge});
-      fb.block(gateL);
-      uint32_t allowed = emitTenantAllows(ctx, fb, table, slotBase);
-      fb.merge(spv::Op::OpSelectionMerge, {gateMerge, kNone});
-      fb.terminate(spv::Op::OpBranchConditional, {allowed, casL, gateMerge});
-      fb.block(casL);
-    }
-    // Claim: CAS PUBLISHED -> CLAIMED with acquire semantics.
+    return ctx.wordPointer(fb, ctx.sema.ringBuffer, statusIndex);
+  }
+
+  /// Claim: CAS PUBLISHED -> CLAIMED with acquire semantics; true if won.
+  uint32_t claim(FunctionBuilder &fb, uint32_t statusPtr) {
     uint32_t old = ctx.atomic(fb, AtomicOp::CompareExchange, MemoryOrder::Acquire,
                               statusPtr,
                               {P(PV::status_PUBLISHED), P(PV::status_CLAIMED)});
-    uint32_t won =
-        fb.op(spv::Op::OpIEqual, boolT(), {old, P(PV::status_PUBLISHED)});
-    uint32_t wonMerge = gate ? casMerge : claimMerge;
-    fb.merge(spv::Op::OpSelectionMerge, {wonMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {won, claimL, wonMerge});
+    return fb.op(spv::Op::OpIEqual, boolT(), {old, P(PV::status_PUBLISHED)});
+  }
 
-    fb.block(claimL);
-    fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(true)});
-    emitRunClaimedSlot(fb, slotBase, statusPtr);
-    fb.terminate(spv::Op::OpBranch, {wonMerge});
-    if (gate) {
-      fb.block(casMerge);
-      fb.terminate(spv::Op::OpBranch, {gateMerge});
-      fb.block(gateMerge);
-      fb.terminate(spv::Op::OpBranch, {claimMerge});
+  /// ring_buffer[slot_base + offset]
+  uint32_t slotWord(FunctionBuilder &fb, uint32_t slotBase, uint32_t offset) {
+    uint32_t at = fb.op(spv::Op::OpIAdd, u32(), {slotBase, offset});
+    return ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
+  }
+
+  /// run_slot: reads the arguments (and the opcode, unless \p opcode is
+  /// given), counts the metric if \p countMetrics, calls dispatch_op and
+  /// decodes a packed slot.
+  void runSlot(FunctionBuilder &fb, uint32_t slotBase, uint32_t opcode,
+               bool countMetrics) {
+    if (!opcode)
+      opcode = slotWord(fb, slotBase, P(PV::slot_OPCODE_WORD));
+    uint32_t arg0 = slotWord(fb, slotBase, P(PV::slot_ARG0_WORD));
+    uint32_t arg1 = slotWord(fb, slotBase, c(L(PV::slot_ARG0_WORD) + 1));
+    uint32_t arg2 = slotWord(fb, slotBase, c(L(PV::slot_ARG0_WORD) + 2));
+    if (countMetrics)
+      countMetric(fb, opcode, c(1));
+    fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
+          {dispatchFn, slotBase, opcode, arg0, arg1, arg2});
+    uint32_t isPacked =
+        fb.op(spv::Op::OpIEqual, boolT(), {opcode, P(PV::opcode_PACKED_SLOT)});
+    fb.ifThen(isPacked, [&] {
+      fb.op(spv::Op::OpFunctionCall, ctx.voidT(), {packedFn, slotBase});
+    });
+  }
+
+  /// One slot, per invocation (the portable skeleton):
+  ///   [the tenant gate: status PUBLISHED (acquire) and the tenant allowed]
+  ///   if CAS(status, PUBLISHED -> CLAIMED, acquire) won:
+  ///     claimed_any = true; run_slot (metrics += 1)
+  ///     DONE_COUNT += 1 (release); status = DONE (release)
+  void portableStep(FunctionBuilder &fb, uint32_t s) {
+    uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
+    uint32_t statusPtr = statusPointer(fb, slotBase);
+    auto claimAndRun = [&] {
+      fb.ifThen(claim(fb, statusPtr), [&] {
+        fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
+        runClaimedSlot(fb, slotBase, statusPtr);
+      });
+    };
+    if (!step.tenantTable)
+      return claimAndRun();
+    // Only a PUBLISHED slot whose tenant's mask is set reaches the claim (a
+    // refused slot stays PUBLISHED).
+    uint32_t st =
+        ctx.atomic(fb, AtomicOp::Load, MemoryOrder::Acquire, statusPtr, {});
+    fb.ifThen(fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_PUBLISHED)}),
+              [&] { ifTenantAllows(fb, slotBase, claimAndRun); });
+  }
+
+  /// claimBatch() slots per invocation, aggregated over the subgroup
+  /// (docs/protocol.md, "The subgroup skeleton"); slot k of the batch is
+  /// s + k * nthreads:
+  ///   status_k = in ring ? atomic_load(status, relaxed) : 0   (all k first)
+  ///   won_k = status_k == PUBLISHED && CAS(PUBLISHED -> CLAIMED, acquire) won
+  ///   metrics: one add per distinct opcode among the winners, per k
+  ///   n = winners in the subgroup, over every k
+  ///   if won_k: claimed_any = true; run_slot (without its metrics add)
+  ///   if n > 0:
+  ///     barrier; one invocation: DONE_COUNT += n (release); barrier
+  ///     if won_k: status = DONE (release)
+  /// The subgroup operations come before the handlers, whose branches
+  /// split the subgroup; the first barrier joins it again.
+  void subgroupStep(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
+                    uint32_t scanSlots) {
+    unsigned batch = claimBatch();
+    std::vector<uint32_t> slotBase(batch), inRing(batch), status(batch);
+    // The scan bound minus one: a valid slot to read while the loop runs
+    // (some invocation has s < scan, so scan > 0).
+    uint32_t lastSlot = fb.op(spv::Op::OpISub, u32(), {scanSlots, c(1)});
+    for (unsigned k = 0; k < batch; ++k) {
+      uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
+                              {s, k == 1 ? nthreads
+                                         : fb.op(spv::Op::OpIMul, u32(),
+                                                 {nthreads, c(k)})})
+                      : s;
+      inRing[k] = fb.op(spv::Op::OpULessThan, boolT(), {sk, scanSlots});
+      slotBase[k] = fb.op(spv::Op::OpIMul, u32(), {sk, P(PV::slot_WORDS)});
+      // A plain (relaxed) read first: no CAS on slots that are not
+      // PUBLISHED. Every invocation reads (a slot past the scan reads the
+      // last one and ignores it), so the batch's reads overlap.
+      uint32_t clampedBase = fb.op(
+          spv::Op::OpIMul, u32(),
+          {fb.op(spv::Op::OpExtInst, u32(),
+                 {b.glslStd450(), uint32_t(GLSLstd450UMin), sk, lastSlot}),
+           P(PV::slot_WORDS)});
+      // (Acquire under the tenant gate, which then reads the slot's
+      // tenant word.)
+      status[k] = ctx.atomic(fb, AtomicOp::Load,
+                             step.tenantTable ? MemoryOrder::Acquire
+                                              : MemoryOrder::Relaxed,
+                             statusPointer(fb, clampedBase), {});
     }
+    std::vector<uint32_t> won(batch), opcode(batch);
+    for (unsigned k = 0; k < batch; ++k) {
+      fb.opVoid(spv::Op::OpStore, {step.won[k], b.constBool(false)});
+      fb.opVoid(spv::Op::OpStore, {step.opcode[k], c(0)});
+      uint32_t published = fb.op(
+          spv::Op::OpLogicalAnd, boolT(),
+          {inRing[k], fb.op(spv::Op::OpIEqual, boolT(),
+                            {status[k], P(PV::status_PUBLISHED)})});
+      fb.ifThen(published, [&] {
+        ifTenantAllows(fb, slotBase[k], [&] {
+          uint32_t w = claim(fb, statusPointer(fb, slotBase[k]));
+          fb.opVoid(spv::Op::OpStore, {step.won[k], w});
+          fb.ifThen(w, [&] {
+            fb.opVoid(spv::Op::OpStore,
+                      {step.opcode[k],
+                       slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
+          });
+        });
+      });
+    }
+    uint32_t n = 0;
+    for (unsigned k = 0; k < batch; ++k) {
+      won[k] = fb.op(spv::Op::OpLoad, boolT(), {step.won[k]});
+      opcode[k] = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
+      subgroupMetrics(fb, won[k], opcode[k]);
+      uint32_t nk = ballotCount(fb, won[k]);
+      n = k ? fb.op(spv::Op::OpIAdd, u32(), {n, nk}) : nk;
+    }
+    for (unsigned k = 0; k < batch; ++k)
+      fb.ifThen(won[k], [&] {
+        fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
+        runSlot(fb, slotBase[k], opcode[k], /*countMetrics=*/false);
+      });
+    uint32_t any = fb.op(spv::Op::OpINotEqual, boolT(), {n, c(0)});
+    fb.ifThen(any, [&] {
+      // Every winner's handler writes happen before the progress add ...
+      subgroupBarrier(fb);
+      uint32_t elected =
+          group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {});
+      fb.ifThen(elected, [&] {
+        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
+                   ctx.wordPointer(fb, ctx.sema.control,
+                                   P(PV::control_DONE_COUNT)),
+                   {n});
+      });
+      // ... which happens before every winner's DONE.
+      subgroupBarrier(fb);
+      for (unsigned k = 0; k < batch; ++k)
+        fb.ifThen(won[k], [&] {
+          ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release,
+                     statusPointer(fb, slotBase[k]), {P(PV::status_DONE)});
+        });
+    });
+  }
 
-    fb.block(claimMerge);
-    fb.terminate(spv::Op::OpBranch, {slotCont});
-    fb.block(slotCont);
-    uint32_t nextS = fb.op(spv::Op::OpIAdd, u32(), {s, nthreads});
-    fb.opVoid(spv::Op::OpStore, {slotVar, nextS});
-    fb.terminate(spv::Op::OpBranch, {slotHeader});
-
-    // After the pass: leave if it claimed nothing and SHUTDOWN was set.
-    fb.block(slotMerge);
-    uint32_t claimed = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
-    uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {claimed});
-    uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
-    uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
-    fb.terminate(spv::Op::OpBranchConditional, {leave, passMerge, passCont});
-
-    fb.block(passCont);
-    uint32_t nextPass = fb.op(spv::Op::OpIAdd, u32(), {pass, c(1)});
-    fb.opVoid(spv::Op::OpStore, {passVar, nextPass});
-    fb.terminate(spv::Op::OpBranch, {passHeader});
-
-    fb.block(passMerge);
-    fb.finish();
+  /// metrics[op] += (winners whose opcode is op), one relaxed add per
+  /// distinct counted opcode among the subgroup's winners:
+  ///   pending = won && opcode < METRICS_SLOTS
+  ///   while any(pending):
+  ///     if pending:
+  ///       lead = broadcast_first(opcode)     // the first pending opcode
+  ///       mine = opcode == lead
+  ///       if elect(): metrics[lead] += ballot_count(mine)
+  ///       if mine: pending = false
+  void subgroupMetrics(FunctionBuilder &fb, uint32_t won, uint32_t opcode) {
+    uint32_t counted = fb.op(spv::Op::OpULessThan, boolT(),
+                             {opcode, P(PV::control_METRICS_SLOTS)});
+    fb.opVoid(spv::Op::OpStore,
+              {step.pending,
+               fb.op(spv::Op::OpLogicalAnd, boolT(), {won, counted})});
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t pending = fb.op(spv::Op::OpLoad, boolT(), {step.pending});
+          return group(spv::Op::OpGroupNonUniformAny, boolT(), fb, {pending});
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t pending = fb.op(spv::Op::OpLoad, boolT(), {step.pending});
+          fb.ifThen(pending, [&] {
+            uint32_t lead = group(spv::Op::OpGroupNonUniformBroadcastFirst,
+                                  u32(), fb, {opcode});
+            uint32_t mine = fb.op(spv::Op::OpIEqual, boolT(), {opcode, lead});
+            uint32_t n = ballotCount(fb, mine);
+            uint32_t elected =
+                group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {});
+            fb.ifThen(elected, [&] {
+              uint32_t idx = fb.op(spv::Op::OpIAdd, u32(),
+                                   {P(PV::control_METRICS_BASE), lead});
+              ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
+                         ctx.wordPointer(fb, ctx.sema.control, idx), {n});
+            });
+            fb.ifThen(mine, [&] {
+              fb.opVoid(spv::Op::OpStore, {step.pending, b.constBool(false)});
+            });
+          });
+        },
+        [&](const FunctionBuilder::Loop &) {});
   }
 
   void entryPoint(SpirvVersion ver) {
@@ -555,6 +754,12 @@ private:
 };
 
 } // namespace
+
+bool vyre::emit::usesSubgroupSkeleton(const EmitOptions &opts,
+                                      const SemaResult &sema) {
+  return opts.skeleton == Skeleton::Subgroup &&
+         sema.protocol[PV::kernel_SCHEDULE] != sema.protocol[PV::schedule_PRIORITY];
+}
 
 Words vyre::emit::buildMegakernel(ModuleContext &ctx) {
   return MegakernelBuilder(ctx).build();

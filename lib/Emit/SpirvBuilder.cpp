@@ -123,6 +123,9 @@ uint32_t SpirvBuilder::typeU32() {
 uint32_t SpirvBuilder::typeVec3U32() {
   return cachedType(spv::Op::OpTypeVector, {typeU32(), 3});
 }
+uint32_t SpirvBuilder::typeVec4U32() {
+  return cachedType(spv::Op::OpTypeVector, {typeU32(), 4});
+}
 
 uint32_t SpirvBuilder::typeRuntimeArrayU32() {
   if (!runtimeArray) {
@@ -250,6 +253,54 @@ void FunctionBuilder::block(uint32_t label) {
   SpirvBuilder::emit(body, spv::Op::OpLabel, {label});
   isOpen = true;
   curFile = curLine = curCol = 0; // OpLine scope ends with its block
+}
+
+void FunctionBuilder::ifElse(uint32_t cond, llvm::function_ref<void()> thenBody,
+                             llvm::function_ref<void()> elseBody) {
+  uint32_t thenL = b.newId(), elseL = elseBody ? b.newId() : 0,
+           mergeL = b.newId();
+  merge(spv::Op::OpSelectionMerge,
+        {mergeL, uint32_t(spv::SelectionControlMask::MaskNone)});
+  terminate(spv::Op::OpBranchConditional,
+            {cond, thenL, elseBody ? elseL : mergeL});
+  bool mergeReached = !elseBody;
+  block(thenL);
+  thenBody();
+  if (isOpen) {
+    terminate(spv::Op::OpBranch, {mergeL});
+    mergeReached = true;
+  }
+  if (elseBody) {
+    block(elseL);
+    elseBody();
+    if (isOpen) {
+      terminate(spv::Op::OpBranch, {mergeL});
+      mergeReached = true;
+    }
+  }
+  block(mergeL);
+  if (!mergeReached) // every arm left (a `break`): the rest is unreachable
+    terminate(spv::Op::OpUnreachable);
+}
+
+void FunctionBuilder::loop(llvm::function_ref<uint32_t(const Loop &)> header,
+                           llvm::function_ref<void(const Loop &)> body,
+                           llvm::function_ref<void(const Loop &)> cont) {
+  Loop l{b.newId(), b.newId(), b.newId(), b.newId()};
+  terminate(spv::Op::OpBranch, {l.header});
+  block(l.header);
+  uint32_t more = header(l);
+  merge(spv::Op::OpLoopMerge,
+        {l.merge, l.cont, uint32_t(spv::LoopControlMask::MaskNone)});
+  terminate(spv::Op::OpBranchConditional, {more, l.body, l.merge});
+  block(l.body);
+  body(l);
+  if (isOpen)
+    terminate(spv::Op::OpBranch, {l.cont});
+  block(l.cont);
+  cont(l);
+  terminate(spv::Op::OpBranch, {l.header});
+  block(l.merge);
 }
 
 uint32_t FunctionBuilder::localVariable(uint32_t pointerType) {

@@ -12,6 +12,7 @@
 #define VYRE_LIB_EMIT_SPIRVBUILDER_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSet.h"
@@ -63,6 +64,7 @@ public:
   uint32_t typeBool();
   uint32_t typeU32();
   uint32_t typeVec3U32();
+  uint32_t typeVec4U32(); // a subgroup ballot
   uint32_t typeRuntimeArrayU32(); // decorated ArrayStride 4
   uint32_t typeStruct(llvm::ArrayRef<uint32_t> members);
   uint32_t typePointer(spv::StorageClass sc, uint32_t pointee);
@@ -127,6 +129,36 @@ public:
   /// Starts block \p label.
   void block(uint32_t label);
   bool open() const { return isOpen; }
+
+  //===-- Structured control flow (compare naga's back/spv/selection.rs) --===//
+  // Each helper emits a whole construct with its merge instruction, and
+  // leaves the builder in the construct's merge block. A callback that
+  // leaves its block open falls through to the construct's merge (or, for
+  // a loop body, its continue target); one that terminates it (a `break` to
+  // a loop's merge) is left as it is.
+
+  /// if (\p cond) { thenBody() }
+  void ifThen(uint32_t cond, llvm::function_ref<void()> thenBody) {
+    ifElse(cond, thenBody, nullptr);
+  }
+  /// if (\p cond) { thenBody() } else { elseBody() } (no else block when
+  /// \p elseBody is null). When both arms leave (a `break`), the merge
+  /// block is unreachable: it gets OpUnreachable and the builder is left
+  /// with no open block.
+  void ifElse(uint32_t cond, llvm::function_ref<void()> thenBody,
+              llvm::function_ref<void()> elseBody);
+
+  /// The blocks of a structured loop, for the callbacks of loop().
+  struct Loop {
+    uint32_t header, body, cont, merge;
+  };
+  /// A structured loop: the header block evaluates `header(L)` and leaves
+  /// for L.merge when it is false, else runs `body(L)` (which may branch to
+  /// L.merge or L.cont itself), then the continue block `cont(L)` (it must
+  /// leave its block open) and the back edge. Ends in L.merge.
+  void loop(llvm::function_ref<uint32_t(const Loop &)> header,
+            llvm::function_ref<void(const Loop &)> body,
+            llvm::function_ref<void(const Loop &)> cont);
 
   /// A Function-storage variable, placed at the start of the first block.
   uint32_t localVariable(uint32_t pointerType);

@@ -169,6 +169,44 @@ public:
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
   }
 
+  /// The manifest's `skeleton`: every subgroup operation it names must be
+  /// supported in compute shaders (VkPhysicalDeviceSubgroupProperties).
+  void requireSubgroupOperations(const llvm::json::Object *skeleton) {
+    const llvm::json::Array *ops =
+        skeleton ? skeleton->getArray("subgroup_operations") : nullptr;
+    if (!ops || ops->empty())
+      return;
+    VkPhysicalDeviceSubgroupProperties sub{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    p2.pNext = &sub;
+    vkGetPhysicalDeviceProperties2(physical, &p2);
+    static const std::pair<const char *, VkSubgroupFeatureFlagBits> names[] = {
+        {"basic", VK_SUBGROUP_FEATURE_BASIC_BIT},
+        {"vote", VK_SUBGROUP_FEATURE_VOTE_BIT},
+        {"arithmetic", VK_SUBGROUP_FEATURE_ARITHMETIC_BIT},
+        {"ballot", VK_SUBGROUP_FEATURE_BALLOT_BIT},
+        {"shuffle", VK_SUBGROUP_FEATURE_SHUFFLE_BIT},
+        {"shuffle_relative", VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT},
+        {"clustered", VK_SUBGROUP_FEATURE_CLUSTERED_BIT},
+        {"quad", VK_SUBGROUP_FEATURE_QUAD_BIT}};
+    for (const llvm::json::Value &v : *ops) {
+      llvm::StringRef name = v.getAsString().getValueOr("");
+      VkSubgroupFeatureFlags bit = 0;
+      for (auto &[n, b] : names)
+        if (name == n)
+          bit = b;
+      if (!bit)
+        throw InputError{"manifest: unknown subgroup operation '" + name.str() + "'"};
+      if (!(sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
+          !(sub.supportedOperations & bit))
+        throw VulkanError{"the device lacks subgroup '" + name.str() +
+                              "' operations in compute shaders, which the "
+                              "module's skeleton needs (vyrec --skeleton=portable)",
+                          VK_ERROR_FEATURE_NOT_PRESENT};
+    }
+  }
+
   /// Host-visible, coherent, persistently mapped storage buffers holding the
   /// scenario's initial words, in device-local memory when the device has a
   /// host-visible coherent type there (host::chooseMemoryType; with
@@ -223,6 +261,14 @@ public:
       nb.words = static_cast<uint32_t *>(p);
       std::memset(nb.words, 0, bytes);
       std::memcpy(nb.words, s.memory[i].data(), b.count * 4);
+    }
+  }
+
+  /// --repeat: the scenario's initial words again, for another dispatch.
+  void resetBuffers(const Scenario &s) {
+    for (unsigned i = 0; i < buffers.size(); ++i) {
+      std::memset(buffers[i].words, 0, std::max<uint64_t>(buffers[i].count, 1) * 4);
+      std::memcpy(buffers[i].words, s.memory[i].data(), buffers[i].count * 4);
     }
   }
 
@@ -323,16 +369,24 @@ public:
                            writes.data(), 0, nullptr);
   }
 
+  /// Records and submits the dispatch. Called again (--repeat), it waits
+  /// for nothing: the previous dispatch has finished (wait()).
   void submit(uint32_t workgroups) {
-    VkCommandPoolCreateInfo cpci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    cpci.queueFamilyIndex = queueFamily;
-    VK(vkCreateCommandPool(device, &cpci, nullptr, &commandPool));
-    VkCommandBufferAllocateInfo cbai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    cbai.commandPool = commandPool;
-    cbai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    cbai.commandBufferCount = 1;
-    VkCommandBuffer cb;
-    VK(vkAllocateCommandBuffers(device, &cbai, &cb));
+    if (!commandPool) {
+      VkCommandPoolCreateInfo cpci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+      cpci.queueFamilyIndex = queueFamily;
+      cpci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+      VK(vkCreateCommandPool(device, &cpci, nullptr, &commandPool));
+      VkCommandBufferAllocateInfo cbai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+      cbai.commandPool = commandPool;
+      cbai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+      cbai.commandBufferCount = 1;
+      VK(vkAllocateCommandBuffers(device, &cbai, &cb));
+      VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+      VK(vkCreateFence(device, &fci, nullptr, &fence));
+    } else {
+      VK(vkResetFences(device, 1, &fence));
+    }
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     VK(vkBeginCommandBuffer(cb, &bi));
@@ -342,10 +396,12 @@ public:
                               0, static_cast<uint32_t>(descriptorSets.size()),
                               descriptorSets.data(), 0, nullptr);
     if (timing) {
-      VkQueryPoolCreateInfo qpci{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
-      qpci.queryType = VK_QUERY_TYPE_TIMESTAMP;
-      qpci.queryCount = 2;
-      VK(vkCreateQueryPool(device, &qpci, nullptr, &queryPool));
+      if (!queryPool) {
+        VkQueryPoolCreateInfo qpci{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+        qpci.queryType = VK_QUERY_TYPE_TIMESTAMP;
+        qpci.queryCount = 2;
+        VK(vkCreateQueryPool(device, &qpci, nullptr, &queryPool));
+      }
       vkCmdResetQueryPool(cb, queryPool, 0, 2);
       vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queryPool, 0);
     }
@@ -359,8 +415,6 @@ public:
                          VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
                          nullptr);
     VK(vkEndCommandBuffer(cb));
-    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    VK(vkCreateFence(device, &fci, nullptr, &fence));
     VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     si.commandBufferCount = 1;
     si.pCommandBuffers = &cb;
@@ -450,6 +504,7 @@ private:
   VkDescriptorPool pool = VK_NULL_HANDLE;
   std::vector<VkDescriptorSet> descriptorSets;
   VkCommandPool commandPool = VK_NULL_HANDLE;
+  VkCommandBuffer cb = VK_NULL_HANDLE;
   VkFence fence = VK_NULL_HANDLE;
 
   void destroy() {
@@ -505,10 +560,17 @@ int main(int argc, char **argv) {
                  "also write the default output (every non-zero word) here");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
   app.add_flag("--time", host.timing,
-               "print the dispatch's GPU time (timestamp queries) and where "
-               "the buffers live to standard error as 'dispatch: MS ms' and "
-               "'memory: PLACEMENT'");
+               "print the dispatch's GPU time (timestamp queries), where "
+               "the buffers live and the pipeline's creation time to "
+               "standard error as 'dispatch: MS ms', 'memory: PLACEMENT' "
+               "and 'pipeline: MS ms'");
   std::string placement = "auto";
+  unsigned repeat = 1;
+  app.add_option("--repeat", repeat,
+                 "dispatch the scenario N times from its initial words (for "
+                 "benchmarks: --time prints the fastest); the output is the "
+                 "last run's")
+      ->check(CLI::Range(1u, 1000u));
   app.add_option("--memory", placement,
                  "buffer placement: auto (device-local host-visible memory "
                  "when the device has it, else system memory) or host "
@@ -548,23 +610,43 @@ int main(int argc, char **argv) {
 
     host.createInstance();
     host.createDevice(deviceIndex);
+    host.requireSubgroupOperations(
+        manifest->getAsObject()->getObject("skeleton"));
     host.createBuffers(*layout, *scenario);
+    auto pipelineStart = std::chrono::steady_clock::now();
     host.createPipeline(code, entry, *layout, *scenario);
-    host.submit(scenario->workgroups);
+    double pipelineMs = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - pipelineStart)
+                            .count();
     IoLog serviced;
-    if (!host.wait(*layout, *scenario, serviced)) {
-      llvm::errs() << "vyre-run: hang: the kernel did not finish within "
-                   << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
-      llvm::errs().flush();
-      host.requestShutdown(*layout, *scenario);
-      std::_Exit(3); // the device may still be running: no clean-up
+    double bestMs = 0;
+    for (unsigned r = 0; r < repeat; ++r) {
+      if (r) {
+        host.resetBuffers(*scenario);
+        serviced = IoLog();
+      }
+      host.submit(scenario->workgroups);
+      if (!host.wait(*layout, *scenario, serviced)) {
+        llvm::errs() << "vyre-run: hang: the kernel did not finish within "
+                     << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
+        llvm::errs().flush();
+        host.requestShutdown(*layout, *scenario);
+        std::_Exit(3); // the device may still be running: no clean-up
+      }
+      if (host.timing) {
+        double ms = host.dispatchMilliseconds();
+        bestMs = r == 0 ? ms : std::min(bestMs, ms);
+      }
     }
     if (host.timing) {
-      if (double ms = host.dispatchMilliseconds())
+      if (double ms = bestMs)
         llvm::errs() << llvm::format("dispatch: %.3f ms\n", ms);
       else
         llvm::errs() << "dispatch: (the queue has no timestamps)\n";
       llvm::errs() << "memory: " << host.placementSummary(*layout) << "\n";
+      // Wall time of the shader module and pipeline creation (the
+      // driver's compile; with a warm driver cache, its cache lookup).
+      llvm::errs() << llvm::format("pipeline: %.3f ms\n", pipelineMs);
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced);

@@ -75,6 +75,10 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"vulkan1.1", "vulkan1.2", "vulkan1.3"}));
   app.add_option("--memory-model", o.memoryModel, "SPIR-V memory model")
       ->check(CLI::IsMember({"glsl450", "vulkan"}));
+  app.add_option("--skeleton", o.skeleton,
+                 "persistent loop: subgroup (aggregated per subgroup; needs "
+                 "subgroup operations) or portable")
+      ->check(CLI::IsMember({"subgroup", "portable"}));
   app.add_option("-e,--entry", o.entry, "entry point name (glslang: -e)");
   app.add_flag("-O", o.optimize, "optimize for performance (spirv-opt -O)");
   app.add_flag("--Os", o.optimizeSize, "optimize for size (spirv-opt -Os)");

@@ -42,6 +42,7 @@ struct CompilerOptions {
   std::string color = "auto"; ///< auto, always, never
   std::string targetEnv = "vulkan1.1";
   std::string memoryModel = "glsl450";
+  std::string skeleton = "subgroup"; // --skeleton: subgroup or portable
   std::string entry = "main";
   bool optimize = false;
   bool optimizeSize = false;

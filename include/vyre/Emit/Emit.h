@@ -26,6 +26,11 @@ namespace vyre {
 enum class TargetEnv : uint8_t { Vulkan1_1, Vulkan1_2, Vulkan1_3 };
 enum class MemoryModelKind : uint8_t { GLSL450, Vulkan };
 enum class OptLevel : uint8_t { None, Performance, Size };
+/// The persistent loop's shape (docs/protocol.md, "The persistent loop"):
+/// Subgroup aggregates progress and metrics per subgroup (needs subgroup
+/// basic, vote and ballot operations in compute shaders); Portable is
+/// per-invocation and needs no subgroup support.
+enum class Skeleton : uint8_t { Subgroup, Portable };
 
 std::optional<TargetEnv> parseTargetEnv(llvm::StringRef s); // "vulkan1.1"...
 llvm::StringRef spelling(TargetEnv env);
@@ -34,6 +39,7 @@ struct EmitOptions {
   TargetEnv targetEnv = TargetEnv::Vulkan1_1;
   MemoryModelKind memoryModel = MemoryModelKind::GLSL450;
   OptLevel optLevel = OptLevel::None;
+  Skeleton skeleton = Skeleton::Subgroup;
   std::string entryPoint = "main";
   bool debugInfo = false; // -g: OpSource/OpLine back to the .vyre lines
   /// Run SPIRV-Tools' validator on the whole module (and again after -O).

@@ -9,13 +9,15 @@
 # is legitimately racy), the default output of every non-zero word
 # (OUT.interp.dump.json, OUT.run.dump.json). Prints the interpreter's output
 # for FileCheck and exits with the tools' common exit code.
+# DIFF_EXEC_VYREC_FLAGS: more vyrec options (not given to vyre-interp), e.g.
+# --skeleton=portable.
 set -u
 dump=1
 if [ "$1" = --no-dump ]; then dump=0; shift; fi
 out=$1 prog=$2 scenario=$3
 shift 3
 
-vyrec --validate -w "$@" "$prog" -o "$out.spv" --manifest "$out.manifest.json" || {
+vyrec --validate -w ${DIFF_EXEC_VYREC_FLAGS:-} "$@" "$prog" -o "$out.spv" --manifest "$out.manifest.json" || {
   echo "diff-exec: vyrec failed" >&2; exit 1; }
 
 idump=() rdump=()

@@ -239,6 +239,8 @@ def main():
     ap.add_argument("--scenarios", type=int, default=5)
     ap.add_argument("--out", required=True)
     ap.add_argument("--interp-only", action="store_true")
+    ap.add_argument("--vyrec-flag", action="append", default=[],
+                    help="another vyrec option (e.g. --skeleton=portable)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = random.Random(args.seed)
@@ -255,7 +257,7 @@ def main():
             gen = Gen(rng)
             with open(base + ".vyre", "w") as f:
                 f.write(gen.program(opcodes))
-            c = run(["vyrec", "--validate", "-w", base + ".vyre", "-o", base + ".spv",
+            c = run(["vyrec", "--validate", "-w"] + args.vyrec_flag + [base + ".vyre", "-o", base + ".spv",
                      "--manifest", base + ".json"])
             if c.returncode == 0:
                 break

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""bench/gpu.py: vyrec's module against the glslang-built peer on a GPU (issue 11).
+
+Runs on the GPU machine with only python3, this bench/ folder, vyre-run and
+a folder of prebuilt modules (bench/run, or scripts/gpu-bench-stage.sh):
+
+  vyrec_N.spv  vyrec_N.json (manifest)  glslang_N.spv  [glslang_N.json]
+  [vyrec_N.VARIANT.spv ...]  extra vyrec modules (e.g. portable: the
+                             --skeleton=portable module) measured beside
+
+and measures, in one run, side by side:
+
+  nop     1,048,576 NOP slots (1024 workgroups x 64): slots/s from the
+          dispatch's GPU time (vyre-run --time, timestamp queries)
+  mix     the seeded bench mix over N=10 handlers (gen.scenario), likewise
+  build   pipeline creation wall time (vyre-run --time's "pipeline:") with
+          the driver's shader cache off (__GL_SHADER_DISK_CACHE=0) for each N
+          given, every pipeline of the module built as vyre-run builds them
+
+nop and mix run with the buffers in device-local host-visible memory (what
+vyre-run chooses where the device has it) and once more in system memory
+(--memory=host). results_equal compares the control words 0 .. OBSERVABLE_BASE
+of both kernels' results (SHUTDOWN, DONE_COUNT, metrics, EPOCH, the error
+counters and the reserved words) except words 2..31, on which the mix's
+COMPARE_SWAP slots race (the first CAS of each word wins, in whichever order
+the GPU runs them), like the observables, which are not compared.
+
+Writes the issue's JSON (--json) and a Markdown report (--markdown).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+NVIDIA_ICD = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'
+TIMES = {
+    'dispatch': re.compile(r'^dispatch:\s*([0-9.]+) ms', re.M),
+    'pipeline': re.compile(r'^pipeline:\s*([0-9.]+) ms', re.M),
+}
+MEMORY = re.compile(r'^memory:\s*(.*)$', re.M)
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def run(vr, spv, manifest, scen, env, timeout, extra=()):
+    """One vyre-run --time: (result JSON, {dispatch_s, pipeline_s, memory}) or
+    (None, error text)."""
+    cmd = [vr, '--time'] + list(extra) + [spv, manifest, scen]
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, 'timed out after %d s' % timeout
+    if p.returncode != 0:
+        return None, 'exit %d: %s' % (p.returncode, (p.stderr or p.stdout).strip()[-400:])
+    info = {}
+    for key, rx in TIMES.items():
+        m = rx.search(p.stderr)
+        if m:
+            info[key + '_s'] = float(m.group(1)) / 1e3
+    m = MEMORY.search(p.stderr)
+    info['memory'] = m.group(1).strip() if m else 'unknown'
+    try:
+        return json.loads(p.stdout), info
+    except ValueError:
+        return None, 'unparsable output: ' + p.stdout[:200]
+
+
+# Control words the mix's COMPARE_SWAP slots race on (gen.scenario_slots:
+# arg0 in 2..31): not compared.
+RACY = range(2, 32)
+
+
+def control(out):
+    return {int(k): v for k, v in out.get('control', {}).items() if int(k) not in RACY}
+
+
+def write_json(path, obj):
+    with open(path, 'w') as f:
+        json.dump(obj, f, separators=(',', ':'))
+
+
+def scenarios(d, slots, workgroups, seed):
+    """The NOP and mix scenarios (written once: the mix is large)."""
+    obs = gen.P['control.OBSERVABLE_BASE']
+    out = {'control': [[0, obs]], 'ring_status': False, 'debug_records': 'count'}
+    nop = os.path.join(d, 'gpu_nop_%d_%d.json' % (slots, workgroups))
+    if not os.path.exists(nop):
+        write_json(nop, {'comment': 'bench/gpu.py: NOP slots', 'workgroups': workgroups,
+                         'spec': {'slot.COUNT': slots}, 'shutdown': True,
+                         'service_io': False, 'timeout_ms': 600000,
+                         'slots': [{'opcode': 'NOP', 'repeat': slots}], 'output': out})
+    mix = os.path.join(d, 'gpu_mix_%d_%d.json' % (slots, workgroups))
+    if not os.path.exists(mix):
+        s = gen.scenario(10, slots, seed, workgroups)
+        s['output'] = out
+        write_json(mix, s)
+    build = os.path.join(d, 'gpu_build.json')
+    if not os.path.exists(build):
+        write_json(build, {'comment': 'bench/gpu.py: pipeline build only', 'workgroups': 1,
+                           'spec': {'slot.COUNT': 64}, 'shutdown': True,
+                           'service_io': False, 'timeout_ms': 600000, 'slots': [],
+                           'output': {'control': [[1, 2]]}})
+    return nop, mix, build
+
+
+def throughput(vr, spv, manifest, scen, slots, env, repeats, timeout, extra):
+    """The fastest of repeats dispatches in one vyre-run (--repeat: the
+    scenario is read and the pipeline built once)."""
+    out, info = run(vr, spv, manifest, scen, env, timeout,
+                    list(extra) + ['--repeat', str(repeats)])
+    if out is None:
+        return {'error': info}
+    c = control(out)
+    if c.get(1) != slots:
+        return {'error': 'DONE_COUNT %s, expected %d' % (c.get(1), slots)}
+    if 'dispatch_s' not in info:
+        return {'error': 'no dispatch time (the queue has no timestamps)'}
+    best = dict(info, control=c)
+    best['slots_per_s'] = slots / best['dispatch_s']
+    return best
+
+
+def modules(d, n):
+    """(label, spv, manifest) of every module measured for N handlers:
+    vyrec, glslang, then the vyrec variants."""
+    man = os.path.join(d, 'vyrec_%d.json' % n)
+    gman = os.path.join(d, 'glslang_%d.json' % n)
+    out = [('vyrec', os.path.join(d, 'vyrec_%d.spv' % n), man),
+           ('glslang', os.path.join(d, 'glslang_%d.spv' % n),
+            gman if os.path.exists(gman) else man)]
+    prefix = 'vyrec_%d.' % n
+    for f in sorted(os.listdir(d)):
+        if f.startswith(prefix) and f.endswith('.spv'):
+            variant = f[len(prefix):-4]
+            if not variant:
+                continue
+            vman = os.path.join(d, 'vyrec_%d.%s.json' % (n, variant))
+            out.append(('vyrec.' + variant, os.path.join(d, f),
+                        vman if os.path.exists(vman) else man))
+    return [m for m in out if os.path.exists(m[1]) and os.path.exists(m[2])]
+
+
+def side_by_side(vr, d, n, scen, slots, env, a, extra, variants=True):
+    row = {}
+    for label, spv, man in modules(d, n)[:None if variants else 2]:
+        r = throughput(vr, spv, man, scen, slots, env, a.repeats, a.timeout, extra)
+        row[label] = r
+        log('    %-18s %s' % (label, r.get('error') or '%.3f ms  %.3g slots/s  (%s)' % (
+            r['dispatch_s'] * 1e3, r['slots_per_s'], r['memory'])))
+    return row
+
+
+def summary(row):
+    v, g = row.get('vyrec', {}), row.get('glslang', {})
+    out = {'vyrec_slots_per_s': v.get('slots_per_s'),
+           'glslang_slots_per_s': g.get('slots_per_s'),
+           'results_equal': ('control' in v and 'control' in g
+                             and v['control'] == g['control'])}
+    return out
+
+
+def driver_build(vr, d, ns, build_scen, env, timeout):
+    env = dict(env, __GL_SHADER_DISK_CACHE='0')
+    res = {}
+    for n in ns:
+        entry = {}
+        for label, spv, man in modules(d, n)[:2]:
+            t0 = time.perf_counter()
+            out, info = run(vr, spv, man, build_scen, env, timeout)
+            wall = time.perf_counter() - t0
+            key = label + '_s'
+            if out is None:
+                entry[key] = None
+                entry[label + '_error'] = info
+                log('    N=%-5d %-8s %s (%.1f s)' % (n, label, info, wall))
+            else:
+                entry[key] = round(info.get('pipeline_s', wall), 3)
+                log('    N=%-5d %-8s %.3f s' % (n, label, entry[key]))
+        if entry:
+            res[str(n)] = entry
+    return res
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--dir', required=True, help='the prebuilt modules')
+    ap.add_argument('--vyre-run', required=True)
+    ap.add_argument('--icd', default=NVIDIA_ICD)
+    ap.add_argument('--slots', type=int, default=1048576)
+    ap.add_argument('--workgroups', type=int, default=1024)
+    ap.add_argument('--repeats', type=int, default=5)
+    ap.add_argument('--timeout', type=int, default=300)
+    ap.add_argument('--build-n', type=int, nargs='*', default=[10, 100, 200, 400, 1000])
+    ap.add_argument('--build-timeout', type=int, default=300,
+                    help='seconds one pipeline build may take before it is recorded as null')
+    ap.add_argument('--no-host-memory', action='store_true')
+    ap.add_argument('--seed', type=lambda s: int(s, 0), default=gen.SEED)
+    ap.add_argument('--json', required=True)
+    ap.add_argument('--markdown', required=True)
+    a = ap.parse_args(argv)
+
+    env = dict(os.environ, VK_DRIVER_FILES=a.icd, VK_ICD_FILENAMES=a.icd)
+    p = subprocess.run([a.vyre_run, '--list-devices'], env=env, capture_output=True, text=True)
+    device = (p.stdout.strip().splitlines() or ['unknown: ' + p.stderr.strip()])[0]
+    device = re.sub(r'^\d+:\s*', '', device)
+    try:
+        driver = subprocess.run(['nvidia-smi', '--query-gpu=driver_version',
+                                 '--format=csv,noheader'], capture_output=True,
+                                text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        driver = 'unknown'
+    log('gpu bench: %s, driver %s' % (device, driver))
+    nop, mix, build = scenarios(a.dir, a.slots, a.workgroups, a.seed)
+
+    res = {'device': device, 'driver': driver,
+           'date': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC'),
+           'slots': a.slots, 'workgroups': a.workgroups, 'repeats': a.repeats}
+    detail = {}
+    for placement, extra in (('device', []), ('host', ['--memory=host'])):
+        if placement == 'host' and a.no_host_memory:
+            continue
+        for kind, scen in (('nop', nop), ('mix', mix)):
+            log('  %s, %s memory:' % (kind, placement))
+            # The variants run with device-local buffers only.
+            detail[(kind, placement)] = side_by_side(a.vyre_run, a.dir, 10, scen, a.slots,
+                                                     env, a, extra, placement == 'device')
+    dev_nop = detail[('nop', 'device')].get('vyrec', {})
+    res['memory'] = dev_nop.get('memory', 'unknown')
+    res['nop'] = summary(detail[('nop', 'device')])
+    res['mix'] = summary(detail[('mix', 'device')])
+    if ('nop', 'host') in detail:
+        res['host_memory'] = {
+            'memory': detail[('nop', 'host')].get('vyrec', {}).get('memory', 'unknown'),
+            'nop': summary(detail[('nop', 'host')]),
+            'mix': summary(detail[('mix', 'host')])}
+    res['variants'] = {
+        '%s/%s' % k: {label: r.get('slots_per_s') for label, r in row.items()}
+        for k, row in detail.items()}
+    log('  pipeline build, shader cache off:')
+    res['driver_build'] = driver_build(a.vyre_run, a.dir, a.build_n, build, env,
+                                       a.build_timeout)
+    with open(a.json, 'w') as f:
+        json.dump(res, f, indent=1)
+    with open(a.markdown, 'w') as f:
+        f.write(markdown(res, detail))
+    log(markdown(res, detail))
+    return res
+
+
+def ratio(a, b):
+    return '%.2fx' % (a / b) if a and b else 'n/a'
+
+
+def markdown(res, detail):
+    out = ['# vyrec on a GPU: vyrec against the glslang-built peer', '',
+           '_Generated by `bench/gpu.sh` on %s; do not edit by hand._' % res['date'], '',
+           '| | |', '|---|---|',
+           '| device | %s |' % res['device'],
+           '| driver | %s |' % res['driver'],
+           '| buffers | %s (and system memory, `--memory=host`, below) |' % res['memory'],
+           '| workload | %d slots, %d workgroups x 64, best of %d dispatches (GPU timestamps) |'
+           % (res['slots'], res['workgroups'], res['repeats']), '']
+    out += ['## Throughput (slots/s)', '',
+            '| workload | memory | module | dispatch ms | slots/s | vs glslang |',
+            '|---|---|---|---:|---:|---:|']
+    for (kind, placement), row in detail.items():
+        g = row.get('glslang', {}).get('slots_per_s')
+        for label, r in row.items():
+            if 'error' in r:
+                out.append('| %s | %s | %s | error: %s | | |' % (kind, placement, label,
+                                                                r['error']))
+                continue
+            out.append('| %s | %s | %s | %.3f | %.3g | %s |' % (
+                kind, placement, label, r['dispatch_s'] * 1e3, r['slots_per_s'],
+                ratio(r['slots_per_s'], g)))
+    out += ['', 'results_equal (control words 0..OBSERVABLE_BASE of vyrec and glslang): '
+            'NOP %s, mix %s.' % (res['nop']['results_equal'], res['mix']['results_equal']), '',
+            '## Pipeline build (s, `__GL_SHADER_DISK_CACHE=0`)', '',
+            '| handlers | vyrec | glslang | vyrec / glslang |', '|---:|---:|---:|---:|']
+    for n, e in res['driver_build'].items():
+        v, g = e.get('vyrec_s'), e.get('glslang_s')
+        fmt = lambda x, k: '%.2f' % x if x is not None else e.get(k + '_error', 'n/a')
+        out.append('| %s | %s | %s | %s |' % (n, fmt(v, 'vyrec'), fmt(g, 'glslang'),
+                                              '%.2f' % (v / g) if v and g else 'n/a'))
+    return '\n'.join(out) + '\n'
+
+
+if __name__ == '__main__':
+    main()
