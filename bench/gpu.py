@@ -224,7 +224,7 @@ def main(argv=None):
     nop, mix, build = scenarios(a.dir, a.slots, a.workgroups, a.seed)
 
     res = {'device': device, 'driver': driver,
-           'date': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC'),
+           'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
            'slots': a.slots, 'workgroups': a.workgroups, 'repeats': a.repeats}
     detail = {}
     for placement, extra in (('device', []), ('host', ['--memory=host'])):
