@@ -446,6 +446,16 @@ std::string addImport(const std::string &root, const std::string &tail,
   return r + tail + fuzz::kFileMarker + file + "\n" + body;
 }
 
+/// How long a chain to build: short, around the 1024-level expression
+/// limit (docs/language.md, Limits: both sides of it), or far past it.
+size_t chainLength(std::mt19937 &rng) {
+  switch (rng() % 3) {
+  case 0: return 1 + rng() % 64;
+  case 1: return 1000 + rng() % 48;
+  default: return 1 + rng() % 40000;
+  }
+}
+
 /// Up to \p room bytes of new items appended to the root: many handlers, a
 /// flat chain of `+ 1` terms, or a chain of consts each defined by the last.
 std::string bigItems(std::mt19937 &rng, size_t room) {
@@ -470,16 +480,16 @@ std::string bigItems(std::mt19937 &rng, size_t room) {
     if (room < head.size() + foot.size())
       return "";
     size_t k = std::min<size_t>((room - head.size() - foot.size()) / 4,
-                                1 + rng() % 40000);
+                                chainLength(rng));
     out = head;
     for (size_t i = 0; i < k; ++i)
       out += " + 1";
     return out + foot;
   }
   default: { // a chain of consts
-    unsigned k = 1 + rng() % 80000;
+    size_t k = chainLength(rng) * 2;
     std::string prev = "1";
-    for (unsigned i = 0; i < k; ++i) {
+    for (size_t i = 0; i < k; ++i) {
       std::string name = "FZ_K" + n + "_" + std::to_string(i);
       std::string c = "const " + name + " = " + prev + " + 0;\n";
       if (out.size() + c.size() > room)

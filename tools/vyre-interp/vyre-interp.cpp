@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
+#include "vyre/Basic/OutputFile.h"
 #include "vyre/Interp/Interp.h"
 #include "vyre/Parse/Lexer.h"
 #include "vyre/Scenario/Scenario.h"
@@ -94,13 +95,11 @@ int main(int argc, char **argv) {
     if (!dumpPath.empty()) {
       Scenario all = *scenario;
       setDefaultOutput(all, layout);
-      std::error_code ec;
-      llvm::raw_fd_ostream os(dumpPath, ec);
-      if (ec) {
-        llvm::errs() << "vyre-interp: " << dumpPath << ": " << ec.message() << "\n";
+      if (llvm::Error err = writeFileAtomically(
+              dumpPath, formatResult(layout, all, r.memory, r.serviced))) {
+        llvm::errs() << "vyre-interp: " << llvm::toString(std::move(err)) << "\n";
         return 1;
       }
-      os << formatResult(layout, all, r.memory, r.serviced);
     }
     return 0;
   case InterpResult::Hang:

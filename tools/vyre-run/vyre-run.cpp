@@ -20,6 +20,7 @@
 // finish within the scenario's timeout_ms).
 //
 //===----------------------------------------------------------------------===//
+#include "vyre/Basic/OutputFile.h"
 #include "vyre/Scenario/Scenario.h"
 #include "vyre/host/host.h"
 
@@ -653,11 +654,9 @@ int main(int argc, char **argv) {
     if (!dumpPath.empty()) {
       Scenario all = *scenario;
       setDefaultOutput(all, *layout);
-      std::error_code ec;
-      llvm::raw_fd_ostream os(dumpPath, ec);
-      if (ec)
-        throw InputError{dumpPath + ": " + ec.message()};
-      os << formatResult(*layout, all, memory, serviced);
+      if (llvm::Error err = writeFileAtomically(
+              dumpPath, formatResult(*layout, all, memory, serviced)))
+        throw InputError{llvm::toString(std::move(err))};
     }
     return 0;
   } catch (const VulkanError &e) {
