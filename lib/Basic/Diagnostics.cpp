@@ -1,5 +1,6 @@
 #include "vyre/Basic/Diagnostics.h"
 
+#include "llvm/ADT/SmallString.h"
 
 using namespace vyre;
 
@@ -49,6 +50,34 @@ void vyre::printDiagnostic(llvm::SourceMgr &sm, llvm::raw_ostream &os,
     os.resetColor();
 }
 
+namespace {
+/// Collects one diagnostic (header, source line, caret, colour codes) so it
+/// reaches the real stream in one write: llvm::errs() is unbuffered, and
+/// SourceMgr prints a diagnostic in about 34 pieces. Colours follow the
+/// real stream (a terminal, or --color=always).
+class DiagnosticBuffer : public llvm::raw_ostream {
+public:
+  explicit DiagnosticBuffer(llvm::raw_ostream &target)
+      : raw_ostream(/*unbuffered=*/true), target(target) {
+    if (target.colors_enabled())
+      enable_colors(true);
+  }
+  ~DiagnosticBuffer() override { target.write(text.data(), text.size()); }
+
+  bool is_displayed() const override { return target.is_displayed(); }
+  bool has_colors() const override { return target.has_colors(); }
+
+private:
+  void write_impl(const char *ptr, size_t size) override {
+    text.append(ptr, ptr + size);
+  }
+  uint64_t current_pos() const override { return text.size(); }
+
+  llvm::raw_ostream &target;
+  llvm::SmallString<512> text;
+};
+} // namespace
+
 static llvm::SourceMgr::DiagKind toKind(Severity sev) {
   switch (sev) {
   case Severity::Note:
@@ -90,11 +119,13 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
   if (opts.verify) {
     recordedDiags.push_back({sev, loc, msg.str()});
   } else if (loc.isValid()) {
-    printDiagnostic(sm, os, loc, toKind(sev), msg, opts.color);
+    DiagnosticBuffer out(os);
+    printDiagnostic(sm, out, loc, toKind(sev), msg, opts.color);
   } else {
     // No source position (a missing input file, say): still tool-prefixed.
+    DiagnosticBuffer out(os);
     llvm::SMDiagnostic d("vyrec", toKind(sev), msg.str());
-    d.print(nullptr, os, opts.color);
+    d.print(nullptr, out, opts.color);
   }
 
   if (sev != Severity::Note && annotator && !annotating) {
@@ -108,10 +139,11 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
       numErrors >= opts.maxErrors && !capReached) {
     capReached = true;
     if (!opts.verify) {
+      DiagnosticBuffer out(os);
       llvm::SMDiagnostic d("vyrec", llvm::SourceMgr::DK_Error,
                            "too many errors emitted, stopping now "
                            "[-max-errors=N]");
-      d.print(nullptr, os, opts.color);
+      d.print(nullptr, out, opts.color);
     }
   }
 }

@@ -15,6 +15,16 @@ void SpirvBuilder::emit(Words &out, spv::Op op,
   out.insert(out.end(), operands.begin(), operands.end());
 }
 
+void SpirvBuilder::emit(Words &out, spv::Op op, uint32_t resultType,
+                        uint32_t id, llvm::ArrayRef<uint32_t> operands) {
+  uint32_t count = static_cast<uint32_t>(operands.size() + 3);
+  assert(count <= 0xFFFF && "instruction too long");
+  out.push_back((count << 16) | static_cast<uint32_t>(op));
+  out.push_back(resultType);
+  out.push_back(id);
+  out.insert(out.end(), operands.begin(), operands.end());
+}
+
 void SpirvBuilder::appendString(Words &out, llvm::StringRef s) {
   // Little-endian bytes, nul-terminated, padded to a whole word.
   size_t nwords = s.size() / 4 + 1;
@@ -115,10 +125,20 @@ uint32_t SpirvBuilder::cachedType(spv::Op op,
   return id;
 }
 
-uint32_t SpirvBuilder::typeVoid() { return cachedType(spv::Op::OpTypeVoid, {}); }
-uint32_t SpirvBuilder::typeBool() { return cachedType(spv::Op::OpTypeBool, {}); }
+uint32_t SpirvBuilder::typeVoid() {
+  if (!voidId)
+    voidId = cachedType(spv::Op::OpTypeVoid, {});
+  return voidId;
+}
+uint32_t SpirvBuilder::typeBool() {
+  if (!boolId)
+    boolId = cachedType(spv::Op::OpTypeBool, {});
+  return boolId;
+}
 uint32_t SpirvBuilder::typeU32() {
-  return cachedType(spv::Op::OpTypeInt, {32, 0});
+  if (!u32Id)
+    u32Id = cachedType(spv::Op::OpTypeInt, {32, 0});
+  return u32Id;
 }
 uint32_t SpirvBuilder::typeVec3U32() {
   return cachedType(spv::Op::OpTypeVector, {typeU32(), 3});
@@ -144,8 +164,11 @@ uint32_t SpirvBuilder::typeStruct(llvm::ArrayRef<uint32_t> members) {
 }
 
 uint32_t SpirvBuilder::typePointer(spv::StorageClass sc, uint32_t pointee) {
-  return cachedType(spv::Op::OpTypePointer,
+  uint32_t &id = pointerCache[(uint64_t(sc) << 32) | pointee];
+  if (!id)
+    id = cachedType(spv::Op::OpTypePointer,
                     {static_cast<uint32_t>(sc), pointee});
+  return id;
 }
 
 uint32_t SpirvBuilder::typeFunction(uint32_t ret,
@@ -156,13 +179,12 @@ uint32_t SpirvBuilder::typeFunction(uint32_t ret,
 }
 
 uint32_t SpirvBuilder::constU32(uint32_t v) {
-  auto it = u32Cache.find(v);
-  if (it != u32Cache.end())
-    return it->second;
-  uint32_t type = typeU32();
-  uint32_t id = newId();
-  emit(globals, spv::Op::OpConstant, {type, id, v});
-  u32Cache.emplace(v, id);
+  uint32_t &id = u32Cache[v];
+  if (!id) {
+    uint32_t type = typeU32(); // before the id: the type may be new
+    id = newId();
+    emit(globals, spv::Op::OpConstant, type, id, {v});
+  }
   return id;
 }
 
@@ -230,9 +252,7 @@ uint32_t FunctionBuilder::op(spv::Op op, uint32_t resultType,
                              llvm::ArrayRef<uint32_t> operands) {
   assert(isOpen && "instruction outside a block");
   uint32_t id = b.newId();
-  Words ops{resultType, id};
-  ops.insert(ops.end(), operands.begin(), operands.end());
-  SpirvBuilder::emit(body, op, ops);
+  SpirvBuilder::emit(body, op, resultType, id, operands);
   return id;
 }
 
@@ -319,9 +339,7 @@ uint32_t FunctionBuilder::entryOp(spv::Op op, uint32_t resultType,
   if (it != entryOps.end())
     return it->second;
   uint32_t id = b.newId();
-  Words ops{resultType, id};
-  ops.insert(ops.end(), operands.begin(), operands.end());
-  SpirvBuilder::emit(prologue, op, ops);
+  SpirvBuilder::emit(prologue, op, resultType, id, operands);
   entryOps.emplace(std::move(key), id);
   return id;
 }

@@ -12,6 +12,7 @@
 #define VYRE_LIB_EMIT_SPIRVBUILDER_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -40,6 +41,10 @@ public:
 
   /// Appends one instruction (word count and opcode, then operands).
   static void emit(Words &out, spv::Op op, llvm::ArrayRef<uint32_t> operands);
+  /// Appends one instruction with a result type and id before \p operands
+  /// (no temporary operand vector).
+  static void emit(Words &out, spv::Op op, uint32_t resultType, uint32_t id,
+                   llvm::ArrayRef<uint32_t> operands);
   /// Appends a nul-terminated, word-padded literal string.
   static void appendString(Words &out, llvm::StringRef s);
   static Words stringWords(llvm::StringRef s);
@@ -91,7 +96,12 @@ private:
   std::set<uint32_t> caps;
   std::set<std::string> exts;
   std::map<std::vector<uint32_t>, uint32_t> typeCache;
-  std::map<uint32_t, uint32_t> u32Cache;
+  // The types and constants nearly every instruction asks for, without
+  // building a typeCache key each time. u32Cache's keys are widened to 64
+  // bits: DenseMap reserves ~0u, a real constant.
+  uint32_t voidId = 0, boolId = 0, u32Id = 0;
+  llvm::DenseMap<uint64_t, uint32_t> pointerCache; // storage class, pointee
+  llvm::DenseMap<uint64_t, uint32_t> u32Cache;
   uint32_t trueId = 0, falseId = 0;
   uint32_t runtimeArray = 0;
   /// Names written so far, and for each repeated name the next suffix to

@@ -149,12 +149,16 @@ Type TypeChecker::check(Expr &e) {
       break;
     Type l = b.lhs->type, r = b.rhs->type;
     llvm::StringRef op = spelling(b.op);
-    std::string opName = b.op == BinaryOp::Min || b.op == BinaryOp::Max
-                             ? ("'" + op + "'").str()
-                             : ("operator '" + op + "'").str();
+    // Only an error needs the operator's name: build it then, not for
+    // every binary expression.
+    auto opName = [&] {
+      return b.op == BinaryOp::Min || b.op == BinaryOp::Max
+                 ? ("'" + op + "'").str()
+                 : ("operator '" + op + "'").str();
+    };
     if (isLogical(b.op)) {
       if (l != Type::Bool || r != Type::Bool) {
-        diags.error(e.loc, opName + " needs bool operands, but the " +
+        diags.error(e.loc, opName() + " needs bool operands, but the " +
                                (l != Type::Bool ? "left" : "right") +
                                " operand is u32 (compare with '!= 0')");
         break;
@@ -169,7 +173,7 @@ Type TypeChecker::check(Expr &e) {
       t = Type::Bool;
     } else {
       if (l != Type::U32 || r != Type::U32) {
-        diags.error(e.loc, opName + " needs u32 operands, but the " +
+        diags.error(e.loc, opName() + " needs u32 operands, but the " +
                                (l != Type::U32 ? "left" : "right") +
                                " operand is bool");
         break;
