@@ -36,6 +36,8 @@ private:
                       const llvm::Twine &what);
   llvm::Error readSlot(const Value &v, unsigned index);
   llvm::Error readTenantsAndPartitions(const Object &root);
+  /// A packed op's "opcode": present, and 8 bits.
+  llvm::Expected<uint32_t> packedOpcode(const Object &op, const std::string &what);
   llvm::Error readPackedAsVyre(const Array &ops, const Object &slot,
                                std::vector<uint32_t> &args,
                                const llvm::Twine &what);
@@ -120,15 +122,9 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
     const Object *op = ops[i].getAsObject();
     if (!op)
       return err(opWhat + ": expected an object");
-    const Value *ov = op->get("opcode");
-    if (!ov)
-      return err(opWhat + ": missing \"opcode\"");
-    auto code = opcode(*ov, opWhat + ".opcode");
+    auto code = packedOpcode(*op, opWhat);
     if (!code)
       return code.takeError();
-    if (*code > 255)
-      return err(opWhat + ": opcode " + llvm::Twine(*code) +
-                 " does not fit in the packed opcode byte");
     uint64_t offset = nextOffset;
     if (const Value *a = op->get("arg_offset")) {
       auto x = getNumber(*a, opWhat + ".arg_offset", 255);
@@ -179,6 +175,20 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   return llvm::Error::success();
 }
 
+llvm::Expected<uint32_t> ScenarioReader::packedOpcode(const Object &op,
+                                                     const std::string &what) {
+  const Value *ov = op.get("opcode");
+  if (!ov)
+    return err(what + ": missing \"opcode\"");
+  auto code = opcode(*ov, what + ".opcode");
+  if (!code)
+    return code.takeError();
+  if (*code > 255)
+    return err(what + ": opcode " + llvm::Twine(*code) +
+               " does not fit in the packed opcode byte");
+  return *code;
+}
+
 llvm::Error ScenarioReader::readPackedAsVyre(const Array &ops, const Object &slot,
                                              std::vector<uint32_t> &args,
                                              const llvm::Twine &what) {
@@ -195,15 +205,9 @@ llvm::Error ScenarioReader::readPackedAsVyre(const Array &ops, const Object &slo
       if (!oneOf(kv.first, {"opcode", "args"}))
         return err(opWhat + ": unknown key \"" + kv.first.str() +
                    "\" (vyre's host places the arguments itself)");
-    const Value *ov = op->get("opcode");
-    if (!ov)
-      return err(opWhat + ": missing \"opcode\"");
-    auto code = opcode(*ov, opWhat + ".opcode");
+    auto code = packedOpcode(*op, opWhat);
     if (!code)
       return code.takeError();
-    if (*code > 255)
-      return err(opWhat + ": opcode " + llvm::Twine(*code) +
-                 " does not fit in the packed opcode byte");
     if (const Value *av = op->get("args")) {
       const Array *a = av->getAsArray();
       if (!a)
