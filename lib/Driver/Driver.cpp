@@ -153,7 +153,8 @@ public:
 
   /// The --emit output's bytes, or the exit code that stops the compile.
   std::optional<ExitCode> buildPrimary(std::string &primary);
-  std::string manifestText();
+  /// The manifest's text, or the exit code that stops the compile.
+  std::optional<ExitCode> manifestText(std::string &text);
 
 private:
   std::optional<ExitCode> buildFromSpirv(std::string &primary);
@@ -161,20 +162,51 @@ private:
   const CompilerOptions &o;
   llvm::SourceMgr &sm;
   EmitOptions eopts;
+  // The module serves up to three outputs (--emit, the manifest's hash,
+  // requirements and interface, --manifest) and the manifest up to two:
+  // each is built once.
+  std::optional<std::vector<uint32_t>> wordsCache;
   std::optional<llvm::json::Value> manifestJson;
 
-  const llvm::json::Value &manifest() {
-    if (!manifestJson)
-      manifestJson = buildManifest(module, sema, eopts, sm);
-    return *manifestJson;
+  const std::vector<uint32_t> *words() {
+    if (!wordsCache) {
+      llvm::Expected<std::vector<uint32_t>> w = emitSpirv(module, sema, eopts);
+      if (!w) {
+        llvm::errs() << "vyrec: internal compiler error: "
+                     << llvm::toString(w.takeError()) << "\n";
+        return nullptr;
+      }
+      wordsCache = std::move(*w);
+    }
+    return &*wordsCache;
+  }
+
+  const llvm::json::Value *manifest() {
+    if (!manifestJson) {
+      const std::vector<uint32_t> *w = words();
+      if (!w)
+        return nullptr;
+      llvm::Expected<llvm::json::Value> m =
+          buildManifest(module, sema, eopts, sm, *w);
+      if (!m) {
+        llvm::errs() << "vyrec: internal compiler error: "
+                     << llvm::toString(m.takeError()) << "\n";
+        return nullptr;
+      }
+      manifestJson = std::move(*m);
+    }
+    return &*manifestJson;
   }
 };
 
-std::string Compilation::manifestText() {
-  std::string text;
+std::optional<ExitCode> Compilation::manifestText(std::string &text) {
+  const llvm::json::Value *m = manifest();
+  if (!m)
+    return InternalError;
   llvm::raw_string_ostream os(text);
-  os << llvm::formatv("{0:2}", manifest()) << "\n";
-  return os.str();
+  os << llvm::formatv("{0:2}", *m) << "\n";
+  os.flush();
+  return std::nullopt;
 }
 
 std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
@@ -184,7 +216,7 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
     llvm::raw_string_ostream os(primary);
     printSourceFile(*module.files[module.rootFile], os);
   } else if (o.emit == "manifest") {
-    primary = manifestText();
+    return manifestText(primary);
   } else {
     return buildFromSpirv(primary);
   }
@@ -193,12 +225,9 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
 
 /// --emit=spirv, asm and c-header: all start from the emitted words.
 std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
-  llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, eopts);
-  if (!words) {
-    llvm::errs() << "vyrec: internal compiler error: "
-                 << llvm::toString(words.takeError()) << "\n";
+  const std::vector<uint32_t> *words = this->words();
+  if (!words)
     return InternalError;
-  }
   if (o.emit == "c-header") {
     std::string vn = o.variableName;
     if (vn.empty()) {
@@ -212,7 +241,10 @@ std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
                    << "' is not a C identifier\n";
       return UsageError;
     }
-    primary = renderCHeader(*words, manifest(), vn, o.input);
+    const llvm::json::Value *m = manifest();
+    if (!m)
+      return InternalError;
+    primary = renderCHeader(*words, *m, vn, o.input);
   } else if (o.emit == "asm") {
     llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
     if (!text) {
@@ -269,8 +301,12 @@ ExitCode vyre::compile(const CompilerOptions &o) {
 
   OutputSet outputs;
   outputs.add(paths.primary, std::move(primary));
-  if (!paths.manifest.empty())
-    outputs.add(paths.manifest, c.manifestText());
+  if (!paths.manifest.empty()) {
+    std::string text;
+    if (std::optional<ExitCode> stop = c.manifestText(text))
+      return *stop;
+    outputs.add(paths.manifest, std::move(text));
+  }
   if (!paths.depfile.empty()) {
     std::vector<std::string> targets;
     for (const std::string *t : {&paths.primary, &paths.manifest})

@@ -47,6 +47,34 @@ std::string vyre::renderCHeader(llvm::ArrayRef<uint32_t> words,
 
   const llvm::json::Object *m = manifest.getAsObject();
   if (m) {
+    // Ties the header's words to the manifest they were built with: a
+    // host compares it with the manifest's (docs/manifest.md).
+    if (auto sha = m->getString("module_sha256"))
+      os << "// SHA-256 of the module's bytes (manifest \"module_sha256\").\n"
+         << "#define " << name << "_module_sha256 \"" << *sha << "\"\n\n";
+    if (const llvm::json::Object *req = m->getObject("requires")) {
+      os << "// What the module needs of a device (manifest \"requires\").\n";
+      if (auto api = req->getString("vulkan_api")) {
+        auto [major, minor] = api->split('.');
+        os << "#define " << name << "_requires_vulkan_api_major " << major
+           << "u\n#define " << name << "_requires_vulkan_api_minor " << minor
+           << "u\n";
+      }
+      for (const char *key : {"device_extensions", "device_features",
+                              "subgroup_operations", "capabilities"}) {
+        const llvm::json::Array *list = req->getArray(key);
+        os << "#define " << name << "_requires_" << key << "_count "
+           << (list ? list->size() : 0) << "u\n";
+        // A null-terminated initializer (never empty, which C rejects).
+        os << "#define " << name << "_requires_" << key << " {";
+        if (list)
+          for (const llvm::json::Value &v : *list)
+            if (auto s = v.getAsString())
+              os << " \"" << *s << "\",";
+        os << " 0 }\n";
+      }
+      os << "\n";
+    }
     os << "// Protocol values (manifest \"protocol\").\n";
     if (const llvm::json::Object *protocol = m->getObject("protocol")) {
       std::vector<std::string> groups;

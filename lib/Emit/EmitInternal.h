@@ -15,6 +15,7 @@
 #include <spirv-tools/libspirv.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace vyre::emit {
@@ -26,6 +27,25 @@ struct SpirvVersion {
 SpirvVersion spirvVersion(TargetEnv env);
 std::string spirvVersionString(TargetEnv env); // "1.3"
 spv_target_env spvEnv(TargetEnv env);
+struct ApiVersion {
+  unsigned major, minor;
+};
+ApiVersion vulkanApiVersion(TargetEnv env); // the Vulkan version it names
+
+//===-- Requirements.cpp ---------------------------------------------------===//
+/// What a finished module declares, read back from its words.
+struct ModuleFacts {
+  SpirvVersion version{0, 0};
+  std::vector<uint32_t> capabilities; // OpCapability operands, module order
+  std::vector<std::string> extensions; // OpExtension names, module order
+  /// (set, binding) of every decorated variable: the module's interface.
+  std::set<std::pair<uint32_t, uint32_t>> bindings;
+};
+ModuleFacts scanModule(llvm::ArrayRef<uint32_t> words);
+/// The manifest's `requires` object for a module targeting \p env; an error
+/// if it declares something Requirements.def does not map.
+llvm::Expected<llvm::json::Object> moduleRequirements(const ModuleFacts &facts,
+                                                      TargetEnv env);
 
 //===-- Validate.cpp -------------------------------------------------------===//
 llvm::Error validate(const Words &words, TargetEnv env);

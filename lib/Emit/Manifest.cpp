@@ -37,10 +37,15 @@ std::string exprText(const Expr &e) {
 class ManifestWriter {
 public:
   ManifestWriter(const Module &m, const SemaResult &s, const EmitOptions &o,
-                 llvm::SourceMgr &sm)
-      : module(m), sema(s), opts(o), sm(sm) {}
+                 llvm::SourceMgr &sm, llvm::ArrayRef<uint32_t> words)
+      : module(m), sema(s), opts(o), sm(sm), words(words),
+        facts(scanModule(words)) {}
 
-  Value build() {
+  llvm::Expected<Value> build() {
+    llvm::Expected<Object> requirements =
+        moduleRequirements(facts, opts.targetEnv);
+    if (!requirements)
+      return requirements.takeError();
     const ProtocolValues &pv = sema.protocol;
     Object root;
     root["schema"] = "vyre-manifest/1";
@@ -51,6 +56,8 @@ public:
     root["memory_model"] =
         opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
     root["skeleton"] = skeleton();
+    root["module_sha256"] = moduleSha256(words);
+    root["requires"] = std::move(*requirements);
     root["bindings"] = bindings();
     root["protocol"] = protocol();
     root["spec_constants"] = specConstants();
@@ -68,6 +75,8 @@ private:
   const SemaResult &sema;
   const EmitOptions &opts;
   llvm::SourceMgr &sm;
+  llvm::ArrayRef<uint32_t> words;
+  ModuleFacts facts;
 
   uint32_t v(PV p) const { return sema.protocol[p]; }
 
@@ -87,6 +96,11 @@ private:
   Array bindings() {
     Array out;
     for (const BufferDecl *d : sema.buffers) {
+      // The module's interface, not the source's: -O drops a buffer no
+      // code uses (Sema warns about it), and a host must not be told to
+      // bind what the module does not declare.
+      if (!facts.bindings.count({d->setValue, d->bindingValue}))
+        continue;
       Object b;
       b["name"] = d->name;
       b["set"] = d->setValue;
@@ -300,9 +314,9 @@ private:
 
 } // namespace
 
-llvm::json::Value vyre::buildManifest(const Module &module,
-                                      const SemaResult &sema,
-                                      const EmitOptions &opts,
-                                      llvm::SourceMgr &sm) {
-  return ManifestWriter(module, sema, opts, sm).build();
+llvm::Expected<llvm::json::Value>
+vyre::buildManifest(const Module &module, const SemaResult &sema,
+                    const EmitOptions &opts, llvm::SourceMgr &sm,
+                    llvm::ArrayRef<uint32_t> words) {
+  return ManifestWriter(module, sema, opts, sm, words).build();
 }

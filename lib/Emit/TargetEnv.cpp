@@ -43,3 +43,12 @@ spv_target_env vyre::emit::spvEnv(TargetEnv env) {
   }
   return SPV_ENV_VULKAN_1_1;
 }
+
+ApiVersion vyre::emit::vulkanApiVersion(TargetEnv env) {
+  switch (env) {
+  case TargetEnv::Vulkan1_1: return {1, 1};
+  case TargetEnv::Vulkan1_2: return {1, 2};
+  case TargetEnv::Vulkan1_3: return {1, 3};
+  }
+  return {1, 1};
+}

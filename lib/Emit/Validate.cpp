@@ -56,8 +56,15 @@ llvm::Expected<Words> vyre::emit::optimize(const Words &words, TargetEnv env,
     opt.RegisterSizePasses();
   else
     opt.RegisterPerformancePasses();
+  // Keep every declared buffer, used or not: the manifest and the
+  // module's interface stay equal under -O, so a host's binding code does
+  // not depend on the optimization level (Sema warns about an unused one).
+  // emitSpirv validates the result itself.
+  spvtools::OptimizerOptions options;
+  options.set_run_validator(false);
+  options.set_preserve_bindings(true);
   Words out;
-  if (!opt.Run(words.data(), words.size(), &out))
+  if (!opt.Run(words.data(), words.size(), &out, options))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "spirv-opt failed: " + log.text);
   return out;

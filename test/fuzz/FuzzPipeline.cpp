@@ -78,8 +78,11 @@ bool fuzz::checkCompile(llvm::StringRef text) {
            text);
     if (words->empty())
       fail("emitSpirv returned an empty module", spelling(c.env), text);
-    llvm::json::Value manifest = buildManifest(module, sema, opts, sm);
-    (void)manifest;
+    llvm::Expected<llvm::json::Value> manifest =
+        buildManifest(module, sema, opts, sm, *words);
+    if (!manifest)
+      fail("a valid module gives no manifest",
+           llvm::toString(manifest.takeError()), text);
   }
   return true;
 }

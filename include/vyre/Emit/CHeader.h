@@ -12,7 +12,9 @@
 namespace vyre {
 /// A header holding the SPIR-V words as `NAME[]` (as glslang's --vn does)
 /// and, as `#define NAME_group_KEY value`, every protocol value, opcode,
-/// binding and specialization-constant id of \p manifest. C and C++.
+/// binding and specialization-constant id of \p manifest, its
+/// `module_sha256` (a string) and its `requires` (API version numbers and
+/// null-terminated string lists with their counts). C and C++.
 std::string renderCHeader(llvm::ArrayRef<uint32_t> words,
                           const llvm::json::Value &manifest,
                           llvm::StringRef name, llvm::StringRef sourceName);

@@ -66,11 +66,19 @@ llvm::Expected<std::vector<uint32_t>> emitSpirv(const Module &module,
 llvm::Expected<std::string> disassemble(llvm::ArrayRef<uint32_t> words,
                                         TargetEnv env);
 
-/// The "vyre-manifest/1" JSON document for the module emitSpirv builds
-/// with the same options.
-llvm::json::Value buildManifest(const Module &module, const SemaResult &sema,
-                                const EmitOptions &opts,
-                                llvm::SourceMgr &sm);
+/// The "vyre-manifest/1" JSON document for \p words, the module emitSpirv
+/// built with the same options: its `module_sha256`, `requires` and
+/// `bindings` are read from the words (docs/manifest.md). An error if the
+/// module declares a capability or extension lib/Emit/Requirements.def does
+/// not map (an internal error).
+llvm::Expected<llvm::json::Value>
+buildManifest(const Module &module, const SemaResult &sema,
+              const EmitOptions &opts, llvm::SourceMgr &sm,
+              llvm::ArrayRef<uint32_t> words);
+
+/// Lower-case hex SHA-256 of the module's bytes (the .spv file vyrec
+/// writes): the manifest's and the C header's `module_sha256`.
+std::string moduleSha256(llvm::ArrayRef<uint32_t> words);
 
 /// The protocol table (ProtocolTable.def) as a markdown table: group, key,
 /// kind, spec id, default value (from \p values) and meaning. Its output is

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace vyre::host {
@@ -103,6 +104,22 @@ inline int chooseMemoryType(uint32_t typeBits, const uint32_t *propertyFlags,
                   : Placement::HostVisible;
   return t;
 }
+
+
+/// What the module needs of a device: the manifest's `requires` (or the
+/// `NAME_requires_*` constants of `vyrec --emit=c-header`), and the hash
+/// that ties the manifest to its module (docs/manifest.md). A host creates
+/// its instance with apiVersion (apiMajor, apiMinor), refuses a device whose
+/// API version is lower or that lacks a feature, extension or subgroup
+/// operation, and enables the features and extensions listed.
+struct Requirements {
+  uint32_t apiMajor = 1, apiMinor = 1;
+  std::vector<std::string> deviceExtensions; // "VK_KHR_vulkan_memory_model"
+  std::vector<std::string> deviceFeatures;   // "vulkanMemoryModel"
+  std::vector<std::string> subgroupOperations; // "basic", "ballot", ...
+  std::vector<std::string> capabilities;     // "Shader", ... (informative)
+  std::string moduleSha256; // lower-case hex of the .spv bytes
+};
 
 namespace detail {
 // The kernel updates these words with device atomics; the host must not
