@@ -68,6 +68,19 @@ elif lavapipe and os.path.exists(vyre_run):
 if "vulkan" not in config.available_features:
     lit_config.note("no Vulkan device (lavapipe): execution tests that need one are unsupported")
 
+# The Khronos validation layer (Debian: vulkan-validationlayers).
+# VYRE_RUN_VALIDATE=1 runs every vyre-run under it (vyre-run exits 5 on a
+# validation error), and DIFF_EXEC_VYREC_FLAGS="--target-env=... 
+# --memory-model=..." compiles every diff-exec program so unless the test
+# sets its own: how scripts/test.sh runs the execution suite once under the
+# layer (docs/scenario.md).
+if glob.glob("/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json"):
+    config.available_features.add("vulkan-validation")
+for var in ("VYRE_RUN_VALIDATE", "DIFF_EXEC_VYREC_FLAGS"):
+    if os.environ.get(var):
+        config.environment[var] = os.environ[var]
+        lit_config.note("%s=%s" % (var, os.environ[var]))
+
 # The manifest schema test needs a Python with jsonschema: Debian's
 # python3-jsonschema (scripts/setup.sh installs it) serves /usr/bin/python3,
 # which need not be the python3 first on PATH.

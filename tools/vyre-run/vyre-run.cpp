@@ -15,16 +15,27 @@
 // encoding packed slots, servicing IO, shutdown) is vyre/host/host.h's, over
 // a host::Layout filled from the manifest (hostLayout, Scenario.h).
 //
-// Exit codes: 0 ok; 1 bad input (files, manifest, scenario, command line);
-// 2 a Vulkan error (its VkResult name is printed); 3 hang (the kernel did not
-// finish within the scenario's timeout_ms).
+// It checks the module against the manifest's module_sha256 and builds its
+// instance and device from the manifest's `requires` (API version, device
+// features, extensions, subgroup operations), refusing a device that lacks
+// any of them. --validate (or VYRE_RUN_VALIDATE=1) runs under the Khronos
+// validation layer and fails on any validation message.
+//
+// Exit codes: 0 ok; 1 bad input (files, manifest, scenario, command line, a
+// module that does not match its manifest); 2 a Vulkan error (its VkResult
+// name is printed); 3 hang (the kernel did not finish within the scenario's
+// timeout_ms, or a driver cut it short); 4 the device lacks something the
+// module requires (each missing item is named); 5 the validation layer
+// reported an error (--validate).
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/OutputFile.h"
 #include "vyre/Scenario/Scenario.h"
 #include "vyre/host/host.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -80,6 +91,125 @@ struct InputError {
   std::string message;
 };
 
+/// The device lacks what the module requires: exit code 4.
+struct MissingRequirement {
+  std::string message;
+};
+
+/// The manifest's `requires` (docs/manifest.md).
+llvm::Expected<host::Requirements> readRequirements(const llvm::json::Object &m) {
+  auto fail = [](const std::string &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "manifest: " + msg);
+  };
+  host::Requirements r;
+  if (auto sha = m.getString("module_sha256"))
+    r.moduleSha256 = sha->str();
+  else
+    return fail("missing \"module_sha256\" (a manifest from an older vyrec? "
+                "rebuild it)");
+  const llvm::json::Object *req = m.getObject("requires");
+  if (!req)
+    return fail("missing \"requires\"");
+  auto api = req->getString("vulkan_api");
+  unsigned major = 0, minor = 0;
+  if (!api || api->split('.').first.getAsInteger(10, major) ||
+      api->split('.').second.getAsInteger(10, minor))
+    return fail("requires.vulkan_api is not \"MAJOR.MINOR\"");
+  r.apiMajor = major;
+  r.apiMinor = minor;
+  auto list = [&](const char *key, std::vector<std::string> &out) -> bool {
+    const llvm::json::Array *a = req->getArray(key);
+    if (!a)
+      return false;
+    for (const llvm::json::Value &v : *a) {
+      auto s = v.getAsString();
+      if (!s)
+        return false;
+      out.push_back(s->str());
+    }
+    return true;
+  };
+  if (!list("device_extensions", r.deviceExtensions) ||
+      !list("device_features", r.deviceFeatures) ||
+      !list("subgroup_operations", r.subgroupOperations) ||
+      !list("capabilities", r.capabilities))
+    return fail("requires: a list is missing or holds a non-string");
+  return r;
+}
+
+/// The feature structs vyre-run can check and enable, by the member names
+/// `requires.device_features` uses (lib/Emit/Requirements.def's column).
+struct DeviceFeatures {
+  VkPhysicalDeviceFeatures2 core{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  VkPhysicalDeviceVulkanMemoryModelFeatures memoryModel{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES};
+  VkPhysicalDeviceShaderFloat16Int8Features float16Int8{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  VkPhysicalDeviceShaderAtomicInt64Features atomicInt64{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_INT64_FEATURES};
+
+  /// The VkBool32 named \p name and the struct holding it, or null.
+  std::pair<VkBool32 *, void *> find(llvm::StringRef name) {
+#define FIELD(str, member, field)                                              \
+  if (name == #field)                                                          \
+    return {&str.member field, &str};
+    FIELD(core, features., shaderInt64)
+    FIELD(core, features., shaderInt16)
+    FIELD(core, features., shaderFloat64)
+    FIELD(memoryModel, , vulkanMemoryModel)
+    FIELD(memoryModel, , vulkanMemoryModelDeviceScope)
+    FIELD(float16Int8, , shaderInt8)
+    FIELD(float16Int8, , shaderFloat16)
+    FIELD(atomicInt64, , shaderBufferInt64Atomics)
+#undef FIELD
+    return {nullptr, nullptr};
+  }
+
+  /// Chains the extension structs holding any of \p names behind core.
+  void chain(const std::vector<std::string> &names) {
+    core.pNext = nullptr;
+    for (void *s : {static_cast<void *>(&memoryModel),
+                    static_cast<void *>(&float16Int8),
+                    static_cast<void *>(&atomicInt64)}) {
+      bool used = false;
+      for (const std::string &n : names)
+        used |= find(n).second == s;
+      if (!used)
+        continue;
+      auto *base = static_cast<VkBaseOutStructure *>(s);
+      base->pNext = static_cast<VkBaseOutStructure *>(core.pNext);
+      core.pNext = s;
+    }
+  }
+};
+
+const std::pair<const char *, VkSubgroupFeatureFlagBits> kSubgroupOps[] = {
+    {"basic", VK_SUBGROUP_FEATURE_BASIC_BIT},
+    {"vote", VK_SUBGROUP_FEATURE_VOTE_BIT},
+    {"arithmetic", VK_SUBGROUP_FEATURE_ARITHMETIC_BIT},
+    {"ballot", VK_SUBGROUP_FEATURE_BALLOT_BIT},
+    {"shuffle", VK_SUBGROUP_FEATURE_SHUFFLE_BIT},
+    {"shuffle_relative", VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT},
+    {"clustered", VK_SUBGROUP_FEATURE_CLUSTERED_BIT},
+    {"quad", VK_SUBGROUP_FEATURE_QUAD_BIT},
+};
+
+/// --validate: every message of severity error from the validation layer.
+VKAPI_ATTR VkBool32 VKAPI_CALL
+onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                    VkDebugUtilsMessageTypeFlagsEXT,
+                    const VkDebugUtilsMessengerCallbackDataEXT *data,
+                    void *user) {
+  if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
+    ++*static_cast<unsigned *>(user);
+    llvm::errs() << "vyre-run: validation error: "
+                 << (data && data->pMessage ? data->pMessage : "(no message)")
+                 << "\n";
+  }
+  return VK_FALSE;
+}
+
 const char *deviceTypeName(VkPhysicalDeviceType t) {
   switch (t) {
   case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
@@ -107,14 +237,64 @@ public:
   bool hostMemory = false;
 
   ~Host() { destroy(); }
+  /// Destroys every object now (so --validate sees the whole run).
+  void close() {
+    destroy();
+    device = VK_NULL_HANDLE;
+    instance = VK_NULL_HANDLE;
+    messenger = VK_NULL_HANDLE;
+    queryPool = VK_NULL_HANDLE;
+  }
 
-  void createInstance() {
+  /// --validate: run under VK_LAYER_KHRONOS_validation; errors it reports
+  /// are counted in validationErrors.
+  bool validation = false;
+  unsigned validationErrors = 0;
+
+  /// An instance for \p req's API version (with the validation layer and
+  /// a messenger under --validate).
+  void createInstance(const host::Requirements &req) {
+    required = req;
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "vyre-run";
-    app.apiVersion = VK_API_VERSION_1_1;
+    app.apiVersion = VK_MAKE_API_VERSION(0, req.apiMajor, req.apiMinor, 0);
     VkInstanceCreateInfo ci{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     ci.pApplicationInfo = &app;
+    const char *layer = "VK_LAYER_KHRONOS_validation";
+    const char *debugUtils = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    VkDebugUtilsMessengerCreateInfoEXT mci{
+        VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+    mci.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT |
+                          VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT;
+    mci.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                      VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                      VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+    mci.pfnUserCallback = onValidationMessage;
+    mci.pUserData = &validationErrors;
+    if (validation) {
+      uint32_t n = 0;
+      vkEnumerateInstanceLayerProperties(&n, nullptr);
+      std::vector<VkLayerProperties> layers(n);
+      vkEnumerateInstanceLayerProperties(&n, layers.data());
+      bool found = false;
+      for (const VkLayerProperties &l : layers)
+        found |= llvm::StringRef(l.layerName) == layer;
+      if (!found)
+        throw InputError{"--validate: the Khronos validation layer is not "
+                         "installed (Debian: vulkan-validationlayers)"};
+      ci.enabledLayerCount = 1;
+      ci.ppEnabledLayerNames = &layer;
+      ci.enabledExtensionCount = 1;
+      ci.ppEnabledExtensionNames = &debugUtils;
+      ci.pNext = &mci; // also covers vkCreateInstance/vkDestroyInstance
+    }
     VK(vkCreateInstance(&ci, nullptr, &instance));
+    if (validation) {
+      auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+          vkGetInstanceProcAddr(instance, "vkCreateDebugUtilsMessengerEXT"));
+      if (create)
+        VK(create(instance, &mci, nullptr, &messenger));
+    }
     uint32_t n = 0;
     VK(vkEnumeratePhysicalDevices(instance, &n, nullptr));
     physicalDevices.resize(n);
@@ -142,9 +322,7 @@ public:
     physical = physicalDevices[index];
     VkPhysicalDeviceProperties p;
     vkGetPhysicalDeviceProperties(physical, &p);
-    if (p.apiVersion < VK_API_VERSION_1_1)
-      throw VulkanError{std::string(p.deviceName) + " does not support Vulkan 1.1",
-                        VK_ERROR_INCOMPATIBLE_DRIVER};
+    DeviceFeatures enable = checkRequirements(index, p);
     maxStorageRange = p.limits.maxStorageBufferRange;
     uint32_t n = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &n, nullptr);
@@ -163,9 +341,15 @@ public:
     qci.queueFamilyIndex = queueFamily;
     qci.queueCount = 1;
     qci.pQueuePriorities = &priority;
+    std::vector<const char *> extensions;
+    for (const std::string &e : required.deviceExtensions)
+      extensions.push_back(e.c_str());
     VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
+    dci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    dci.ppEnabledExtensionNames = extensions.data();
+    dci.pNext = &enable.core; // exactly the features `requires` lists
     VK(vkCreateDevice(physical, &dci, nullptr, &device));
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
   }
@@ -206,6 +390,78 @@ public:
                               "module's skeleton needs (vyrec --skeleton=portable)",
                           VK_ERROR_FEATURE_NOT_PRESENT};
     }
+  }
+
+  /// Refuses (MissingRequirement, naming every missing item) a device that
+  /// lacks anything `requires` lists; returns the feature structs to enable,
+  /// holding exactly the features listed.
+  DeviceFeatures checkRequirements(unsigned index,
+                                   const VkPhysicalDeviceProperties &p) {
+    std::vector<std::string> missing;
+    if (VK_API_VERSION_MAJOR(p.apiVersion) < required.apiMajor ||
+        (VK_API_VERSION_MAJOR(p.apiVersion) == required.apiMajor &&
+         VK_API_VERSION_MINOR(p.apiVersion) < required.apiMinor))
+      missing.push_back("Vulkan " + std::to_string(required.apiMajor) + "." +
+                        std::to_string(required.apiMinor) + " (it has " +
+                        std::to_string(VK_API_VERSION_MAJOR(p.apiVersion)) +
+                        "." +
+                        std::to_string(VK_API_VERSION_MINOR(p.apiVersion)) + ")");
+    uint32_t n = 0;
+    VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, nullptr));
+    std::vector<VkExtensionProperties> exts(n);
+    VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, exts.data()));
+    for (const std::string &e : required.deviceExtensions) {
+      bool found = false;
+      for (const VkExtensionProperties &x : exts)
+        found |= e == x.extensionName;
+      if (!found)
+        missing.push_back("extension " + e);
+    }
+    // Query only the structs that hold a required feature: an extension
+    // struct the device does not know is not ours to chain.
+    DeviceFeatures have, enable;
+    for (const std::string &f : required.deviceFeatures)
+      if (!have.find(f).first)
+        throw MissingRequirement{"the module requires the device feature " + f +
+                                 ", which vyre-run does not know"};
+    have.chain(required.deviceFeatures);
+    enable.chain(required.deviceFeatures);
+    if (!required.deviceFeatures.empty())
+      vkGetPhysicalDeviceFeatures2(physical, &have.core);
+    for (const std::string &f : required.deviceFeatures) {
+      if (*have.find(f).first)
+        *enable.find(f).first = VK_TRUE;
+      else
+        missing.push_back("feature " + f);
+    }
+    if (!required.subgroupOperations.empty()) {
+      VkPhysicalDeviceSubgroupProperties sp{
+          VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+      VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+      p2.pNext = &sp;
+      vkGetPhysicalDeviceProperties2(physical, &p2);
+      if (!(sp.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT))
+        missing.push_back("subgroup operations in compute shaders");
+      for (const std::string &op : required.subgroupOperations) {
+        VkSubgroupFeatureFlags bit = 0;
+        for (const auto &[name, b] : kSubgroupOps)
+          if (op == name)
+            bit = b;
+        if (!bit)
+          throw MissingRequirement{"the module requires the subgroup operation " +
+                                   op + ", which vyre-run does not know"};
+        if (!(sp.supportedOperations & bit))
+          missing.push_back("subgroup operation " + op);
+      }
+    }
+    if (!missing.empty()) {
+      std::string msg = "device " + std::to_string(index) + " (" +
+                        p.deviceName + ") lacks what the module requires:";
+      for (size_t i = 0; i < missing.size(); ++i)
+        msg += (i ? "; " : " ") + missing[i];
+      throw MissingRequirement{msg};
+    }
+    return enable;
   }
 
   /// Host-visible, coherent, persistently mapped storage buffers holding the
@@ -487,6 +743,8 @@ public:
   }
 
 private:
+  host::Requirements required;
+  VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
   VkInstance instance = VK_NULL_HANDLE;
   std::vector<VkPhysicalDevice> physicalDevices;
   VkPhysicalDevice physical = VK_NULL_HANDLE;
@@ -512,6 +770,7 @@ private:
     if (device) {
       vkDeviceWaitIdle(device);
       if (fence) vkDestroyFence(device, fence, nullptr);
+      if (queryPool) vkDestroyQueryPool(device, queryPool, nullptr);
       if (commandPool) vkDestroyCommandPool(device, commandPool, nullptr);
       if (pool) vkDestroyDescriptorPool(device, pool, nullptr);
       if (pipeline) vkDestroyPipeline(device, pipeline, nullptr);
@@ -525,10 +784,24 @@ private:
       }
       vkDestroyDevice(device, nullptr);
     }
+    if (messenger) {
+      auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+          vkGetInstanceProcAddr(instance, "vkDestroyDebugUtilsMessengerEXT"));
+      if (destroy)
+        destroy(instance, messenger, nullptr);
+    }
     if (instance)
       vkDestroyInstance(instance, nullptr);
   }
 };
+
+/// Lower-case hex SHA-256 of the module's bytes (the manifest's
+/// module_sha256 is the same function of the file vyrec wrote).
+std::string sha256Hex(const std::vector<uint32_t> &words) {
+  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(words.data()),
+                                words.size() * 4);
+  return llvm::toHex(llvm::SHA256::hash(bytes), /*LowerCase=*/true);
+}
 
 std::vector<uint32_t> readSpirv(const std::string &path) {
   auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -560,6 +833,9 @@ int main(int argc, char **argv) {
   app.add_option("--dump", dumpPath,
                  "also write the default output (every non-zero word) here");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
+  app.add_flag("--validate", host.validation,
+               "run under the Khronos validation layer; exit 5 if it reports "
+               "an error (also: VYRE_RUN_VALIDATE=1)");
   app.add_flag("--time", host.timing,
                "print the dispatch's GPU time (timestamp queries), where "
                "the buffers live and the pipeline's creation time to "
@@ -586,9 +862,12 @@ int main(int argc, char **argv) {
     return app.exit(e) == 0 ? 0 : 1;
   }
 
+  if (const char *v = std::getenv("VYRE_RUN_VALIDATE"); v && *v && *v != '0')
+    host.validation = true;
+
   try {
     if (list) {
-      host.createInstance();
+      host.createInstance(host::Requirements{});
       host.listDevices(llvm::outs());
       return 0;
     }
@@ -602,6 +881,15 @@ int main(int argc, char **argv) {
     std::string entry = "main";
     if (auto e = manifest->getAsObject()->getString("entry_point"))
       entry = e->str();
+    auto requirements = readRequirements(*manifest->getAsObject());
+    if (!requirements)
+      throw InputError{manifestPath + ": " +
+                       llvm::toString(requirements.takeError())};
+    if (std::string sha = sha256Hex(code); sha != requirements->moduleSha256)
+      throw InputError{spvPath + " is not the module " + manifestPath +
+                       " describes (its SHA-256 is " + sha +
+                       ", the manifest's module_sha256 " +
+                       requirements->moduleSha256 + ")"};
     auto json = readJsonFile(scenarioPath);
     if (!json)
       throw InputError{llvm::toString(json.takeError())};
@@ -609,7 +897,7 @@ int main(int argc, char **argv) {
     if (!scenario)
       throw InputError{scenarioPath + ": " + llvm::toString(scenario.takeError())};
 
-    host.createInstance();
+    host.createInstance(*requirements);
     host.createDevice(deviceIndex);
     host.requireSubgroupOperations(
         manifest->getAsObject()->getObject("skeleton"));
@@ -658,6 +946,12 @@ int main(int argc, char **argv) {
               dumpPath, formatResult(*layout, all, memory, serviced)))
         throw InputError{llvm::toString(std::move(err))};
     }
+    host.close();
+    if (host.validationErrors) {
+      llvm::errs() << "vyre-run: the validation layer reported "
+                   << host.validationErrors << " error(s)\n";
+      return 5;
+    }
     return 0;
   } catch (const VulkanError &e) {
     llvm::errs() << "vyre-run: " << e.call << ": " << resultName(e.result) << "\n";
@@ -665,5 +959,8 @@ int main(int argc, char **argv) {
   } catch (const InputError &e) {
     llvm::errs() << "vyre-run: " << e.message << "\n";
     return 1;
+  } catch (const MissingRequirement &e) {
+    llvm::errs() << "vyre-run: " << e.message << "\n";
+    return 4;
   }
 }

@@ -16,7 +16,6 @@ dump=1
 if [ "$1" = --no-dump ]; then dump=0; shift; fi
 out=$1 prog=$2 scenario=$3
 shift 3
-
 vyrec --validate -w ${DIFF_EXEC_VYREC_FLAGS:-} "$@" "$prog" -o "$out.spv" --manifest "$out.manifest.json" || {
   echo "diff-exec: vyrec failed" >&2; exit 1; }
 
