@@ -10,6 +10,8 @@ trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 test -x "$work/prefix/bin/vyrec"
+test -x "$work/prefix/bin/vyre-run"
+test -x "$work/prefix/bin/vyre-interp"
 test -f "$work/prefix/include/vyre/host/host.h"
 test -f "$work/prefix/share/vyrec/builtins.vyre"
 test -f "$work/prefix/lib/cmake/Vyrec/VyrecConfig.cmake"
@@ -26,6 +28,19 @@ test -f "$work/build/counter_kernel/counter.json"
 # VALIDATE: the module's command line asks for the validator.
 grep -q -- "--validate" "$work/build/build.ninja" || {
   echo "consumer: VALIDATE did not pass --validate" >&2; exit 1; }
+
+# The installed executors run the consumer's module: the interpreter always,
+# the Vulkan host when the machine has a device.
+echo '{"shutdown": true, "slots": [{"opcode": "NOP"}], "output": {"control": [1]}}' \
+  > "$work/scenario.json"
+"$work/prefix/bin/vyre-interp" -I "$work/consumer/kernel" \
+  "$work/consumer/kernel/counter.vyre" "$work/scenario.json" > "$work/interp.json"
+grep -q '"1": 1' "$work/interp.json"
+if "$work/prefix/bin/vyre-run" --list-devices 2>/dev/null | grep -q .; then
+  "$work/prefix/bin/vyre-run" "$work/build/counter_kernel/counter.spv" \
+    "$work/build/counter_kernel/counter.json" "$work/scenario.json" > "$work/run.json"
+  diff "$work/interp.json" "$work/run.json"
+fi
 
 # Nothing to do on a second build... (dry runs captured first: `grep -q`
 # closing the pipe early would fail cmake under pipefail)
