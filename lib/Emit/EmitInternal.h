@@ -54,13 +54,19 @@ llvm::Expected<Words> optimize(const Words &words, TargetEnv env,
 
 //===-- The module being built ---------------------------------------------===//
 
-/// Memory semantics and scope ids for the chosen memory model.
+/// Fences, memory semantics and scope ids for the chosen memory model.
 struct MemoryModelInfo {
   bool vulkan = false;
-  /// Semantics for an atomic of kind \p op with ordering \p order (clamped
-  /// to what the op may carry). For a compare-exchange, \p unequal selects
-  /// the failure semantics.
-  uint32_t semantics(AtomicOp op, MemoryOrder order, bool unequal = false) const;
+  /// Which fences an atomic of kind \p op with ordering \p order gets
+  /// (docs/protocol.md, "Memory model"): acquire after, release before.
+  struct Fences {
+    bool acquire, release;
+  };
+  static Fences fences(AtomicOp op, MemoryOrder order);
+  /// An OpMemoryBarrier's semantics: Acquire, Release or AcquireRelease
+  /// on UniformMemory (+ MakeVisible / MakeAvailable under the Vulkan
+  /// memory model).
+  uint32_t barrierSemantics(bool acquire, bool release) const;
   uint32_t scope() const { return static_cast<uint32_t>(spv::Scope::Device); }
 };
 

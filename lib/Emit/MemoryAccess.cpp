@@ -1,9 +1,10 @@
 //===- MemoryAccess.cpp - buffer words, atomics and memory semantics -----===//
 //
 // Every buffer access goes through here: an OpAccessChain to one u32 word of
-// a StorageBuffer block, then OpLoad/OpStore or an OpAtomic* with Device
-// scope. docs/protocol.md ("Memory model") is the normative description of
-// the semantics chosen for each ordering under each memory model; its
+// a StorageBuffer block, then OpLoad/OpStore or a relaxed OpAtomic* with
+// Device scope whose ordering is carried by OpMemoryBarriers around it.
+// docs/protocol.md ("Memory model") is the normative description of the
+// fences chosen for each ordering under each memory model; its
 // "Robustness" section describes the bounds guards built here.
 //
 //===----------------------------------------------------------------------===//
@@ -12,53 +13,20 @@
 using namespace vyre;
 using namespace vyre::emit;
 
-uint32_t MemoryModelInfo::semantics(AtomicOp op, MemoryOrder order,
-                                    bool unequal) const {
-  MemoryOrder o = order;
-  // A compare-exchange that fails only reads: its semantics are the success
-  // ordering minus release.
-  if (unequal) {
-    if (o == MemoryOrder::Release)
-      o = MemoryOrder::Relaxed;
-    else if (o == MemoryOrder::AcqRel)
-      o = MemoryOrder::Acquire;
-  }
-  // Vulkan forbids release/acq_rel/seq_cst on OpAtomicLoad and
-  // acquire/acq_rel/seq_cst on OpAtomicStore (VUID-StandaloneSpirv-
-  // OpAtomicLoad-04731, -OpAtomicStore-04730): keep the half that applies.
-  if (op == AtomicOp::Load) {
-    if (o == MemoryOrder::Release)
-      o = MemoryOrder::Relaxed;
-    else if (o == MemoryOrder::AcqRel || o == MemoryOrder::SeqCst)
-      o = MemoryOrder::Acquire;
-  } else if (op == AtomicOp::Store) {
-    if (o == MemoryOrder::Acquire)
-      o = MemoryOrder::Relaxed;
-    else if (o == MemoryOrder::AcqRel || o == MemoryOrder::SeqCst)
-      o = MemoryOrder::Release;
-  }
-  // The Vulkan memory model has no SequentiallyConsistent: acq_rel is the
-  // strongest ordering it offers.
-  if (vulkan && o == MemoryOrder::SeqCst)
-    o = unequal ? MemoryOrder::Acquire : MemoryOrder::AcqRel;
-
-  using M = spv::MemorySemanticsMask;
-  uint32_t bits = 0;
-  switch (o) {
-  case MemoryOrder::Relaxed: return 0;
-  case MemoryOrder::Acquire: bits = uint32_t(M::Acquire); break;
-  case MemoryOrder::Release: bits = uint32_t(M::Release); break;
-  case MemoryOrder::AcqRel: bits = uint32_t(M::AcquireRelease); break;
-  case MemoryOrder::SeqCst: bits = uint32_t(M::SequentiallyConsistent); break;
-  }
-  bits |= uint32_t(M::UniformMemory);
-  if (vulkan) {
-    if (o == MemoryOrder::Release || o == MemoryOrder::AcqRel)
-      bits |= uint32_t(M::MakeAvailable);
-    if (o == MemoryOrder::Acquire || o == MemoryOrder::AcqRel)
-      bits |= uint32_t(M::MakeVisible);
-  }
-  return bits;
+MemoryModelInfo::Fences MemoryModelInfo::fences(AtomicOp op,
+                                                MemoryOrder order) {
+  bool acquire = order == MemoryOrder::Acquire ||
+                 order == MemoryOrder::AcqRel || order == MemoryOrder::SeqCst;
+  bool release = order == MemoryOrder::Release ||
+                 order == MemoryOrder::AcqRel || order == MemoryOrder::SeqCst;
+  // A load keeps only the acquire half and a store only the release half:
+  // a release fence before a load (an acquire fence after a store) orders
+  // nothing the load (store) itself publishes or observes.
+  if (op == AtomicOp::Load)
+    release = false;
+  else if (op == AtomicOp::Store)
+    acquire = false;
+  return {acquire, release};
 }
 
 uint32_t ModuleContext::wordPointer(FunctionBuilder &fb, const BufferDecl *buf,
@@ -89,37 +57,75 @@ void ModuleContext::storeWord(FunctionBuilder &fb, uint32_t ptr,
     fb.opVoid(spv::Op::OpStore, {ptr, value});
 }
 
+uint32_t MemoryModelInfo::barrierSemantics(bool acquire, bool release) const {
+  using M = spv::MemorySemanticsMask;
+  uint32_t bits = uint32_t(M::UniformMemory);
+  if (acquire && release)
+    bits |= uint32_t(M::AcquireRelease);
+  else if (acquire)
+    bits |= uint32_t(M::Acquire);
+  else
+    bits |= uint32_t(M::Release);
+  if (vulkan) {
+    if (release)
+      bits |= uint32_t(M::MakeAvailable);
+    if (acquire)
+      bits |= uint32_t(M::MakeVisible);
+  }
+  return bits;
+}
+
 uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
                                MemoryOrder order, uint32_t ptr,
                                llvm::ArrayRef<uint32_t> operands) {
+  // Every ordering is carried by explicit OpMemoryBarriers around a
+  // relaxed atomic (a release fence before it, an acquire fence after it:
+  // C++'s fence-to-fence synchronization, which the Vulkan memory model
+  // defines too), never by the atomic's own semantics. Why:
+  //  - translators keep barriers but drop atomic semantics: spirv-cross
+  //    turns an acquire OpAtomicLoad into a relaxed atomic in MSL, HLSL and
+  //    GLSL, while OpMemoryBarrier becomes atomic_thread_fence /
+  //    DeviceMemoryBarrier / memoryBarrierBuffer (docs/embedding.md);
+  //  - lavapipe (Mesa 22.3) drops an invocation that spins on an atomic
+  //    carrying acquire semantics past its loop limiter (docs/scenario.md),
+  //    while relaxed polls are only cut short.
+  // seq_cst gets acq_rel fences: the Vulkan memory model has no SC.
+  auto [acquire, release] = MemoryModelInfo::fences(op, order);
   uint32_t scope = c(mm.scope());
-  uint32_t sem = c(mm.semantics(op, order));
+  uint32_t relaxed = c(0);
+  if (release)
+    fb.opVoid(spv::Op::OpMemoryBarrier,
+              {scope, c(mm.barrierSemantics(acquire && release, true))});
   auto rmw = [&](spv::Op o) {
-    return fb.op(o, u32(), {ptr, scope, sem, operands[0]});
+    return fb.op(o, u32(), {ptr, scope, relaxed, operands[0]});
   };
+  uint32_t result = 0;
   switch (op) {
   case AtomicOp::Load:
-    return fb.op(spv::Op::OpAtomicLoad, u32(), {ptr, scope, sem});
+    result = fb.op(spv::Op::OpAtomicLoad, u32(), {ptr, scope, relaxed});
+    break;
   case AtomicOp::Store:
-    fb.opVoid(spv::Op::OpAtomicStore, {ptr, scope, sem, operands[0]});
-    return 0;
-  case AtomicOp::Add: return rmw(spv::Op::OpAtomicIAdd);
-  case AtomicOp::Sub: return rmw(spv::Op::OpAtomicISub);
-  case AtomicOp::And: return rmw(spv::Op::OpAtomicAnd);
-  case AtomicOp::Or: return rmw(spv::Op::OpAtomicOr);
-  case AtomicOp::Xor: return rmw(spv::Op::OpAtomicXor);
-  case AtomicOp::Min: return rmw(spv::Op::OpAtomicUMin);
-  case AtomicOp::Max: return rmw(spv::Op::OpAtomicUMax);
-  case AtomicOp::Exchange: return rmw(spv::Op::OpAtomicExchange);
-  case AtomicOp::CompareExchange: {
+    fb.opVoid(spv::Op::OpAtomicStore, {ptr, scope, relaxed, operands[0]});
+    break;
+  case AtomicOp::Add: result = rmw(spv::Op::OpAtomicIAdd); break;
+  case AtomicOp::Sub: result = rmw(spv::Op::OpAtomicISub); break;
+  case AtomicOp::And: result = rmw(spv::Op::OpAtomicAnd); break;
+  case AtomicOp::Or: result = rmw(spv::Op::OpAtomicOr); break;
+  case AtomicOp::Xor: result = rmw(spv::Op::OpAtomicXor); break;
+  case AtomicOp::Min: result = rmw(spv::Op::OpAtomicUMin); break;
+  case AtomicOp::Max: result = rmw(spv::Op::OpAtomicUMax); break;
+  case AtomicOp::Exchange: result = rmw(spv::Op::OpAtomicExchange); break;
+  case AtomicOp::CompareExchange:
     // Source order is (expected, desired); SPIR-V wants Value (desired)
     // then Comparator (expected).
-    uint32_t unequal = c(mm.semantics(op, order, /*unequal=*/true));
-    return fb.op(spv::Op::OpAtomicCompareExchange, u32(),
-                 {ptr, scope, sem, unequal, operands[1], operands[0]});
+    result = fb.op(spv::Op::OpAtomicCompareExchange, u32(),
+                   {ptr, scope, relaxed, relaxed, operands[1], operands[0]});
+    break;
   }
-  }
-  return 0;
+  if (acquire)
+    fb.opVoid(spv::Op::OpMemoryBarrier,
+              {scope, c(mm.barrierSemantics(true, acquire && release))});
+  return result;
 }
 
 uint32_t ModuleContext::arrayLength(FunctionBuilder &fb, const BufferDecl *buf) {

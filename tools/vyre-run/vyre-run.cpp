@@ -34,7 +34,9 @@
 #include "vyre/host/host.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -48,6 +50,9 @@
 #include <string>
 #include <vector>
 #include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 using namespace vyre;
 
@@ -324,6 +329,7 @@ public:
     vkGetPhysicalDeviceProperties(physical, &p);
     DeviceFeatures enable = checkRequirements(index, p);
     maxStorageRange = p.limits.maxStorageBufferRange;
+    deviceType = p.deviceType;
     uint32_t n = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &n, nullptr);
     std::vector<VkQueueFamilyProperties> families(n);
@@ -678,6 +684,29 @@ public:
     VK(vkQueueSubmit(queue, 1, &si, fence));
   }
 
+  /// On a CPU driver (lavapipe) the kernel's invocations are threads of
+  /// this process, competing for the CPUs with the host thread that must
+  /// answer them: a LOAD_MISS polls only as long as llvmpipe's loop limiter
+  /// lets it (65535 loop iterations, a few milliseconds), and on a loaded
+  /// machine the host thread may not run at all within that. So the host
+  /// thread keeps its priority and every other thread of the process (the
+  /// driver's workers) gets the lowest (nice 19): the host runs whenever it
+  /// is runnable, the kernel otherwise. A GPU's kernel needs no CPU.
+  void yieldCpuToHost() {
+    if (deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU)
+      return;
+    pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it("/proc/self/task", ec), end;
+         it != end && !ec; it.increment(ec)) {
+      int tid = 0;
+      if (llvm::StringRef(llvm::sys::path::filename(it->path()))
+              .getAsInteger(10, tid) || tid == self)
+        continue;
+      setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19);
+    }
+  }
+
   /// One look at the IO queue: every PUBLISHED request becomes io_status.OK
   /// (host::serviceIoQueue, through the scenario library).
   void serviceIo(const HostLayout &layout, const Scenario &s, IoLog &log) {
@@ -755,6 +784,7 @@ private:
   uint32_t timestampBits = 0;
   float timestampPeriod = 0;
   uint64_t maxStorageRange = 0;
+  VkPhysicalDeviceType deviceType = VK_PHYSICAL_DEVICE_TYPE_OTHER;
   std::vector<Buffer> buffers;
   VkShaderModule shader = VK_NULL_HANDLE;
   std::vector<VkDescriptorSetLayout> setLayouts;
@@ -915,6 +945,8 @@ int main(int argc, char **argv) {
         serviced = IoLog();
       }
       host.submit(scenario->workgroups);
+      if (scenario->serviceIo)
+        host.yieldCpuToHost();
       if (!host.wait(*layout, *scenario, serviced)) {
         llvm::errs() << "vyre-run: hang: the kernel did not finish within "
                      << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
