@@ -21,6 +21,11 @@ config.substitutions.append(("%srcroot", config.vyrec_src_root))
 config.substitutions.append(("%expect-exit", "python3 " + os.path.join(config.vyrec_src_root, "test", "lit", "expect-exit.py")))
 for tool in ("spirv-val", "spirv-dis", "spirv-opt"):
     config.substitutions.append(("%" + tool, tool))
+# spirv-cross (Debian: spirv-cross) translates modules to MSL, HLSL and GLSL
+# (test/lit/emit/translate.test).
+import shutil as _shutil
+if _shutil.which("spirv-cross"):
+    config.available_features.add("spirv-cross")
 
 # FileCheck and not come from LLVM 14; put them (and our tools) first on PATH.
 config.environment["PATH"] = os.pathsep.join([tools, config.llvm_tools_dir, os.environ.get("PATH", "")])
