@@ -105,6 +105,14 @@ struct ModuleContext {
   /// Plain load/store (NonPrivatePointer under the Vulkan memory model).
   uint32_t loadWord(FunctionBuilder &fb, uint32_t ptr);
   void storeWord(FunctionBuilder &fb, uint32_t ptr, uint32_t value);
+  /// An OpMemoryBarrier (Device scope) with acquire and/or release
+  /// semantics (docs/protocol.md, "Memory model").
+  void fence(FunctionBuilder &fb, bool acquire, bool release);
+  /// `if cond { acquire fence }`: the acquire half of a relaxed atomic
+  /// whose result the code acts on only when \p cond holds. A loop that
+  /// spins on the atomic then runs no barrier while it waits (lavapipe
+  /// loses an invocation that loops over barriers: docs/scenario.md).
+  void acquireIf(FunctionBuilder &fb, uint32_t cond);
   /// An atomic on a word pointer; returns the result id (0 for a store).
   uint32_t atomic(FunctionBuilder &fb, AtomicOp op, MemoryOrder order,
                   uint32_t ptr, llvm::ArrayRef<uint32_t> operands);

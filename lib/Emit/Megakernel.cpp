@@ -395,10 +395,16 @@ private:
           // Read SHUTDOWN before the scan: a pass that saw the flag and
           // then claimed nothing proves every slot published before the
           // flag is done.
+          // Relaxed (an add of 0: a driver may hoist a relaxed load out
+          // of the loop), with the acquire fence only once the flag is
+          // seen: an idle pass runs no barrier (docs/protocol.md, "Memory
+          // model"; lavapipe loses a resident kernel that loops over them).
           uint32_t shutdown = ctx.atomic(
-              fb, AtomicOp::Load, MemoryOrder::Acquire,
+              fb, AtomicOp::Add, MemoryOrder::Relaxed,
               ctx.wordPointer(fb, ctx.sema.control, P(PV::control_SHUTDOWN)),
-              {});
+              {c(0)});
+          ctx.acquireIf(fb,
+                        fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)}));
           if (claimFn) {
             priorityPass(fb, gid, nthreads, scanSlots, shutdown, passLoop);
             return;
@@ -527,7 +533,7 @@ private:
   void subgroupBarrier(FunctionBuilder &fb) {
     fb.opVoid(spv::Op::OpControlBarrier,
               {c(uint32_t(spv::Scope::Subgroup)), c(ctx.mm.scope()),
-               c(ctx.mm.semantics(AtomicOp::Add, MemoryOrder::AcqRel))});
+               c(ctx.mm.barrierSemantics(/*acquire=*/true, /*release=*/true))});
   }
 
   /// The status word of the slot at \p slotBase.

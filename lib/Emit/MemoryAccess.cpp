@@ -75,6 +75,22 @@ uint32_t MemoryModelInfo::barrierSemantics(bool acquire, bool release) const {
   return bits;
 }
 
+void ModuleContext::fence(FunctionBuilder &fb, bool acquire, bool release) {
+  fb.opVoid(spv::Op::OpMemoryBarrier,
+            {c(mm.scope()), c(mm.barrierSemantics(acquire, release))});
+}
+
+void ModuleContext::acquireIf(FunctionBuilder &fb, uint32_t cond) {
+  uint32_t thenL = b.newId(), mergeL = b.newId();
+  fb.merge(spv::Op::OpSelectionMerge,
+           {mergeL, uint32_t(spv::SelectionControlMask::MaskNone)});
+  fb.terminate(spv::Op::OpBranchConditional, {cond, thenL, mergeL});
+  fb.block(thenL);
+  fence(fb, /*acquire=*/true, /*release=*/false);
+  fb.terminate(spv::Op::OpBranch, {mergeL});
+  fb.block(mergeL);
+}
+
 uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
                                MemoryOrder order, uint32_t ptr,
                                llvm::ArrayRef<uint32_t> operands) {
@@ -94,8 +110,7 @@ uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
   uint32_t scope = c(mm.scope());
   uint32_t relaxed = c(0);
   if (release)
-    fb.opVoid(spv::Op::OpMemoryBarrier,
-              {scope, c(mm.barrierSemantics(acquire && release, true))});
+    fence(fb, acquire && release, true);
   auto rmw = [&](spv::Op o) {
     return fb.op(o, u32(), {ptr, scope, relaxed, operands[0]});
   };
@@ -123,8 +138,7 @@ uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
     break;
   }
   if (acquire)
-    fb.opVoid(spv::Op::OpMemoryBarrier,
-              {scope, c(mm.barrierSemantics(true, acquire && release))});
+    fence(fb, true, acquire && release);
   return result;
 }
 

@@ -525,6 +525,15 @@ InterpResult vyre::interpret(const Module &, const SemaResult &sema,
   Machine machine(sema, layout, scenario, result);
   try {
     machine.run();
+    // "publish": "live": the host's shutdown request once every slot is
+    // done. Publishing them one at a time while the kernel runs leaves the
+    // same final state as publishing them before (each slot runs once).
+    if (scenario.publishLive) {
+      int control = layout.find(BufferRole::Control);
+      uint32_t at = scenario.protocol[PV::control_SHUTDOWN];
+      if (control >= 0 && at < result.memory[control].size())
+        result.memory[control][at] = 1;
+    }
     // The host's last look at the queue after the kernel finished.
     int io = layout.find(BufferRole::IoQueue);
     if (scenario.serviceIo && io >= 0)

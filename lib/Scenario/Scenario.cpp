@@ -522,8 +522,8 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
   for (const auto &kv : *root)
     if (!oneOf(kv.first, {"workgroups", "spec", "buffers", "buffer_words",
                           "slots", "shutdown", "timeout_ms", "max_steps",
-                          "service_io", "output", "comment", "tenants",
-                          "priority_partitions"}))
+                          "service_io", "publish", "output", "comment",
+                          "tenants", "priority_partitions"}))
       return err("scenario: unknown key \"" + kv.first.str() + "\"");
 
   if (const Value *v = root->get("workgroups")) {
@@ -699,10 +699,20 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
     s.publishedSlots = index;
   }
 
+  if (const Value *v = root->get("publish")) {
+    auto p = v->getAsString();
+    if (!p || (*p != "before" && *p != "live"))
+      return err("publish: expected \"before\" or \"live\"");
+    s.publishLive = *p == "live";
+  }
+
   if (const Value *v = root->get("shutdown")) {
     auto b = getBool(*v, "shutdown");
     if (!b)
       return b.takeError();
+    if (*b && s.publishLive)
+      return err("shutdown: with \"publish\": \"live\" the host requests "
+                 "the shutdown itself, once every slot is done");
     if (*b)
       if (auto e = setWord(layout.find(BufferRole::Control),
                            s.protocol[PV::control_SHUTDOWN], 1, "shutdown"))

@@ -714,23 +714,69 @@ public:
     serviceIoRequests(s, io.words, io.count, log);
   }
 
+  /// "publish": "live": the slots' words (the scenario's ring), kept out of
+  /// the ring the device starts with (all EMPTY).
+  std::vector<uint32_t> liveRing;
+  unsigned livePublished = 0;
+  bool liveShutdown = false;
+
+  /// One step of publishing while the kernel runs, the way vyre's host
+  /// feeds a resident kernel: slot k is published (payload, then its status
+  /// with release ordering) once the kernel has finished the k slots before
+  /// it, so every slot after the first reaches a running kernel; once all
+  /// are done the host requests the shutdown.
+  void publishLive(const HostLayout &layout, const Scenario &s) {
+    if (liveShutdown)
+      return;
+    const host::Layout l = hostLayout(s.protocol);
+    Buffer &ring = buffers[layout.find(BufferRole::Ring)];
+    Buffer &control = buffers[layout.find(BufferRole::Control)];
+    if (l.doneCountWord >= control.count)
+      return;
+    uint32_t done = host::doneCount(l, control.words);
+    if (livePublished < s.publishedSlots && done >= livePublished) {
+      uint64_t base = uint64_t(livePublished) * l.slotWords;
+      for (uint32_t w = 0; w < l.slotWords && base + w < ring.count; ++w)
+        if (w != l.statusWord)
+          ring.words[base + w] = liveRing[base + w];
+      if (base + l.statusWord < ring.count)
+        host::detail::word(ring.words + base + l.statusWord)
+            .store(liveRing[base + l.statusWord], std::memory_order_release);
+      ++livePublished;
+    } else if (livePublished == s.publishedSlots && done >= livePublished &&
+               l.shutdownWord < control.count) {
+      host::requestShutdown(l, control.words);
+      liveShutdown = true;
+    }
+  }
+
+  uint32_t liveDoneCount(const HostLayout &layout, const Scenario &s) {
+    Buffer &control = buffers[layout.find(BufferRole::Control)];
+    const host::Layout l = hostLayout(s.protocol);
+    return l.doneCountWord < control.count ? host::doneCount(l, control.words)
+                                           : 0;
+  }
+
   /// Waits for the fence, servicing IO meanwhile. False on timeout. With
   /// service_io the host busy-polls the queue: a kernel's wait for the host
   /// is short (io.POLL_LIMIT polls), and on lavapipe even shorter.
   bool wait(const HostLayout &layout, const Scenario &s, IoLog &log) {
     auto start = std::chrono::steady_clock::now();
+    bool busy = s.serviceIo || s.publishLive;
     for (;;) {
-      VkResult r = s.serviceIo ? vkGetFenceStatus(device, fence)
-                               : vkWaitForFences(device, 1, &fence, VK_TRUE,
-                                                 10'000'000);
+      VkResult r = busy ? vkGetFenceStatus(device, fence)
+                        : vkWaitForFences(device, 1, &fence, VK_TRUE,
+                                          10'000'000);
       if (r == VK_SUCCESS)
         break;
       if (r != VK_TIMEOUT && r != VK_NOT_READY)
-        check(r, s.serviceIo ? "vkGetFenceStatus" : "vkWaitForFences");
-      if (s.serviceIo) {
+        check(r, busy ? "vkGetFenceStatus" : "vkWaitForFences");
+      if (s.publishLive)
+        publishLive(layout, s);
+      if (s.serviceIo)
         serviceIo(layout, s, log);
+      if (busy)
         sched_yield();
-      }
       auto elapsed = std::chrono::steady_clock::now() - start;
       if (elapsed >= std::chrono::milliseconds(s.timeoutMs))
         return false;
@@ -931,7 +977,16 @@ int main(int argc, char **argv) {
     host.createDevice(deviceIndex);
     host.requireSubgroupOperations(
         manifest->getAsObject()->getObject("skeleton"));
-    host.createBuffers(*layout, *scenario);
+    // "publish": "live": the device starts with an empty ring and the host
+    // publishes the slots while the kernel runs (Host::publishLive).
+    Scenario deviceScenario = *scenario;
+    if (int ring = layout->find(BufferRole::Ring);
+        scenario->publishLive && ring >= 0) {
+      host.liveRing = scenario->memory[ring];
+      std::fill(deviceScenario.memory[ring].begin(),
+                deviceScenario.memory[ring].end(), 0u);
+    }
+    host.createBuffers(*layout, deviceScenario);
     auto pipelineStart = std::chrono::steady_clock::now();
     host.createPipeline(code, entry, *layout, *scenario);
     double pipelineMs = std::chrono::duration<double, std::milli>(
@@ -941,15 +996,22 @@ int main(int argc, char **argv) {
     double bestMs = 0;
     for (unsigned r = 0; r < repeat; ++r) {
       if (r) {
-        host.resetBuffers(*scenario);
+        host.resetBuffers(deviceScenario);
         serviced = IoLog();
+        host.livePublished = 0;
+        host.liveShutdown = false;
       }
       host.submit(scenario->workgroups);
-      if (scenario->serviceIo)
+      if (scenario->serviceIo || scenario->publishLive)
         host.yieldCpuToHost();
       if (!host.wait(*layout, *scenario, serviced)) {
         llvm::errs() << "vyre-run: hang: the kernel did not finish within "
                      << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
+        if (scenario->publishLive)
+          llvm::errs() << "vyre-run: " << host.livePublished << " of "
+                       << scenario->publishedSlots
+                       << " slots published live, "
+                       << host.liveDoneCount(*layout, *scenario) << " done\n";
         llvm::errs().flush();
         host.requestShutdown(*layout, *scenario);
         std::_Exit(3); // the device may still be running: no clean-up

@@ -52,6 +52,10 @@ struct Scenario {
   /// Initial words of every buffer, in HostLayout::buffers order.
   std::vector<std::vector<uint32_t>> memory;
   unsigned publishedSlots = 0; // slots the scenario wrote (0..n-1)
+  /// "publish": "live": the host publishes the slots while the kernel runs
+  /// (one at a time, each once the previous is done), then requests the
+  /// shutdown; `memory` holds them as if published before (docs/scenario.md).
+  bool publishLive = false;
   bool serviceIo = true;
   /// "service_io": "error": the host answers every request io_status.ERROR.
   bool ioAnswersError = false;
