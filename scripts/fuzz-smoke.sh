@@ -30,10 +30,15 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 for f in parse compile mutate; do
   mkdir -p "$work/$f/corpus"
+  # fuzz-mutate's whole-input mutations (chains, many handlers) get the whole
+  # -max_len at once: libFuzzer's default length control would cap them at
+  # the largest seed for most of a short run.
+  extra=()
+  [ "$f" = mutate ] && extra=(-len_control=0)
   # New inputs go to the first (scratch) directory; test/fuzz/corpus stays as is.
   if build-fuzz/bin/fuzz-$f "$work/$f/corpus" test/fuzz/corpus \
        -max_total_time="$secs" -max_len="${FUZZ_MAX_LEN:-131072}" -timeout=60 \
-       -artifact_prefix="$work/$f/" -print_final_stats=1 \
+       -artifact_prefix="$work/$f/" -print_final_stats=1 "${extra[@]}" \
        >"$work/$f/log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$f/log")
     cov=$(grep -E '^#[0-9]+' "$work/$f/log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+')

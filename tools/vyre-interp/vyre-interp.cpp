@@ -14,8 +14,8 @@
 #include "vyre/Basic/OutputFile.h"
 #include "vyre/Interp/Interp.h"
 #include "vyre/Parse/Lexer.h"
-#include "vyre/Scenario/Scenario.h"
 #include "vyre/Parse/Loader.h"
+#include "vyre/Scenario/Scenario.h"
 #include "vyre/Sema/Sema.h"
 
 #include "llvm/Support/raw_ostream.h"
