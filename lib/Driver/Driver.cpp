@@ -47,11 +47,14 @@ void forceDiagnosticColors() {
   llvm::errs().enable_colors(true);
 }
 
-DiagOptions diagOptions(const CompilerOptions &o) {
+/// \p unknownWarnings gets the -W options that name no group.
+DiagOptions diagOptions(const CompilerOptions &o,
+                        std::vector<std::string> &unknownWarnings) {
   DiagOptions dopts;
   dopts.maxErrors = o.maxErrors;
-  dopts.warningsAsErrors = o.werror;
-  dopts.suppressWarnings = o.noWarnings;
+  for (const std::string &w : o.warningOptions)
+    if (!dopts.applyWarningOption(w))
+      unknownWarnings.push_back(w);
   dopts.verify = o.verify;
   dopts.color = o.color == "always" ||
                 (o.color == "auto" && llvm::errs().has_colors());
@@ -232,7 +235,11 @@ std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
 
 ExitCode vyre::compile(const CompilerOptions &o) {
   llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, llvm::errs(), diagOptions(o));
+  std::vector<std::string> unknownWarnings;
+  DiagnosticEngine diags(sm, llvm::errs(), diagOptions(o, unknownWarnings));
+  for (const std::string &w : unknownWarnings)
+    diags.warning(DiagGroup::UnknownWarningOption, llvm::SMLoc(),
+                  "unknown warning option '" + w + "'");
 
   SemaOptions sopts;
   if (!parseDefines(o, diags, sopts))

@@ -18,7 +18,11 @@ test -f "$work/prefix/share/doc/vyrec/language.md"
 cp -r "$src/examples/consumer" "$work/consumer"
 cmake -S "$work/consumer" -B "$work/build" -G Ninja \
       -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/build" >/dev/null
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+# Quiet by default: the module compiles without a single diagnostic.
+if grep -E '\.vyre:[0-9]+:[0-9]+: |^vyrec: (warning|error|note)' "$work/build.log"; then
+  echo "consumer: compiling the module printed diagnostics" >&2; exit 1
+fi
 "$work/build/consumer" | tee "$work/run.txt"
 grep -q "opcode COUNT = 0x100" "$work/run.txt"
 test -f "$work/build/counter_kernel/counter.spv"

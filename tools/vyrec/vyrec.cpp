@@ -5,9 +5,11 @@
 // output as one transaction. docs/cli.md is its manual.
 //
 //===----------------------------------------------------------------------===//
+#include "vyre/Basic/Diagnostics.h"
 #include "vyre/Driver/Driver.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <CLI/CLI.hpp>
 
@@ -18,13 +20,24 @@ using namespace vyre;
 namespace {
 
 /// clang and glslang spell some long options with one dash; CLI11 wants two.
-std::vector<std::string> normalizeArgs(int argc, char **argv) {
-  static const char *const singleDashLong[] = {"-Werror", "-verify",
-                                               "-max-errors", "-Os", "-MD",
-                                               "-MF"};
+/// The warning options (-W..., -w) are taken out here, in order, since
+/// their meaning depends on it.
+std::vector<std::string> normalizeArgs(int argc, char **argv,
+                                       std::vector<std::string> &warningOptions) {
+  static const char *const singleDashLong[] = {"-verify", "-max-errors", "-Os",
+                                               "-MD", "-MF"};
+  auto isWarningOption = [](llvm::StringRef a) {
+    return a.startswith("-W") || a == "-w" || a == "--Werror";
+  };
+  for (int i = 1; i < argc; ++i)
+    if (isWarningOption(argv[i]))
+      warningOptions.push_back(llvm::StringRef(argv[i]) == "--Werror" ? "-Werror"
+                                                                     : argv[i]);
   std::vector<std::string> args;
   for (int i = argc - 1; i > 0; --i) {
     std::string a = argv[i];
+    if (isWarningOption(a))
+      continue;
     for (const char *s : singleDashLong) {
       llvm::StringRef ar(a);
       if (ar == s || (ar.startswith(s) && ar.drop_front(strlen(s)).startswith("=")))
@@ -87,8 +100,6 @@ int main(int argc, char **argv) {
                "check the module with the SPIR-V validator (an invalid one is "
                "an internal compiler error)");
   app.add_option("--max-errors", o.maxErrors, "stop after N errors (0: no limit)");
-  app.add_flag("--Werror", o.werror, "treat warnings as errors");
-  app.add_flag("-w", o.noWarnings, "suppress all warnings");
   app.add_flag("--verify", o.verify,
                "check diagnostics against expected-* comments in the input");
   app.add_flag("--no-prelude", o.noPrelude, "do not read the built-in prelude");
@@ -99,8 +110,22 @@ int main(int argc, char **argv) {
   app.add_option("--color", o.color, "colour diagnostics")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
+  std::string warningHelp =
+      "Warnings (as in clang; later options win):\n"
+      "  -Wname / -Wno-name        enable / disable a warning group\n"
+      "  -Werror / -Werror=name    make all warnings / one group errors\n"
+      "  -Wno-error=name           keep a group a warning under -Werror\n"
+      "  -Weverything / -w         enable every group / suppress all warnings\n"
+      "Groups (default):\n";
+  for (size_t i = 0; i < kNumDiagGroups; ++i) {
+    const DiagGroupInfo &g = diagGroupInfo(static_cast<DiagGroup>(i));
+    warningHelp += llvm::formatv("  -W{0,-24}({1}) {2}\n", g.name,
+                                 g.defaultOn ? "on" : "off", g.summary);
+  }
+  app.footer(warningHelp);
+
   try {
-    app.parse(normalizeArgs(argc, argv));
+    app.parse(normalizeArgs(argc, argv, o.warningOptions));
   } catch (const CLI::ParseError &e) {
     int rc = app.exit(e);
     return rc == 0 ? Success : UsageError;

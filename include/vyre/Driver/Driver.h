@@ -33,8 +33,7 @@ struct CompilerOptions {
   std::vector<std::string> includeDirs;
   std::vector<std::string> defines; ///< -D NAME[=VALUE], unparsed
   unsigned maxErrors = 20;
-  bool werror = false;
-  bool noWarnings = false;
+  std::vector<std::string> warningOptions; ///< -W..., -w, in command-line order
   bool verify = false;
   bool noPrelude = false;
   bool syntaxOnly = false;
