@@ -192,6 +192,8 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
 
   if (opts.verify) {
     recordedDiags.push_back({sev, loc, msg.str(), group});
+  } else if (opts.format != DiagFormat::Text) {
+    structuredDiags.push_back({sev, loc, msg.str(), group});
   } else if (loc.isValid()) {
     DiagnosticBuffer out(os);
     printDiagnostic(sm, out, loc, toKind(sev), msg + groupSuffix(group, promoted),
@@ -199,7 +201,7 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
   } else {
     // No source position (a missing input file, say): still tool-prefixed.
     DiagnosticBuffer out(os);
-    llvm::SMDiagnostic d("vyrec", toKind(sev),
+    llvm::SMDiagnostic d(opts.toolName, toKind(sev),
                          msg.str() + groupSuffix(group, promoted));
     d.print(nullptr, out, opts.color);
   }
@@ -214,12 +216,24 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
   if (sev == Severity::Error && opts.maxErrors != 0 &&
       numErrors >= opts.maxErrors && !capReached) {
     capReached = true;
-    if (!opts.verify) {
+    const char *text = "too many errors emitted, stopping now [-max-errors=N]";
+    if (opts.format != DiagFormat::Text && !opts.verify) {
+      structuredDiags.push_back({Severity::Error, llvm::SMLoc(), text});
+    } else if (!opts.verify) {
       DiagnosticBuffer out(os);
-      llvm::SMDiagnostic d("vyrec", llvm::SourceMgr::DK_Error,
-                           "too many errors emitted, stopping now "
-                           "[-max-errors=N]");
+      llvm::SMDiagnostic d(opts.toolName, llvm::SourceMgr::DK_Error, text);
       d.print(nullptr, out, opts.color);
     }
   }
+}
+
+void DiagnosticEngine::finish() {
+  if (finished || opts.verify)
+    return;
+  finished = true;
+  if (opts.format == DiagFormat::Json)
+    writeDiagnosticsJson(structuredDiags, sm, opts, os);
+  else if (opts.format == DiagFormat::Sarif)
+    writeDiagnosticsSarif(structuredDiags, sm, opts, os);
+  os.flush();
 }

@@ -56,6 +56,10 @@ DiagOptions diagOptions(const CompilerOptions &o,
     if (!dopts.applyWarningOption(w))
       unknownWarnings.push_back(w);
   dopts.verify = o.verify;
+  dopts.format = o.diagnosticsFormat == "sarif" ? DiagFormat::Sarif
+                 : o.diagnosticsFormat == "json" ? DiagFormat::Json
+                                                 : DiagFormat::Text;
+  dopts.toolVersion = VYREC_VERSION;
   dopts.color = o.color == "always" ||
                 (o.color == "auto" && llvm::errs().has_colors());
   if (o.color == "always")
@@ -147,8 +151,9 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
 /// serves up to two outputs (--emit and --manifest): it is built once.
 class Compilation {
 public:
-  Compilation(const CompilerOptions &o, llvm::SourceMgr &sm)
-      : o(o), sm(sm), eopts(emitOptions(o, sm)) {}
+  Compilation(const CompilerOptions &o, llvm::SourceMgr &sm,
+              DiagnosticEngine &diags)
+      : o(o), sm(sm), diags(diags), eopts(emitOptions(o, sm)) {}
 
   Module module;
   SemaResult sema;
@@ -163,6 +168,7 @@ private:
 
   const CompilerOptions &o;
   llvm::SourceMgr &sm;
+  DiagnosticEngine &diags;
   EmitOptions eopts;
   std::optional<llvm::json::Value> manifestJson;
 
@@ -198,8 +204,8 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
 std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
   llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, eopts);
   if (!words) {
-    llvm::errs() << "vyrec: internal compiler error: "
-                 << llvm::toString(words.takeError()) << "\n";
+    diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                   llvm::toString(words.takeError()));
     return InternalError;
   }
   if (o.emit == "c-header") {
@@ -211,16 +217,15 @@ std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
           c = '_';
     }
     if (!isCIdentifier(vn)) {
-      llvm::errs() << "vyrec: error: --vn '" << vn
-                   << "' is not a C identifier\n";
+      diags.error(llvm::SMLoc(), "--vn '" + vn + "' is not a C identifier");
       return UsageError;
     }
     primary = renderCHeader(*words, manifest(), vn, o.input);
   } else if (o.emit == "asm") {
     llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
     if (!text) {
-      llvm::errs() << "vyrec: internal compiler error: "
-                   << llvm::toString(text.takeError()) << "\n";
+      diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                     llvm::toString(text.takeError()));
       return InternalError;
     }
     primary = std::move(*text);
@@ -251,7 +256,7 @@ ExitCode vyre::compile(const CompilerOptions &o) {
   lopts.preludePath = o.prelude;
   lopts.followImports = !o.syntaxOnly;
   if (o.syntaxOnly && o.emit != "ir" && !o.verify) {
-    llvm::errs() << "vyrec: error: --syntax-only needs --emit=ir\n";
+    diags.error(llvm::SMLoc(), "--syntax-only needs --emit=ir");
     return UsageError;
   }
 
@@ -259,7 +264,7 @@ ExitCode vyre::compile(const CompilerOptions &o) {
   if (!checkOutputPaths(paths))
     return UsageError;
 
-  Compilation c(o, sm);
+  Compilation c(o, sm, diags);
   bool ok = loadModule(o.input, lopts, diags, c.module, &c.dependencies);
   if (ok && !o.syntaxOnly && !diags.tooManyErrors())
     ok = runSema(c.module, diags, c.sema, sopts);

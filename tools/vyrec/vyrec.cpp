@@ -107,6 +107,10 @@ int main(int argc, char **argv) {
                "parse the input alone (no prelude, imports or validation); "
                "with --emit=ir this formats a file");
   app.add_option("--prelude", o.prelude, "read this prelude instead of the built-in one");
+  app.add_option("--diagnostics-format", o.diagnosticsFormat,
+                 "diagnostics on standard error as clang-style text, or one "
+                 "JSON or SARIF 2.1.0 document")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
   app.add_option("--color", o.color, "colour diagnostics")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 

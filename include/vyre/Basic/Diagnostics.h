@@ -51,8 +51,15 @@ struct RecordedDiag {
   DiagGroup group = DiagGroup::None;
 };
 
+/// --diagnostics-format: clang-style text as each diagnostic arrives, or one
+/// JSON / SARIF 2.1.0 document written by finish() (docs/cli.md).
+enum class DiagFormat : uint8_t { Text, Json, Sarif };
+
 struct DiagOptions {
   unsigned maxErrors = 20;     // 0 = unlimited
+  DiagFormat format = DiagFormat::Text;
+  std::string toolName = "vyrec";   // prefix of location-less diagnostics
+  std::string toolVersion;          // SARIF's tool.driver.version
   bool warningsAsErrors = false; // -Werror
   bool suppressWarnings = false; // -w
   bool color = false;
@@ -76,6 +83,13 @@ public:
   DiagnosticEngine(llvm::SourceMgr &sm, llvm::raw_ostream &os,
                    DiagOptions opts = {})
       : sm(sm), os(os), opts(opts) {}
+  ~DiagnosticEngine() { finish(); }
+  DiagnosticEngine(const DiagnosticEngine &) = delete;
+  DiagnosticEngine &operator=(const DiagnosticEngine &) = delete;
+
+  /// JSON and SARIF: write the document of everything reported so far (once;
+  /// the destructor calls it too). Text: nothing to do.
+  void finish();
 
   void error(llvm::SMLoc loc, const llvm::Twine &msg) {
     report(Severity::Error, loc, msg);
@@ -124,6 +138,9 @@ private:
   bool annotating = false;
   Annotator annotator;
   std::vector<RecordedDiag> recordedDiags;
+  /// JSON/SARIF: diagnostics as reported, each note after its diagnostic.
+  std::vector<RecordedDiag> structuredDiags;
+  bool finished = false;
 };
 
 /// Prints `file:line:col: kind: msg`, the include chain, the source line
@@ -135,6 +152,14 @@ void printDiagnostic(llvm::SourceMgr &sm, llvm::raw_ostream &os,
                      llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind,
                      const llvm::Twine &msg, bool color = false);
 constexpr size_t kMaxShownLine = 160;
+
+/// The JSON and SARIF documents for \p diags (DiagnosticFormats.cpp).
+void writeDiagnosticsJson(const std::vector<RecordedDiag> &diags,
+                          llvm::SourceMgr &sm, const DiagOptions &opts,
+                          llvm::raw_ostream &os);
+void writeDiagnosticsSarif(const std::vector<RecordedDiag> &diags,
+                           llvm::SourceMgr &sm, const DiagOptions &opts,
+                           llvm::raw_ostream &os);
 
 /// -verify: compare what \p diags recorded with the `expected-error
 /// {{text}}` (also -warning, -note; `@+N`/`@-N` line offsets;

@@ -39,6 +39,7 @@ struct CompilerOptions {
   bool syntaxOnly = false;
   std::string prelude;
   std::string color = "auto"; ///< auto, always, never
+  std::string diagnosticsFormat = "text"; ///< text, json, sarif
   std::string targetEnv = "vulkan1.1";
   std::string memoryModel = "glsl450";
   std::string skeleton = "subgroup"; // --skeleton: subgroup or portable
