@@ -99,7 +99,9 @@ struct OutputPaths {
 
 OutputPaths outputPaths(const CompilerOptions &o) {
   OutputPaths p;
-  p.primary = o.output.empty() ? defaultOutput(o) : o.output;
+  p.primary = o.inPlace          ? o.input
+              : o.output.empty() ? defaultOutput(o)
+                                 : o.output;
   p.manifest = o.manifest;
   p.depfile = o.depfile;
   if (p.depfile.empty() && o.md)
@@ -191,7 +193,10 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
     primary = renderProtocolDoc(sema.protocol);
   } else if (o.emit == "ir") {
     llvm::raw_string_ostream os(primary);
-    printSourceFile(*module.files[module.rootFile], os);
+    if (o.format)
+      formatSourceFile(*module.files[module.rootFile], os);
+    else
+      printSourceFile(*module.files[module.rootFile], os);
   } else if (o.emit == "manifest") {
     primary = manifestText();
   } else {
@@ -238,7 +243,12 @@ std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
 
 } // namespace
 
-ExitCode vyre::compile(const CompilerOptions &o) {
+ExitCode vyre::compile(const CompilerOptions &options) {
+  CompilerOptions o = options;
+  if (o.format) { // --format is the parse-only printer with the comments
+    o.syntaxOnly = true;
+    o.emit = "ir";
+  }
   llvm::SourceMgr sm;
   std::vector<std::string> unknownWarnings;
   DiagnosticEngine diags(sm, llvm::errs(), diagOptions(o, unknownWarnings));
@@ -249,6 +259,16 @@ ExitCode vyre::compile(const CompilerOptions &o) {
   SemaOptions sopts;
   if (!parseDefines(o, diags, sopts))
     return UsageError;
+
+  if (o.inPlace && !o.format) {
+    diags.error(llvm::SMLoc(), "-i needs --format");
+    return UsageError;
+  }
+  if (o.inPlace && (o.input == "-" || !o.output.empty())) {
+    diags.error(llvm::SMLoc(),
+                "-i rewrites its input file: give a file, and no -o");
+    return UsageError;
+  }
 
   LoadOptions lopts;
   lopts.includeDirs = o.includeDirs;

@@ -104,8 +104,11 @@ int main(int argc, char **argv) {
                "check diagnostics against expected-* comments in the input");
   app.add_flag("--no-prelude", o.noPrelude, "do not read the built-in prelude");
   app.add_flag("--syntax-only", o.syntaxOnly,
-               "parse the input alone (no prelude, imports or validation); "
-               "with --emit=ir this formats a file");
+               "parse the input alone (no prelude, imports or validation)");
+  app.add_flag("--format", o.format,
+               "print the input in canonical layout, comments kept (parses "
+               "the input alone, as --syntax-only)");
+  app.add_flag("-i", o.inPlace, "--format: rewrite the input file in place");
   app.add_option("--prelude", o.prelude, "read this prelude instead of the built-in one");
   app.add_option("--diagnostics-format", o.diagnosticsFormat,
                  "diagnostics on standard error as clang-style text, or one "

@@ -37,6 +37,8 @@ struct CompilerOptions {
   bool verify = false;
   bool noPrelude = false;
   bool syntaxOnly = false;
+  bool format = false;  ///< --format: formatSourceFile (implies syntaxOnly)
+  bool inPlace = false; ///< -i: --format writes back to the input
   std::string prelude;
   std::string color = "auto"; ///< auto, always, never
   std::string diagnosticsFormat = "text"; ///< text, json, sarif
