@@ -94,7 +94,7 @@ bool parseDefines(const CompilerOptions &o, DiagnosticEngine &diags,
 
 /// Where the outputs go; an empty path is an output not asked for.
 struct OutputPaths {
-  std::string primary, manifest, depfile;
+  std::string primary, manifest, header, depfile;
 };
 
 OutputPaths outputPaths(const CompilerOptions &o) {
@@ -103,6 +103,7 @@ OutputPaths outputPaths(const CompilerOptions &o) {
               : o.output.empty() ? defaultOutput(o)
                                  : o.output;
   p.manifest = o.manifest;
+  p.header = o.header;
   p.depfile = o.depfile;
   if (p.depfile.empty() && o.md)
     p.depfile = (p.primary == "-" ? std::string("out") : p.primary) + ".d";
@@ -113,7 +114,10 @@ OutputPaths outputPaths(const CompilerOptions &o) {
 /// -`, or a link to the other) would lose one of them: a usage error.
 bool checkOutputPaths(const OutputPaths &p) {
   const std::pair<const char *, const std::string *> named[] = {
-      {"-o", &p.primary}, {"--manifest", &p.manifest}, {"the depfile", &p.depfile}};
+      {"-o", &p.primary},
+      {"--manifest", &p.manifest},
+      {"--header", &p.header},
+      {"the depfile", &p.depfile}};
   for (size_t i = 0; i < std::size(named); ++i)
     for (size_t j = 0; j < i; ++j) {
       const std::string &a = *named[j].second, &b = *named[i].second;
@@ -164,15 +168,20 @@ public:
   /// The --emit output's bytes, or the exit code that stops the compile.
   std::optional<ExitCode> buildPrimary(std::string &primary);
   std::string manifestText();
+  /// --emit=c-header's text (also --header's), or the exit code.
+  std::optional<ExitCode> buildHeader(std::string &header);
 
 private:
   std::optional<ExitCode> buildFromSpirv(std::string &primary);
+  /// The module's SPIR-V words, emitted once for every output that needs them.
+  const std::vector<uint32_t> *spirvWords();
 
   const CompilerOptions &o;
   llvm::SourceMgr &sm;
   DiagnosticEngine &diags;
   EmitOptions eopts;
   std::optional<llvm::json::Value> manifestJson;
+  std::optional<std::vector<uint32_t>> words;
 
   const llvm::json::Value &manifest() {
     if (!manifestJson)
@@ -205,28 +214,46 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
   return std::nullopt;
 }
 
+const std::vector<uint32_t> *Compilation::spirvWords() {
+  if (!words) {
+    llvm::Expected<std::vector<uint32_t>> w = emitSpirv(module, sema, eopts);
+    if (!w) {
+      diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                     llvm::toString(w.takeError()));
+      return nullptr;
+    }
+    words = std::move(*w);
+  }
+  return &*words;
+}
+
+std::optional<ExitCode> Compilation::buildHeader(std::string &header) {
+  const std::vector<uint32_t> *words = spirvWords();
+  if (!words)
+    return InternalError;
+  std::string vn = o.variableName;
+  if (vn.empty()) {
+    vn = llvm::sys::path::stem(o.input == "-" ? "stdin" : o.input).str();
+    for (char &c : vn)
+      if (!isalnum(static_cast<unsigned char>(c)))
+        c = '_';
+  }
+  if (!isCIdentifier(vn)) {
+    diags.error(llvm::SMLoc(), "--vn '" + vn + "' is not a C identifier");
+    return UsageError;
+  }
+  header = renderCHeader(*words, manifest(), vn, o.input);
+  return std::nullopt;
+}
+
 /// --emit=spirv, asm and c-header: all start from the emitted words.
 std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
-  llvm::Expected<std::vector<uint32_t>> words = emitSpirv(module, sema, eopts);
-  if (!words) {
-    diags.error(llvm::SMLoc(), "internal compiler error: " +
-                                   llvm::toString(words.takeError()));
+  if (o.emit == "c-header")
+    return buildHeader(primary);
+  const std::vector<uint32_t> *words = spirvWords();
+  if (!words)
     return InternalError;
-  }
-  if (o.emit == "c-header") {
-    std::string vn = o.variableName;
-    if (vn.empty()) {
-      vn = llvm::sys::path::stem(o.input == "-" ? "stdin" : o.input).str();
-      for (char &c : vn)
-        if (!isalnum(static_cast<unsigned char>(c)))
-          c = '_';
-    }
-    if (!isCIdentifier(vn)) {
-      diags.error(llvm::SMLoc(), "--vn '" + vn + "' is not a C identifier");
-      return UsageError;
-    }
-    primary = renderCHeader(*words, manifest(), vn, o.input);
-  } else if (o.emit == "asm") {
+  if (o.emit == "asm") {
     llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
     if (!text) {
       diags.error(llvm::SMLoc(), "internal compiler error: " +
@@ -303,12 +330,21 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   outputs.add(paths.primary, std::move(primary));
   if (!paths.manifest.empty())
     outputs.add(paths.manifest, c.manifestText());
+  if (!paths.header.empty()) {
+    std::string header;
+    if (std::optional<ExitCode> stop = c.buildHeader(header))
+      return *stop;
+    outputs.add(paths.header, std::move(header));
+  }
   if (!paths.depfile.empty()) {
     std::vector<std::string> targets;
-    for (const std::string *t : {&paths.primary, &paths.manifest})
+    for (const std::string *t : {&paths.primary, &paths.manifest, &paths.header})
       if (!t->empty() && *t != "-")
         targets.push_back(*t);
-    outputs.add(paths.depfile, makeDepfile(targets, c.dependencies));
+    outputs.add(paths.depfile,
+                makeDepfile(o.depTargets.empty() ? targets : o.depTargets,
+                            c.dependencies, o.depPhony,
+                            /*escapeTargets=*/o.depTargets.empty()));
   }
 
   if (llvm::Error err = outputs.commit()) {

@@ -41,8 +41,12 @@ fi
 sleep 1
 echo "// edited" >> "$work/consumer/kernel/bins.vyre"
 plan=$(cmake --build "$work/build" -- -n)
-grep -q "vyrec: compiling counter.spv" <<<"$plan" || {
+grep -q "vyrec: compiling counter.spv, counter.json and counter.h" <<<"$plan" || {
   echo "consumer: editing an imported file did not rebuild the module" >&2; exit 1; }
-grep -q "vyrec: generating counter.h" <<<"$plan" || {
-  echo "consumer: editing an imported file did not regenerate the header" >&2; exit 1; }
+# ...with one compiler run for the .spv, the manifest and the header.
+commands=$(cmake --build "$work/build" -- -n -v)
+runs=$(grep -c "/bin/vyrec " <<<"$commands" || true)
+if [ "$runs" != 1 ]; then
+  echo "consumer: rebuilding the module ran vyrec $runs times, not once" >&2; exit 1
+fi
 echo "consumer: installed package builds, runs and tracks imports"

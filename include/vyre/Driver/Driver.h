@@ -30,6 +30,9 @@ struct CompilerOptions {
   std::string depfile;        ///< --depfile/-MF FILE; empty: none
   std::string variableName;   ///< --vn
   bool md = false;            ///< -MD: depfile next to the output
+  std::vector<std::string> depTargets; ///< -MT: the depfile's targets, verbatim
+  bool depPhony = false;      ///< -MP: an empty rule per imported file
+  std::string header;         ///< --header FILE: also the C header
   std::vector<std::string> includeDirs;
   std::vector<std::string> defines; ///< -D NAME[=VALUE], unparsed
   unsigned maxErrors = 20;
