@@ -90,20 +90,94 @@ static llvm::SourceMgr::DiagKind toKind(Severity sev) {
   return llvm::SourceMgr::DK_Error;
 }
 
+static const DiagGroupInfo kGroups[] = {
+#define DIAG_GROUP(Id, Name, DefaultOn, Summary) {Name, DefaultOn, Summary},
+#include "vyre/Basic/DiagnosticGroups.def"
+};
+
+const DiagGroupInfo &vyre::diagGroupInfo(DiagGroup g) {
+  return kGroups[static_cast<size_t>(g)];
+}
+
+std::optional<DiagGroup> vyre::findDiagGroup(llvm::StringRef name) {
+  for (size_t i = 0; i < kNumDiagGroups; ++i)
+    if (name == kGroups[i].name)
+      return static_cast<DiagGroup>(i);
+  return std::nullopt;
+}
+
+bool DiagOptions::applyWarningOption(llvm::StringRef option) {
+  if (option == "-w") {
+    suppressWarnings = true;
+    return true;
+  }
+  if (!option.consume_front("-W"))
+    return false;
+  if (option == "error" || option == "no-error") {
+    warningsAsErrors = option == "error";
+    return true;
+  }
+  if (option == "everything") {
+    groupEnabled.fill(true);
+    return true;
+  }
+  bool negative = option.consume_front("no-");
+  bool error = option.consume_front("error=");
+  std::optional<DiagGroup> g = findDiagGroup(option);
+  if (!g)
+    return false;
+  size_t i = static_cast<size_t>(*g);
+  if (error) {
+    groupAsError[i] = !negative;
+    if (!negative)
+      groupEnabled[i] = true; // -Werror=name turns the warning on, as in clang
+  } else {
+    groupEnabled[i] = !negative;
+  }
+  return true;
+}
+
+bool DiagOptions::isEnabled(DiagGroup g) const {
+  if (suppressWarnings)
+    return false;
+  if (g == DiagGroup::None)
+    return true;
+  size_t i = static_cast<size_t>(g);
+  return groupEnabled[i].value_or(kGroups[i].defaultOn);
+}
+
+bool DiagOptions::isError(DiagGroup g) const {
+  if (g != DiagGroup::None)
+    if (auto e = groupAsError[static_cast<size_t>(g)])
+      return *e;
+  return warningsAsErrors;
+}
+
+/// clang's suffix: `[-Wname]`, or `[-Werror,-Wname]` once promoted.
+static std::string groupSuffix(DiagGroup g, bool promoted) {
+  if (g == DiagGroup::None)
+    return promoted ? " [-Werror]" : "";
+  return std::string(promoted ? " [-Werror,-W" : " [-W") +
+         diagGroupInfo(g).name + "]";
+}
+
 void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
-                              const llvm::Twine &msg) {
+                              const llvm::Twine &msg, DiagGroup group) {
+  bool promoted = false;
   if (sev == Severity::Note) {
     if (lastDropped)
       return;
   } else {
     lastDropped = false;
     if (sev == Severity::Warning) {
-      if (opts.suppressWarnings) {
+      if (!opts.isEnabled(group)) {
         lastDropped = true;
         return;
       }
-      if (opts.warningsAsErrors)
+      if (opts.isError(group)) {
         sev = Severity::Error;
+        promoted = true;
+      }
     }
     if (sev == Severity::Error) {
       if (capReached) {
@@ -117,14 +191,18 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
   }
 
   if (opts.verify) {
-    recordedDiags.push_back({sev, loc, msg.str()});
+    recordedDiags.push_back({sev, loc, msg.str(), group});
+  } else if (opts.format != DiagFormat::Text) {
+    structuredDiags.push_back({sev, loc, msg.str(), group});
   } else if (loc.isValid()) {
     DiagnosticBuffer out(os);
-    printDiagnostic(sm, out, loc, toKind(sev), msg, opts.color);
+    printDiagnostic(sm, out, loc, toKind(sev), msg + groupSuffix(group, promoted),
+                    opts.color);
   } else {
     // No source position (a missing input file, say): still tool-prefixed.
     DiagnosticBuffer out(os);
-    llvm::SMDiagnostic d("vyrec", toKind(sev), msg.str());
+    llvm::SMDiagnostic d(opts.toolName, toKind(sev),
+                         msg.str() + groupSuffix(group, promoted));
     d.print(nullptr, out, opts.color);
   }
 
@@ -138,12 +216,24 @@ void DiagnosticEngine::report(Severity sev, llvm::SMLoc loc,
   if (sev == Severity::Error && opts.maxErrors != 0 &&
       numErrors >= opts.maxErrors && !capReached) {
     capReached = true;
-    if (!opts.verify) {
+    const char *text = "too many errors emitted, stopping now [-max-errors=N]";
+    if (opts.format != DiagFormat::Text && !opts.verify) {
+      structuredDiags.push_back({Severity::Error, llvm::SMLoc(), text});
+    } else if (!opts.verify) {
       DiagnosticBuffer out(os);
-      llvm::SMDiagnostic d("vyrec", llvm::SourceMgr::DK_Error,
-                           "too many errors emitted, stopping now "
-                           "[-max-errors=N]");
+      llvm::SMDiagnostic d(opts.toolName, llvm::SourceMgr::DK_Error, text);
       d.print(nullptr, out, opts.color);
     }
   }
+}
+
+void DiagnosticEngine::finish() {
+  if (finished || opts.verify)
+    return;
+  finished = true;
+  if (opts.format == DiagFormat::Json)
+    writeDiagnosticsJson(structuredDiags, sm, opts, os);
+  else if (opts.format == DiagFormat::Sarif)
+    writeDiagnosticsSarif(structuredDiags, sm, opts, os);
+  os.flush();
 }

@@ -47,12 +47,19 @@ void forceDiagnosticColors() {
   llvm::errs().enable_colors(true);
 }
 
-DiagOptions diagOptions(const CompilerOptions &o) {
+/// \p unknownWarnings gets the -W options that name no group.
+DiagOptions diagOptions(const CompilerOptions &o,
+                        std::vector<std::string> &unknownWarnings) {
   DiagOptions dopts;
   dopts.maxErrors = o.maxErrors;
-  dopts.warningsAsErrors = o.werror;
-  dopts.suppressWarnings = o.noWarnings;
+  for (const std::string &w : o.warningOptions)
+    if (!dopts.applyWarningOption(w))
+      unknownWarnings.push_back(w);
   dopts.verify = o.verify;
+  dopts.format = o.diagnosticsFormat == "sarif" ? DiagFormat::Sarif
+                 : o.diagnosticsFormat == "json" ? DiagFormat::Json
+                                                 : DiagFormat::Text;
+  dopts.toolVersion = VYREC_VERSION;
   dopts.color = o.color == "always" ||
                 (o.color == "auto" && llvm::errs().has_colors());
   if (o.color == "always")
@@ -87,13 +94,16 @@ bool parseDefines(const CompilerOptions &o, DiagnosticEngine &diags,
 
 /// Where the outputs go; an empty path is an output not asked for.
 struct OutputPaths {
-  std::string primary, manifest, depfile;
+  std::string primary, manifest, header, depfile;
 };
 
 OutputPaths outputPaths(const CompilerOptions &o) {
   OutputPaths p;
-  p.primary = o.output.empty() ? defaultOutput(o) : o.output;
+  p.primary = o.inPlace          ? o.input
+              : o.output.empty() ? defaultOutput(o)
+                                 : o.output;
   p.manifest = o.manifest;
+  p.header = o.header;
   p.depfile = o.depfile;
   if (p.depfile.empty() && o.md)
     p.depfile = (p.primary == "-" ? std::string("out") : p.primary) + ".d";
@@ -104,7 +114,10 @@ OutputPaths outputPaths(const CompilerOptions &o) {
 /// -`, or a link to the other) would lose one of them: a usage error.
 bool checkOutputPaths(const OutputPaths &p) {
   const std::pair<const char *, const std::string *> named[] = {
-      {"-o", &p.primary}, {"--manifest", &p.manifest}, {"the depfile", &p.depfile}};
+      {"-o", &p.primary},
+      {"--manifest", &p.manifest},
+      {"--header", &p.header},
+      {"the depfile", &p.depfile}};
   for (size_t i = 0; i < std::size(named); ++i)
     for (size_t j = 0; j < i; ++j) {
       const std::string &a = *named[j].second, &b = *named[i].second;
@@ -144,8 +157,9 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
 /// serves up to two outputs (--emit and --manifest): it is built once.
 class Compilation {
 public:
-  Compilation(const CompilerOptions &o, llvm::SourceMgr &sm)
-      : o(o), sm(sm), eopts(emitOptions(o, sm)) {}
+  Compilation(const CompilerOptions &o, llvm::SourceMgr &sm,
+              DiagnosticEngine &diags)
+      : o(o), sm(sm), diags(diags), eopts(emitOptions(o, sm)) {}
 
   Module module;
   SemaResult sema;
@@ -155,12 +169,15 @@ public:
   std::optional<ExitCode> buildPrimary(std::string &primary);
   /// The manifest's text, or the exit code that stops the compile.
   std::optional<ExitCode> manifestText(std::string &text);
+  /// --emit=c-header's text (also --header's), or the exit code.
+  std::optional<ExitCode> buildHeader(std::string &header);
 
 private:
   std::optional<ExitCode> buildFromSpirv(std::string &primary);
 
   const CompilerOptions &o;
   llvm::SourceMgr &sm;
+  DiagnosticEngine &diags;
   EmitOptions eopts;
   // The module serves up to three outputs (--emit, the manifest's hash,
   // requirements and interface, --manifest) and the manifest up to two:
@@ -168,12 +185,13 @@ private:
   std::optional<std::vector<uint32_t>> wordsCache;
   std::optional<llvm::json::Value> manifestJson;
 
+  /// The module's SPIR-V words, emitted once for every output that needs them.
   const std::vector<uint32_t> *words() {
     if (!wordsCache) {
       llvm::Expected<std::vector<uint32_t>> w = emitSpirv(module, sema, eopts);
       if (!w) {
-        llvm::errs() << "vyrec: internal compiler error: "
-                     << llvm::toString(w.takeError()) << "\n";
+        diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                       llvm::toString(w.takeError()));
         return nullptr;
       }
       wordsCache = std::move(*w);
@@ -189,8 +207,8 @@ private:
       llvm::Expected<llvm::json::Value> m =
           buildManifest(module, sema, eopts, sm, *w);
       if (!m) {
-        llvm::errs() << "vyrec: internal compiler error: "
-                     << llvm::toString(m.takeError()) << "\n";
+        diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                       llvm::toString(m.takeError()));
         return nullptr;
       }
       manifestJson = std::move(*m);
@@ -214,7 +232,10 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
     primary = renderProtocolDoc(sema.protocol);
   } else if (o.emit == "ir") {
     llvm::raw_string_ostream os(primary);
-    printSourceFile(*module.files[module.rootFile], os);
+    if (o.format)
+      formatSourceFile(*module.files[module.rootFile], os);
+    else
+      printSourceFile(*module.files[module.rootFile], os);
   } else if (o.emit == "manifest") {
     return manifestText(primary);
   } else {
@@ -223,33 +244,40 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
   return std::nullopt;
 }
 
-/// --emit=spirv, asm and c-header: all start from the emitted words.
-std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
+std::optional<ExitCode> Compilation::buildHeader(std::string &header) {
   const std::vector<uint32_t> *words = this->words();
   if (!words)
     return InternalError;
-  if (o.emit == "c-header") {
-    std::string vn = o.variableName;
-    if (vn.empty()) {
-      vn = llvm::sys::path::stem(o.input == "-" ? "stdin" : o.input).str();
-      for (char &c : vn)
-        if (!isalnum(static_cast<unsigned char>(c)))
-          c = '_';
-    }
-    if (!isCIdentifier(vn)) {
-      llvm::errs() << "vyrec: error: --vn '" << vn
-                   << "' is not a C identifier\n";
-      return UsageError;
-    }
-    const llvm::json::Value *m = manifest();
-    if (!m)
-      return InternalError;
-    primary = renderCHeader(*words, *m, vn, o.input);
-  } else if (o.emit == "asm") {
+  std::string vn = o.variableName;
+  if (vn.empty()) {
+    vn = llvm::sys::path::stem(o.input == "-" ? "stdin" : o.input).str();
+    for (char &c : vn)
+      if (!isalnum(static_cast<unsigned char>(c)))
+        c = '_';
+  }
+  if (!isCIdentifier(vn)) {
+    diags.error(llvm::SMLoc(), "--vn '" + vn + "' is not a C identifier");
+    return UsageError;
+  }
+  const llvm::json::Value *m = manifest();
+  if (!m)
+    return InternalError;
+  header = renderCHeader(*words, *m, vn, o.input);
+  return std::nullopt;
+}
+
+/// --emit=spirv, asm and c-header: all start from the emitted words.
+std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
+  if (o.emit == "c-header")
+    return buildHeader(primary);
+  const std::vector<uint32_t> *words = this->words();
+  if (!words)
+    return InternalError;
+  if (o.emit == "asm") {
     llvm::Expected<std::string> text = disassemble(*words, eopts.targetEnv);
     if (!text) {
-      llvm::errs() << "vyrec: internal compiler error: "
-                   << llvm::toString(text.takeError()) << "\n";
+      diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                     llvm::toString(text.takeError()));
       return InternalError;
     }
     primary = std::move(*text);
@@ -262,13 +290,32 @@ std::optional<ExitCode> Compilation::buildFromSpirv(std::string &primary) {
 
 } // namespace
 
-ExitCode vyre::compile(const CompilerOptions &o) {
+ExitCode vyre::compile(const CompilerOptions &options) {
+  CompilerOptions o = options;
+  if (o.format) { // --format is the parse-only printer with the comments
+    o.syntaxOnly = true;
+    o.emit = "ir";
+  }
   llvm::SourceMgr sm;
-  DiagnosticEngine diags(sm, llvm::errs(), diagOptions(o));
+  std::vector<std::string> unknownWarnings;
+  DiagnosticEngine diags(sm, llvm::errs(), diagOptions(o, unknownWarnings));
+  for (const std::string &w : unknownWarnings)
+    diags.warning(DiagGroup::UnknownWarningOption, llvm::SMLoc(),
+                  "unknown warning option '" + w + "'");
 
   SemaOptions sopts;
   if (!parseDefines(o, diags, sopts))
     return UsageError;
+
+  if (o.inPlace && !o.format) {
+    diags.error(llvm::SMLoc(), "-i needs --format");
+    return UsageError;
+  }
+  if (o.inPlace && (o.input == "-" || !o.output.empty())) {
+    diags.error(llvm::SMLoc(),
+                "-i rewrites its input file: give a file, and no -o");
+    return UsageError;
+  }
 
   LoadOptions lopts;
   lopts.includeDirs = o.includeDirs;
@@ -276,7 +323,7 @@ ExitCode vyre::compile(const CompilerOptions &o) {
   lopts.preludePath = o.prelude;
   lopts.followImports = !o.syntaxOnly;
   if (o.syntaxOnly && o.emit != "ir" && !o.verify) {
-    llvm::errs() << "vyrec: error: --syntax-only needs --emit=ir\n";
+    diags.error(llvm::SMLoc(), "--syntax-only needs --emit=ir");
     return UsageError;
   }
 
@@ -284,7 +331,7 @@ ExitCode vyre::compile(const CompilerOptions &o) {
   if (!checkOutputPaths(paths))
     return UsageError;
 
-  Compilation c(o, sm);
+  Compilation c(o, sm, diags);
   bool ok = loadModule(o.input, lopts, diags, c.module, &c.dependencies);
   if (ok && !o.syntaxOnly && !diags.tooManyErrors())
     ok = runSema(c.module, diags, c.sema, sopts);
@@ -307,12 +354,21 @@ ExitCode vyre::compile(const CompilerOptions &o) {
       return *stop;
     outputs.add(paths.manifest, std::move(text));
   }
+  if (!paths.header.empty()) {
+    std::string header;
+    if (std::optional<ExitCode> stop = c.buildHeader(header))
+      return *stop;
+    outputs.add(paths.header, std::move(header));
+  }
   if (!paths.depfile.empty()) {
     std::vector<std::string> targets;
-    for (const std::string *t : {&paths.primary, &paths.manifest})
+    for (const std::string *t : {&paths.primary, &paths.manifest, &paths.header})
       if (!t->empty() && *t != "-")
         targets.push_back(*t);
-    outputs.add(paths.depfile, makeDepfile(targets, c.dependencies));
+    outputs.add(paths.depfile,
+                makeDepfile(o.depTargets.empty() ? targets : o.depTargets,
+                            c.dependencies, o.depPhony,
+                            /*escapeTargets=*/o.depTargets.empty()));
   }
 
   if (llvm::Error err = outputs.commit()) {

@@ -1,5 +1,6 @@
 #include "vyre/IR/Printer.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 
 using namespace vyre;
@@ -17,47 +18,192 @@ unsigned exprPrecedence(const Expr &e) {
   return 11;
 }
 
-void printOperand(const Expr &e, unsigned minPrec, llvm::raw_ostream &os) {
+/// The canonical printer. Without comments it prints the IR (--emit=ir);
+/// given a file's comments (formatSourceFile) it also puts every comment
+/// back before the node that followed it in the source, the way gofmt
+/// attaches comments: own-line comments on their own lines at the current
+/// indentation, trailing ones at the end of the line they trailed, comments
+/// inside an expression inline. Output is built in a string so that a
+/// trailing comment can join the line already printed.
+class Printer {
+public:
+  explicit Printer(const SourceFile *trivia = nullptr) : trivia(trivia) {}
+
+  void file(const SourceFile &f);
+  void stmt(const Stmt &s, unsigned indent);
+  void expr(const Expr &e);
+  std::string out;
+
+private:
+  void operand(const Expr &e, unsigned minPrec);
+  void bufferRef(const BufferRef &b, const Expr &index);
+  void doc(llvm::StringRef doc, unsigned indent);
+  void block(const BlockStmt &b, unsigned indent);
+  void indentTo(unsigned n) { out.append(n, ' '); }
+  bool literalSpelling(const IntLit &lit);
+
+  // Comments (formatting only).
+  bool formatting() const { return trivia != nullptr; }
+  bool atLineStart() const { return out.empty() || out.back() == '\n'; }
+  bool afterBlankOrOpen() const;
+  bool blankLineBefore(const char *p) const;
+  bool ownLine(const char *p) const;
+  /// Prints the comments that start before \p pos (only those that trail
+  /// a line of code, with \p trailingOnly).
+  void commentsBefore(llvm::SMLoc pos, unsigned indent,
+                      bool trailingOnly = false);
+  /// Keeps one blank line where the source had one before \p pos.
+  void blankLineIfSource(llvm::SMLoc pos);
+
+  const SourceFile *trivia;
+  size_t nextComment = 0;
+  unsigned exprIndent = 0; // the statement's indentation, for line comments
+};
+
+bool Printer::afterBlankOrOpen() const {
+  if (out.empty())
+    return true;
+  llvm::StringRef o(out);
+  return o.endswith("\n\n") || o.endswith("{\n");
+}
+
+/// The source has an empty line between \p p and the code before it.
+bool Printer::blankLineBefore(const char *p) const {
+  const char *begin = trivia->text.begin();
+  unsigned newlines = 0;
+  while (p > begin && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r' ||
+                       p[-1] == '\n')) {
+    --p;
+    newlines += *p == '\n';
+  }
+  return newlines >= 2 && p > begin;
+}
+
+/// Nothing but blanks precede \p p on its source line.
+bool Printer::ownLine(const char *p) const {
+  const char *begin = trivia->text.begin();
+  while (p > begin && (p[-1] == ' ' || p[-1] == '\t'))
+    --p;
+  return p == begin || p[-1] == '\n';
+}
+
+void Printer::blankLineIfSource(llvm::SMLoc pos) {
+  if (formatting() && pos.isValid() && atLineStart() && !afterBlankOrOpen() &&
+      blankLineBefore(pos.getPointer()))
+    out += '\n';
+}
+
+void Printer::commentsBefore(llvm::SMLoc pos, unsigned indent,
+                             bool trailingOnly) {
+  if (!formatting())
+    return;
+  const std::vector<llvm::StringRef> &cs = trivia->comments;
+  while (nextComment < cs.size() &&
+         (!pos.isValid() || cs[nextComment].begin() < pos.getPointer())) {
+    if (trailingOnly && ownLine(cs[nextComment].begin()))
+      return;
+    llvm::StringRef c = cs[nextComment++];
+    bool isLine = c.startswith("//");
+    if (isLine)
+      c = c.rtrim(" \t\r");
+    if (ownLine(c.begin())) {
+      if (!atLineStart())
+        out += '\n';
+      if (!afterBlankOrOpen() && blankLineBefore(c.begin()))
+        out += '\n';
+      indentTo(indent);
+      out += c.str();
+      out += '\n';
+    } else if (atLineStart() && !out.empty()) {
+      // It trailed the line just printed: join that line.
+      out.pop_back();
+      out += ' ';
+      out += c.str();
+      out += '\n';
+    } else {
+      // Inside a line (an expression): inline; a line comment ends the
+      // line, and the expression continues on the next, indented.
+      if (!out.empty() && out.back() != ' ' && out.back() != '(' &&
+          out.back() != '[')
+        out += ' ';
+      out += c.str();
+      if (isLine) {
+        out += '\n';
+        indentTo(exprIndent + 4);
+      } else {
+        out += ' ';
+      }
+    }
+  }
+}
+
+/// Formatting: the literal as written (digit separators, hex case), when
+/// its location is its own text in this file (not a -D value, say).
+bool Printer::literalSpelling(const IntLit &lit) {
+  const char *p = lit.loc.getPointer();
+  if (!p || p < trivia->text.begin() || p >= trivia->text.end() ||
+      !llvm::isDigit(*p))
+    return false;
+  const char *q = p;
+  while (q < trivia->text.end() && (llvm::isAlnum(*q) || *q == '_'))
+    ++q;
+  out.append(p, q);
+  return true;
+}
+
+void Printer::operand(const Expr &e, unsigned minPrec) {
   bool parens = exprPrecedence(e) < minPrec;
   if (parens)
-    os << '(';
-  printExpr(e, os);
+    out += '(';
+  expr(e);
   if (parens)
-    os << ')';
+    out += ')';
 }
 
-void printBufferRef(const BufferRef &b, const Expr &index, llvm::raw_ostream &os) {
-  os << b.name << '[';
-  printExpr(index, os);
-  os << ']';
+void Printer::bufferRef(const BufferRef &b, const Expr &index) {
+  out += b.name;
+  out += '[';
+  expr(index);
+  out += ']';
 }
 
-void printDoc(llvm::StringRef doc, unsigned indent, llvm::raw_ostream &os) {
-  if (doc.empty())
+void Printer::doc(llvm::StringRef doc, unsigned indent) {
+  // Formatting prints `///` lines as the comments they are.
+  if (doc.empty() || formatting())
     return;
   llvm::SmallVector<llvm::StringRef, 4> lines;
   doc.split(lines, '\n');
   for (llvm::StringRef line : lines) {
-    os.indent(indent) << "///";
+    indentTo(indent);
+    out += "///";
     if (!line.empty())
-      os << ' ' << line;
-    os << '\n';
+      out += " " + line.str();
+    out += '\n';
   }
 }
 
-void printBlock(const BlockStmt &b, llvm::raw_ostream &os, unsigned indent) {
-  os << "{\n";
+void Printer::block(const BlockStmt &b, unsigned indent) {
+  out += "{\n";
   for (const StmtPtr &s : b.body)
-    printStmt(*s, os, indent + 2);
-  os.indent(indent) << '}';
+    stmt(*s, indent + 2);
+  commentsBefore(b.endLoc, indent + 2);
+  indentTo(indent);
+  out += '}';
 }
 
-} // namespace
-
-void vyre::printExpr(const Expr &e, llvm::raw_ostream &os) {
+void Printer::expr(const Expr &e) {
+  // A binary expression's location is its operator: its operands print the
+  // comments before them.
+  if (!llvm::isa<BinaryExpr>(e) ||
+      cast<BinaryExpr>(e).op == BinaryOp::Min ||
+      cast<BinaryExpr>(e).op == BinaryOp::Max)
+    commentsBefore(e.loc, exprIndent);
+  llvm::raw_string_ostream os(out);
   switch (e.kind) {
   case Expr::Kind::IntLit: {
     auto &lit = cast<IntLit>(e);
+    if (formatting() && literalSpelling(lit)) // keeps 1_000_000 as written
+      return;
     if (lit.hex)
       os << llvm::format("0x%X", lit.value);
     else
@@ -78,131 +224,137 @@ void vyre::printExpr(const Expr &e, llvm::raw_ostream &os) {
   case Expr::Kind::Unary: {
     auto &u = cast<UnaryExpr>(e);
     os << spelling(u.op);
-    printOperand(*u.operand, 10, os);
+    os.flush();
+    operand(*u.operand, 10);
     return;
   }
   case Expr::Kind::Binary: {
     auto &b = cast<BinaryExpr>(e);
     if (b.op == BinaryOp::Min || b.op == BinaryOp::Max) {
       os << spelling(b.op) << '(';
-      printExpr(*b.lhs, os);
-      os << ", ";
-      printExpr(*b.rhs, os);
-      os << ')';
+      os.flush();
+      expr(*b.lhs);
+      out += ", ";
+      expr(*b.rhs);
+      out += ')';
       return;
     }
     unsigned p = precedence(b.op);
     // Left-associative: an equal-precedence left operand needs no parens,
     // except comparisons, which do not chain.
-    printOperand(*b.lhs, isComparison(b.op) ? p + 1 : p, os);
-    os << ' ' << spelling(b.op) << ' ';
-    printOperand(*b.rhs, p + 1, os);
+    operand(*b.lhs, isComparison(b.op) ? p + 1 : p);
+    out += " " + spelling(b.op).str() + " ";
+    operand(*b.rhs, p + 1);
     return;
   }
   case Expr::Kind::Select: {
     auto &s = cast<SelectExpr>(e);
-    os << "select(";
-    printExpr(*s.cond, os);
-    os << ", ";
-    printExpr(*s.ifTrue, os);
-    os << ", ";
-    printExpr(*s.ifFalse, os);
-    os << ')';
+    out += "select(";
+    expr(*s.cond);
+    out += ", ";
+    expr(*s.ifTrue);
+    out += ", ";
+    expr(*s.ifFalse);
+    out += ')';
     return;
   }
   case Expr::Kind::Load: {
     auto &l = cast<LoadExpr>(e);
-    printBufferRef(l.buffer, *l.index, os);
+    bufferRef(l.buffer, *l.index);
     return;
   }
   case Expr::Kind::Atomic: {
     auto &a = cast<AtomicExpr>(e);
-    os << spelling(a.op) << '(';
-    printBufferRef(a.buffer, *a.index, os);
+    out += spelling(a.op).str() + "(";
+    bufferRef(a.buffer, *a.index);
     for (const ExprPtr &x : a.operands) {
-      os << ", ";
-      printExpr(*x, os);
+      out += ", ";
+      expr(*x);
     }
     if (a.order != MemoryOrder::Relaxed)
-      os << ", " << spelling(a.order);
-    os << ')';
+      out += ", " + spelling(a.order).str();
+    out += ')';
     return;
   }
   }
 }
 
-void vyre::printStmt(const Stmt &s, llvm::raw_ostream &os, unsigned indent) {
-  os.indent(indent);
+void Printer::stmt(const Stmt &s, unsigned indent) {
+  commentsBefore(s.loc, indent);
+  blankLineIfSource(s.loc);
+  indentTo(indent);
+  exprIndent = indent;
   switch (s.kind) {
   case Stmt::Kind::Let: {
     auto &l = cast<LetStmt>(s);
-    os << (l.decl.isMutable ? "var " : "let ") << l.decl.name << " = ";
-    printExpr(*l.init, os);
-    os << ";\n";
+    out += (l.decl.isMutable ? "var " : "let ") + l.decl.name + " = ";
+    expr(*l.init);
+    out += ";\n";
     return;
   }
   case Stmt::Kind::Assign: {
     auto &a = cast<AssignStmt>(s);
-    os << a.name << " = ";
-    printExpr(*a.value, os);
-    os << ";\n";
+    out += a.name + " = ";
+    expr(*a.value);
+    out += ";\n";
     return;
   }
   case Stmt::Kind::Store: {
     auto &st = cast<StoreStmt>(s);
-    printBufferRef(st.buffer, *st.index, os);
-    os << " = ";
-    printExpr(*st.value, os);
-    os << ";\n";
+    bufferRef(st.buffer, *st.index);
+    out += " = ";
+    expr(*st.value);
+    out += ";\n";
     return;
   }
   case Stmt::Kind::If: {
     const IfStmt *i = &cast<IfStmt>(s);
     while (true) {
-      os << "if ";
-      printExpr(*i->cond, os);
-      os << ' ';
-      printBlock(*i->thenBlock, os, indent);
+      out += "if ";
+      exprIndent = indent;
+      expr(*i->cond);
+      out += ' ';
+      block(*i->thenBlock, indent);
       if (!i->elseStmt)
         break;
-      os << " else ";
+      out += " else ";
       if (auto *elif = dyn_cast<IfStmt>(i->elseStmt.get())) {
         i = elif;
         continue;
       }
-      printBlock(cast<BlockStmt>(*i->elseStmt), os, indent);
+      block(cast<BlockStmt>(*i->elseStmt), indent);
       break;
     }
-    os << '\n';
+    out += '\n';
     return;
   }
   case Stmt::Kind::For: {
     auto &f = cast<ForStmt>(s);
-    os << "for " << f.var.name << " in ";
+    out += "for " + f.var.name + " in ";
     // `..` binds looser than every operator: no operand needs parens.
-    printExpr(*f.lo, os);
-    os << "..";
-    printExpr(*f.hi, os);
-    os << ' ';
-    printBlock(*f.body, os, indent);
-    os << '\n';
+    expr(*f.lo);
+    out += "..";
+    expr(*f.hi);
+    out += ' ';
+    block(*f.body, indent);
+    out += '\n';
     return;
   }
   case Stmt::Kind::Break:
-    os << "break;\n";
+    out += "break;\n";
     return;
   case Stmt::Kind::Block:
-    printBlock(cast<BlockStmt>(s), os, indent);
-    os << '\n';
+    block(cast<BlockStmt>(s), indent);
+    out += '\n';
     return;
   case Stmt::Kind::ExprStmt:
-    printExpr(*cast<ExprStmt>(s).expr, os);
-    os << ";\n";
+    expr(*cast<ExprStmt>(s).expr);
+    out += ";\n";
     return;
   }
 }
 
-void vyre::printSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
+void Printer::file(const SourceFile &file) {
   bool first = true;
   SourceFile::Item::Kind prev = SourceFile::Item::Kind::Import;
   for (const SourceFile::Item &item : file.items) {
@@ -212,69 +364,105 @@ void vyre::printSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
                    (item.kind == SourceFile::Item::Kind::Import ||
                     item.kind == SourceFile::Item::Kind::Const ||
                     item.kind == SourceFile::Item::Kind::Buffer);
+    commentsBefore(item.start, 0, /*trailingOnly=*/true); // the previous item's
     if (!first && !grouped)
-      os << '\n';
+      out += '\n';
     first = false;
     prev = item.kind;
+    commentsBefore(item.start, 0);
+    blankLineIfSource(item.start);
+    exprIndent = 0;
     switch (item.kind) {
     case SourceFile::Item::Kind::Import:
-      os << "import \"";
+      out += "import \"";
       // The lexer knows only the escapes \" and \\ and takes every other
       // byte literally, so write_escaped's \t or \000 would not read back.
       for (char c : file.imports[item.index].path) {
         if (c == '"' || c == '\\')
-          os << '\\';
-        os << c;
+          out += '\\';
+        out += c;
       }
-      os << "\";\n";
+      out += "\";\n";
       break;
     case SourceFile::Item::Kind::Const: {
       const ConstDecl &c = *file.consts[item.index];
-      printDoc(c.doc, 0, os);
-      os << "const " << c.name << " = ";
-      printExpr(*c.init, os);
-      os << ";\n";
+      doc(c.doc, 0);
+      out += "const " + c.name + " = ";
+      expr(*c.init);
+      out += ";\n";
       break;
     }
     case SourceFile::Item::Kind::Buffer: {
       const BufferDecl &b = *file.buffers[item.index];
-      printDoc(b.doc, 0, os);
-      os << "buffer " << b.name << ": " << typeName(b.elementType) << '[';
+      doc(b.doc, 0);
+      out += "buffer " + b.name + ": " + typeName(b.elementType).str() + "[";
       if (b.size)
-        printExpr(*b.size, os);
-      os << "] " << (b.access == Access::Read ? "read" : "read_write");
+        expr(*b.size);
+      out += "] ";
+      out += b.access == Access::Read ? "read" : "read_write";
       if (b.atomic)
-        os << " atomic";
+        out += " atomic";
       if (b.set) {
-        os << " @set(";
-        printExpr(*b.set, os);
-        os << ')';
+        out += " @set(";
+        expr(*b.set);
+        out += ')';
       }
-      os << " @binding(";
-      printExpr(*b.binding, os);
-      os << ");\n";
+      out += " @binding(";
+      expr(*b.binding);
+      out += ");\n";
       break;
     }
     case SourceFile::Item::Kind::Protocol:
-      os << "protocol {\n";
+      out += "protocol {\n";
       for (const ProtocolEntry &e : file.protocolBlocks[item.index]) {
-        printDoc(e.doc, 2, os);
-        os << "  " << e.group << '.' << e.key << " = ";
-        printExpr(*e.value, os);
-        os << ";\n";
+        commentsBefore(e.loc, 2);
+        blankLineIfSource(e.loc);
+        doc(e.doc, 2);
+        out += "  " + e.group + '.' + e.key + " = ";
+        exprIndent = 2;
+        expr(*e.value);
+        out += ";\n";
       }
-      os << "}\n";
+      commentsBefore(item.end, 2);
+      out += "}\n";
       break;
     case SourceFile::Item::Kind::Handler: {
       const HandlerDecl &h = *file.handlers[item.index];
-      printDoc(h.doc, 0, os);
-      os << "handler " << h.name << " = ";
-      printExpr(*h.opcode, os);
-      os << ' ';
-      printBlock(*h.body, os, 0);
-      os << '\n';
+      doc(h.doc, 0);
+      out += "handler " + h.name + " = ";
+      expr(*h.opcode);
+      out += ' ';
+      block(*h.body, 0);
+      out += '\n';
       break;
     }
     }
   }
+  commentsBefore(llvm::SMLoc(), 0); // the comments after the last item
+}
+
+} // namespace
+
+void vyre::printExpr(const Expr &e, llvm::raw_ostream &os) {
+  Printer p;
+  p.expr(e);
+  os << p.out;
+}
+
+void vyre::printStmt(const Stmt &s, llvm::raw_ostream &os, unsigned indent) {
+  Printer p;
+  p.stmt(s, indent);
+  os << p.out;
+}
+
+void vyre::printSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
+  Printer p;
+  p.file(file);
+  os << p.out;
+}
+
+void vyre::formatSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
+  Printer p(&file);
+  p.file(file);
+  os << p.out;
 }

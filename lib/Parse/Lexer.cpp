@@ -104,6 +104,8 @@ void Lexer::skipTrivia(std::string &doc) {
       const char *lineStart = cur;
       while (cur < end && *cur != '\n')
         ++cur;
+      if (comments)
+        comments->push_back(llvm::StringRef(lineStart, cur - lineStart));
       if (isDoc) {
         llvm::StringRef line(lineStart + 3, cur - lineStart - 3);
         line = line.rtrim(" \t\r");
@@ -135,6 +137,8 @@ void Lexer::skipTrivia(std::string &doc) {
       if (depth)
         diags.error(llvm::SMLoc::getFromPointer(open),
                     "unterminated block comment");
+      else if (comments)
+        comments->push_back(llvm::StringRef(open, cur - open));
       continue;
     }
     return;

@@ -16,8 +16,9 @@ constexpr unsigned kMaxNesting = 256;
 
 class Parser {
 public:
-  Parser(llvm::StringRef text, DiagnosticEngine &diags)
-      : lexer(text, diags), diags(diags) {
+  Parser(llvm::StringRef text, DiagnosticEngine &diags,
+         std::vector<llvm::StringRef> *comments = nullptr)
+      : lexer(text, diags, comments), diags(diags) {
     tok = lexer.next();
     peekTok = lexer.next();
   }
@@ -28,6 +29,7 @@ public:
 private:
   // Token stream.
   void advance() {
+    lastLoc = tok.loc();
     tok = std::move(peekTok);
     peekTok = diags.tooManyErrors() ? Token{} : lexer.next();
   }
@@ -54,6 +56,7 @@ private:
 
   // Items.
   void parseItem(SourceFile &out);
+  void parseItemBody(SourceFile &out);
   void parseImport(SourceFile &out);
   void parseConst(SourceFile &out);
   void parseBuffer(SourceFile &out);
@@ -78,6 +81,7 @@ private:
   Lexer lexer;
   DiagnosticEngine &diags;
   Token tok, peekTok;
+  llvm::SMLoc lastLoc; // the token before tok: an item's end
   unsigned nesting = 0;
   /// Height of every operator node built so far (leaves are 1).
   llvm::DenseMap<const Expr *, unsigned> heights;
@@ -245,6 +249,16 @@ void Parser::parseFile(SourceFile &out) {
 }
 
 void Parser::parseItem(SourceFile &out) {
+  size_t before = out.items.size();
+  llvm::SMLoc start = tok.loc();
+  parseItemBody(out);
+  if (out.items.size() > before) {
+    out.items.back().start = start;
+    out.items.back().end = lastLoc;
+  }
+}
+
+void Parser::parseItemBody(SourceFile &out) {
   switch (tok.kind) {
   case Tok::KwImport:
     return parseImport(out);
@@ -808,7 +822,9 @@ ExprPtr Parser::parseStandaloneExpr() {
 
 void vyre::parseBuffer(unsigned bufferId, DiagnosticEngine &diags,
                        SourceFile &out) {
-  Parser p(diags.sourceMgr().getMemoryBuffer(bufferId)->getBuffer(), diags);
+  llvm::StringRef text = diags.sourceMgr().getMemoryBuffer(bufferId)->getBuffer();
+  out.text = text;
+  Parser p(text, diags, &out.comments);
   p.parseFile(out);
 }
 

@@ -91,7 +91,7 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
         auto it = atomicWrite.find(l->buffer.decl);
         if (it == atomicWrite.end())
           return;
-        diags.warning(l->loc, "buffer '" + l->buffer.name +
+        diags.warning(DiagGroup::AtomicPlainLoad, l->loc, "buffer '" + l->buffer.name +
                                   "' is updated atomically; this plain load "
                                   "may see a torn or stale value; use "
                                   "atomic_load");

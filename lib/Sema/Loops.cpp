@@ -181,12 +181,12 @@ void LoopChecker::visit(Stmt &s) {
                             : hi == kUnbounded ? "unbounded"
                                                : "up to " + std::to_string(hi);
         if (onlyPolls(*f.body))
-          diags.warning(f.loc, "spin loop with no iteration cap: it polls "
+          diags.warning(DiagGroup::SpinLoop, f.loc, "spin loop with no iteration cap: it polls "
                                "memory until a 'break', and its upper bound "
                                "is " + bound + "; cap it, e.g. min(hi, "
                                "io.POLL_LIMIT)");
         else
-          diags.warning(f.loc, "loop bound is not provably at most " +
+          diags.warning(DiagGroup::LoopBound, f.loc, "loop bound is not provably at most " +
                                        std::to_string(kLoopTripLimit) +
                                        " (it is " + bound +
                                        "); clamp it, e.g. min(hi, N)");

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace vyre;
@@ -41,6 +42,7 @@ public:
   void collectProtocol();
   void resolveItemExprs();
   void resolveHandler(HandlerDecl &h);
+  void warnUnusedDefines();
 
 private:
   // Expressions.
@@ -64,6 +66,8 @@ private:
   unsigned loopDepth = 0;
   /// Locals whose initializer (or loop bounds) is being resolved.
   std::vector<LocalDecl *> initializing;
+  /// Consts that some name refers to (for -Wunused-define).
+  llvm::SmallPtrSet<const ConstDecl *, 8> referencedConsts;
 };
 
 //===-- Globals -------------------------------------------------------------===//
@@ -130,6 +134,18 @@ void Resolver::applyDefines() {
     // leaves it out) so that NameExpr::constant stays valid after Sema.
     root.consts.push_back(std::move(c));
   }
+}
+
+/// `-D NAME=VALUE` where no file declares NAME defines a const; when no
+/// file uses it either, it had no effect: most likely a typo (glslc and
+/// clang say nothing about an unused -D macro, but a vyre -D names a const,
+/// and a misspelt override silently compiling the default is worth a word).
+void Resolver::warnUnusedDefines() {
+  for (const ConstDecl *c : ctx.definedConsts)
+    if (!referencedConsts.count(c))
+      diags.warning(DiagGroup::UnusedDefine, llvm::SMLoc(),
+                    "-D " + c->name + ": no file declares or uses a const '" +
+                        c->name + "'; the definition has no effect");
 }
 
 void Resolver::collectProtocol() {
@@ -266,6 +282,7 @@ void Resolver::resolveName(NameExpr &n, bool inHandler) {
   if (auto it = ctx.consts.find(n.name); it != ctx.consts.end()) {
     n.target = NameTarget::Const;
     n.constant = it->second;
+    referencedConsts.insert(it->second);
     return;
   }
   if (inHandler) {
@@ -498,4 +515,5 @@ void vyre::sema::runNameResolution(SemaContext &ctx) {
         return;
       r.resolveHandler(*h);
     }
+  r.warnUnusedDefines();
 }

@@ -61,9 +61,10 @@ void vyre::sema::runOpcodeChecks(SemaContext &ctx) {
         continue;
       }
       if (metricsSlots && op >= *metricsSlots)
-        diags.note(at, "opcode " + llvm::Twine(op) + " >= METRICS_SLOTS (" +
-                           llvm::Twine(*metricsSlots) +
-                           "): no metrics counter");
+        diags.warning(DiagGroup::UncountedOpcode, at,
+                      "opcode " + llvm::Twine(op) + " >= METRICS_SLOTS (" +
+                          llvm::Twine(*metricsSlots) +
+                          "): no metrics counter");
     }
   }
 }

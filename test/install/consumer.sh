@@ -20,7 +20,11 @@ test -f "$work/prefix/share/doc/vyrec/language.md"
 cp -r "$src/examples/consumer" "$work/consumer"
 cmake -S "$work/consumer" -B "$work/build" -G Ninja \
       -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/build" >/dev/null
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+# Quiet by default: the module compiles without a single diagnostic.
+if grep -E '\.vyre:[0-9]+:[0-9]+: |^vyrec: (warning|error|note)' "$work/build.log"; then
+  echo "consumer: compiling the module printed diagnostics" >&2; exit 1
+fi
 "$work/build/consumer" | tee "$work/run.txt"
 grep -q "opcode COUNT = 0x100" "$work/run.txt"
 test -f "$work/build/counter_kernel/counter.spv"
@@ -52,8 +56,12 @@ fi
 sleep 1
 echo "// edited" >> "$work/consumer/kernel/bins.vyre"
 plan=$(cmake --build "$work/build" -- -n)
-grep -q "vyrec: compiling counter.spv" <<<"$plan" || {
+grep -q "vyrec: compiling counter.spv, counter.json and counter.h" <<<"$plan" || {
   echo "consumer: editing an imported file did not rebuild the module" >&2; exit 1; }
-grep -q "vyrec: generating counter.h" <<<"$plan" || {
-  echo "consumer: editing an imported file did not regenerate the header" >&2; exit 1; }
+# ...with one compiler run for the .spv, the manifest and the header.
+commands=$(cmake --build "$work/build" -- -n -v)
+runs=$(grep -c "/bin/vyrec " <<<"$commands" || true)
+if [ "$runs" != 1 ]; then
+  echo "consumer: rebuilding the module ran vyrec $runs times, not once" >&2; exit 1
+fi
 echo "consumer: installed package builds, runs and tracks imports"

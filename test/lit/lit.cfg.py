@@ -36,6 +36,7 @@ config.environment["TERM"] = "dumb"
 # script that runs a scenario through both and diffs the outputs.
 config.substitutions.append(("%vyre-interp", os.path.join(tools, "vyre-interp")))
 config.substitutions.append(("%vyre-run", os.path.join(tools, "vyre-run")))
+config.substitutions.append(("%vyre-lsp", os.path.join(tools, "vyre-lsp")))
 config.substitutions.append(("%diff-exec", "bash " + os.path.join(
     config.vyrec_src_root, "test", "lit", "exec", "diff-exec.sh")))
 config.substitutions.append(("%python", "python3"))

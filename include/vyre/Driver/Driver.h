@@ -30,16 +30,21 @@ struct CompilerOptions {
   std::string depfile;        ///< --depfile/-MF FILE; empty: none
   std::string variableName;   ///< --vn
   bool md = false;            ///< -MD: depfile next to the output
+  std::vector<std::string> depTargets; ///< -MT: the depfile's targets, verbatim
+  bool depPhony = false;      ///< -MP: an empty rule per imported file
+  std::string header;         ///< --header FILE: also the C header
   std::vector<std::string> includeDirs;
   std::vector<std::string> defines; ///< -D NAME[=VALUE], unparsed
   unsigned maxErrors = 20;
-  bool werror = false;
-  bool noWarnings = false;
+  std::vector<std::string> warningOptions; ///< -W..., -w, in command-line order
   bool verify = false;
   bool noPrelude = false;
   bool syntaxOnly = false;
+  bool format = false;  ///< --format: formatSourceFile (implies syntaxOnly)
+  bool inPlace = false; ///< -i: --format writes back to the input
   std::string prelude;
   std::string color = "auto"; ///< auto, always, never
+  std::string diagnosticsFormat = "text"; ///< text, json, sarif
   std::string targetEnv = "vulkan1.1";
   std::string memoryModel = "glsl450";
   std::string skeleton = "subgroup"; // --skeleton: subgroup or portable

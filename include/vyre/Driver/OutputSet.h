@@ -30,9 +30,12 @@ private:
   std::vector<OutputFileData> outputs;
 };
 
-/// Make syntax `targets: deps`, with spaces, '#' and '$' escaped as GCC does.
+/// Make syntax `targets: deps`, with spaces, '#' and '$' escaped as GCC does
+/// (targets given with -MT are written verbatim, as GCC does). \p phony
+/// (-MP) adds an empty rule for every dependency but the first (the input).
 std::string makeDepfile(const std::vector<std::string> &targets,
-                        const std::vector<std::string> &deps);
+                        const std::vector<std::string> &deps,
+                        bool phony = false, bool escapeTargets = true);
 
 } // namespace vyre
 

@@ -331,6 +331,7 @@ struct SourceFile {
   struct Item {
     enum class Kind : uint8_t { Import, Const, Buffer, Protocol, Handler } kind;
     unsigned index; // into the vector of that kind
+    llvm::SMLoc start, end; // its first token and its last (';' or '}')
   };
   std::vector<Item> items;
   std::vector<ImportDecl> imports;
@@ -338,6 +339,11 @@ struct SourceFile {
   std::vector<std::unique_ptr<BufferDecl>> buffers;
   std::vector<std::vector<ProtocolEntry>> protocolBlocks;
   std::vector<std::unique_ptr<HandlerDecl>> handlers;
+  /// Trivia for the formatter: the source text, and every comment (`//`,
+  /// `///`, `/* */`) in source order; formatSourceFile puts each one back
+  /// before the node that follows it. Both point into the SourceMgr buffer.
+  llvm::StringRef text;
+  std::vector<llvm::StringRef> comments;
 };
 
 /// Everything one compilation sees: the prelude, the root file and every

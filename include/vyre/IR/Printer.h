@@ -12,6 +12,11 @@
 
 namespace vyre {
 void printSourceFile(const SourceFile &file, llvm::raw_ostream &os);
+/// `vyrec --format`: the canonical text plus every comment of the file
+/// (SourceFile::comments), each where it was relative to the code; blank
+/// lines between statements and items are kept (at most one). Idempotent,
+/// and the result parses to the same IR.
+void formatSourceFile(const SourceFile &file, llvm::raw_ostream &os);
 void printExpr(const Expr &e, llvm::raw_ostream &os);
 void printStmt(const Stmt &s, llvm::raw_ostream &os, unsigned indent = 0);
 } // namespace vyre

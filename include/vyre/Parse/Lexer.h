@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vyre {
 
@@ -52,8 +53,11 @@ std::string hexByte(unsigned char b);
 /// parser can go on.
 class Lexer {
 public:
-  Lexer(llvm::StringRef buffer, DiagnosticEngine &diags)
-      : buf(buffer), cur(buffer.begin()), diags(diags) {}
+  /// When \p comments is given, every comment is appended to it (trivia
+  /// for the formatter).
+  Lexer(llvm::StringRef buffer, DiagnosticEngine &diags,
+        std::vector<llvm::StringRef> *comments = nullptr)
+      : buf(buffer), cur(buffer.begin()), diags(diags), comments(comments) {}
   Token next();
 
 private:
@@ -66,6 +70,7 @@ private:
   llvm::StringRef buf;
   const char *cur;
   DiagnosticEngine &diags;
+  std::vector<llvm::StringRef> *comments;
 };
 
 } // namespace vyre

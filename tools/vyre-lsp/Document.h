@@ -1,0 +1,84 @@
+//===- Document.h - one open .vyre file, compiled for the editor ---------===//
+//
+// vyre-lsp recompiles a document on every change (load with the document's
+// text in place of the file, then Sema) and keeps the result: diagnostics,
+// and an index of every name in the document (what it refers to), which
+// answers go-to-definition, hover and document symbols.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_LSP_DOCUMENT_H
+#define VYRE_LSP_DOCUMENT_H
+
+#include "vyre/Basic/Diagnostics.h"
+#include "vyre/IR/IR.h"
+#include "vyre/Sema/Sema.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vyre::lsp {
+
+/// An LSP position: 0-based line and character (vyre source is ASCII outside
+/// comments and strings, so bytes are UTF-16 code units).
+struct Position {
+  unsigned line = 0, character = 0;
+};
+
+/// A name in the document and what it stands for.
+struct Reference {
+  const char *begin;
+  size_t length;
+  enum class Kind { Const, Local, Input, Buffer, Handler, Protocol, Opcode } kind;
+  llvm::SMLoc target;   // the definition (invalid: none, e.g. an input)
+  std::string hover;    // Markdown
+};
+
+class Document {
+public:
+  /// Compiles \p text as the file \p path (imports resolve next to it on
+  /// disk; the prelude is the built-in one).
+  Document(std::string path, std::string text);
+
+  llvm::json::Array diagnostics() const;
+  /// textDocument/definition: a Location, or null.
+  llvm::json::Value definition(Position p) const;
+  /// textDocument/hover: a Hover, or null.
+  llvm::json::Value hover(Position p) const;
+  llvm::json::Array completion(Position p) const;
+  llvm::json::Array documentSymbols() const;
+  /// textDocument/formatting: one edit replacing the whole text, none when
+  /// already formatted, null when the file does not parse.
+  llvm::json::Value formatting() const;
+
+  const std::string &text() const { return source; }
+
+private:
+  const Reference *referenceAt(Position p) const;
+  const char *pointerAt(Position p) const;
+  llvm::json::Value location(llvm::SMLoc loc, size_t length) const;
+  llvm::json::Value range(llvm::SMLoc loc, size_t length) const;
+  void index();
+
+  std::string path, source;
+  llvm::SourceMgr sm;
+  std::unique_ptr<DiagnosticEngine> diags;
+  Module module;
+  SemaResult sema;
+  bool semaRan = false;
+  unsigned docBuffer = 0; // the SourceMgr buffer holding this document
+  const SourceFile *root = nullptr;
+  std::vector<Reference> refs;
+};
+
+/// file:///a%20b/c.vyre -> /a b/c.vyre, and back.
+std::string uriToPath(llvm::StringRef uri);
+std::string pathToUri(llvm::StringRef path);
+
+} // namespace vyre::lsp
+
+#endif
