@@ -42,10 +42,9 @@ private:
   SpirvBuilder &b;
   FunctionBuilder &fb;
   HandlerParams p;
-  std::map<const LocalDecl *, uint32_t> locals; // -> Function variable
-  std::map<const LocalDecl *, Type> localTypes;
+  llvm::DenseMap<const LocalDecl *, uint32_t> locals; // -> Function variable
+  llvm::DenseMap<const LocalDecl *, Type> localTypes;
   std::vector<uint32_t> loopMerges;
-  llvm::DenseMap<const Expr *, bool> tunableMemo;
   /// Upper bounds of the immutable locals (lets, loop variables) whose
   /// bound does not go through a specialization constant: the bounds guard
   /// is left out where the index is provably inside a fixed-size buffer.
@@ -102,6 +101,9 @@ private:
   /// (directly or through a const): such expressions are not folded to a
   /// literal, so a host that specializes the constant changes them too.
   bool dependsOnTunable(const Expr *e) {
+    // Module-wide: a buffer's size expression is asked about in every
+    // handler that indexes the buffer.
+    auto &tunableMemo = ctx.tunableMemo;
     auto it = tunableMemo.find(e);
     if (it != tunableMemo.end())
       return it->second;

@@ -1,6 +1,8 @@
 //===- SpirvBuilder.cpp - SPIR-V words, ids, sections, types, constants --===//
 #include "SpirvBuilder.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cassert>
@@ -66,26 +68,43 @@ uint32_t SpirvBuilder::glslStd450() {
 // j = 0, 1, ... in turn: time quadratic in the repeats, minutes for the
 // arg0..arg2 of 100,000 handlers. Writing the names it would choose makes
 // each lookup succeed at once, and the disassembly stays the same.
-std::string SpirvBuilder::uniqueName(llvm::StringRef n) {
+llvm::StringRef SpirvBuilder::uniqueName(llvm::StringRef n,
+                                         llvm::SmallVectorImpl<char> &storage) {
   // The mapper's Sanitize: characters other than [A-Za-z0-9_] become '_'.
-  std::string base = n.empty() ? "_" : n.str();
-  for (char &ch : base)
-    if (!llvm::isAlnum(ch) && ch != '_')
-      ch = '_';
+  auto valid = [](char ch) { return llvm::isAlnum(ch) || ch == '_'; };
+  llvm::StringRef base = n;
+  if (n.empty() || !llvm::all_of(n, valid)) {
+    storage.assign(n.begin(), n.end());
+    if (storage.empty())
+      storage.push_back('_');
+    for (char &ch : storage)
+      if (!valid(ch))
+        ch = '_';
+    base = llvm::StringRef(storage.data(), storage.size());
+  }
   if (usedNames.insert(base).second)
-    return n.empty() ? base : n.str();
+    return n.empty() ? "_" : n;
   uint32_t &next = nextSuffix[base];
-  std::string candidate;
-  do
-    candidate = base + "_" + std::to_string(next++);
-  while (!usedNames.insert(candidate).second);
-  return candidate;
+  llvm::SmallString<64> candidate;
+  do {
+    candidate = base;
+    candidate += '_';
+    candidate += llvm::utostr(next++);
+  } while (!usedNames.insert(candidate).second);
+  storage.assign(candidate.begin(), candidate.end());
+  return llvm::StringRef(storage.data(), storage.size());
 }
 
 void SpirvBuilder::name(uint32_t id, llvm::StringRef n) {
-  Words ops{id};
-  appendString(ops, uniqueName(n));
-  emit(debugNames, spv::Op::OpName, ops);
+  llvm::SmallString<64> storage;
+  llvm::StringRef unique = uniqueName(n, storage);
+  // OpName id "name", written in place.
+  size_t start = debugNames.size();
+  debugNames.push_back(0);
+  debugNames.push_back(id);
+  appendString(debugNames, unique);
+  debugNames[start] = static_cast<uint32_t>(debugNames.size() - start) << 16 |
+                      static_cast<uint32_t>(spv::Op::OpName);
 }
 
 void SpirvBuilder::memberName(uint32_t type, uint32_t member,

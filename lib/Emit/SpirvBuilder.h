@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Allocator.h"
 
 #include <spirv/unified1/spirv.hpp11>
 
@@ -89,7 +90,10 @@ public:
 
 private:
   uint32_t cachedType(spv::Op op, llvm::ArrayRef<uint32_t> operands);
-  std::string uniqueName(llvm::StringRef n);
+  /// \p n, or the name the friendly-name mapper would give its next repeat
+  /// (kept in \p storage).
+  llvm::StringRef uniqueName(llvm::StringRef n,
+                             llvm::SmallVectorImpl<char> &storage);
 
   uint32_t nextId = 1;
   uint32_t glslId = 0;
@@ -106,7 +110,7 @@ private:
   uint32_t runtimeArray = 0;
   /// Names written so far, and for each repeated name the next suffix to
   /// try.
-  llvm::StringSet<> usedNames;
+  llvm::StringSet<llvm::BumpPtrAllocator> usedNames;
   llvm::StringMap<uint32_t> nextSuffix;
 };
 
