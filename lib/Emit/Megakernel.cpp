@@ -395,14 +395,15 @@ private:
           // Read SHUTDOWN before the scan: a pass that saw the flag and
           // then claimed nothing proves every slot published before the
           // flag is done.
-          // Relaxed (an add of 0: a driver may hoist a relaxed load out
-          // of the loop), with the acquire fence only once the flag is
-          // seen: an idle pass runs no barrier (docs/protocol.md, "Memory
-          // model"; lavapipe loses a resident kernel that loops over them).
+          // Relaxed, with the acquire fence only once the flag is seen: an
+          // idle pass runs no barrier (docs/protocol.md, "Memory model";
+          // lavapipe loses a resident kernel that loops over them). A load,
+          // never an RMW: the host writes this word, and device atomics are
+          // not atomic against the host (docs/gpu-runs.md, 2026-11-29).
           uint32_t shutdown = ctx.atomic(
-              fb, AtomicOp::Add, MemoryOrder::Relaxed,
+              fb, AtomicOp::Load, MemoryOrder::Relaxed,
               ctx.wordPointer(fb, ctx.sema.control, P(PV::control_SHUTDOWN)),
-              {c(0)});
+              {});
           ctx.acquireIf(fb,
                         fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)}));
           if (claimFn) {

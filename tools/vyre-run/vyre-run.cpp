@@ -684,28 +684,7 @@ public:
     VK(vkQueueSubmit(queue, 1, &si, fence));
   }
 
-  /// On a CPU driver (lavapipe) the kernel's invocations are threads of
-  /// this process, competing for the CPUs with the host thread that must
-  /// answer them: a LOAD_MISS polls only as long as llvmpipe's loop limiter
-  /// lets it (65535 loop iterations, a few milliseconds), and on a loaded
-  /// machine the host thread may not run at all within that. So the host
-  /// thread keeps its priority and every other thread of the process (the
-  /// driver's workers) gets the lowest (nice 19): the host runs whenever it
-  /// is runnable, the kernel otherwise. A GPU's kernel needs no CPU.
-  void yieldCpuToHost() {
-    if (deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU)
-      return;
-    pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
-    std::error_code ec;
-    for (llvm::sys::fs::directory_iterator it("/proc/self/task", ec), end;
-         it != end && !ec; it.increment(ec)) {
-      int tid = 0;
-      if (llvm::StringRef(llvm::sys::path::filename(it->path()))
-              .getAsInteger(10, tid) || tid == self)
-        continue;
-      setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19);
-    }
-  }
+
 
   /// One look at the IO queue: every PUBLISHED request becomes io_status.OK
   /// (host::serviceIoQueue, through the scenario library).
@@ -1002,8 +981,6 @@ int main(int argc, char **argv) {
         host.liveShutdown = false;
       }
       host.submit(scenario->workgroups);
-      if (scenario->serviceIo || scenario->publishLive)
-        host.yieldCpuToHost();
       if (!host.wait(*layout, *scenario, serviced)) {
         llvm::errs() << "vyre-run: hang: the kernel did not finish within "
                      << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
