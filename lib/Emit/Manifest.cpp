@@ -60,6 +60,9 @@ public:
     root["packed_slot"] = packedSlot();
     root["schedule"] = schedule();
     root["opcodes"] = opcodes();
+    ShardPlan plan = planShards(sema, opts.shards, opts.entryPoint);
+    if (plan.sharded())
+      root["shards"] = shards(plan);
     return Value(std::move(root));
   }
 
@@ -70,6 +73,32 @@ private:
   llvm::SourceMgr &sm;
 
   uint32_t v(PV p) const { return sema.protocol[p]; }
+
+  /// docs/manifest.md, "shards": every entry point a host must dispatch.
+  static Array shards(const ShardPlan &plan) {
+    Array out;
+    for (unsigned i = 0; i < plan.shards.size(); ++i) {
+      const ShardPlan::Shard &s = plan.shards[i];
+      Object o;
+      o["entry_point"] = s.entryPoint;
+      if (i) {
+        o["first_opcode"] = s.first;
+        o["last_opcode"] = s.last;
+        Array ex;
+        for (uint32_t e : s.excluded)
+          ex.push_back(e);
+        o["excluded_opcodes"] = std::move(ex);
+      } else {
+        o["rest"] = true;
+      }
+      Array hs;
+      for (const HandlerDecl *h : s.handlers)
+        hs.push_back(h->name);
+      o["handlers"] = std::move(hs);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
 
   /// What a host does with a buffer while the kernel runs, so an engine can
   /// place it (docs/embedding.md, "Buffer placement"): it writes SHUTDOWN
