@@ -54,13 +54,13 @@ public:
     root["bindings"] = bindings();
     root["protocol"] = protocol();
     root["spec_constants"] = specConstants();
-    root["status_transitions"] = statusTransitions();
+    ShardPlan plan = planShards(sema, opts.shards, opts.entryPoint);
+    root["status_transitions"] = statusTransitions(plan.sharded());
     root["debug_log"] = debugLog();
     root["io_queue"] = ioQueue();
     root["packed_slot"] = packedSlot();
     root["schedule"] = schedule();
     root["opcodes"] = opcodes();
-    ShardPlan plan = planShards(sema, opts.shards, opts.entryPoint);
     if (plan.sharded())
       root["shards"] = shards(plan);
     return Value(std::move(root));
@@ -200,13 +200,18 @@ private:
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}}};
   }
 
-  Array statusTransitions() {
+  Array statusTransitions(bool sharded) {
     auto t = [](const char *from, const char *to, const char *writer) {
       return Object{{"from", from}, {"to", to}, {"writer", writer}};
     };
-    return Array{t("EMPTY", "PUBLISHED", "host"),
-                 t("PUBLISHED", "CLAIMED", "kernel"),
-                 t("CLAIMED", "DONE", "kernel"), t("DONE", "EMPTY", "host")};
+    Array out{t("EMPTY", "PUBLISHED", "host"),
+              t("PUBLISHED", "CLAIMED", "kernel"),
+              t("CLAIMED", "DONE", "kernel"), t("DONE", "EMPTY", "host")};
+    // A shard hands back a slot it claimed with another shard's opcode
+    // (docs/protocol.md, "Shards").
+    if (sharded)
+      out.push_back(t("CLAIMED", "PUBLISHED", "kernel"));
+    return out;
   }
 
   Object debugLog() {
