@@ -79,7 +79,10 @@ ShardPlan vyre::planShards(const SemaResult &sema, unsigned requested,
 
 unsigned vyre::autoShardCount(const SemaResult &sema) {
   size_t n = shardableOpcodes(sema).size();
-  size_t groups = (n + kAutoShardHandlers - 1) / kAutoShardHandlers;
+  size_t per = kAutoShardHandlers;
+  while (per * per < n) // ceil(sqrt(n)), when larger
+    ++per;
+  size_t groups = (n + per - 1) / per;
   // One group would only move the handlers out of shard 0: no gain.
   return groups <= 1 ? 1 : 1 + static_cast<unsigned>(groups);
 }

@@ -65,9 +65,12 @@ ShardPlan planShards(const SemaResult &sema, unsigned requested,
 /// shard filter, so such a module keeps one entry point.
 bool shardable(const SemaResult &sema);
 
-/// `--shards=auto`: one shard per this many user handlers with opcodes >=
-/// 256, plus shard 0; unsharded (1) when that makes one user shard (docs/embedding.md, "Sharded modules", for the
-/// measurement behind it).
+/// `--shards=auto`: for the n user handlers with opcodes >= 256, one shard
+/// per max(kAutoShardHandlers, ceil(sqrt(n))) of them, plus shard 0;
+/// unsharded (1) when that makes one user shard. Each pipeline's build
+/// grows superlinearly with its handlers, but every pipeline also pays for
+/// the whole module, so shards grow slowly with n (docs/embedding.md,
+/// "Sharded modules", has the measurements).
 constexpr unsigned kAutoShardHandlers = 16;
 unsigned autoShardCount(const SemaResult &sema);
 
