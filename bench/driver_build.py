@@ -13,7 +13,7 @@ bench/gen.py. Measure with the driver's shader cache off
   # on the GPU machine (needs only vyre-run and the Vulkan loader):
   bench/driver_build.py measure --dir D --vyre-run D/vyre-run \\
       --icd /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json \\
-      -n 10 100 400 [--peer-max 400] [--unsharded-max 100] [--json out.json]
+      -n 10 100 400 [--peer 10 100 400] [--unsharded 10 100] [--json out.json]
 
 `prepare` writes, per N: bench_N.vyre/.comp (gen.py), vyrec_N.spv/.json
 (unsharded), vyrec_N_shards.spv/.json (--shards=auto) and glslang_N.spv.
@@ -87,11 +87,11 @@ def measure(a):
         k, s, _ = build_time(a, d + '_shards.spv', d + '_shards.json', env)
         r['vyrec_s'], r['shards'] = s, k
         print('N=%-5d vyrec  %3d pipelines %8.3f s' % (n, k, s), flush=True)
-        if a.unsharded_max is not None and n <= a.unsharded_max:
+        if n in a.unsharded:
             _, s, _ = build_time(a, d + '.spv', d + '.json', env)
             r['vyrec_unsharded_s'] = s
             print('N=%-5d vyrec  unsharded     %8.3f s' % (n, s), flush=True)
-        if a.peer_max is None or n <= a.peer_max:
+        if a.peer is None or n in a.peer:
             _, s, _ = build_time(a, os.path.join(a.dir, 'glslang_%d.spv' % n),
                                  d + '.json', env)
             r['glslang_s'] = s
@@ -115,9 +115,10 @@ def main():
     m.add_argument('--vyre-run', required=True)
     m.add_argument('--icd')
     m.add_argument('-n', type=int, nargs='+', default=[10, 100, 200, 400, 1000])
-    m.add_argument('--peer-max', type=int, help='skip the peer above this N')
-    m.add_argument('--unsharded-max', type=int,
-                   help='also time the unsharded module up to this N')
+    m.add_argument('--peer', type=int, nargs='*',
+                   help='time the peer only at these N (default: every N)')
+    m.add_argument('--unsharded', type=int, nargs='*', default=[],
+                   help='also time the unsharded module at these N')
     m.add_argument('--threads', type=int, help='vyre-run --build-threads')
     m.add_argument('--timeout', type=float, default=590)
     m.add_argument('--json')
