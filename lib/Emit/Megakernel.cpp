@@ -849,53 +849,26 @@ private:
                 {busyVar, fb.op(spv::Op::OpLogicalOr, boolT(), {was, cond})});
     };
     auto opcodeWord = [&] {
-      uint32_t at =
-          fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_OPCODE_WORD)});
-      return ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
+      return slotWord(fb, slotBase, P(PV::slot_OPCODE_WORD));
     };
     uint32_t st = ctx.atomic(fb, AtomicOp::Load, MemoryOrder::Acquire,
                              statusPtr, {});
     setBusyIf(fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_CLAIMED)}));
-    uint32_t isPub =
-        fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_PUBLISHED)});
-    uint32_t readL = b.newId(), readMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {readMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {isPub, readL, readMerge});
-
-    fb.block(readL);
-    uint32_t mine = wanted(opcodeWord());
-    setBusyIf(mine);
-    uint32_t casL = b.newId(), casMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {casMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {mine, casL, casMerge});
-
-    fb.block(casL);
-    uint32_t old = ctx.atomic(fb, AtomicOp::CompareExchange, MemoryOrder::Acquire,
-                              statusPtr,
-                              {P(PV::status_PUBLISHED), P(PV::status_CLAIMED)});
-    uint32_t got =
-        fb.op(spv::Op::OpIEqual, boolT(), {old, P(PV::status_PUBLISHED)});
-    uint32_t recheckL = b.newId(), recheckMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {recheckMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {got, recheckL, recheckMerge});
-
-    fb.block(recheckL);
-    uint32_t still = wanted(opcodeWord());
-    fb.opVoid(spv::Op::OpStore, {heldVar, still});
-    uint32_t backL = b.newId(), backMerge = b.newId();
-    fb.merge(spv::Op::OpSelectionMerge, {backMerge, kNone});
-    fb.terminate(spv::Op::OpBranchConditional, {still, backMerge, backL});
-    fb.block(backL);
-    ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
-               {P(PV::status_PUBLISHED)});
-    fb.terminate(spv::Op::OpBranch, {backMerge});
-    fb.block(backMerge);
-    fb.terminate(spv::Op::OpBranch, {recheckMerge});
-    fb.block(recheckMerge);
-    fb.terminate(spv::Op::OpBranch, {casMerge});
-    fb.block(casMerge);
-    fb.terminate(spv::Op::OpBranch, {readMerge});
-    fb.block(readMerge);
+    fb.ifThen(fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_PUBLISHED)}),
+              [&] {
+      uint32_t mine = wanted(opcodeWord());
+      setBusyIf(mine);
+      fb.ifThen(mine, [&] {
+        fb.ifThen(claim(fb, statusPtr), [&] {
+          uint32_t still = wanted(opcodeWord()); // read again: see above
+          fb.opVoid(spv::Op::OpStore, {heldVar, still});
+          fb.ifThen(fb.op(spv::Op::OpLogicalNot, boolT(), {still}), [&] {
+            ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
+                       {P(PV::status_PUBLISHED)});
+          });
+        });
+      });
+    });
     return fb.op(spv::Op::OpLoad, boolT(), {heldVar});
   }
 
