@@ -147,6 +147,7 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
                    : o.optimize   ? OptLevel::Performance
                                   : OptLevel::None;
   eopts.entryPoint = o.entry;
+  eopts.shards = parseShardCount(o.shards).value_or(1); // vyrec checks it
   eopts.debugInfo = o.debugInfo;
   eopts.validate = o.validate;
   eopts.sm = &sm; // -g: OpLine needs the source locations
@@ -340,6 +341,15 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return verifyDiagnostics(diags, llvm::errs()) ? Success : CompileError;
   if (!ok || diags.hasErrors())
     return CompileError;
+  // --shards=K asks for K entry points; planShards makes one for a module
+  // with the priority schedule (its claim has no shard filter).
+  if (!o.syntaxOnly && parseShardCount(o.shards).value_or(1) > 1 &&
+      !shardable(c.sema)) {
+    diags.error(llvm::SMLoc(), "--shards=" + o.shards +
+                                   ": a module with kernel.SCHEDULE = "
+                                   "schedule.PRIORITY cannot be sharded");
+    return CompileError;
+  }
 
   // Build every output in memory first; write only when all succeeded.
   std::string primary;

@@ -118,6 +118,30 @@ std::string vyre::renderCHeader(llvm::ArrayRef<uint32_t> words,
           if (auto n = o->getString("name"))
             if (auto id = o->getInteger("spec_id"))
               define(os, name, ("specid_" + *n).str(), *id);
+
+    // Every entry point a host must dispatch: the shards of a sharded
+    // module, else the one entry point (docs/protocol.md, "Shards").
+    std::vector<std::string> entries;
+    if (const llvm::json::Array *shards = m->getArray("shards")) {
+      for (const llvm::json::Value &s : *shards)
+        if (const llvm::json::Object *o = s.getAsObject())
+          if (auto e = o->getString("entry_point"))
+            entries.push_back(e->str());
+    } else if (auto e = m->getString("entry_point")) {
+      entries.push_back(e->str());
+    }
+    os << "\n// Entry points to dispatch (manifest \"shards\", else "
+          "\"entry_point\").\n";
+    define(os, name, "entry_point_count", entries.size());
+    os << "#ifdef __cplusplus\ninline constexpr const char *" << name
+       << "_entry_points[] = {\n#else\nstatic const char *const " << name
+       << "_entry_points[] = {\n#endif\n";
+    for (const std::string &e : entries) {
+      os << "  \"";
+      os.write_escaped(e); // --entry is any string
+      os << "\",\n";
+    }
+    os << "};\n";
   }
 
   os << "\n// The SPIR-V module, " << words.size() << " words.\n"

@@ -61,12 +61,15 @@ public:
     root["bindings"] = bindings();
     root["protocol"] = protocol();
     root["spec_constants"] = specConstants();
-    root["status_transitions"] = statusTransitions();
+    ShardPlan plan = planShards(sema, opts.shards, opts.entryPoint);
+    root["status_transitions"] = statusTransitions(plan.sharded());
     root["debug_log"] = debugLog();
     root["io_queue"] = ioQueue();
     root["packed_slot"] = packedSlot();
     root["schedule"] = schedule();
     root["opcodes"] = opcodes();
+    if (plan.sharded())
+      root["shards"] = shards(plan);
     return Value(std::move(root));
   }
 
@@ -79,6 +82,32 @@ private:
   ModuleFacts facts;
 
   uint32_t v(PV p) const { return sema.protocol[p]; }
+
+  /// docs/manifest.md, "shards": every entry point a host must dispatch.
+  static Array shards(const ShardPlan &plan) {
+    Array out;
+    for (unsigned i = 0; i < plan.shards.size(); ++i) {
+      const ShardPlan::Shard &s = plan.shards[i];
+      Object o;
+      o["entry_point"] = s.entryPoint;
+      if (i) {
+        o["first_opcode"] = s.first;
+        o["last_opcode"] = s.last;
+        Array ex;
+        for (uint32_t e : s.excluded)
+          ex.push_back(e);
+        o["excluded_opcodes"] = std::move(ex);
+      } else {
+        o["rest"] = true;
+      }
+      Array hs;
+      for (const HandlerDecl *h : s.handlers)
+        hs.push_back(h->name);
+      o["handlers"] = std::move(hs);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
 
   /// What a host does with a buffer while the kernel runs, so an engine can
   /// place it (docs/embedding.md, "Buffer placement"): it writes SHUTDOWN
@@ -185,13 +214,18 @@ private:
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}}};
   }
 
-  Array statusTransitions() {
+  Array statusTransitions(bool sharded) {
     auto t = [](const char *from, const char *to, const char *writer) {
       return Object{{"from", from}, {"to", to}, {"writer", writer}};
     };
-    return Array{t("EMPTY", "PUBLISHED", "host"),
-                 t("PUBLISHED", "CLAIMED", "kernel"),
-                 t("CLAIMED", "DONE", "kernel"), t("DONE", "EMPTY", "host")};
+    Array out{t("EMPTY", "PUBLISHED", "host"),
+              t("PUBLISHED", "CLAIMED", "kernel"),
+              t("CLAIMED", "DONE", "kernel"), t("DONE", "EMPTY", "host")};
+    // A shard hands back a slot it claimed with another shard's opcode
+    // (docs/protocol.md, "Shards").
+    if (sharded)
+      out.push_back(t("CLAIMED", "PUBLISHED", "kernel"));
+    return out;
   }
 
   Object debugLog() {

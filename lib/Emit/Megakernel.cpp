@@ -9,6 +9,11 @@
 //                                                       (Schedule.cpp), if chosen
 //   main()                                              the persistent loop
 //
+// A sharded module (--shards, Sema/Shards.h) has one dispatch_op and one
+// persistent loop per shard (the portable skeleton), each loop an entry
+// point that claims only the slots whose opcode its shard owns;
+// decode_packed belongs to shard 0.
+//
 // Every handler body is emitted once; the top-level slot and every inner
 // op of a packed slot reach it through dispatch_op's OpSwitch (a tree of
 // them past SPIR-V's limit of 16,383 targets: Dispatch.cpp), so a slot's
@@ -47,14 +52,20 @@ public:
     buffers();
     specConstants();
     builtins();
+    plan = planShards(ctx.sema, ctx.opts.shards, ctx.opts.entryPoint);
+    byOpcode.resize(plan.shards.size());
     handlerFunctions();
-    dispatchFunction();
+    for (unsigned i = 0; i < plan.shards.size(); ++i)
+      dispatchFns.push_back(dispatchFunction(i));
     packedFunction();
+    // (planShards keeps a module with the priority schedule unsharded.)
     if (L(PV::kernel_SCHEDULE) == L(PV::schedule_PRIORITY))
       claimFn = emitPriorityClaimFunction(ctx);
-    mainFunction();
+    for (unsigned i = 0; i < plan.shards.size(); ++i)
+      mainFns.push_back(mainFunction(i));
     outOfBoundsFunction();
-    entryPoint(ver);
+    for (unsigned i = 0; i < plan.shards.size(); ++i)
+      entryPoint(ver, i);
     return b.finish(ver.major, ver.minor);
   }
 
@@ -63,9 +74,15 @@ private:
   SpirvBuilder &b;
   /// Handlers grouped by opcode value (Sema rejects duplicates; if any
   /// remain, every handler of that opcode runs, in order, as in the seed).
-  std::map<uint32_t, std::vector<std::pair<const HandlerDecl *, uint32_t>>>
-      byOpcode;
-  uint32_t dispatchFn = 0, packedFn = 0, mainFn = 0;
+  using OpcodeMap =
+      std::map<uint32_t, std::vector<std::pair<const HandlerDecl *, uint32_t>>>;
+  /// Per shard (one for an unsharded module).
+  std::vector<OpcodeMap> byOpcode;
+  ShardPlan plan;
+  std::vector<uint32_t> dispatchFns, mainFns;
+  uint32_t packedFn = 0;
+  /// The shard whose main() is being built.
+  unsigned shard = 0;
   /// claim_by_priority, when kernel.SCHEDULE is schedule.PRIORITY.
   uint32_t claimFn = 0;
 
@@ -166,7 +183,7 @@ private:
         continue;
       }
       uint32_t fn = b.newId();
-      byOpcode[*op].push_back({h, fn});
+      byOpcode[plan.owner(*op)][*op].push_back({h, fn});
       emitHandlerFunction(ctx, *h, fn);
     }
   }
@@ -175,14 +192,17 @@ private:
   /// the opcode whose cases call the handler functions. (Its callers count
   /// the metrics: per op in decode_packed and the portable loop, per
   /// subgroup and opcode in the subgroup loop.)
-  void dispatchFunction() {
-    dispatchFn = b.newId();
-    packedFn = b.newId();
+  /// A sharded module has one per shard, over that shard's handlers.
+  uint32_t dispatchFunction(unsigned shard) {
+    uint32_t dispatchFn = b.newId();
+    if (!shard)
+      packedFn = b.newId();
     // DontInline: main and decode_packed both call it, and -O's exhaustive
     // inlining would otherwise copy every handler body into both.
     FunctionBuilder fb(b, dispatchFn, ctx.voidT(), opType5(),
                        spv::FunctionControlMask::DontInline);
-    b.name(dispatchFn, "dispatch_op");
+    b.name(dispatchFn, shard ? "dispatch_op_shard" + std::to_string(shard)
+                             : std::string("dispatch_op"));
     uint32_t params[5];
     static const char *names[] = {"slot_base", "opcode", "arg0", "arg1", "arg2"};
     for (unsigned i = 0; i < 5; ++i) {
@@ -194,18 +214,20 @@ private:
     // switch (opcode) { case OP: handler_OP(...); default: unknown += 1 }
     // (Dispatch.cpp; past SPIR-V's OpSwitch limit, a tree of switches).
     std::vector<DispatchCase> cases;
-    cases.reserve(byOpcode.size() + 1);
-    for (auto &[value, hs] : byOpcode) {
+    cases.reserve(byOpcode[shard].size() + 1);
+    for (auto &[value, hs] : byOpcode[shard]) {
       cases.push_back({value, {}});
       for (auto &[h, fn] : hs)
         cases.back().functions.push_back(fn);
     }
-    // PACKED_SLOT is not unknown: main decodes it after dispatch_op returns.
+    // PACKED_SLOT is not unknown: main decodes it after dispatch_op returns
+    // (in shard 0, the only one that claims it).
     uint32_t packed = L(PV::opcode_PACKED_SLOT);
-    if (!byOpcode.count(packed))
+    if (!shard && !byOpcode[0].count(packed))
       cases.push_back({packed, {}});
     emitDispatchSwitch(ctx, fb, params, cases);
     fb.finish();
+    return dispatchFn;
   }
 
   /// if opcode < METRICS_SLOTS: control[METRICS_BASE + opcode] += \p n
@@ -319,7 +341,7 @@ private:
                 }
                 countMetric(fb, innerOp, c(1));
                 fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-                      {dispatchFn, slotBase, innerOp, args[0], args[1],
+                      {dispatchFns[0], slotBase, innerOp, args[0], args[1],
                        args[2]});
               },
               // The arity check failed: skip the op and count it.
@@ -333,10 +355,11 @@ private:
   }
 
   /// main(): the persistent loop (docs/protocol.md, "The persistent loop").
-  void mainFunction() {
-    mainFn = b.newId();
+  uint32_t mainFunction(unsigned shardIndex) {
+    shard = shardIndex;
+    uint32_t mainFn = b.newId();
     FunctionBuilder fb(b, mainFn, ctx.voidT(), b.typeFunction(ctx.voidT(), {}));
-    b.name(mainFn, ctx.opts.entryPoint);
+    b.name(mainFn, plan.shards[shard].entryPoint);
     fb.beginBody();
     uint32_t fnPtrU32 = b.typePointer(spv::StorageClass::Function, u32());
     uint32_t fnPtrBool = b.typePointer(spv::StorageClass::Function, boolT());
@@ -357,6 +380,11 @@ private:
       b.name(step.pending, "metric_pending");
     }
     step.claimed = claimedVar;
+    step.busy = 0;
+    if (plan.sharded()) {
+      step.busy = fb.localVariable(fnPtrBool);
+      b.name(step.busy, "saw_busy_slot");
+    }
 
     uint32_t v3 = b.typeVec3U32();
     uint32_t gidV = fb.op(spv::Op::OpLoad, v3, {ctx.gidVar});
@@ -414,6 +442,8 @@ private:
           if (L(PV::kernel_TENANT_GATE) != 0)
             step.tenantTable = emitTenantTable(ctx, fb);
           fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(false)});
+          if (step.busy)
+            fb.opVoid(spv::Op::OpStore, {step.busy, b.constBool(false)});
           fb.opVoid(spv::Op::OpStore, {slotVar, gid});
           // for s = gid; s < scan; s += nthreads (the subgroup loop runs
           // while any invocation of the subgroup has a slot left, so every
@@ -442,6 +472,13 @@ private:
           // of the subgroup).
           uint32_t claimed = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
           uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {claimed});
+          if (step.busy) {
+            // Sharded: a pass is idle only if it also saw no slot in flux
+            // (claimOwned), or the drain could miss a handed-back slot.
+            uint32_t busy = fb.op(spv::Op::OpLoad, boolT(), {step.busy});
+            idle = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                         {idle, fb.op(spv::Op::OpLogicalNot, boolT(), {busy})});
+          }
           uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
           uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
           if (subgroup())
@@ -454,6 +491,7 @@ private:
           fb.opVoid(spv::Op::OpStore, {passVar, nextPass});
         });
     fb.finish();
+    return mainFn;
   }
 
   /// The subgroup skeleton, unless the priority schedule (one claim per
@@ -506,6 +544,7 @@ private:
   struct StepVars {
     uint32_t claimed = 0, pending = 0;
     uint32_t tenantTable = 0; // kernel.TENANT_GATE: the pass's mask table
+    uint32_t busy = 0;        // sharded: saw a slot in flux (claimOwned)
     std::vector<uint32_t> won, opcode; // one per slot of the batch
   } step;
 
@@ -571,7 +610,9 @@ private:
     if (countMetrics)
       countMetric(fb, opcode, c(1));
     fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-          {dispatchFn, slotBase, opcode, arg0, arg1, arg2});
+          {dispatchFns[shard], slotBase, opcode, arg0, arg1, arg2});
+    if (shard) // only shard 0 claims PACKED_SLOT
+      return;
     uint32_t isPacked =
         fb.op(spv::Op::OpIEqual, boolT(), {opcode, P(PV::opcode_PACKED_SLOT)});
     fb.ifThen(isPacked, [&] {
@@ -587,6 +628,15 @@ private:
   void portableStep(FunctionBuilder &fb, uint32_t s) {
     uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
     uint32_t statusPtr = statusPointer(fb, slotBase);
+    if (plan.sharded()) {
+      uint32_t held = claimOwned(fb, shard, statusPtr, slotBase, step.busy,
+                                 step.tenantTable);
+      fb.ifThen(held, [&] {
+        fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
+        runClaimedSlot(fb, slotBase, statusPtr);
+      });
+      return;
+    }
     auto claimAndRun = [&] {
       fb.ifThen(claim(fb, statusPtr), [&] {
         fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
@@ -744,9 +794,95 @@ private:
         [&](const FunctionBuilder::Loop &) {});
   }
 
-  void entryPoint(SpirvVersion ver) {
+  /// Whether opcode \p op is claimed by shard \p shard (ShardPlan::owner).
+  uint32_t ownsOpcode(FunctionBuilder &fb, unsigned shard, uint32_t op) {
+    auto inside = [&](uint32_t first, uint32_t last,
+                      const std::vector<uint32_t> &excluded) {
+      uint32_t r = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                         {fb.op(spv::Op::OpUGreaterThanEqual, boolT(), {op, c(first)}),
+                          fb.op(spv::Op::OpULessThanEqual, boolT(), {op, c(last)})});
+      for (uint32_t e : excluded)
+        r = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                  {r, fb.op(spv::Op::OpINotEqual, boolT(), {op, c(e)})});
+      return r;
+    };
+    const auto &S = plan.shards;
+    if (shard)
+      return inside(S[shard].first, S[shard].last, S[shard].excluded);
+    // The ranges of shards 1.. are contiguous: shard 0 owns what lies
+    // outside their union, and the built-ins excluded from them.
+    std::vector<uint32_t> excluded;
+    for (unsigned i = 1; i < S.size(); ++i)
+      excluded.insert(excluded.end(), S[i].excluded.begin(), S[i].excluded.end());
+    return fb.op(spv::Op::OpLogicalNot, boolT(),
+                 {inside(S[1].first, S.back().last, excluded)});
+  }
+
+  /// The sharded claim (docs/protocol.md, "Shards"): returns whether this
+  /// invocation now holds the slot, CLAIMED, with an opcode its shard owns.
+  ///
+  ///   st = atomic_load(status, acquire)
+  ///   if st == CLAIMED: busy = true
+  ///   if st == PUBLISHED && owns(opcode):
+  ///     busy = true
+  ///     if CAS(status, PUBLISHED -> CLAIMED, acquire) won:
+  ///       if owns(opcode): held = true          // read again: see below
+  ///       else: atomic_store(status, PUBLISHED, release)   // hand back
+  ///
+  /// The second read: between the first read and the CAS the slot may have
+  /// been processed and published again with another shard's opcode (or a
+  /// refused tenant); the CAS then claims that publication, and the slot
+  /// goes back untouched.
+  /// `busy` keeps the invocation from leaving after a pass in which a slot
+  /// of its shard may have been CLAIMED by such a hand-back.
+  uint32_t claimOwned(FunctionBuilder &fb, unsigned shard, uint32_t statusPtr,
+                      uint32_t slotBase, uint32_t busyVar, uint32_t table) {
+    // owns(opcode), and with the tenant gate (\p table != 0) the tenant's
+    // mask too: a refused slot stays PUBLISHED and does not keep us busy.
+    auto wanted = [&](uint32_t op) {
+      uint32_t r = ownsOpcode(fb, shard, op);
+      if (table)
+        r = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                  {r, emitTenantAllows(ctx, fb, table, slotBase)});
+      return r;
+    };
+    uint32_t heldVar =
+        fb.localVariable(b.typePointer(spv::StorageClass::Function, boolT()));
+    b.name(heldVar, "held");
+    fb.opVoid(spv::Op::OpStore, {heldVar, b.constBool(false)});
+    auto setBusyIf = [&](uint32_t cond) {
+      uint32_t was = fb.op(spv::Op::OpLoad, boolT(), {busyVar});
+      fb.opVoid(spv::Op::OpStore,
+                {busyVar, fb.op(spv::Op::OpLogicalOr, boolT(), {was, cond})});
+    };
+    auto opcodeWord = [&] {
+      return slotWord(fb, slotBase, P(PV::slot_OPCODE_WORD));
+    };
+    uint32_t st = ctx.atomic(fb, AtomicOp::Load, MemoryOrder::Acquire,
+                             statusPtr, {});
+    setBusyIf(fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_CLAIMED)}));
+    fb.ifThen(fb.op(spv::Op::OpIEqual, boolT(), {st, P(PV::status_PUBLISHED)}),
+              [&] {
+      uint32_t mine = wanted(opcodeWord());
+      setBusyIf(mine);
+      fb.ifThen(mine, [&] {
+        fb.ifThen(claim(fb, statusPtr), [&] {
+          uint32_t still = wanted(opcodeWord()); // read again: see above
+          fb.opVoid(spv::Op::OpStore, {heldVar, still});
+          fb.ifThen(fb.op(spv::Op::OpLogicalNot, boolT(), {still}), [&] {
+            ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release, statusPtr,
+                       {P(PV::status_PUBLISHED)});
+          });
+        });
+      });
+    });
+    return fb.op(spv::Op::OpLoad, boolT(), {heldVar});
+  }
+
+  void entryPoint(SpirvVersion ver, unsigned shard) {
+    uint32_t mainFn = mainFns[shard];
     Words ep{uint32_t(spv::ExecutionModel::GLCompute), mainFn};
-    SpirvBuilder::appendString(ep, ctx.opts.entryPoint);
+    SpirvBuilder::appendString(ep, plan.shards[shard].entryPoint);
     ep.push_back(ctx.gidVar);
     ep.push_back(ctx.numWorkgroupsVar);
     // From SPIR-V 1.4 on the interface lists every global variable used.
@@ -764,8 +900,10 @@ private:
 
 bool vyre::emit::usesSubgroupSkeleton(const EmitOptions &opts,
                                       const SemaResult &sema) {
+  // A sharded module uses the portable skeleton with the sharded claim.
   return opts.skeleton == Skeleton::Subgroup &&
-         sema.protocol[PV::kernel_SCHEDULE] != sema.protocol[PV::schedule_PRIORITY];
+         sema.protocol[PV::kernel_SCHEDULE] != sema.protocol[PV::schedule_PRIORITY] &&
+         !planShards(sema, opts.shards, opts.entryPoint).sharded();
 }
 
 Words vyre::emit::buildMegakernel(ModuleContext &ctx) {

@@ -66,8 +66,9 @@ enum class Flow { Normal, Break };
 class Machine {
 public:
   Machine(const SemaResult &sema, const HostLayout &layout, const Scenario &s,
-          InterpResult &out)
-      : sema(sema), layout(layout), s(s), P(s.protocol), mem(out.memory),
+          const ShardPlan *plan, InterpResult &out)
+      : sema(sema), layout(layout), s(s), plan(plan), P(s.protocol),
+        mem(out.memory),
         serviced(out.serviced), steps(out.steps) {
     for (unsigned i = 0; i < layout.buffers.size(); ++i)
       bufferIndex[layout.buffers[i].name] = i;
@@ -79,12 +80,18 @@ public:
         opcodeOf[h->name] = *h->opcodeValue;
   }
 
-  void run();
+  /// Every shard's persistent loop, one after another (an unsharded
+  /// module has one).
+  void run() {
+    for (unsigned i = 0, n = plan ? plan->shards.size() : 1; i < n; ++i)
+      runShard(i);
+  }
 
 private:
   const SemaResult &sema;
   const HostLayout &layout;
   const Scenario &s;
+  const ShardPlan *plan; // null: unsharded
   const ProtocolValues &P;
   std::vector<std::vector<uint32_t>> &mem;
   IoLog &serviced;
@@ -134,6 +141,14 @@ private:
   /// One pass of invocation \p gid; true if it claimed a slot.
   bool stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count);
   bool priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count);
+  void runShard(unsigned shard);
+  /// Sharded: does the running shard own the slot at \p slotBase?
+  bool shardOwns(uint64_t slotBase) {
+    return !plan ||
+           plan->owner(word(ring, slotBase + P[PV::slot_OPCODE_WORD], {})) ==
+               shard;
+  }
+  unsigned shard = 0; // the running shard
 };
 
 uint32_t &Machine::word(unsigned buffer, uint64_t index, llvm::SMLoc loc) {
@@ -440,7 +455,8 @@ bool Machine::stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
   for (uint64_t slot = gid; slot < count; slot += nthreads) {
     step();
     uint32_t &status = word(ring, slot * slotWords + P[PV::slot_STATUS_WORD], {});
-    if (status != P[PV::status_PUBLISHED] || !tenantAllows(table, slot * slotWords))
+    if (status != P[PV::status_PUBLISHED] ||
+        !tenantAllows(table, slot * slotWords) || !shardOwns(slot * slotWords))
       continue;
     status = P[PV::status_CLAIMED];
     claimed = true;
@@ -488,7 +504,8 @@ bool Machine::priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
   return false;
 }
 
-void Machine::run() {
+void Machine::runShard(unsigned shardIndex) {
+  shard = shardIndex;
   const uint64_t nthreads = uint64_t(s.workgroups) * layout.workgroupSize;
   const uint64_t slotWords = P[PV::slot_WORDS];
   // The scan stops at the slots the bound ring really holds (the kernel's
@@ -519,10 +536,11 @@ void Machine::run() {
 } // namespace
 
 InterpResult vyre::interpret(const Module &, const SemaResult &sema,
-                             const HostLayout &layout, const Scenario &scenario) {
+                             const HostLayout &layout, const Scenario &scenario,
+                             const ShardPlan *shards) {
   InterpResult result;
   result.memory = scenario.memory;
-  Machine machine(sema, layout, scenario, result);
+  Machine machine(sema, layout, scenario, shards, result);
   try {
     machine.run();
     // "publish": "live": the host's shutdown request once every slot is

@@ -28,6 +28,7 @@ int main(int argc, char **argv) {
   std::string input, scenarioPath, prelude;
   std::vector<std::string> includeDirs, defines;
   std::string dumpPath;
+  std::string shards = "1";
   bool noPrelude = false;
   CLI::App app{"vyre-interp: run a scenario through the megakernel interpreter"};
   app.add_option("input", input, "input .vyre file")->required();
@@ -41,6 +42,10 @@ int main(int argc, char **argv) {
                  "also write the default output (every non-zero word) here");
   app.add_flag("--no-prelude", noPrelude, "do not read the built-in prelude");
   app.add_option("--prelude", prelude, "read this prelude instead of the built-in one");
+  app.add_option("--shards", shards,
+                 "model the module vyrec --shards builds (its shards run one "
+                 "after another)")
+      ->check(shardCountError);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -88,7 +93,9 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  InterpResult r = interpret(module, sema, layout, *scenario);
+  ShardPlan plan = planShards(sema, *parseShardCount(shards), "main");
+  InterpResult r = interpret(module, sema, layout, *scenario,
+                             plan.sharded() ? &plan : nullptr);
   switch (r.status) {
   case InterpResult::Ok:
     llvm::outs() << formatResult(layout, *scenario, r.memory, r.serviced);

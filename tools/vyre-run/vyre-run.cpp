@@ -2,6 +2,7 @@
 //
 //   vyre-run MODULE.spv MANIFEST.json SCENARIO.json [--device=N]
 //   vyre-run --list-devices
+//   vyre-run MODULE.spv MANIFEST.json --build-only [--build-threads=N]
 //
 // A minimal, complete host: every binding, size, word offset, status value,
 // opcode and specialization-constant id comes from the manifest. It
@@ -11,9 +12,12 @@
 // scenario's specialization values, dispatches, and while it waits for the
 // fence it services the IO queue the way a host must for LOAD_MISS (a
 // PUBLISHED request becomes io_status.OK). It prints the final words as the
-// same JSON vyre-interp prints. The protocol work (publishing slots,
-// encoding packed slots, servicing IO, shutdown) is vyre/host/host.h's, over
-// a host::Layout filled from the manifest (hostLayout, Scenario.h).
+// same JSON vyre-interp prints. A sharded module's pipelines (one per
+// entry point of the manifest's "shards") are built on parallel threads and
+// all dispatched; --build-only times only that build. The protocol work
+// (publishing slots, encoding packed slots, servicing IO, shutdown) is
+// vyre/host/host.h's, over a host::Layout filled from the manifest
+// (hostLayout, Scenario.h).
 //
 // It checks the module against the manifest's module_sha256 and builds its
 // instance and device from the manifest's `requires` (API version, device
@@ -39,15 +43,18 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
 #include <vulkan/vulkan.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 #include <sched.h>
 #include <sys/resource.h>
@@ -551,8 +558,10 @@ public:
     return out;
   }
 
-  void createPipeline(const std::vector<uint32_t> &code, const std::string &entry,
-                      const HostLayout &layout, const Scenario &s) {
+  /// The shader module and the pipeline layout (one descriptor set layout
+  /// per set the manifest names).
+  void createPipelineLayout(const std::vector<uint32_t> &code,
+                            const HostLayout &layout) {
     VkShaderModuleCreateInfo smci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     smci.codeSize = code.size() * 4;
     smci.pCode = code.data();
@@ -579,10 +588,18 @@ public:
     plci.setLayoutCount = sets;
     plci.pSetLayouts = setLayouts.data();
     VK(vkCreatePipelineLayout(device, &plci, nullptr, &pipelineLayout));
+  }
 
+  /// One compute pipeline per entry point (one per shard of a sharded
+  /// module), built on up to \p threads threads at once, as a host that
+  /// cares about start-up time would (docs/embedding.md, "Sharded
+  /// modules"). Returns the wall time of the whole build in seconds.
+  double buildPipelines(const std::vector<std::string> &entryPoints,
+                        const std::vector<std::pair<uint32_t, uint32_t>> &specValues,
+                        unsigned threads) {
     std::vector<VkSpecializationMapEntry> entries;
     std::vector<uint32_t> data;
-    for (auto [id, value] : s.specValues) {
+    for (auto [id, value] : specValues) {
       entries.push_back({id, static_cast<uint32_t>(data.size() * 4), 4});
       data.push_back(value);
     }
@@ -591,16 +608,45 @@ public:
     spec.pMapEntries = entries.data();
     spec.dataSize = data.size() * 4;
     spec.pData = data.data();
-    VkComputePipelineCreateInfo cpci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-    cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-    cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-    cpci.stage.module = shader;
-    cpci.stage.pName = entry.c_str();
-    cpci.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
-    cpci.layout = pipelineLayout;
-    VK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &cpci, nullptr,
-                                &pipeline));
+    pipelines.assign(entryPoints.size(), VK_NULL_HANDLE);
+    buildSeconds.assign(entryPoints.size(), 0);
+    std::vector<VkResult> results(entryPoints.size(), VK_SUCCESS);
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < entryPoints.size();) {
+        VkComputePipelineCreateInfo cpci{
+            VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+        cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+        cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+        cpci.stage.module = shader;
+        cpci.stage.pName = entryPoints[i].c_str();
+        cpci.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
+        cpci.layout = pipelineLayout;
+        auto t0 = std::chrono::steady_clock::now();
+        results[i] = vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &cpci,
+                                              nullptr, &pipelines[i]);
+        buildSeconds[i] = std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - t0)
+                              .count();
+      }
+    };
+    threads = std::max(1u, std::min<unsigned>(threads, entryPoints.size()));
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+      pool.emplace_back(worker);
+    worker();
+    for (std::thread &t : pool)
+      t.join();
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    for (VkResult r : results)
+      check(r, "vkCreateComputePipelines");
+    return took.count();
+  }
 
+  /// The descriptor sets, pointing at the buffers.
+  void bindBuffers(const HostLayout &layout) {
+    uint32_t sets = static_cast<uint32_t>(setLayouts.size());
     VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
                             static_cast<uint32_t>(layout.buffers.size())};
     VkDescriptorPoolCreateInfo dpci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -653,7 +699,6 @@ public:
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     VK(vkBeginCommandBuffer(cb, &bi));
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
     if (!descriptorSets.empty())
       vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipelineLayout,
                               0, static_cast<uint32_t>(descriptorSets.size()),
@@ -668,7 +713,13 @@ public:
       vkCmdResetQueryPool(cb, queryPool, 0, 2);
       vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queryPool, 0);
     }
-    vkCmdDispatch(cb, workgroups, 1, 1);
+    // Every shard, one dispatch each, with no barrier between them: they
+    // may run concurrently (docs/protocol.md, "Shards"). Descriptor sets
+    // stay bound across pipeline binds of the same layout.
+    for (VkPipeline pipeline : pipelines) {
+      vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
+      vkCmdDispatch(cb, workgroups, 1, 1);
+    }
     if (timing)
       vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queryPool, 1);
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
@@ -814,7 +865,11 @@ private:
   VkShaderModule shader = VK_NULL_HANDLE;
   std::vector<VkDescriptorSetLayout> setLayouts;
   VkPipelineLayout pipelineLayout = VK_NULL_HANDLE;
-  VkPipeline pipeline = VK_NULL_HANDLE;
+  std::vector<VkPipeline> pipelines;
+public:
+  /// Each pipeline's own vkCreateComputePipelines time (buildPipelines).
+  std::vector<double> buildSeconds;
+private:
   VkDescriptorPool pool = VK_NULL_HANDLE;
   std::vector<VkDescriptorSet> descriptorSets;
   VkCommandPool commandPool = VK_NULL_HANDLE;
@@ -828,7 +883,8 @@ private:
       if (queryPool) vkDestroyQueryPool(device, queryPool, nullptr);
       if (commandPool) vkDestroyCommandPool(device, commandPool, nullptr);
       if (pool) vkDestroyDescriptorPool(device, pool, nullptr);
-      if (pipeline) vkDestroyPipeline(device, pipeline, nullptr);
+      for (VkPipeline p : pipelines)
+        if (p) vkDestroyPipeline(device, p, nullptr);
       if (pipelineLayout) vkDestroyPipelineLayout(device, pipelineLayout, nullptr);
       for (VkDescriptorSetLayout l : setLayouts)
         vkDestroyDescriptorSetLayout(device, l, nullptr);
@@ -858,6 +914,29 @@ std::string sha256Hex(const std::vector<uint32_t> &words) {
   return llvm::toHex(llvm::SHA256::hash(bytes), /*LowerCase=*/true);
 }
 
+/// The entry points to dispatch: every shard's, or the one entry_point.
+std::vector<std::string> entryPoints(const llvm::json::Value &manifest) {
+  const llvm::json::Object *root = manifest.getAsObject();
+  std::vector<std::string> out;
+  if (const llvm::json::Array *shards = root->getArray("shards")) {
+    for (const llvm::json::Value &v : *shards) {
+      const llvm::json::Object *o = v.getAsObject();
+      llvm::Optional<llvm::StringRef> name;
+      if (o)
+        name = o->getString("entry_point");
+      if (!name)
+        throw InputError{"manifest: a shard without an entry_point"};
+      out.push_back(name->str());
+    }
+    if (out.empty())
+      throw InputError{"manifest: \"shards\" is empty"};
+    return out;
+  }
+  auto e = root->getString("entry_point");
+  out.push_back(e ? e->str() : "main");
+  return out;
+}
+
 std::vector<uint32_t> readSpirv(const std::string &path) {
   auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
@@ -878,7 +957,8 @@ std::vector<uint32_t> readSpirv(const std::string &path) {
 int main(int argc, char **argv) {
   std::string spvPath, manifestPath, scenarioPath, dumpPath;
   unsigned deviceIndex = 0;
-  bool list = false;
+  bool list = false, buildOnly = false;
+  unsigned buildThreads = std::max(1u, std::thread::hardware_concurrency());
   Host host;
   CLI::App app{"vyre-run: run a vyrec megakernel on a Vulkan device"};
   app.add_option("module", spvPath, "the SPIR-V module (vyrec --emit=spirv)");
@@ -893,9 +973,10 @@ int main(int argc, char **argv) {
                "an error (also: VYRE_RUN_VALIDATE=1)");
   app.add_flag("--time", host.timing,
                "print the dispatch's GPU time (timestamp queries), where "
-               "the buffers live and the pipeline's creation time to "
-               "standard error as 'dispatch: MS ms', 'memory: PLACEMENT' "
-               "and 'pipeline: MS ms'");
+               "the buffers live and the pipelines' creation time to "
+               "standard error as 'dispatch: MS ms', 'memory: PLACEMENT', "
+               "'pipeline: MS ms' and 'pipelines: N built in S s' (the "
+               "vkCreateComputePipelines calls alone, on parallel threads)");
   std::string placement = "auto";
   unsigned repeat = 1;
   app.add_option("--repeat", repeat,
@@ -908,11 +989,19 @@ int main(int argc, char **argv) {
                  "when the device has it, else system memory) or host "
                  "(system memory)")
       ->check(CLI::IsMember({"auto", "host"}));
+  app.add_flag("--build-only", buildOnly,
+               "only build the pipelines (no scenario), print "
+               "'pipelines: N built in S s' to standard output");
+  app.add_option("--build-threads", buildThreads,
+                 "build at most this many pipelines at once (default: the "
+                 "number of cores)")
+      ->check(CLI::Range(1u, 4096u));
   try {
     app.parse(argc, argv);
     host.hostMemory = placement == "host";
-    if (!list && scenarioPath.empty())
-      throw CLI::RequiredError("module, manifest and scenario");
+    if (!list && (manifestPath.empty() || (!buildOnly && scenarioPath.empty())))
+      throw CLI::RequiredError(buildOnly ? "module and manifest"
+                                         : "module, manifest and scenario");
   } catch (const CLI::ParseError &e) {
     return app.exit(e) == 0 ? 0 : 1;
   }
@@ -933,9 +1022,6 @@ int main(int argc, char **argv) {
     auto layout = layoutFromManifest(*manifest);
     if (!layout)
       throw InputError{manifestPath + ": " + llvm::toString(layout.takeError())};
-    std::string entry = "main";
-    if (auto e = manifest->getAsObject()->getString("entry_point"))
-      entry = e->str();
     auto requirements = readRequirements(*manifest->getAsObject());
     if (!requirements)
       throw InputError{manifestPath + ": " +
@@ -945,6 +1031,23 @@ int main(int argc, char **argv) {
                        " describes (its SHA-256 is " + sha +
                        ", the manifest's module_sha256 " +
                        requirements->moduleSha256 + ")"};
+    std::vector<std::string> entries = entryPoints(*manifest);
+    auto report = [&](double seconds) {
+      return llvm::formatv("pipelines: {0} built in {1:f3} s\n", entries.size(),
+                           seconds)
+          .str();
+    };
+    if (buildOnly) {
+      host.createInstance(*requirements);
+      host.createDevice(deviceIndex);
+      host.createPipelineLayout(code, *layout);
+      double wall = host.buildPipelines(entries, {}, buildThreads);
+      for (size_t i = 0; i < entries.size(); ++i)
+        llvm::outs() << llvm::formatv("  {0}: {1:f3} s\n", entries[i],
+                                      host.buildSeconds[i]);
+      llvm::outs() << report(wall);
+      return 0;
+    }
     auto json = readJsonFile(scenarioPath);
     if (!json)
       throw InputError{llvm::toString(json.takeError())};
@@ -967,7 +1070,10 @@ int main(int argc, char **argv) {
     }
     host.createBuffers(*layout, deviceScenario);
     auto pipelineStart = std::chrono::steady_clock::now();
-    host.createPipeline(code, entry, *layout, *scenario);
+    host.createPipelineLayout(code, *layout);
+    double buildSeconds =
+        host.buildPipelines(entries, scenario->specValues, buildThreads);
+    host.bindBuffers(*layout);
     double pipelineMs = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - pipelineStart)
                             .count();
@@ -1007,6 +1113,7 @@ int main(int argc, char **argv) {
       // Wall time of the shader module and pipeline creation (the
       // driver's compile; with a warm driver cache, its cache lookup).
       llvm::errs() << llvm::format("pipeline: %.3f ms\n", pipelineMs);
+      llvm::errs() << report(buildSeconds);
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced);

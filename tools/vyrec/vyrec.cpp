@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/Driver/Driver.h"
+#include "vyre/Sema/Shards.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
@@ -134,6 +135,10 @@ int main(int argc, char **argv) {
                  "subgroup operations) or portable")
       ->check(CLI::IsMember({"subgroup", "portable"}));
   app.add_option("-e,--entry", o.entry, "entry point name (glslang: -e)");
+  app.add_option("--shards", o.shards,
+                 "split the opcodes over this many entry points, or 'auto' "
+                 "(docs/protocol.md, Shards)")
+      ->check(shardCountError);
   app.add_flag("-O", o.optimize, "optimize for performance (spirv-opt -O)");
   app.add_flag("--Os", o.optimizeSize, "optimize for size (spirv-opt -Os)");
   bool noOptimize = false; // -O0: the default; there to override an earlier -O

@@ -49,6 +49,7 @@ struct CompilerOptions {
   std::string memoryModel = "glsl450";
   std::string skeleton = "subgroup"; // --skeleton: subgroup or portable
   std::string entry = "main";
+  std::string shards = "1"; ///< --shards: a count or "auto" (parseShardCount)
   bool optimize = false;
   bool optimizeSize = false;
   bool debugInfo = false;

@@ -10,6 +10,7 @@
 
 #include "vyre/IR/IR.h"
 #include "vyre/Sema/Sema.h"
+#include "vyre/Sema/Shards.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -41,6 +42,10 @@ struct EmitOptions {
   OptLevel optLevel = OptLevel::None;
   Skeleton skeleton = Skeleton::Subgroup;
   std::string entryPoint = "main";
+  /// --shards: entry points the opcodes are split over (Sema/Shards.h,
+  /// docs/protocol.md "Shards"); 1 is one entry point, 0 is automatic
+  /// (autoShardCount).
+  unsigned shards = 1;
   bool debugInfo = false; // -g: OpSource/OpLine back to the .vyre lines
   /// Run SPIRV-Tools' validator on the whole module (and again after -O).
   /// Off by default, as in glslang, Tint and naga: the emitter is correct by

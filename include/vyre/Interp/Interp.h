@@ -25,6 +25,7 @@
 #include "vyre/IR/IR.h"
 #include "vyre/Scenario/Scenario.h"
 #include "vyre/Sema/Sema.h"
+#include "vyre/Sema/Shards.h"
 
 #include "llvm/Support/SMLoc.h"
 
@@ -48,9 +49,13 @@ struct InterpResult {
 };
 
 /// Runs \p scenario (resolved against \p layout, which must come from
-/// layoutFromSema of the same module) to completion.
+/// layoutFromSema of the same module) to completion. With \p shards, the
+/// module is sharded (vyrec --shards): each shard's loop runs to completion
+/// in shard order, claiming only the slots whose opcode it owns, as vyre-run
+/// records the dispatches and lavapipe executes them.
 InterpResult interpret(const Module &module, const SemaResult &sema,
-                       const HostLayout &layout, const Scenario &scenario);
+                       const HostLayout &layout, const Scenario &scenario,
+                       const ShardPlan *shards = nullptr);
 
 } // namespace vyre
 

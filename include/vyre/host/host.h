@@ -11,6 +11,12 @@
 // from the constants of `vyrec --emit=c-header`. All buffer pointers are the
 // host's mapped views of the storage buffers, as arrays of u32 words.
 //
+// A sharded module (vyrec --shards, docs/protocol.md "Shards") changes
+// nothing here: the slot protocol is the same, and which shard runs a slot
+// is the kernel's business. The host only creates one pipeline per entry
+// point that the manifest's "shards" (or the generated header's
+// NAME_entry_points[]) lists, and dispatches them all (docs/embedding.md).
+//
 //===----------------------------------------------------------------------===//
 #ifndef VYRE_HOST_HOST_H
 #define VYRE_HOST_HOST_H
