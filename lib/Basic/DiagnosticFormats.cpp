@@ -23,18 +23,6 @@ namespace json = llvm::json;
 
 namespace {
 
-const char *kindName(Severity sev) {
-  switch (sev) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  return "error";
-}
-
 /// A diagnostic and the notes that follow it.
 struct Group {
   const RecordedDiag *main;
@@ -93,7 +81,7 @@ void vyre::writeDiagnosticsJson(const std::vector<RecordedDiag> &diags,
                                 llvm::SourceMgr &sm, const DiagOptions &opts,
                                 llvm::raw_ostream &os) {
   auto one = [&](const RecordedDiag &d) {
-    json::Object o{{"kind", kindName(d.severity)}, {"message", d.message}};
+    json::Object o{{"kind", spelling(d.severity)}, {"message", d.message}};
     if (d.group != DiagGroup::None)
       o["option"] = std::string("-W") + diagGroupInfo(d.group).name;
     json::Array locs;
@@ -175,7 +163,7 @@ void vyre::writeDiagnosticsSarif(const std::vector<RecordedDiag> &diags,
                                           : "error";
     json::Object r{{"ruleId", rule},
                    {"ruleIndex", ruleIndex},
-                   {"level", kindName(d.severity)},
+                   {"level", spelling(d.severity)},
                    {"message", json::Object{{"text", d.message}}}};
     json::Array locs;
     if (std::optional<json::Object> l = location(d.loc))

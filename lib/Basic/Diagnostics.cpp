@@ -90,6 +90,18 @@ static llvm::SourceMgr::DiagKind toKind(Severity sev) {
   return llvm::SourceMgr::DK_Error;
 }
 
+const char *vyre::spelling(Severity s) {
+  switch (s) {
+  case Severity::Note:
+    return "note";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Error:
+    return "error";
+  }
+  return "error";
+}
+
 static const DiagGroupInfo kGroups[] = {
 #define DIAG_GROUP(Id, Name, DefaultOn, Summary) {Name, DefaultOn, Summary},
 #include "vyre/Basic/DiagnosticGroups.def"

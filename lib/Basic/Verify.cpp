@@ -18,18 +18,6 @@ struct Expected {
 };
 } // namespace
 
-static const char *severityName(Severity s) {
-  switch (s) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  return "error";
-}
-
 /// Scans one buffer for expected-* directives. Returns false on a malformed
 /// directive (reported to \p os).
 static bool collect(llvm::SourceMgr &sm, unsigned buf,
@@ -91,7 +79,7 @@ static bool collect(llvm::SourceMgr &sm, unsigned buf,
       printDiagnostic(sm, os, llvm::SMLoc::getFromPointer(start),
                       llvm::SourceMgr::DK_Error,
                       "expected '{{' after expected-" +
-                          llvm::Twine(severityName(sev)));
+                          llvm::Twine(spelling(sev)));
       ok = false;
       continue;
     }
@@ -121,7 +109,7 @@ bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
   if (noDiags && !expected.empty()) {
     printDiagnostic(sm, os, noDiagsAt, llvm::SourceMgr::DK_Error,
                     "'expected-no-diagnostics' together with expected-" +
-                        llvm::Twine(severityName(expected.front().severity)) +
+                        llvm::Twine(spelling(expected.front().severity)) +
                         " directives");
     printDiagnostic(sm, os, expected.front().where, llvm::SourceMgr::DK_Note,
                     "first expected diagnostic");
@@ -142,7 +130,7 @@ bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
     }
     if (!found) {
       ok = false;
-      std::string msg = std::string(severityName(d.severity)) +
+      std::string msg = std::string(spelling(d.severity)) +
                         " seen but not expected: " + d.message;
       if (d.loc.isValid())
         printDiagnostic(sm, os, d.loc, llvm::SourceMgr::DK_Error, msg);
@@ -155,7 +143,7 @@ bool vyre::verifyDiagnostics(DiagnosticEngine &diags, llvm::raw_ostream &os) {
       continue;
     ok = false;
     printDiagnostic(sm, os, e.where, llvm::SourceMgr::DK_Error,
-                    llvm::Twine(severityName(e.severity)) +
+                    llvm::Twine(spelling(e.severity)) +
                         " expected but not seen on line " +
                         llvm::Twine(e.line) + ": " + e.text);
   }

@@ -112,7 +112,7 @@ OutputPaths outputPaths(const CompilerOptions &o) {
 
 /// Two outputs that name one file (`-o x --manifest x`, `-o - --manifest
 /// -`, or a link to the other) would lose one of them: a usage error.
-bool checkOutputPaths(const OutputPaths &p) {
+bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
   const std::pair<const char *, const std::string *> named[] = {
       {"-o", &p.primary},
       {"--manifest", &p.manifest},
@@ -126,11 +126,12 @@ bool checkOutputPaths(const OutputPaths &p) {
       std::string key = outputFileKey(a);
       if (key.empty() || key != outputFileKey(b))
         continue;
-      llvm::errs() << "vyrec: error: " << named[j].first << " '" << a
-                   << "' and " << named[i].first << " '" << b << "' "
-                   << (key == "-" ? "both write standard output"
-                                  : "are the same file")
-                   << "; each output needs its own\n";
+      diags.error(llvm::SMLoc(), llvm::Twine(named[j].first) + " '" + a +
+                                     "' and " + named[i].first + " '" + b +
+                                     "' " +
+                                     (key == "-" ? "both write standard output"
+                                                 : "are the same file") +
+                                     "; each output needs its own");
       return false;
     }
   return true;
@@ -329,7 +330,7 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   }
 
   OutputPaths paths = outputPaths(o);
-  if (!checkOutputPaths(paths))
+  if (!checkOutputPaths(paths, diags))
     return UsageError;
 
   Compilation c(o, sm, diags);

@@ -14,38 +14,17 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vyre_tokens import reference_tokens  # noqa: E402
+
 vyrec, root = sys.argv[1], sys.argv[2]
 
 
 def comments(text):
-    """Every comment of a .vyre text, in order (strings skipped; block
-    comments nest as in the lexer)."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            out.append(text[i:j].rstrip(" \t\r"))
-            i = j
-        elif text.startswith("/*", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                elif text.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                else:
-                    j += 1
-            out.append(text[i:j])
-            i = j
-        elif text[i] == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-        else:
-            i += 1
-    return out
+    """Every comment of a .vyre text, in order (line comments without their
+    trailing blanks, which the formatter drops)."""
+    return [text[s:e].rstrip(" \t\r") if kind.startswith("comment.line") else text[s:e]
+            for kind, s, e in reference_tokens(text) if kind.startswith("comment")]
 
 
 def run(*args):

@@ -26,6 +26,8 @@
 namespace vyre {
 
 enum class Severity { Note, Warning, Error };
+/// "note", "warning" or "error", as printed.
+const char *spelling(Severity s);
 
 /// A named warning group (DiagnosticGroups.def). A warning without one
 /// (DiagGroup::None) obeys only -w and -Werror.
