@@ -59,7 +59,9 @@ struct Scenario {
   bool serviceIo = true;
   /// "service_io": "error": the host answers every request io_status.ERROR.
   bool ioAnswersError = false;
-  uint64_t timeoutMs = 5000;
+  // Generous: on lavapipe it includes the JIT compile at the first dispatch,
+  // which takes seconds on a loaded machine (CI shares two cores).
+  uint64_t timeoutMs = 60000;
   uint64_t maxSteps = 50'000'000;
 
   // What to print.
