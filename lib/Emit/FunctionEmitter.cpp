@@ -43,7 +43,6 @@ private:
   FunctionBuilder &fb;
   HandlerParams p;
   llvm::DenseMap<const LocalDecl *, uint32_t> locals; // -> Function variable
-  llvm::DenseMap<const LocalDecl *, Type> localTypes;
   std::vector<uint32_t> loopMerges;
   /// Upper bounds of the immutable locals (lets, loop variables) whose
   /// bound does not go through a specialization constant: the bounds guard
@@ -52,43 +51,18 @@ private:
 
   //===-- Types -----------------------------------------------------------===//
 
-  Type localType(const LocalDecl *d) {
-    if (d->type != Type::Unknown)
-      return d->type;
-    auto it = localTypes.find(d);
-    return it == localTypes.end() ? Type::U32 : it->second;
-  }
-
-  /// The expression's type: Sema's, or inferred where Sema left none.
+  /// Sema's types: every expression and local of a validated module has
+  /// one (void only for atomic_store).
   Type typeOf(const Expr *e) {
-    if (e->type != Type::Unknown)
-      return e->type;
-    switch (e->kind) {
-    case Expr::Kind::BoolLit:
-      return Type::Bool;
-    case Expr::Kind::Name: {
-      auto *n = cast<NameExpr>(e);
-      if (n->target == NameTarget::Local && n->local)
-        return localType(n->local);
-      if (n->target == NameTarget::Const && n->constant && n->constant->init)
-        return typeOf(n->constant->init.get());
-      return Type::U32;
-    }
-    case Expr::Kind::Unary:
-      return cast<UnaryExpr>(e)->op == UnaryOp::LogicalNot ? Type::Bool
-                                                           : Type::U32;
-    case Expr::Kind::Binary: {
-      BinaryOp op = cast<BinaryExpr>(e)->op;
-      return isComparison(op) || isLogical(op) ? Type::Bool : Type::U32;
-    }
-    case Expr::Kind::Select:
-      return typeOf(cast<SelectExpr>(e)->ifTrue.get());
-    case Expr::Kind::Atomic:
-      return cast<AtomicExpr>(e)->op == AtomicOp::Store ? Type::Void
-                                                        : Type::U32;
-    default:
-      return Type::U32;
-    }
+    if (e->type == Type::Unknown)
+      ctx.fail("an expression has no type: the module was not validated");
+    return e->type;
+  }
+  Type localType(const LocalDecl *d) {
+    if (d->type == Type::Unknown)
+      ctx.fail("local '" + d->name +
+               "' has no type: the module was not validated");
+    return d->type;
   }
 
   uint32_t typeId(Type t) {
@@ -111,10 +85,8 @@ private:
         *e,
         [](const Expr &x) {
           auto *m = llvm::dyn_cast<MemberExpr>(&x);
-          if (!m)
-            return false;
-          std::optional<PV> pv = lookupProtocolValue(m->group, m->member);
-          return pv && protocolInfo(*pv).specId >= 0;
+          return m && m->target == MemberTarget::Protocol &&
+                 protocolInfo(m->protocol).specId >= 0;
         },
         /*throughConsts=*/true);
     tunableMemo[e] = r;
@@ -128,13 +100,9 @@ private:
   }
 
   const BufferDecl *buffer(const BufferRef &ref) {
-    if (ref.decl)
-      return ref.decl;
-    for (const BufferDecl *d : ctx.sema.buffers)
-      if (d->name == ref.name)
-        return d;
-    ctx.fail("unresolved buffer '" + ref.name + "'");
-    return nullptr;
+    if (!ref.decl)
+      ctx.fail("unresolved buffer '" + ref.name + "'");
+    return ref.decl;
   }
 
   /// Whether buf[index] needs a bounds guard (docs/protocol.md,
@@ -270,12 +238,10 @@ private:
   }
 
   uint32_t emitMember(const MemberExpr &m) {
-    if (std::optional<PV> pv = lookupProtocolValue(m.group, m.member))
-      return ctx.protocolValue(*pv);
-    if (m.group == "opcode")
-      for (const HandlerDecl *h : ctx.sema.handlers)
-        if (h->name == m.member && h->opcodeValue)
-          return ctx.c(*h->opcodeValue);
+    if (m.target == MemberTarget::Protocol)
+      return ctx.protocolValue(m.protocol); // may be a spec constant
+    if (m.target == MemberTarget::Opcode && m.handler->opcodeValue)
+      return ctx.c(*m.handler->opcodeValue);
     ctx.fail("unresolved protocol value '" + m.group + "." + m.member + "'");
     return b.newId();
   }
@@ -344,10 +310,9 @@ private:
 
   //===-- Statements --------------------------------------------------------===//
 
-  uint32_t declareLocal(const LocalDecl &d, Type t) {
-    localTypes[&d] = t;
+  uint32_t declareLocal(const LocalDecl &d) {
     uint32_t var = fb.localVariable(
-        b.typePointer(spv::StorageClass::Function, typeId(t)));
+        b.typePointer(spv::StorageClass::Function, typeId(localType(&d))));
     b.name(var, d.name);
     locals[&d] = var;
     return var;
@@ -360,8 +325,7 @@ private:
       auto &l = cast<LetStmt>(s);
       // The initializer cannot see the new binding: evaluate it first.
       uint32_t v = emitExpr(*l.init);
-      Type t = l.decl.type != Type::Unknown ? l.decl.type : typeOf(l.init.get());
-      uint32_t var = declareLocal(l.decl, t);
+      uint32_t var = declareLocal(l.decl);
       fb.opVoid(spv::Op::OpStore, {var, v});
       if (!l.decl.isMutable && !dependsOnTunable(l.init.get()))
         localBounds[&l.decl] = upperBound(*l.init, &localBounds);
@@ -426,7 +390,7 @@ private:
     // Both bounds are evaluated once, before the loop.
     uint32_t lo = emitExpr(*s.lo);
     uint32_t hi = emitExpr(*s.hi);
-    uint32_t iv = declareLocal(s.var, Type::U32);
+    uint32_t iv = declareLocal(s.var);
     fb.opVoid(spv::Op::OpStore, {iv, lo});
     // i < hi inside the body.
     if (!dependsOnTunable(s.hi.get())) {

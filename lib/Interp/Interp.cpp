@@ -75,9 +75,6 @@ public:
     control = layout.find(BufferRole::Control);
     ring = layout.find(BufferRole::Ring);
     ioQueue = layout.find(BufferRole::IoQueue);
-    for (const HandlerDecl *h : sema.handlers)
-      if (h->opcodeValue)
-        opcodeOf[h->name] = *h->opcodeValue;
   }
 
   /// Every shard's persistent loop, one after another (an unsharded
@@ -98,7 +95,6 @@ private:
   uint64_t &steps;
 
   llvm::StringMap<unsigned> bufferIndex;
-  llvm::StringMap<uint32_t> opcodeOf;
   int control, ring, ioQueue;
 
   // The running handler.
@@ -218,15 +214,10 @@ uint32_t Machine::eval(const Expr &e) {
     const auto &m = cast<MemberExpr>(e);
     // Protocol values come from the scenario (specialization constants
     // applied), never from a folded constValue.
-    if (auto pv = lookupProtocolValue(m.group, m.member))
-      return P[*pv];
-    if (m.group == "opcode") {
-      auto it = opcodeOf.find(m.member);
-      if (it != opcodeOf.end())
-        return it->second;
-    }
-    if (m.constValue)
-      return *m.constValue;
+    if (m.target == MemberTarget::Protocol)
+      return P[m.protocol];
+    if (m.target == MemberTarget::Opcode && m.handler->opcodeValue)
+      return *m.handler->opcodeValue;
     fault(m.loc, "unknown value " + m.group + "." + m.member);
   }
   case Expr::Kind::Unary: {

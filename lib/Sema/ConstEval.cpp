@@ -193,13 +193,10 @@ std::optional<uint32_t> Evaluator::fold(Expr &e, Mode mode) {
   }
   case Expr::Kind::Member: {
     auto &m = llvm::cast<MemberExpr>(e);
-    auto it = ctx.members.find(&m);
-    if (it == ctx.members.end())
-      break;
-    if (it->second.kind == MemberTarget::Protocol)
-      v = evalProtocol(it->second.pv, m.loc);
-    else if (it->second.kind == MemberTarget::Opcode)
-      v = evalOpcode(*it->second.handler, m.loc);
+    if (m.target == MemberTarget::Protocol)
+      v = evalProtocol(m.protocol, m.loc);
+    else if (m.target == MemberTarget::Opcode)
+      v = evalOpcode(*m.handler, m.loc);
     break;
   }
   case Expr::Kind::Unary: {

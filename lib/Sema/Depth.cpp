@@ -49,13 +49,10 @@ Expr *DepthChecker::referenced(Expr &e) const {
   auto *m = llvm::dyn_cast<MemberExpr>(&e);
   if (!m)
     return nullptr;
-  auto it = ctx.members.find(m);
-  if (it == ctx.members.end())
-    return nullptr;
-  if (it->second.kind == MemberTarget::Opcode)
-    return it->second.handler->opcode.get();
-  if (it->second.kind == MemberTarget::Protocol)
-    if (ProtocolEntry *p = ctx.protocolFinal[static_cast<unsigned>(it->second.pv)])
+  if (m->target == MemberTarget::Opcode)
+    return m->handler->opcode.get();
+  if (m->target == MemberTarget::Protocol)
+    if (ProtocolEntry *p = ctx.protocolFinal[static_cast<unsigned>(m->protocol)])
       return p->value.get();
   return nullptr;
 }

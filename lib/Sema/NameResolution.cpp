@@ -210,12 +210,11 @@ void Resolver::resolveBuffer(BufferRef &ref) {
 }
 
 void Resolver::resolveMember(MemberExpr &m) {
-  MemberTarget t;
   if (m.group == "opcode" && m.member != "PACKED_SLOT") {
     auto it = ctx.handlers.find(m.member);
     if (it != ctx.handlers.end()) {
-      t.kind = MemberTarget::Opcode;
-      t.handler = it->second;
+      m.target = MemberTarget::Opcode;
+      m.handler = it->second;
     } else {
       std::vector<std::string> names{"opcode.PACKED_SLOT"};
       for (auto &kv : ctx.handlers)
@@ -225,8 +224,8 @@ void Resolver::resolveMember(MemberExpr &m) {
                                    didYouMean("opcode." + m.member, names));
     }
   } else if (std::optional<PV> pv = lookupProtocolValue(m.group, m.member)) {
-    t.kind = MemberTarget::Protocol;
-    t.pv = *pv;
+    m.target = MemberTarget::Protocol;
+    m.protocol = *pv;
   } else if (isProtocolGroup(m.group)) {
     std::vector<std::string> keys;
     for (const ProtocolInfo &info : protocolTable())
@@ -246,7 +245,6 @@ void Resolver::resolveMember(MemberExpr &m) {
     diags.error(m.loc, "unknown protocol group '" + m.group + "' in '" +
                            m.group + "." + m.member + "'" + extra);
   }
-  ctx.members[&m] = t;
 }
 
 std::vector<std::string> Resolver::visibleNames() const {

@@ -109,19 +109,15 @@ void OverrideNoter::addExpr(Expr &root, Deps &deps) {
           visited.insert(n->constant).second)
         work.push_back(n->constant->init.get());
     } else if (auto *m = llvm::dyn_cast<MemberExpr>(&e)) {
-      auto it = ctx.members.find(m);
-      if (it == ctx.members.end())
-        continue;
-      const MemberTarget &t = it->second;
-      if (t.kind == MemberTarget::Protocol) {
-        unsigned i = static_cast<unsigned>(t.pv);
+      if (m->target == MemberTarget::Protocol) {
+        unsigned i = static_cast<unsigned>(m->protocol);
         ProtocolEntry *fin = ctx.protocolFinal[i];
         deps.set(i);
         if (fin && fin->value && visited.insert(fin).second)
           work.push_back(fin->value.get());
-      } else if (t.kind == MemberTarget::Opcode && t.handler &&
-                 t.handler->opcode && visited.insert(t.handler).second) {
-        work.push_back(t.handler->opcode.get());
+      } else if (m->target == MemberTarget::Opcode && m->handler &&
+                 m->handler->opcode && visited.insert(m->handler).second) {
+        work.push_back(m->handler->opcode.get());
       }
     } else if (auto *l = llvm::dyn_cast<LoadExpr>(&e)) {
       addBuffer(l->buffer.decl, deps);

@@ -34,13 +34,6 @@
 
 namespace vyre::sema {
 
-/// What a `group.KEY` expression names.
-struct MemberTarget {
-  enum Kind : uint8_t { Invalid, Protocol, Opcode } kind = Invalid;
-  PV pv = PV::NumValues;        // Protocol
-  HandlerDecl *handler = nullptr; // Opcode
-};
-
 /// Lazy-evaluation state of a const, a protocol value or an opcode.
 enum class EvalState : uint8_t { NotStarted, Evaluating, Done };
 
@@ -67,8 +60,6 @@ struct SemaContext {
   llvm::DenseMap<const ProtocolEntry *, unsigned> protocolEntryFile;
   /// Every protocol entry with a valid key, in source order.
   std::vector<std::pair<ProtocolEntry *, PV>> protocolEntries;
-  /// Resolution of every `group.KEY` expression.
-  llvm::DenseMap<const MemberExpr *, MemberTarget> members;
   /// Consts created by `-D` for names no file declares (owned here, but
   /// also appended to the root file's const list so pointers stay valid).
   std::vector<ConstDecl *> definedConsts;

@@ -113,8 +113,7 @@ Type TypeChecker::check(Expr &e) {
     break;
   }
   case Expr::Kind::Member: {
-    auto it = ctx.members.find(llvm::cast<MemberExpr>(&e));
-    if (it != ctx.members.end() && it->second.kind != MemberTarget::Invalid)
+    if (llvm::cast<MemberExpr>(e).target != MemberTarget::Unresolved)
       t = Type::U32;
     break;
   }

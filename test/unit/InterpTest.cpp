@@ -102,6 +102,23 @@ struct Program : test::InMemoryModule {
       REQUIRE_MESSAGE(n.target != NameTarget::Unresolved, n.name);
       break;
     }
+    case Expr::Kind::Member: {
+      // As Sema's Names pass: a protocol value, else a handler's opcode.
+      auto &m = cast<MemberExpr>(e);
+      if (auto pv = lookupProtocolValue(m.group, m.member)) {
+        m.target = MemberTarget::Protocol;
+        m.protocol = *pv;
+      } else {
+        for (auto &f : module.files)
+          for (auto &h : f->handlers)
+            if (m.group == "opcode" && h->name == m.member) {
+              m.target = MemberTarget::Opcode;
+              m.handler = h.get();
+            }
+      }
+      REQUIRE_MESSAGE(m.target != MemberTarget::Unresolved, m.member);
+      break;
+    }
     case Expr::Kind::Unary:
       resolveExpr(*cast<UnaryExpr>(e).operand);
       break;

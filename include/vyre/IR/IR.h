@@ -10,6 +10,8 @@
 #ifndef VYRE_IR_IR_H
 #define VYRE_IR_IR_H
 
+#include "vyre/Protocol/Protocol.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/SMLoc.h"
@@ -54,6 +56,7 @@ unsigned precedence(BinaryOp op);
 struct BufferDecl;
 struct LocalDecl;
 struct ConstDecl;
+struct HandlerDecl;
 
 //===-- Expressions -------------------------------------------------------===//
 
@@ -105,11 +108,18 @@ struct NameExpr : Expr {
   static bool classof(const Expr *e) { return e->kind == Kind::Name; }
 };
 
+/// What a `group.NAME` refers to once resolved.
+enum class MemberTarget : uint8_t { Unresolved, Protocol, Opcode };
+
 /// `group.NAME`: a protocol value (`control.SHUTDOWN`) or a handler's
 /// opcode (`opcode.STORE_U32`). Always a compile-time constant.
 struct MemberExpr : Expr {
   std::string group, member;
   llvm::SMLoc memberLoc;
+  // Set by Sema (the Names pass); later stages read these, never the names.
+  MemberTarget target = MemberTarget::Unresolved;
+  PV protocol = PV::NumValues;     // target Protocol
+  HandlerDecl *handler = nullptr;  // target Opcode
   MemberExpr(llvm::SMLoc l, std::string g, std::string m, llvm::SMLoc ml)
       : Expr(Kind::Member, l), group(std::move(g)), member(std::move(m)),
         memberLoc(ml) {}
