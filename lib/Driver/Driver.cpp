@@ -71,23 +71,10 @@ DiagOptions diagOptions(const CompilerOptions &o,
 bool parseDefines(const CompilerOptions &o, DiagnosticEngine &diags,
                   SemaOptions &sopts) {
   for (const std::string &d : o.defines) {
-    llvm::StringRef name = llvm::StringRef(d).split('=').first;
-    llvm::StringRef value = llvm::StringRef(d).split('=').second;
-    if (!isIdentifier(name)) {
-      diags.error(llvm::SMLoc(), "-D " + d + ": NAME must be an identifier "
-                                             "([A-Za-z_][A-Za-z0-9_]*)");
+    if (llvm::Error err = addDefine(d, sopts)) {
+      diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));
       return false;
     }
-    unsigned long long v = 1;
-    if (d.find('=') != std::string::npos && value.getAsInteger(0, v)) {
-      diags.error(llvm::SMLoc(), "-D " + d + ": value must be a u32 literal");
-      return false;
-    }
-    if (v > 0xFFFFFFFFull) {
-      diags.error(llvm::SMLoc(), "-D " + d + ": value does not fit in u32");
-      return false;
-    }
-    sopts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
   }
   return true;
 }

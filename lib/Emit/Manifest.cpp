@@ -114,10 +114,10 @@ private:
   /// and reads DONE_COUNT, metrics and counters; publishes and recycles
   /// slots; may read PRINTF records; services IO requests. User buffers are
   /// written before the dispatch and read after it.
-  static llvm::StringRef hostAccessWhileRunning(llvm::StringRef role) {
-    if (role == "debug_log")
+  static llvm::StringRef hostAccessWhileRunning(BufferRole role) {
+    if (role == BufferRole::DebugLog)
       return "read";
-    if (role == "user")
+    if (role == BufferRole::User)
       return "none";
     return "read_write";
   }
@@ -137,15 +137,7 @@ private:
       b["element_type"] = "u32";
       b["access"] = d->access == Access::Read ? "read" : "read_write";
       b["atomic"] = d->atomic;
-      std::string role = "user";
-      if (d == sema.control)
-        role = "control";
-      else if (d == sema.ringBuffer)
-        role = "ring_buffer";
-      else if (d == sema.debugLog)
-        role = "debug_log";
-      else if (d == sema.ioQueue)
-        role = "io_queue";
+      BufferRole role = sema.roleOf(d);
       Value words = nullptr, formula = nullptr;
       if (d->sizeValue)
         words = *d->sizeValue;
@@ -158,7 +150,7 @@ private:
       }
       b["words"] = std::move(words);
       b["size_formula"] = std::move(formula);
-      b["role"] = role;
+      b["role"] = spelling(role);
       b["host_access_while_running"] = hostAccessWhileRunning(role);
       b["init"] = "zero";
       b["doc"] = d->doc;

@@ -1,6 +1,17 @@
 #include "vyre/IR/IR.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 using namespace vyre;
+
+bool vyre::isIdentifier(llvm::StringRef s) {
+  auto start = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
+  return !s.empty() && start(s[0]) && llvm::all_of(s, [&](char c) {
+           return start(c) || (c >= '0' && c <= '9');
+         });
+}
 
 llvm::StringRef vyre::typeName(Type t) {
   switch (t) {

@@ -29,11 +29,7 @@ HostLayout vyre::layoutFromSema(const Module &, const SemaResult &sema) {
     hb.binding = b->bindingValue;
     if (b->size)
       hb.words = b->sizeValue;
-    hb.role = b == sema.control      ? BufferRole::Control
-              : b == sema.ringBuffer ? BufferRole::Ring
-              : b == sema.debugLog   ? BufferRole::DebugLog
-              : b == sema.ioQueue    ? BufferRole::IoQueue
-                                     : BufferRole::User;
+    hb.role = sema.roleOf(b);
     layout.buffers.push_back(std::move(hb));
   }
   std::stable_sort(layout.buffers.begin(), layout.buffers.end(),

@@ -75,10 +75,6 @@ static bool isIdentStart(char c) {
 }
 static bool isIdentChar(char c);
 
-bool vyre::isIdentifier(llvm::StringRef s) {
-  return !s.empty() && isIdentStart(s[0]) && llvm::all_of(s, isIdentChar);
-}
-
 static bool isIdentChar(char c) {
   return isIdentStart(c) || (c >= '0' && c <= '9');
 }

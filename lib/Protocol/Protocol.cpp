@@ -29,6 +29,17 @@ bool vyre::isProtocolGroup(llvm::StringRef group) {
   return false;
 }
 
+llvm::StringRef vyre::spelling(BufferRole r) {
+  switch (r) {
+  case BufferRole::Control: return "control";
+  case BufferRole::Ring: return "ring_buffer";
+  case BufferRole::DebugLog: return "debug_log";
+  case BufferRole::IoQueue: return "io_queue";
+  case BufferRole::User: return "user";
+  }
+  return "user";
+}
+
 llvm::StringRef vyre::spelling(ProtocolKind k) {
   switch (k) {
   case ProtocolKind::Word: return "word";

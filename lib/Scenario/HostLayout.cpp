@@ -17,15 +17,18 @@ using llvm::json::Value;
 
 namespace {
 
+/// A binding's "role" (a manifest without one: the buffer's name). The
+/// short spellings "ring", "debug" and "io" are accepted too.
 BufferRole roleFromString(llvm::StringRef role, llvm::StringRef name) {
   llvm::StringRef r = role.empty() ? name : role;
-  if (r == "control")
-    return BufferRole::Control;
-  if (r == "ring_buffer" || r == "ring")
+  for (BufferRole known : kProtocolBufferRoles)
+    if (r == spelling(known))
+      return known;
+  if (r == "ring")
     return BufferRole::Ring;
-  if (r == "debug_log" || r == "debug")
+  if (r == "debug")
     return BufferRole::DebugLog;
-  if (r == "io_queue" || r == "io")
+  if (r == "io")
     return BufferRole::IoQueue;
   return BufferRole::User;
 }

@@ -17,17 +17,6 @@ namespace {
 
 bool writes(AtomicOp op) { return op != AtomicOp::Load; }
 
-struct ProtocolBuffer {
-  const char *name;
-  const BufferDecl *SemaResult::*slot;
-};
-const ProtocolBuffer kProtocolBuffers[] = {
-    {"control", &SemaResult::control},
-    {"ring_buffer", &SemaResult::ringBuffer},
-    {"debug_log", &SemaResult::debugLog},
-    {"io_queue", &SemaResult::ioQueue},
-};
-
 } // namespace
 
 void vyre::sema::runBufferChecks(SemaContext &ctx) {
@@ -101,24 +90,25 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
 
   // The protocol buffers.
   llvm::SMLoc rootStart = ctx.fileStart(ctx.rootFile());
-  for (const ProtocolBuffer &pb : kProtocolBuffers) {
-    auto it = ctx.buffers.find(pb.name);
+  for (BufferRole role : kProtocolBufferRoles) {
+    llvm::StringRef name = spelling(role);
+    auto it = ctx.buffers.find(name);
     if (it == ctx.buffers.end()) {
       diags.error(rootStart, llvm::Twine("missing protocol buffer '") +
-                                 pb.name + "' (the prelude declares it; was "
+                                 name + "' (the prelude declares it; was "
                                            "the prelude left out?)");
       continue;
     }
     const BufferDecl *b = it->second;
-    ctx.result.*pb.slot = b;
+    ctx.result.protocolBuffer(role) = b;
     if (b->elementType != Type::U32)
       diags.error(b->elementTypeLoc, llvm::Twine("protocol buffer '") +
-                                         pb.name + "' must hold u32 words");
+                                         name + "' must hold u32 words");
     if (b->access != Access::ReadWrite)
-      diags.error(b->loc, llvm::Twine("protocol buffer '") + pb.name +
+      diags.error(b->loc, llvm::Twine("protocol buffer '") + name +
                               "' must be read_write");
     if (!b->atomic)
-      diags.error(b->loc, llvm::Twine("protocol buffer '") + pb.name +
+      diags.error(b->loc, llvm::Twine("protocol buffer '") + name +
                               "' must be declared 'atomic'");
   }
 }

@@ -124,6 +124,45 @@ void vyre::sema::forEachItemExpr(Module &m,
   }
 }
 
+//===-- SemaResult ----------------------------------------------------------===//
+
+const BufferDecl *&SemaResult::protocolBuffer(BufferRole r) {
+  switch (r) {
+  case BufferRole::Control: return control;
+  case BufferRole::Ring: return ringBuffer;
+  case BufferRole::DebugLog: return debugLog;
+  case BufferRole::IoQueue: return ioQueue;
+  case BufferRole::User: break;
+  }
+  llvm_unreachable("User is no protocol buffer role");
+}
+
+BufferRole SemaResult::roleOf(const BufferDecl *d) const {
+  for (BufferRole r : kProtocolBufferRoles)
+    if (d == const_cast<SemaResult *>(this)->protocolBuffer(r))
+      return r;
+  return BufferRole::User;
+}
+
+//===-- Options -------------------------------------------------------------===//
+
+llvm::Error vyre::addDefine(llvm::StringRef text, SemaOptions &opts) {
+  auto [name, value] = text.split('=');
+  if (!isIdentifier(name))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "-D " + text + ": NAME must be an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  unsigned long long v = 1;
+  if (text.contains('=') && value.getAsInteger(0, v))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "-D " + text + ": value must be a u32 literal");
+  if (v > 0xFFFFFFFFull)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "-D " + text + ": value does not fit in u32");
+  opts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
+  return llvm::Error::success();
+}
+
 //===-- The pass manager ----------------------------------------------------===//
 
 namespace {

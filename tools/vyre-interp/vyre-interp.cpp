@@ -56,19 +56,10 @@ int main(int argc, char **argv) {
   DiagnosticEngine diags(sm, llvm::errs());
   SemaOptions sopts;
   for (const std::string &d : defines) {
-    auto [name, value] = llvm::StringRef(d).split('=');
-    unsigned long long v = 1;
-    if (!isIdentifier(name)) {
-      llvm::errs() << "vyre-interp: -D " << d
-                   << ": NAME must be an identifier ([A-Za-z_][A-Za-z0-9_]*)\n";
+    if (llvm::Error err = addDefine(d, sopts)) {
+      llvm::errs() << "vyre-interp: " << llvm::toString(std::move(err)) << "\n";
       return 1;
     }
-    if ((d.find('=') != std::string::npos && value.getAsInteger(0, v)) ||
-        v > 0xFFFFFFFFull) {
-      llvm::errs() << "vyre-interp: -D " << d << ": value must be a u32 literal\n";
-      return 1;
-    }
-    sopts.defines.emplace_back(name.str(), static_cast<uint32_t>(v));
   }
   LoadOptions lopts;
   lopts.includeDirs = includeDirs;

@@ -41,6 +41,10 @@ enum class AtomicOp : uint8_t {
 };
 enum class MemoryOrder : uint8_t { Relaxed, Acquire, Release, AcqRel, SeqCst };
 
+/// True if \p s is one vyre identifier, `[A-Za-z_][A-Za-z0-9_]*` (e.g. a
+/// -D NAME).
+bool isIdentifier(llvm::StringRef s);
+
 llvm::StringRef spelling(BinaryOp op);
 llvm::StringRef spelling(UnaryOp op);
 llvm::StringRef spelling(AtomicOp op);   // "atomic_add", ...

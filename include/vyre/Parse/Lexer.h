@@ -41,9 +41,6 @@ struct Token {
   bool is(Tok k) const { return kind == k; }
 };
 
-/// True if \p s is one vyre identifier, `[A-Za-z_][A-Za-z0-9_]*` (e.g. a
-/// -D NAME).
-bool isIdentifier(llvm::StringRef s);
 
 /// Two upper-case hex digits, for diagnostics about bytes ("0x00").
 std::string hexByte(unsigned char b);

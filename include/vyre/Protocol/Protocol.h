@@ -35,6 +35,16 @@ std::optional<PV> lookupProtocolValue(llvm::StringRef group, llvm::StringRef key
 /// True if some row has this group (so `group.X` is a protocol reference).
 bool isProtocolGroup(llvm::StringRef group);
 
+/// The four protocol buffers (docs/protocol.md), and User for every other
+/// buffer. A protocol buffer is the buffer declared with its role's name.
+enum class BufferRole : uint8_t { Control, Ring, DebugLog, IoQueue, User };
+constexpr BufferRole kProtocolBufferRoles[] = {
+    BufferRole::Control, BufferRole::Ring, BufferRole::DebugLog,
+    BufferRole::IoQueue};
+/// "control", "ring_buffer", "debug_log", "io_queue" (each protocol
+/// buffer's name and its manifest role) or "user".
+llvm::StringRef spelling(BufferRole r);
+
 /// The evaluated value of every row, as Sema computed it from the protocol
 /// blocks. Later stages read values only through this.
 class ProtocolValues {

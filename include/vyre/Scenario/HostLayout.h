@@ -23,8 +23,6 @@
 
 namespace vyre {
 
-enum class BufferRole : uint8_t { Control, Ring, DebugLog, IoQueue, User };
-
 struct HostBuffer {
   std::string name;
   BufferRole role = BufferRole::User;

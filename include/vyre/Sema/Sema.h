@@ -14,6 +14,8 @@
 #include "vyre/IR/IR.h"
 #include "vyre/Protocol/Protocol.h"
 
+#include "llvm/Support/Error.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +28,11 @@ struct SemaOptions {
   std::vector<std::pair<std::string, uint32_t>> defines;
 };
 
+/// Adds one `-D` option's text, NAME=VALUE (VALUE a u32 literal) or NAME
+/// (meaning 1), to \p opts.defines; the error says what is wrong with it.
+/// vyrec and vyre-interp share it.
+llvm::Error addDefine(llvm::StringRef text, SemaOptions &opts);
+
 /// What validation proved about a module; valid only if runSema succeeded.
 struct SemaResult {
   ProtocolValues protocol;
@@ -36,6 +43,11 @@ struct SemaResult {
   /// The four protocol buffers, by role.
   const BufferDecl *control = nullptr, *ringBuffer = nullptr,
                    *debugLog = nullptr, *ioQueue = nullptr;
+
+  /// The field above that holds the buffer of protocol role \p r.
+  const BufferDecl *&protocolBuffer(BufferRole r);
+  /// \p d's role: a protocol buffer's, or User.
+  BufferRole roleOf(const BufferDecl *d) const;
 };
 
 /// Runs every pass. Returns false if any error was reported.
