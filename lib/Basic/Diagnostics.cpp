@@ -1,3 +1,4 @@
+//===- Diagnostics.cpp - caret diagnostics, severities and the error cap --===//
 #include "vyre/Basic/Diagnostics.h"
 
 #include "llvm/ADT/SmallString.h"

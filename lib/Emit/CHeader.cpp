@@ -1,3 +1,4 @@
+//===- CHeader.cpp - --emit=c-header: the module as a C array -------------===//
 #include "vyre/Emit/CHeader.h"
 
 #include "llvm/Support/Format.h"

@@ -73,7 +73,8 @@ private:
   ModuleContext &ctx;
   SpirvBuilder &b;
   /// Handlers grouped by opcode value (Sema rejects duplicates; if any
-  /// remain, every handler of that opcode runs, in order, as in the seed).
+  /// remain, every handler of that opcode runs, in order, as vyre's
+  /// dispatch_opcode_body in handlers.rs does).
   using OpcodeMap =
       std::map<uint32_t, std::vector<std::pair<const HandlerDecl *, uint32_t>>>;
   /// Per shard (one for an unsharded module).

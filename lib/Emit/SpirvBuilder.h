@@ -188,8 +188,6 @@ public:
   /// Appends the finished function to the module.
   void finish();
 
-  SpirvBuilder &builder() { return b; }
-
 private:
   SpirvBuilder &b;
   uint32_t fnId;

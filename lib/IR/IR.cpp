@@ -1,3 +1,4 @@
+//===- IR.cpp - spellings and operator tables of the IR -------------------===//
 #include "vyre/IR/IR.h"
 
 #include "llvm/ADT/STLExtras.h"

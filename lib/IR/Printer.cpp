@@ -1,3 +1,4 @@
+//===- Printer.cpp - the canonical .vyre printer --------------------------===//
 #include "vyre/IR/Printer.h"
 
 #include "llvm/ADT/StringExtras.h"

@@ -359,7 +359,7 @@ Flow Machine::exec(const Stmt &st) {
 }
 
 /// Metrics, then every handler whose opcode matches (or the unknown-opcode
-/// counter), as the seed's dispatch_opcode_body.
+/// counter), as vyre's dispatch_opcode_body (handlers.rs).
 void Machine::dispatch(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2,
                        uint32_t slotBase) {
   if (opcode < P[PV::control_METRICS_SLOTS])

@@ -1,3 +1,4 @@
+//===- Lexer.cpp - .vyre tokens -------------------------------------------===//
 #include "vyre/Parse/Lexer.h"
 
 #include "llvm/ADT/STLExtras.h"

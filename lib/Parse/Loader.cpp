@@ -1,3 +1,4 @@
+//===- Loader.cpp - the prelude, imports, -I and import cycles ------------===//
 #include "vyre/Parse/Loader.h"
 #include "vyre/Parse/Parser.h"
 #include "vyre/Prelude/Prelude.h"

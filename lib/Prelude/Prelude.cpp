@@ -1,3 +1,4 @@
+//===- Prelude.cpp - the embedded builtins.vyre ---------------------------===//
 #include "vyre/Prelude/Prelude.h"
 
 llvm::StringRef vyre::preludeSource() {

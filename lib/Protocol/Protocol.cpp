@@ -1,3 +1,4 @@
+//===- Protocol.cpp - the protocol table and buffer roles -----------------===//
 #include "vyre/Protocol/Protocol.h"
 
 using namespace vyre;

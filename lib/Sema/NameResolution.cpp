@@ -88,7 +88,6 @@ void Resolver::collectGlobals() {
       }
     }
     for (auto &b : f->buffers) {
-      ctx.bufferFile[b.get()] = f.get();
       auto [it, inserted] = ctx.buffers.try_emplace(b->name, b.get());
       if (!inserted) {
         diags.error(b->loc, "redefinition of buffer '" + b->name + "'");
@@ -97,7 +96,6 @@ void Resolver::collectGlobals() {
     }
     for (auto &h : f->handlers) {
       h->fromPrelude = f->isPrelude;
-      ctx.handlerFile[h.get()] = f.get();
       auto [it, inserted] = ctx.handlers.try_emplace(h->name, h.get());
       if (!inserted) {
         diags.error(h->loc, "redefinition of handler '" + h->name + "'");
@@ -129,7 +127,6 @@ void Resolver::applyDefines() {
     c->init = std::make_unique<IntLit>(c->loc, value);
     c->doc = "defined on the command line (-D)";
     ctx.consts[name] = c.get();
-    ctx.definedConsts.push_back(c.get());
     // Owned by the root file (but not listed in its items, so the printer
     // leaves it out) so that NameExpr::constant stays valid after Sema.
     root.consts.push_back(std::move(c));

@@ -51,18 +51,12 @@ struct SemaContext {
   llvm::StringMap<ConstDecl *> consts;
   llvm::StringMap<BufferDecl *> buffers;
   llvm::StringMap<HandlerDecl *> handlers;
-  /// Which file each handler / buffer / const came from.
-  llvm::DenseMap<const HandlerDecl *, const SourceFile *> handlerFile;
-  llvm::DenseMap<const BufferDecl *, const SourceFile *> bufferFile;
   /// The entry that finally sets each protocol value (the last file's).
   std::array<ProtocolEntry *, kNumProtocolValues> protocolFinal{};
   /// The index (into module.files) of the file of every protocol entry.
   llvm::DenseMap<const ProtocolEntry *, unsigned> protocolEntryFile;
   /// Every protocol entry with a valid key, in source order.
   std::vector<std::pair<ProtocolEntry *, PV>> protocolEntries;
-  /// Consts created by `-D` for names no file declares (owned here, but
-  /// also appended to the root file's const list so pointers stay valid).
-  std::vector<ConstDecl *> definedConsts;
 
   //===-- Evaluation state (Constants pass) ------------------------------===//
   llvm::DenseMap<const ConstDecl *, EvalState> constState;

@@ -98,7 +98,7 @@ struct BoolLit : Expr {
 /// What a plain name refers to once resolved.
 enum class NameTarget : uint8_t { Unresolved, Local, Const, Input };
 
-/// The handler's implicit read-only inputs, as in the seed.
+/// The handler's implicit read-only inputs, as in vyre's handlers.rs.
 enum class HandlerInput : uint8_t { Opcode, Arg0, Arg1, Arg2, SlotBase };
 llvm::StringRef spelling(HandlerInput in);
 
