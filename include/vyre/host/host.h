@@ -29,6 +29,9 @@
 
 namespace vyre::host {
 
+/// Where each protocol word is. The defaults are vyre's prelude values,
+/// written out so this header needs nothing else;
+/// test/unit/HostDefaultsTest.cpp checks them against the prelude.
 struct Layout {
   // slot.*
   uint32_t slotWords = 16, statusWord = 0, opcodeWord = 1, tenantWord = 2,
