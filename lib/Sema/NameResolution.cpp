@@ -127,6 +127,7 @@ void Resolver::applyDefines() {
     c->init = std::make_unique<IntLit>(c->loc, value);
     c->doc = "defined on the command line (-D)";
     ctx.consts[name] = c.get();
+    ctx.definedConsts.push_back(c.get());
     // Owned by the root file (but not listed in its items, so the printer
     // leaves it out) so that NameExpr::constant stays valid after Sema.
     root.consts.push_back(std::move(c));

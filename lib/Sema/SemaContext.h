@@ -57,6 +57,8 @@ struct SemaContext {
   llvm::DenseMap<const ProtocolEntry *, unsigned> protocolEntryFile;
   /// Every protocol entry with a valid key, in source order.
   std::vector<std::pair<ProtocolEntry *, PV>> protocolEntries;
+  /// Consts created by `-D` for names no file declares (-Wunused-define).
+  std::vector<const ConstDecl *> definedConsts;
 
   //===-- Evaluation state (Constants pass) ------------------------------===//
   llvm::DenseMap<const ConstDecl *, EvalState> constState;
