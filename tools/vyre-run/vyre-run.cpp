@@ -367,44 +367,6 @@ public:
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
   }
 
-  /// The manifest's `skeleton`: every subgroup operation it names must be
-  /// supported in compute shaders (VkPhysicalDeviceSubgroupProperties).
-  void requireSubgroupOperations(const llvm::json::Object *skeleton) {
-    const llvm::json::Array *ops =
-        skeleton ? skeleton->getArray("subgroup_operations") : nullptr;
-    if (!ops || ops->empty())
-      return;
-    VkPhysicalDeviceSubgroupProperties sub{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
-    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-    p2.pNext = &sub;
-    vkGetPhysicalDeviceProperties2(physical, &p2);
-    static const std::pair<const char *, VkSubgroupFeatureFlagBits> names[] = {
-        {"basic", VK_SUBGROUP_FEATURE_BASIC_BIT},
-        {"vote", VK_SUBGROUP_FEATURE_VOTE_BIT},
-        {"arithmetic", VK_SUBGROUP_FEATURE_ARITHMETIC_BIT},
-        {"ballot", VK_SUBGROUP_FEATURE_BALLOT_BIT},
-        {"shuffle", VK_SUBGROUP_FEATURE_SHUFFLE_BIT},
-        {"shuffle_relative", VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT},
-        {"clustered", VK_SUBGROUP_FEATURE_CLUSTERED_BIT},
-        {"quad", VK_SUBGROUP_FEATURE_QUAD_BIT}};
-    for (const llvm::json::Value &v : *ops) {
-      llvm::StringRef name = v.getAsString().getValueOr("");
-      VkSubgroupFeatureFlags bit = 0;
-      for (auto &[n, b] : names)
-        if (name == n)
-          bit = b;
-      if (!bit)
-        throw InputError{"manifest: unknown subgroup operation '" + name.str() + "'"};
-      if (!(sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
-          !(sub.supportedOperations & bit))
-        throw VulkanError{"the device lacks subgroup '" + name.str() +
-                              "' operations in compute shaders, which the "
-                              "module's skeleton needs (vyrec --skeleton=portable)",
-                          VK_ERROR_FEATURE_NOT_PRESENT};
-    }
-  }
-
   /// Refuses (MissingRequirement, naming every missing item) a device that
   /// lacks anything `requires` lists; returns the feature structs to enable,
   /// holding exactly the features listed.
@@ -1057,8 +1019,6 @@ int main(int argc, char **argv) {
 
     host.createInstance(*requirements);
     host.createDevice(deviceIndex);
-    host.requireSubgroupOperations(
-        manifest->getAsObject()->getObject("skeleton"));
     // "publish": "live": the device starts with an empty ring and the host
     // publishes the slots while the kernel runs (Host::publishLive).
     Scenario deviceScenario = *scenario;
