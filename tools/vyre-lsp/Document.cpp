@@ -71,16 +71,16 @@ Document::Document(std::string path, std::string text)
   auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
   memory->addFile(this->path, 0,
                   llvm::MemoryBuffer::getMemBufferCopy(source, this->path));
-  auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+  fileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
-  overlay->pushOverlay(memory);
+  fileSystem->pushOverlay(memory);
 
   DiagOptions opts;
   opts.verify = true; // record, do not print
   opts.maxErrors = 100;
   diags = std::make_unique<DiagnosticEngine>(sm, llvm::nulls(), opts);
   LoadOptions lopts;
-  lopts.fileSystem = overlay;
+  lopts.fileSystem = fileSystem;
   bool ok = loadModule(this->path, lopts, *diags, module);
   if (ok && !diags->tooManyErrors()) {
     runSema(module, *diags, sema);

@@ -15,6 +15,7 @@
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <memory>
 #include <optional>
@@ -65,6 +66,9 @@ private:
   void index();
 
   std::string path, source;
+  /// The open text overlaid on the real file system. The SourceMgr's buffers
+  /// may point into its in-memory files, so it outlives sm (declared first).
+  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fileSystem;
   llvm::SourceMgr sm;
   std::unique_ptr<DiagnosticEngine> diags;
   Module module;
