@@ -128,7 +128,9 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   EmitOptions eopts;
   eopts.targetEnv = *parseTargetEnv(o.targetEnv);
   eopts.skeleton = o.skeleton == "portable" ? Skeleton::Portable
+                   : o.skeleton == "grouped" ? Skeleton::Grouped
                                              : Skeleton::Subgroup;
+  eopts.claimBatch = o.claimBatch;
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;
   eopts.optLevel = o.optimizeSize ? OptLevel::Size

@@ -197,13 +197,21 @@ private:
   /// (docs/protocol.md, "The subgroup skeleton").
   Object skeleton() {
     bool subgroup = usesSubgroupSkeleton(opts, sema);
+    bool grouped = subgroup && opts.skeleton == Skeleton::Grouped;
+    Array ops;
+    if (subgroup)
+      ops = grouped ? Array{"basic", "vote", "arithmetic", "ballot"}
+                    : Array{"basic", "vote", "ballot"};
     return Object{
-        {"kind", subgroup ? "subgroup" : "portable"},
+        {"kind", grouped ? "grouped" : subgroup ? "subgroup" : "portable"},
         // VkPhysicalDeviceSubgroupProperties::supportedOperations and
         // ::supportedStages must hold these.
-        {"subgroup_operations",
-         subgroup ? Array{"basic", "vote", "ballot"} : Array{}},
-        {"subgroup_stages", subgroup ? Array{"compute"} : Array{}}};
+        {"subgroup_operations", std::move(ops)},
+        {"subgroup_stages", subgroup ? Array{"compute"} : Array{}},
+        // Slots an invocation claims at a time (docs/protocol.md).
+        {"claim_batch", grouped    ? opts.claimBatch
+                        : subgroup ? kSubgroupClaimBatch
+                                   : 1u}};
   }
 
   Array statusTransitions(bool sharded) {

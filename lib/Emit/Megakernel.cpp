@@ -37,10 +37,6 @@ uint32_t ModuleContext::protocolValue(PV v) {
 namespace {
 
 constexpr auto kNone = static_cast<uint32_t>(spv::SelectionControlMask::MaskNone);
-/// The subgroup skeleton's slots per invocation and step (claimBatch()).
-/// Measured on an H200 (bench/RESULTS-gpu.md, 1M NOP slots): 1 slot
-/// 0.109 ms, 2 slots 0.100 ms, 4 slots 0.104 ms.
-constexpr unsigned kClaimBatch = 2;
 
 class MegakernelBuilder {
 public:
@@ -99,6 +95,8 @@ private:
       b.capability(spv::Capability::GroupNonUniform);
       b.capability(spv::Capability::GroupNonUniformVote);
       b.capability(spv::Capability::GroupNonUniformBallot);
+      if (grouped())
+        b.capability(spv::Capability::GroupNonUniformArithmetic);
     }
     spv::MemoryModel model = spv::MemoryModel::GLSL450;
     if (ctx.mm.vulkan) {
@@ -372,13 +370,27 @@ private:
     b.name(slotVar, "slot");
     if (subgroup()) {
       for (unsigned k = 0; k < claimBatch(); ++k) {
-        step.won.push_back(fb.localVariable(fnPtrBool));
         step.opcode.push_back(fb.localVariable(fnPtrU32));
-        b.name(step.won[k], "won");
         b.name(step.opcode[k], "claimed_opcode");
+      }
+    }
+    if (subgroup() && !grouped()) {
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        step.won.push_back(fb.localVariable(fnPtrBool));
+        b.name(step.won[k], "won");
       }
       step.pending = fb.localVariable(fnPtrBool);
       b.name(step.pending, "metric_pending");
+    }
+    if (grouped()) {
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        step.base.push_back(fb.localVariable(fnPtrU32));
+        b.name(step.base[k], "claimed_slot_base");
+      }
+      step.wonBits = fb.localVariable(fnPtrU32);
+      step.unrun = fb.localVariable(fnPtrU32);
+      b.name(step.wonBits, "won_bits");
+      b.name(step.unrun, "unrun");
     }
     step.claimed = claimedVar;
     step.busy = 0;
@@ -445,29 +457,10 @@ private:
           fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(false)});
           if (step.busy)
             fb.opVoid(spv::Op::OpStore, {step.busy, b.constBool(false)});
-          fb.opVoid(spv::Op::OpStore, {slotVar, gid});
-          // for s = gid; s < scan; s += nthreads (the subgroup loop runs
-          // while any invocation of the subgroup has a slot left, so every
-          // subgroup operation in a step sees the whole subgroup)
-          uint32_t s = 0, inRing = 0;
-          fb.loop(
-              [&](const FunctionBuilder::Loop &) {
-                s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
-                inRing = fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots});
-                return subgroup() ? group(spv::Op::OpGroupNonUniformAny,
-                                          boolT(), fb, {inRing})
-                                  : inRing;
-              },
-              [&](const FunctionBuilder::Loop &) {
-                if (subgroup())
-                  subgroupStep(fb, s, nthreads, scanSlots);
-                else
-                  portableStep(fb, s);
-              },
-              [&](const FunctionBuilder::Loop &) {
-                uint32_t nextS = fb.op(spv::Op::OpIAdd, u32(), {s, stride});
-                fb.opVoid(spv::Op::OpStore, {slotVar, nextS});
-              });
+          if (grouped())
+            groupedScan(fb, gid, nthreads, stride, scanSlots, slotVar);
+          else
+            stepLoop(fb, gid, nthreads, stride, scanSlots, slotVar);
           // After the pass: leave if it claimed nothing and SHUTDOWN was
           // set (the subgroup loop: once that holds for every invocation
           // of the subgroup).
@@ -495,9 +488,42 @@ private:
     return mainFn;
   }
 
+  /// The portable and subgroup skeletons' scan of one pass.
+  void stepLoop(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
+                uint32_t stride, uint32_t scanSlots, uint32_t slotVar) {
+    fb.opVoid(spv::Op::OpStore, {slotVar, gid});
+    // for s = gid; s < scan; s += nthreads (the subgroup loop runs
+    // while any invocation of the subgroup has a slot left, so every
+    // subgroup operation in a step sees the whole subgroup)
+    uint32_t s = 0, inRing = 0;
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
+          inRing = fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots});
+          return subgroup() ? group(spv::Op::OpGroupNonUniformAny,
+                                    boolT(), fb, {inRing})
+                            : inRing;
+        },
+        [&](const FunctionBuilder::Loop &) {
+          if (subgroup())
+            subgroupStep(fb, s, nthreads, scanSlots);
+          else
+            portableStep(fb, s);
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t nextS = fb.op(spv::Op::OpIAdd, u32(), {s, stride});
+          fb.opVoid(spv::Op::OpStore, {slotVar, nextS});
+        });
+  }
+
   /// The subgroup skeleton, unless the priority schedule (one claim per
   /// invocation and pass, Schedule.cpp) replaces the scan.
   bool subgroup() const { return usesSubgroupSkeleton(ctx.opts, ctx.sema); }
+  /// The grouped skeleton (a subgroup skeleton that runs a batch's slots by
+  /// opcode: groupedScan).
+  bool grouped() const {
+    return subgroup() && ctx.opts.skeleton == Skeleton::Grouped;
+  }
 
   /// One pass of the priority schedule: claim_by_priority picks at most one
   /// slot; main runs it (metrics, dispatch, DONE_COUNT, DONE per slot, as
@@ -547,12 +573,18 @@ private:
     uint32_t tenantTable = 0; // kernel.TENANT_GATE: the pass's mask table
     uint32_t busy = 0;        // sharded: saw a slot in flux (claimOwned)
     std::vector<uint32_t> won, opcode; // one per slot of the batch
+    // The grouped skeleton's batch: slot bases, and bit k set for slot k
+    // won (wonBits) and not yet run (unrun).
+    std::vector<uint32_t> base;
+    uint32_t wonBits = 0, unrun = 0;
   } step;
 
   /// Slots each invocation claims per subgroup step: their status reads
   /// and claims overlap, and they share one pair of barriers and one
   /// DONE_COUNT add.
-  unsigned claimBatch() const { return kClaimBatch; }
+  unsigned claimBatch() const {
+    return grouped() ? ctx.opts.claimBatch : kSubgroupClaimBatch;
+  }
 
   /// A subgroup operation at Subgroup scope: op(type, scope, operands...).
   uint32_t group(spv::Op op, uint32_t type, FunctionBuilder &fb,
@@ -795,6 +827,223 @@ private:
         [&](const FunctionBuilder::Loop &) {});
   }
 
+  /// The grouped skeleton's scan of one pass (docs/protocol.md, "The
+  /// grouped skeleton"): a loop of subgroup-uniform rounds, each of which
+  /// either runs one opcode's slots or, once the subgroup has run every
+  /// slot of its batch, finishes that batch and claims the next one:
+  ///   s = gid; won = unrun = 0
+  ///   while any(s < scan or won != 0):
+  ///     if any(unrun != 0): run_group()
+  ///     else: finish_batch(); claim_batch(s); s += claimBatch() * nthreads
+  /// Each slot's handler, progress and DONE stay with the invocation that
+  /// claimed it, so no barrier is needed; only the order in which the
+  /// subgroup runs its slots changes.
+  void groupedScan(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
+                    uint32_t stride, uint32_t scanSlots, uint32_t slotVar) {
+    fb.opVoid(spv::Op::OpStore, {slotVar, gid});
+    fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
+    fb.opVoid(spv::Op::OpStore, {step.unrun, c(0)});
+    uint32_t s = 0;
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
+          uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
+          uint32_t more = fb.op(
+              spv::Op::OpLogicalOr, boolT(),
+              {fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots}),
+               fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)})});
+          return group(spv::Op::OpGroupNonUniformAny, boolT(), fb, {more});
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
+          uint32_t running = group(
+              spv::Op::OpGroupNonUniformAny, boolT(), fb,
+              {fb.op(spv::Op::OpINotEqual, boolT(), {unrun, c(0)})});
+          fb.ifElse(
+              running, [&] { runGroup(fb, unrun); },
+              [&] {
+                finishBatch(fb);
+                claimBatchAt(fb, s, nthreads, scanSlots);
+                fb.opVoid(spv::Op::OpStore,
+                          {slotVar, fb.op(spv::Op::OpIAdd, u32(), {s, stride})});
+              });
+        },
+        [&](const FunctionBuilder::Loop &) {});
+  }
+
+  /// claim_batch: claimBatch() slots per invocation; slot k of the batch is
+  /// s + k * nthreads:
+  ///   status_k = atomic_load(status, relaxed)     (all k first: they overlap)
+  ///   if s_k < scan and status_k == PUBLISHED
+  ///      and CAS(status, PUBLISHED -> CLAIMED, acquire) won:
+  ///     won |= 1 << k; opcode[k] = the slot's opcode; base[k] = slot_base
+  ///   unrun = won; if won != 0: claimed_any = true
+  void claimBatchAt(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
+                    uint32_t scanSlots) {
+    unsigned batch = claimBatch();
+    std::vector<uint32_t> slotBase(batch), inRing(batch), status(batch);
+    // The scan bound minus one: a valid slot to read while the loop runs
+    // (some invocation has s < scan or a batch to finish, so scan > 0 ...
+    // or nothing is read in range: then every in-ring test below fails).
+    uint32_t lastSlot = fb.op(
+        spv::Op::OpISub, u32(),
+        {fb.op(spv::Op::OpExtInst, u32(),
+               {b.glslStd450(), uint32_t(GLSLstd450UMax), scanSlots, c(1)}),
+         c(1)});
+    for (unsigned k = 0; k < batch; ++k) {
+      uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
+                              {s, k == 1 ? nthreads
+                                         : fb.op(spv::Op::OpIMul, u32(),
+                                                 {nthreads, c(k)})})
+                      : s;
+      inRing[k] = fb.op(spv::Op::OpULessThan, boolT(), {sk, scanSlots});
+      slotBase[k] = fb.op(spv::Op::OpIMul, u32(), {sk, P(PV::slot_WORDS)});
+      // A plain (relaxed) read first: no CAS on slots that are not
+      // PUBLISHED. Every invocation reads (a slot past the scan reads the
+      // last one and ignores it), so the batch's reads overlap.
+      uint32_t clampedBase = fb.op(
+          spv::Op::OpIMul, u32(),
+          {fb.op(spv::Op::OpExtInst, u32(),
+                 {b.glslStd450(), uint32_t(GLSLstd450UMin), sk, lastSlot}),
+           P(PV::slot_WORDS)});
+      // (Acquire under the tenant gate, which then reads the slot's
+      // tenant word.)
+      status[k] = ctx.atomic(fb, AtomicOp::Load,
+                             step.tenantTable ? MemoryOrder::Acquire
+                                              : MemoryOrder::Relaxed,
+                             statusPointer(fb, clampedBase), {});
+    }
+    fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
+    for (unsigned k = 0; k < batch; ++k) {
+      uint32_t published = fb.op(
+          spv::Op::OpLogicalAnd, boolT(),
+          {inRing[k], fb.op(spv::Op::OpIEqual, boolT(),
+                            {status[k], P(PV::status_PUBLISHED)})});
+      fb.ifThen(published, [&] {
+        ifTenantAllows(fb, slotBase[k], [&] {
+          fb.ifThen(claim(fb, statusPointer(fb, slotBase[k])), [&] {
+            uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
+            fb.opVoid(spv::Op::OpStore,
+                      {step.wonBits, fb.op(spv::Op::OpBitwiseOr, u32(),
+                                       {won, c(1u << k)})});
+            fb.opVoid(spv::Op::OpStore,
+                      {step.opcode[k],
+                       slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
+            fb.opVoid(spv::Op::OpStore, {step.base[k], slotBase[k]});
+          });
+        });
+      });
+    }
+    uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
+    fb.opVoid(spv::Op::OpStore, {step.unrun, won});
+    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)}), [&] {
+      fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
+    });
+  }
+
+  /// run_group: one opcode's slots, in a branch every invocation of which
+  /// agrees on the opcode, one slot per invocation:
+  ///   lead = min over the subgroup of (unrun != 0 ? opcode[lowest bit of
+  ///                                    unrun] : ~0u)
+  ///   k = lowest bit of unrun with opcode[k] == lead, if any
+  ///   if lead < METRICS_SLOTS and elect():
+  ///     metrics[lead] += (invocations with such a k)
+  ///   if there is such a k: unrun &= ~(1 << k); run_slot(base[k], lead)
+  ///                         without its metrics add
+  /// Run apart, the subgroup's slots of one opcode would each pay for the
+  /// whole subgroup's pass through the handler; on an H200 the built-in
+  /// handlers' atomics on shared control words then cost most of a mixed
+  /// ring (bench/RESULTS-gpu.md). Run together, same-address atomics of one
+  /// opcode go out as one instruction.
+  void runGroup(FunctionBuilder &fb, uint32_t unrun) {
+    unsigned batch = claimBatch();
+    std::vector<uint32_t> opcode(batch), base(batch);
+    for (unsigned k = 0; k < batch; ++k) {
+      opcode[k] = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
+      base[k] = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
+    }
+    // The entry of \p values at bit \p bit (a select chain: the batch is a
+    // handful of registers, not an indexable array).
+    auto pick = [&](llvm::ArrayRef<uint32_t> values, uint32_t bit) {
+      uint32_t v = values[0];
+      for (unsigned k = 1; k < batch; ++k)
+        v = fb.op(spv::Op::OpSelect, u32(),
+                  {fb.op(spv::Op::OpIEqual, boolT(), {bit, c(k)}), values[k], v});
+      return v;
+    };
+    // FindILsb of bits | 1 << 31: never of 0, which drivers may treat as
+    // undefined (llvmpipe's cttz does, and then mis-compiles the
+    // branches that test it); a batch has at most 32 slots, so the extra
+    // bit never hides a real one.
+    auto lowestBit = [&](uint32_t bits) {
+      uint32_t nonzero =
+          fb.op(spv::Op::OpBitwiseOr, u32(), {bits, c(0x80000000u)});
+      return fb.op(spv::Op::OpExtInst, u32(),
+                   {b.glslStd450(), uint32_t(GLSLstd450FindILsb), nonzero});
+    };
+    uint32_t pending = fb.op(spv::Op::OpINotEqual, boolT(), {unrun, c(0)});
+    uint32_t first = fb.op(spv::Op::OpSelect, u32(),
+                           {pending, pick(opcode, lowestBit(unrun)), c(~0u)});
+    uint32_t lead = group(spv::Op::OpGroupNonUniformUMin, u32(), fb,
+                          {uint32_t(spv::GroupOperation::Reduce), first});
+    uint32_t matching = c(0);
+    for (unsigned k = 0; k < batch; ++k)
+      matching = fb.op(
+          spv::Op::OpBitwiseOr, u32(),
+          {matching, fb.op(spv::Op::OpSelect, u32(),
+                           {fb.op(spv::Op::OpIEqual, boolT(), {opcode[k], lead}),
+                            c(1u << k), c(0)})});
+    matching = fb.op(spv::Op::OpBitwiseAnd, u32(), {matching, unrun});
+    uint32_t has = fb.op(spv::Op::OpINotEqual, boolT(), {matching, c(0)});
+    uint32_t n = ballotCount(fb, has);
+    uint32_t counted = fb.op(spv::Op::OpULessThan, boolT(),
+                             {lead, P(PV::control_METRICS_SLOTS)});
+    fb.ifThen(counted, [&] {
+      fb.ifThen(group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {}), [&] {
+        uint32_t idx = fb.op(spv::Op::OpIAdd, u32(),
+                             {P(PV::control_METRICS_BASE), lead});
+        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
+                   ctx.wordPointer(fb, ctx.sema.control, idx), {n});
+      });
+    });
+    fb.ifThen(has, [&] {
+      uint32_t k = lowestBit(matching);
+      uint32_t bit = fb.op(spv::Op::OpShiftLeftLogical, u32(), {c(1), k});
+      fb.opVoid(spv::Op::OpStore,
+                {step.unrun, fb.op(spv::Op::OpBitwiseAnd, u32(),
+                                   {unrun, fb.op(spv::Op::OpNot, u32(), {bit})})});
+      runSlot(fb, pick(base, k), lead, /*countMetrics=*/false);
+    });
+  }
+
+  /// finish_batch, per invocation, once the subgroup has run the batch:
+  ///   if won != 0:
+  ///     DONE_COUNT += popcount(won) (release: the handlers' writes happen
+  ///                                  before)
+  ///     for k in won: status(base[k]) = DONE (release: after the add)
+  ///   won = 0
+  /// In the subgroup's uniform control flow, so the adds of the subgroup go
+  /// out as one instruction.
+  void finishBatch(FunctionBuilder &fb) {
+    uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
+    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)}), [&] {
+      ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
+                 ctx.wordPointer(fb, ctx.sema.control, P(PV::control_DONE_COUNT)),
+                 {fb.op(spv::Op::OpBitCount, u32(), {won})});
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        uint32_t bit = fb.op(spv::Op::OpINotEqual, boolT(),
+                             {fb.op(spv::Op::OpBitwiseAnd, u32(), {won, c(1u << k)}),
+                              c(0)});
+        fb.ifThen(bit, [&] {
+          uint32_t base = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
+          ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release,
+                     statusPointer(fb, base), {P(PV::status_DONE)});
+        });
+      }
+    });
+    fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
+  }
+
   /// Whether opcode \p op is claimed by shard \p shard (ShardPlan::owner).
   uint32_t ownsOpcode(FunctionBuilder &fb, unsigned shard, uint32_t op) {
     auto inside = [&](uint32_t first, uint32_t last,
@@ -902,7 +1151,7 @@ private:
 bool vyre::emit::usesSubgroupSkeleton(const EmitOptions &opts,
                                       const SemaResult &sema) {
   // A sharded module uses the portable skeleton with the sharded claim.
-  return opts.skeleton == Skeleton::Subgroup &&
+  return opts.skeleton != Skeleton::Portable &&
          sema.protocol[PV::kernel_SCHEDULE] != sema.protocol[PV::schedule_PRIORITY] &&
          !planShards(sema, opts.shards, opts.entryPoint).sharded();
 }

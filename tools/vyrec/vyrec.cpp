@@ -132,8 +132,13 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"glsl450", "vulkan"}));
   app.add_option("--skeleton", o.skeleton,
                  "persistent loop: subgroup (aggregated per subgroup; needs "
-                 "subgroup operations) or portable")
-      ->check(CLI::IsMember({"subgroup", "portable"}));
+                 "subgroup operations), grouped (subgroup, and each batch run "
+                 "by opcode) or portable")
+      ->check(CLI::IsMember({"subgroup", "grouped", "portable"}));
+  app.add_option("--claim-batch", o.claimBatch,
+                 "grouped skeleton: slots each invocation claims per batch "
+                 "(docs/protocol.md, The grouped skeleton)")
+      ->check(CLI::Range(1u, kMaxClaimBatch));
   app.add_option("-e,--entry", o.entry, "entry point name (glslang: -e)");
   app.add_option("--shards", o.shards,
                  "split the opcodes over this many entry points, or 'auto' "

@@ -8,6 +8,8 @@
 #ifndef VYRE_DRIVER_DRIVER_H
 #define VYRE_DRIVER_DRIVER_H
 
+#include "vyre/Emit/Emit.h"
+
 #include <string>
 #include <vector>
 
@@ -48,6 +50,7 @@ struct CompilerOptions {
   std::string targetEnv = "vulkan1.1";
   std::string memoryModel = "glsl450";
   std::string skeleton = "subgroup"; // --skeleton: subgroup or portable
+  unsigned claimBatch = kDefaultClaimBatch; ///< --claim-batch
   std::string entry = "main";
   std::string shards = "1"; ///< --shards: a count or "auto" (parseShardCount)
   bool optimize = false;

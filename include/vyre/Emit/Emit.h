@@ -29,18 +29,32 @@ enum class MemoryModelKind : uint8_t { GLSL450, Vulkan };
 enum class OptLevel : uint8_t { None, Performance, Size };
 /// The persistent loop's shape (docs/protocol.md, "The persistent loop"):
 /// Subgroup aggregates progress and metrics per subgroup (needs subgroup
-/// basic, vote and ballot operations in compute shaders); Portable is
-/// per-invocation and needs no subgroup support.
-enum class Skeleton : uint8_t { Subgroup, Portable };
+/// basic, vote and ballot operations in compute shaders); Grouped also runs
+/// each batch's slots by opcode, the subgroup together (needs arithmetic
+/// too); Portable is per-invocation and needs no subgroup support.
+enum class Skeleton : uint8_t { Subgroup, Portable, Grouped };
 
 std::optional<TargetEnv> parseTargetEnv(llvm::StringRef s); // "vulkan1.1"...
 llvm::StringRef spelling(TargetEnv env);
+
+/// The subgroup skeleton's slots per invocation and step. Measured on an
+/// H200 (bench/RESULTS-gpu.md, 1M NOP slots): 1 slot 0.109 ms, 2 slots
+/// 0.100 ms, 4 slots 0.104 ms.
+inline constexpr unsigned kSubgroupClaimBatch = 2;
+/// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
+inline constexpr unsigned kDefaultClaimBatch = 8;
+inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
 
 struct EmitOptions {
   TargetEnv targetEnv = TargetEnv::Vulkan1_1;
   MemoryModelKind memoryModel = MemoryModelKind::GLSL450;
   OptLevel optLevel = OptLevel::None;
   Skeleton skeleton = Skeleton::Subgroup;
+  /// --claim-batch: the grouped skeleton's slots per invocation and batch
+  /// (1 .. kMaxClaimBatch). More slots give each opcode more slots to run
+  /// together; bench/RESULTS-gpu.md has the measurements behind the
+  /// default.
+  unsigned claimBatch = kDefaultClaimBatch;
   std::string entryPoint = "main";
   /// --shards: entry points the opcodes are split over (Sema/Shards.h,
   /// docs/protocol.md "Shards"); 1 is one entry point, 0 is automatic
