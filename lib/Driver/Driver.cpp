@@ -127,9 +127,16 @@ bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
 EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   EmitOptions eopts;
   eopts.targetEnv = *parseTargetEnv(o.targetEnv);
+  eopts.spirvVersion = parseSpirvVersion(o.spirvVersion); // vyrec checks it
+  // No --skeleton: the subgroup skeleton where the module's SPIR-V version
+  // has subgroup operations, the portable one below (--target-env=vulkan1.0
+  // and --spirv-version<1.3 are not an error; the manifest says which).
+  bool subgroupByDefault = !(moduleSpirvVersion(eopts) < kSubgroupSpirvVersion);
   eopts.skeleton = o.skeleton == "portable" ? Skeleton::Portable
-                   : o.skeleton == "grouped" ? Skeleton::Grouped
-                                             : Skeleton::Subgroup;
+                   : o.skeleton == "grouped"  ? Skeleton::Grouped
+                   : o.skeleton == "subgroup" || subgroupByDefault
+                       ? Skeleton::Subgroup
+                       : Skeleton::Portable;
   eopts.claimBatch = o.claimBatch;
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;
@@ -321,6 +328,10 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   OutputPaths paths = outputPaths(o);
   if (!checkOutputPaths(paths, diags))
     return UsageError;
+  if (std::string err = emitOptionsError(emitOptions(o, sm)); !err.empty()) {
+    diags.error(llvm::SMLoc(), err);
+    return UsageError;
+  }
 
   Compilation c(o, sm, diags);
   bool ok = loadModule(o.input, lopts, diags, c.module, &c.dependencies);

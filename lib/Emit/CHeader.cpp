@@ -61,7 +61,8 @@ std::string vyre::renderCHeader(llvm::ArrayRef<uint32_t> words,
            << "u\n#define " << name << "_requires_vulkan_api_minor " << minor
            << "u\n";
       }
-      for (const char *key : {"device_extensions", "device_features",
+      for (const char *key : {"instance_extensions", "device_extensions",
+                              "device_features",
                               "subgroup_operations", "capabilities"}) {
         const llvm::json::Array *list = req->getArray(key);
         os << "#define " << name << "_requires_" << key << "_count "

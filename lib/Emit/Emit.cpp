@@ -15,6 +15,9 @@ using namespace vyre::emit;
 llvm::Expected<std::vector<uint32_t>>
 vyre::emitSpirv(const Module &module, const SemaResult &sema,
                 const EmitOptions &opts) {
+  std::string optionsError = emitOptionsError(opts);
+  if (!optionsError.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), optionsError);
   ModuleContext ctx(module, sema, opts);
   Words words = buildMegakernel(ctx);
   if (!ctx.error.empty())

@@ -21,11 +21,6 @@
 namespace vyre::emit {
 
 //===-- TargetEnv.cpp ------------------------------------------------------===//
-struct SpirvVersion {
-  unsigned major, minor;
-};
-SpirvVersion spirvVersion(TargetEnv env);
-std::string spirvVersionString(TargetEnv env); // "1.3"
 spv_target_env spvEnv(TargetEnv env);
 struct ApiVersion {
   unsigned major, minor;

@@ -52,7 +52,7 @@ public:
     root["entry_point"] = opts.entryPoint;
     root["workgroup_size"] = Array{pv[PV::kernel_WORKGROUP_SIZE], 1, 1};
     root["target_env"] = spelling(opts.targetEnv);
-    root["spirv_version"] = spirvVersionString(opts.targetEnv);
+    root["spirv_version"] = spelling(moduleSpirvVersion(opts));
     root["memory_model"] =
         opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
     root["skeleton"] = skeleton();

@@ -43,7 +43,7 @@ public:
   explicit MegakernelBuilder(ModuleContext &ctx) : ctx(ctx), b(ctx.b) {}
 
   Words build() {
-    SpirvVersion ver = spirvVersion(ctx.opts.targetEnv);
+    SpirvVersion ver = moduleSpirvVersion(ctx.opts);
     header(ver);
     buffers();
     specConstants();
@@ -98,11 +98,16 @@ private:
       if (grouped())
         b.capability(spv::Capability::GroupNonUniformArithmetic);
     }
+    // The StorageBuffer storage class every buffer uses is core from
+    // SPIR-V 1.3; before, an extension (Vulkan 1.0 hosts enable
+    // VK_KHR_storage_buffer_storage_class: the manifest's `requires`).
+    if (ver < SpirvVersion{1, 3})
+      b.extension("SPV_KHR_storage_buffer_storage_class");
     spv::MemoryModel model = spv::MemoryModel::GLSL450;
     if (ctx.mm.vulkan) {
       b.capability(spv::Capability::VulkanMemoryModel);
       b.capability(spv::Capability::VulkanMemoryModelDeviceScope);
-      if (ver.major == 1 && ver.minor < 5)
+      if (ver < SpirvVersion{1, 5})
         b.extension("SPV_KHR_vulkan_memory_model");
       model = spv::MemoryModel::Vulkan;
     }

@@ -33,10 +33,12 @@ const CapabilityRow kCapabilities[] = {
 struct ExtensionRow {
   const char *spirvName, *deviceName;
   unsigned coreMajor, coreMinor;
+  const char *instanceDependency; // on a Vulkan 1.0 instance
 };
 const ExtensionRow kExtensions[] = {
-#define VYRE_EXTENSION(SpirvName, DeviceName, CoreMajor, CoreMinor)            \
-  {SpirvName, DeviceName, CoreMajor, CoreMinor},
+#define VYRE_EXTENSION(SpirvName, DeviceName, CoreMajor, CoreMinor,          \
+                       InstanceDependency)                                     \
+  {SpirvName, DeviceName, CoreMajor, CoreMinor, InstanceDependency},
 #include "Requirements.def"
 };
 
@@ -96,7 +98,8 @@ ModuleFacts vyre::emit::scanModule(llvm::ArrayRef<uint32_t> words) {
 llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
                                                       TargetEnv env) {
   ApiVersion api = vulkanApiVersion(env);
-  Array capabilities, features, subgroupOps, spirvExtensions, deviceExtensions;
+  Array capabilities, features, subgroupOps, spirvExtensions, deviceExtensions,
+      instanceExtensions;
   for (uint32_t cap : facts.capabilities) {
     const CapabilityRow *row = nullptr;
     for (const CapabilityRow &r : kCapabilities)
@@ -125,8 +128,11 @@ llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
               ", which has no row in lib/Emit/Requirements.def");
     addUnique(spirvExtensions, ext);
     if (std::make_pair(api.major, api.minor) <
-        std::make_pair(row->coreMajor, row->coreMinor))
+        std::make_pair(row->coreMajor, row->coreMinor)) {
       addUnique(deviceExtensions, row->deviceName);
+      if (*row->instanceDependency && api.major == 1 && api.minor == 0)
+        addUnique(instanceExtensions, row->instanceDependency);
+    }
   }
   Object out;
   out["vulkan_api"] =
@@ -135,6 +141,7 @@ llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
                          std::to_string(facts.version.minor);
   out["capabilities"] = std::move(capabilities);
   out["spirv_extensions"] = std::move(spirvExtensions);
+  out["instance_extensions"] = std::move(instanceExtensions);
   out["device_extensions"] = std::move(deviceExtensions);
   out["device_features"] = std::move(features);
   out["subgroup_operations"] = std::move(subgroupOps);

@@ -3,10 +3,14 @@
 // Two buffers may not share a (set, binding); stores and writing atomics
 // need a read_write buffer; a plain load of a buffer that some handler
 // updates atomically is a warning (buffer granularity); the four protocol
-// buffers must exist as u32, read_write, atomic buffers.
+// buffers must exist as u32, read_write, atomic buffers; a user buffer no
+// handler touches is a warning (the module declares it and the host must
+// still bind it).
 //
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
+
+#include "llvm/ADT/DenseSet.h"
 
 #include <map>
 
@@ -16,6 +20,52 @@ using namespace vyre::sema;
 namespace {
 
 bool writes(AtomicOp op) { return op != AtomicOp::Load; }
+
+/// -Wunused-buffer: a buffer declared outside the prelude, not one of the
+/// protocol buffers, that no handler of any file names. -O keeps it
+/// (Validate.cpp), so the manifest still lists it and a host must bind a
+/// buffer nothing reads: almost always a leftover or a misspelt handler.
+/// Not after an error (as clang's unused-declaration warnings): no module
+/// is written then, and a declaration that failed is already reported.
+void warnUnusedBuffers(SemaContext &ctx) {
+  if (ctx.diags.hasErrors())
+    return;
+  llvm::DenseSet<const BufferDecl *> used;
+  auto use = [&](const BufferRef &ref) {
+    if (ref.decl)
+      used.insert(ref.decl);
+  };
+  for (auto &f : ctx.module.files)
+    for (auto &h : f->handlers) {
+      walkStmts(*h->body, [&](Stmt &s) {
+        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
+          use(st->buffer);
+      });
+      walkExprs(*h->body, [&](Expr &e) {
+        if (auto *l = llvm::dyn_cast<LoadExpr>(&e))
+          use(l->buffer);
+        else if (auto *a = llvm::dyn_cast<AtomicExpr>(&e))
+          use(a->buffer);
+      });
+    }
+  for (auto &f : ctx.module.files) {
+    if (f->isPrelude)
+      continue;
+    for (auto &b : f->buffers) {
+      if (used.count(b.get()) || ctx.buffers.lookup(b->name) != b.get())
+        continue; // used, or a redefinition (already an error)
+      bool protocol = false;
+      for (BufferRole role : kProtocolBufferRoles)
+        protocol |= ctx.result.protocolBuffer(role) == b.get();
+      if (protocol)
+        continue;
+      ctx.diags.warning(DiagGroup::UnusedBuffer, b->loc,
+                        "buffer '" + b->name +
+                            "' is not used by any handler; the module still "
+                            "declares it and a host must bind it");
+    }
+  }
+}
 
 } // namespace
 
@@ -111,4 +161,6 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
       diags.error(b->loc, llvm::Twine("protocol buffer '") + name +
                               "' must be declared 'atomic'");
   }
+
+  warnUnusedBuffers(ctx);
 }

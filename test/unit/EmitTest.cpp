@@ -178,12 +178,15 @@ TEST_CASE("emit: header, version and spec constants per target env") {
   struct Case {
     TargetEnv env;
     uint32_t version;
-  } cases[] = {{TargetEnv::Vulkan1_1, 0x00010300},
+  } cases[] = {{TargetEnv::Vulkan1_0, 0x00010000},
+               {TargetEnv::Vulkan1_1, 0x00010300},
                {TargetEnv::Vulkan1_2, 0x00010500},
                {TargetEnv::Vulkan1_3, 0x00010600}};
   for (const Case &k : cases) {
     EmitOptions opts;
     opts.targetEnv = k.env;
+    if (k.env == TargetEnv::Vulkan1_0)
+      opts.skeleton = Skeleton::Portable; // no subgroup operations there
     std::vector<uint32_t> words = c.emit(opts);
     REQUIRE(words.size() > 5);
     CHECK(words[0] == 0x07230203u);
@@ -198,6 +201,50 @@ TEST_CASE("emit: header, version and spec constants per target env") {
     std::sort(defaults.begin(), defaults.end());
     CHECK(defaults == std::vector<uint32_t>{256, 1000000, 1048576});
   }
+}
+
+TEST_CASE("emit: SPIR-V versions and what each target env accepts") {
+  CHECK(parseSpirvVersion("1.0").has_value());
+  CHECK(parseSpirvVersion("1.6").has_value());
+  CHECK_FALSE(parseSpirvVersion("1.7").has_value());
+  CHECK_FALSE(parseSpirvVersion("2.0").has_value());
+  CHECK_FALSE(parseSpirvVersion("1.").has_value());
+  CHECK_FALSE(parseSpirvVersion("1.3x").has_value());
+  CHECK(spelling(*parseSpirvVersion("1.4")) == "1.4");
+  CHECK(parseTargetEnv("vulkan1.0") == TargetEnv::Vulkan1_0);
+
+  Compiled c("");
+  for (TargetEnv env : {TargetEnv::Vulkan1_0, TargetEnv::Vulkan1_1,
+                        TargetEnv::Vulkan1_2, TargetEnv::Vulkan1_3})
+    for (unsigned minor = 0; minor <= 6; ++minor) {
+      CAPTURE(spelling(env).str());
+      CAPTURE(minor);
+      EmitOptions opts;
+      opts.targetEnv = env;
+      opts.spirvVersion = SpirvVersion{1, minor};
+      opts.skeleton = minor >= 3 ? Skeleton::Subgroup : Skeleton::Portable;
+      bool accepted = minor <= newestSpirvVersion(env).minor;
+      CHECK(emitOptionsError(opts).empty() == accepted);
+      if (!accepted) {
+        // emitSpirv refuses what the driver would have refused.
+        llvm::Expected<std::vector<uint32_t>> w = emitSpirv(c.module, c.sema, opts);
+        CHECK_FALSE(static_cast<bool>(w));
+        llvm::consumeError(w.takeError());
+        continue;
+      }
+      // StorageBuffer: core from 1.3, an extension below.
+      std::vector<uint32_t> words = c.emit(opts);
+      REQUIRE(words.size() > 5);
+      CHECK(words[1] == ((1u << 16) | (minor << 8)));
+      CHECK(instructions(words, spv::Op::OpExtension).size() ==
+            (minor < 3 ? 1u : 0u));
+    }
+  // The subgroup skeleton needs SPIR-V 1.3.
+  EmitOptions opts;
+  opts.targetEnv = TargetEnv::Vulkan1_3;
+  opts.spirvVersion = SpirvVersion{1, 2};
+  opts.skeleton = Skeleton::Subgroup;
+  CHECK(emitOptionsError(opts).find("--skeleton=subgroup needs SPIR-V 1.3") == 0);
 }
 
 TEST_CASE("emit: -O and --Os modules validate") {

@@ -142,7 +142,8 @@ llvm::Expected<host::Requirements> readRequirements(const llvm::json::Object &m)
     }
     return true;
   };
-  if (!list("device_extensions", r.deviceExtensions) ||
+  if (!list("instance_extensions", r.instanceExtensions) ||
+      !list("device_extensions", r.deviceExtensions) ||
       !list("device_features", r.deviceFeatures) ||
       !list("subgroup_operations", r.subgroupOperations) ||
       !list("capabilities", r.capabilities))
@@ -283,6 +284,25 @@ public:
                       VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
     mci.pfnUserCallback = onValidationMessage;
     mci.pUserData = &validationErrors;
+    std::vector<const char *> extensions;
+    if (!req.instanceExtensions.empty()) {
+      uint32_t n = 0;
+      VK(vkEnumerateInstanceExtensionProperties(nullptr, &n, nullptr));
+      std::vector<VkExtensionProperties> have(n);
+      VK(vkEnumerateInstanceExtensionProperties(nullptr, &n, have.data()));
+      std::string missing;
+      for (const std::string &e : req.instanceExtensions) {
+        bool found = false;
+        for (const VkExtensionProperties &x : have)
+          found |= e == x.extensionName;
+        if (!found)
+          missing += (missing.empty() ? " " : "; ") + e;
+        extensions.push_back(e.c_str());
+      }
+      if (!missing.empty())
+        throw MissingRequirement{"the Vulkan instance lacks the instance "
+                                 "extensions the module requires:" + missing};
+    }
     if (validation) {
       uint32_t n = 0;
       vkEnumerateInstanceLayerProperties(&n, nullptr);
@@ -296,10 +316,11 @@ public:
                          "installed (Debian: vulkan-validationlayers)"};
       ci.enabledLayerCount = 1;
       ci.ppEnabledLayerNames = &layer;
-      ci.enabledExtensionCount = 1;
-      ci.ppEnabledExtensionNames = &debugUtils;
+      extensions.push_back(debugUtils);
       ci.pNext = &mci; // also covers vkCreateInstance/vkDestroyInstance
     }
+    ci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    ci.ppEnabledExtensionNames = extensions.data();
     VK(vkCreateInstance(&ci, nullptr, &instance));
     if (validation) {
       auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
@@ -362,7 +383,11 @@ public:
     dci.pQueueCreateInfos = &qci;
     dci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
     dci.ppEnabledExtensionNames = extensions.data();
-    dci.pNext = &enable.core; // exactly the features `requires` lists
+    // Exactly the features `requires` lists; none: no VkPhysicalDeviceFeatures2
+    // at all (a Vulkan 1.0 device without the properties2 extension does
+    // not know the struct).
+    if (!required.deviceFeatures.empty())
+      dci.pNext = &enable.core;
     VK(vkCreateDevice(physical, &dci, nullptr, &device));
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
   }
@@ -401,8 +426,19 @@ public:
                                  ", which vyre-run does not know"};
     have.chain(required.deviceFeatures);
     enable.chain(required.deviceFeatures);
-    if (!required.deviceFeatures.empty())
-      vkGetPhysicalDeviceFeatures2(physical, &have.core);
+    if (!required.deviceFeatures.empty()) {
+      // Core from Vulkan 1.1; a 1.0 instance has the KHR entry point
+      // (`requires` then lists VK_KHR_get_physical_device_properties2).
+      bool core = required.apiMajor > 1 || required.apiMinor >= 1;
+      auto getFeatures2 = reinterpret_cast<PFN_vkGetPhysicalDeviceFeatures2>(
+          vkGetInstanceProcAddr(instance, core ? "vkGetPhysicalDeviceFeatures2"
+                                               : "vkGetPhysicalDeviceFeatures2KHR"));
+      if (!getFeatures2)
+        throw MissingRequirement{"the instance has no "
+                                 "vkGetPhysicalDeviceFeatures2 to query the "
+                                 "device features the module requires"};
+      getFeatures2(physical, &have.core);
+    }
     for (const std::string &f : required.deviceFeatures) {
       if (*have.find(f).first)
         *enable.find(f).first = VK_TRUE;

@@ -127,13 +127,18 @@ int main(int argc, char **argv) {
                  "override or define a root-file const: NAME=VALUE")
       ->allow_extra_args(false);
   app.add_option("--target-env", o.targetEnv, "Vulkan version the module targets")
-      ->check(CLI::IsMember({"vulkan1.1", "vulkan1.2", "vulkan1.3"}));
+      ->check(CLI::IsMember({"vulkan1.0", "vulkan1.1", "vulkan1.2", "vulkan1.3"}));
+  app.add_option("--spirv-version", o.spirvVersion,
+                 "SPIR-V version of the module, at most the newest the target "
+                 "env accepts (default: that newest)")
+      ->check(CLI::IsMember({"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"}));
   app.add_option("--memory-model", o.memoryModel, "SPIR-V memory model")
       ->check(CLI::IsMember({"glsl450", "vulkan"}));
   app.add_option("--skeleton", o.skeleton,
                  "persistent loop: subgroup (aggregated per subgroup; needs "
-                 "subgroup operations), grouped (subgroup, and each batch run "
-                 "by opcode) or portable")
+                 "subgroup operations, SPIR-V 1.3), grouped (subgroup, and each "
+                 "batch run by opcode) or portable (default: subgroup where the "
+                 "SPIR-V version allows it)")
       ->check(CLI::IsMember({"subgroup", "grouped", "portable"}));
   app.add_option("--claim-batch", o.claimBatch,
                  "grouped skeleton: slots each invocation claims per batch "

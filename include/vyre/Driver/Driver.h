@@ -48,8 +48,12 @@ struct CompilerOptions {
   std::string color = "auto"; ///< auto, always, never
   std::string diagnosticsFormat = "text"; ///< text, json, sarif
   std::string targetEnv = "vulkan1.1";
+  /// --spirv-version: "1.0".."1.6"; empty is the newest the env accepts.
+  std::string spirvVersion;
   std::string memoryModel = "glsl450";
-  std::string skeleton = "subgroup"; // --skeleton: subgroup or portable
+  /// --skeleton: subgroup, grouped or portable; empty is subgroup when the
+  /// module's SPIR-V version has subgroup operations (1.3+), portable below.
+  std::string skeleton;
   unsigned claimBatch = kDefaultClaimBatch; ///< --claim-batch
   std::string entry = "main";
   std::string shards = "1"; ///< --shards: a count or "auto" (parseShardCount)

@@ -24,7 +24,7 @@
 
 namespace vyre {
 
-enum class TargetEnv : uint8_t { Vulkan1_1, Vulkan1_2, Vulkan1_3 };
+enum class TargetEnv : uint8_t { Vulkan1_0, Vulkan1_1, Vulkan1_2, Vulkan1_3 };
 enum class MemoryModelKind : uint8_t { GLSL450, Vulkan };
 enum class OptLevel : uint8_t { None, Performance, Size };
 /// The persistent loop's shape (docs/protocol.md, "The persistent loop"):
@@ -34,7 +34,7 @@ enum class OptLevel : uint8_t { None, Performance, Size };
 /// too); Portable is per-invocation and needs no subgroup support.
 enum class Skeleton : uint8_t { Subgroup, Portable, Grouped };
 
-std::optional<TargetEnv> parseTargetEnv(llvm::StringRef s); // "vulkan1.1"...
+std::optional<TargetEnv> parseTargetEnv(llvm::StringRef s); // "vulkan1.0"...
 llvm::StringRef spelling(TargetEnv env);
 
 /// The subgroup skeleton's slots per invocation and step. Measured on an
@@ -44,9 +44,29 @@ inline constexpr unsigned kSubgroupClaimBatch = 2;
 /// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
 inline constexpr unsigned kDefaultClaimBatch = 8;
 inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
+/// A SPIR-V version, as the module header's word 1 holds it.
+struct SpirvVersion {
+  unsigned major = 1, minor = 0;
+  friend bool operator<(SpirvVersion a, SpirvVersion b) {
+    return a.major != b.major ? a.major < b.major : a.minor < b.minor;
+  }
+};
+/// "1.0" ... "1.6"; nullopt for anything else.
+std::optional<SpirvVersion> parseSpirvVersion(llvm::StringRef s);
+std::string spelling(SpirvVersion v); // "1.3"
+/// The newest SPIR-V a Vulkan version accepts in core (1.0, 1.3, 1.5,
+/// 1.6); every version from 1.0 up to it is accepted too.
+SpirvVersion newestSpirvVersion(TargetEnv env);
+/// The first SPIR-V version with the GroupNonUniform capabilities the
+/// subgroup skeleton uses (1.3; Vulkan 1.1).
+constexpr SpirvVersion kSubgroupSpirvVersion{1, 3};
 
 struct EmitOptions {
   TargetEnv targetEnv = TargetEnv::Vulkan1_1;
+  /// --spirv-version: the module's SPIR-V version; nullopt is the newest
+  /// the target env accepts (newestSpirvVersion). emitSpirv refuses one the
+  /// env does not accept, and the subgroup skeleton below 1.3.
+  std::optional<SpirvVersion> spirvVersion;
   MemoryModelKind memoryModel = MemoryModelKind::GLSL450;
   OptLevel optLevel = OptLevel::None;
   Skeleton skeleton = Skeleton::Subgroup;
@@ -71,6 +91,15 @@ struct EmitOptions {
   /// locations into OpLine file/line/column (no line info without it).
   llvm::SourceMgr *sm = nullptr;
 };
+
+/// The module's SPIR-V version under \p opts (--spirv-version, or the
+/// newest its target env accepts).
+SpirvVersion moduleSpirvVersion(const EmitOptions &opts);
+
+/// Why \p opts cannot be emitted (a SPIR-V version the target env does not
+/// accept, the subgroup skeleton below SPIR-V 1.3), or "" if they can: the
+/// driver's usage error, and emitSpirv's refusal.
+std::string emitOptionsError(const EmitOptions &opts);
 
 /// Builds, optionally validates (spvtools; EmitOptions::validate) and
 /// optionally optimizes the megakernel. A module that fails validation is

@@ -118,11 +118,15 @@ inline int chooseMemoryType(uint32_t typeBits, const uint32_t *propertyFlags,
 /// What the module needs of a device: the manifest's `requires` (or the
 /// `NAME_requires_*` constants of `vyrec --emit=c-header`), and the hash
 /// that ties the manifest to its module (docs/manifest.md). A host creates
-/// its instance with apiVersion (apiMajor, apiMinor), refuses a device whose
+/// its instance with apiVersion (apiMajor, apiMinor) and the instance
+/// extensions listed, refuses a device whose
 /// API version is lower or that lacks a feature, extension or subgroup
 /// operation, and enables the features and extensions listed.
 struct Requirements {
   uint32_t apiMajor = 1, apiMinor = 1;
+  /// Instance extensions to enable: a device extension's dependency on a
+  /// Vulkan 1.0 instance ("VK_KHR_get_physical_device_properties2").
+  std::vector<std::string> instanceExtensions;
   std::vector<std::string> deviceExtensions; // "VK_KHR_vulkan_memory_model"
   std::vector<std::string> deviceFeatures;   // "vulkanMemoryModel"
   std::vector<std::string> subgroupOperations; // "basic", "ballot", ...
