@@ -7,6 +7,8 @@
 #include "vyre/Scenario/Scenario.h"
 #include "JsonRead.h"
 
+#include "vyre/host/packed_slot.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
@@ -17,6 +19,7 @@ using namespace vyre::scenario;
 using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
+namespace packed = vyre::host::packed;
 
 namespace {
 
@@ -92,13 +95,14 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   const uint32_t maxOps = s.protocol[PV::packed_MAX_OPS];
   uint64_t count = ops.size();
   if (const Value *c = slot.get("count")) {
-    auto x = getNumber(*c, what + ".count", 255);
+    auto x = getNumber(*c, what + ".count", packed::kByteMax);
     if (!x)
       return x.takeError();
     count = *x;
   }
-  if (count > 255)
-    return err(what + ": more than 255 packed ops");
+  if (count > packed::kByteMax)
+    return err(what + ": more than " + llvm::Twine(packed::kByteMax) +
+               " packed ops");
   // Which payload words are set, so overlapping args must agree.
   std::vector<bool> used(argsPerSlot, false);
   // The metadata byte pairs, and the argument words from metadata_words on
@@ -106,16 +110,16 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   std::vector<host::PackedPair> pairs;
   std::vector<uint32_t> data;
   auto fitsByte = [&](uint64_t k) -> llvm::Error {
-    if (k >= uint64_t(argsPerSlot) * 4)
+    if (k >= uint64_t(argsPerSlot) * packed::kBytesPerWord)
       return err(what + ": the packed header does not fit in " +
                  llvm::Twine(argsPerSlot) + " argument words");
     return llvm::Error::success();
   };
-  if (auto e = fitsByte(0))
+  if (auto e = fitsByte(packed::kCountByte))
     return e;
   // The kernel's formula: metadata words from the clamped count.
-  const uint64_t clamped = std::min<uint64_t>(count, maxOps);
-  const uint64_t metadataWords = (2 + 2 * clamped + 3) / 4;
+  const uint64_t metadataWords =
+      packed::metadataWords(packed::clampedCount(count, maxOps));
   uint64_t nextOffset = 0;
   for (unsigned i = 0; i < ops.size(); ++i) {
     std::string opWhat = (what + ".packed[" + llvm::Twine(i) + "]").str();
@@ -127,23 +131,24 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
       return code.takeError();
     uint64_t offset = nextOffset;
     if (const Value *a = op->get("arg_offset")) {
-      auto x = getNumber(*a, opWhat + ".arg_offset", 255);
+      auto x = getNumber(*a, opWhat + ".arg_offset", packed::kByteMax);
       if (!x)
         return x.takeError();
       offset = *x;
     }
-    if (offset > 255)
+    if (offset > packed::kByteMax)
       return err(opWhat + ": arg_offset " + llvm::Twine(offset) +
                  " does not fit in a byte");
-    nextOffset = offset + 3;
-    if (auto e = fitsByte(3 + 2 * i))
+    nextOffset = offset + packed::kArgsPerOp;
+    if (auto e = fitsByte(packed::argOffsetByte(i)))
       return e;
     pairs.push_back(
         {static_cast<uint8_t>(*code), static_cast<uint8_t>(offset)});
     if (const Value *av = op->get("args")) {
       const Array *a = av->getAsArray();
-      if (!a || a->size() > 3)
-        return err(opWhat + ": \"args\" must be an array of at most 3 words");
+      if (!a || a->size() > packed::kArgsPerOp)
+        return err(opWhat + ": \"args\" must be an array of at most " +
+                   llvm::Twine(packed::kArgsPerOp) + " words");
       for (unsigned k = 0; k < a->size(); ++k) {
         auto x = getNumber((*a)[k], opWhat + ".args[" + llvm::Twine(k) + "]");
         if (!x)
@@ -164,8 +169,8 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
     }
   }
   // Header bytes must not collide with argument words.
-  uint64_t headerBytes = 2 + 2 * ops.size();
-  for (uint64_t w = 0; w < (headerBytes + 3) / 4 && w < argsPerSlot; ++w)
+  for (uint64_t w = 0; w < packed::metadataWords(ops.size()) && w < argsPerSlot;
+       ++w)
     if (used[w])
       return err(what + ": packed arguments overlap the header");
   if (!host::encodePackedRaw(hostLayout(s.protocol), static_cast<uint8_t>(count),
@@ -183,7 +188,7 @@ llvm::Expected<uint32_t> ScenarioReader::packedOpcode(const Object &op,
   auto code = opcode(*ov, what + ".opcode");
   if (!code)
     return code.takeError();
-  if (*code > 255)
+  if (*code > packed::kByteMax)
     return err(what + ": opcode " + llvm::Twine(*code) +
                " does not fit in the packed opcode byte");
   return *code;
