@@ -171,9 +171,10 @@ private:
                {uint32_t(spv::BuiltIn::NumWorkgroups)});
   }
 
+  /// The type of handler_NAME and dispatch_op: one u32 per handler input.
   uint32_t opType5() {
-    uint32_t u = u32();
-    return b.typeFunction(ctx.voidT(), {u, u, u, u, u});
+    std::vector<uint32_t> params(kNumHandlerInputs, u32());
+    return b.typeFunction(ctx.voidT(), params);
   }
 
   void handlerFunctions() {
@@ -206,11 +207,10 @@ private:
                        spv::FunctionControlMask::DontInline);
     b.name(dispatchFn, shard ? "dispatch_op_shard" + std::to_string(shard)
                              : std::string("dispatch_op"));
-    uint32_t params[5];
-    static const char *names[] = {"slot_base", "opcode", "arg0", "arg1", "arg2"};
-    for (unsigned i = 0; i < 5; ++i) {
+    uint32_t params[kNumHandlerInputs];
+    for (unsigned i = 0; i < kNumHandlerInputs; ++i) {
       params[i] = fb.param(u32());
-      b.name(params[i], names[i]);
+      b.name(params[i], spelling(kHandlerParameterOrder[i]));
     }
     fb.beginBody();
 

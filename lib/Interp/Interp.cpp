@@ -96,7 +96,7 @@ private:
 
   // The running handler.
   const HandlerDecl *handler = nullptr;
-  uint32_t inputs[5] = {};
+  uint32_t inputs[kNumHandlerInputs] = {};
   llvm::DenseMap<const LocalDecl *, uint32_t> locals;
 
   [[noreturn]] void fault(llvm::SMLoc loc, const std::string &msg) {
