@@ -143,10 +143,6 @@ struct ModuleContext {
   /// The path a SourceMgr buffer was loaded from.
   std::string bufferPath(unsigned bufferId) const;
 
-  /// FunctionEmitter: whether an expression (with the consts it names)
-  /// depends on a specialization constant, memoized for the whole module.
-  llvm::DenseMap<const Expr *, bool> tunableMemo;
-
   /// First error seen while emitting (an internal error: Sema should have
   /// rejected the input).
   std::string error;

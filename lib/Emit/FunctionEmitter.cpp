@@ -71,27 +71,8 @@ private:
 
   //===-- Tunables ----------------------------------------------------------===//
 
-  /// True if \p e reads a protocol value that is a specialization constant
-  /// (directly or through a const): such expressions are not folded to a
-  /// literal, so a host that specializes the constant changes them too.
-  bool dependsOnTunable(const Expr *e) {
-    // Module-wide: a buffer's size expression is asked about in every
-    // handler that indexes the buffer.
-    auto &tunableMemo = ctx.tunableMemo;
-    auto it = tunableMemo.find(e);
-    if (it != tunableMemo.end())
-      return it->second;
-    bool r = anyNode(
-        *e,
-        [](const Expr &x) {
-          auto *m = llvm::dyn_cast<MemberExpr>(&x);
-          return m && m->target == MemberTarget::Protocol &&
-                 protocolInfo(m->protocol).specId >= 0;
-        },
-        /*throughConsts=*/true);
-    tunableMemo[e] = r;
-    return r;
-  }
+  /// Sema's Expr::tunable: such expressions are not folded to a literal.
+  static bool dependsOnTunable(const Expr *e) { return e->tunable; }
 
   //===-- Expressions -------------------------------------------------------===//
 

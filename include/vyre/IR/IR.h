@@ -73,6 +73,11 @@ struct Expr {
   Type type = Type::Unknown; // set by Sema
   /// Compile-time value when Sema proved the expression constant.
   std::optional<uint32_t> constValue;
+  /// Set by Sema (pass 4): the expression reads a protocol value that is a
+  /// specialization constant, directly or through a const. The emitter
+  /// keeps such an expression symbolic instead of folding it to a literal,
+  /// so a host that specializes the constant changes it too.
+  bool tunable = false;
 
   virtual ~Expr() = default;
 
