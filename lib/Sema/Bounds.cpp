@@ -117,15 +117,17 @@ void LayoutChecker::checkPacked() {
   // One inner op: its metadata words, then its argument triple at offset 0.
   if (!packed::argumentsFit(packed::metadataWords(1), 0, args)) {
     error({P::slot_ARGS, P::slot_WORDS, P::slot_ARG0_WORD},
-          "a packed slot cannot hold one op: it needs 1 "
-                        "metadata word + 3 argument words, but slot.ARGS is " +
-                            std::to_string(args));
+          "a packed slot cannot hold one op: it needs " +
+              std::to_string(packed::metadataWords(1)) + " metadata word + " +
+              std::to_string(packed::kArgsPerOp) +
+              " argument words, but slot.ARGS is " + std::to_string(args));
     return;
   }
   if (val(P::packed_MAX_OPS) != packed::maxOpsFor(args))
     error({P::packed_MAX_OPS, P::slot_ARGS, P::slot_WORDS, P::slot_ARG0_WORD},
           "packed.MAX_OPS (" + std::to_string(val(P::packed_MAX_OPS)) +
-              ") must equal slot.ARGS / 3 (" +
+              ") must equal slot.ARGS / " + std::to_string(packed::kArgsPerOp) +
+              " (" +
               std::to_string(packed::maxOpsFor(args)) + ")");
 }
 
