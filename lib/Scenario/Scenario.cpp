@@ -412,7 +412,8 @@ llvm::Error ScenarioReader::writeSlot(unsigned index, const SlotWords &w,
     // scenario does not give keep what "buffers" put there.
     for (unsigned k = w.nargs; k < argsPerSlot; ++k)
       args[k] = ringWords[base + l.arg0Word + k];
-    host::publishSlot(l, ringWords.data(), index, w.code, args.data(), argsPerSlot);
+    host::publishSlot(l, ringWords.data(), index, w.code, args.data(),
+                      argsPerSlot);
     ringWords[base + l.statusWord] = w.status;
     return llvm::Error::success();
   }

@@ -127,8 +127,7 @@ void LayoutChecker::checkPacked() {
     error({P::packed_MAX_OPS, P::slot_ARGS, P::slot_WORDS, P::slot_ARG0_WORD},
           "packed.MAX_OPS (" + std::to_string(val(P::packed_MAX_OPS)) +
               ") must equal slot.ARGS / " + std::to_string(packed::kArgsPerOp) +
-              " (" +
-              std::to_string(packed::maxOpsFor(args)) + ")");
+              " (" + std::to_string(packed::maxOpsFor(args)) + ")");
 }
 
 void LayoutChecker::checkControl() {

@@ -279,8 +279,8 @@ bool Evaluator::readsTunable(const Expr &e) {
            protocolInfo(m->protocol).specId >= 0;
   // A const's init is folded (evalConst) before a name that refers to it.
   if (auto *n = llvm::dyn_cast<NameExpr>(&e))
-    return n->target == NameTarget::Const && n->constant &&
-           n->constant->init && n->constant->init->tunable;
+    return n->target == NameTarget::Const && n->constant && n->constant->init &&
+           n->constant->init->tunable;
   return llvm::any_of(children(e), [](const Expr *c) { return c->tunable; });
 }
 
