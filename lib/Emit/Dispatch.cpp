@@ -23,7 +23,7 @@ constexpr auto kNone = static_cast<uint32_t>(spv::SelectionControlMask::MaskNone
 class DispatchEmitter {
 public:
   DispatchEmitter(ModuleContext &ctx, FunctionBuilder &fb,
-                  const uint32_t (&params)[5])
+                  const uint32_t (&params)[kNumHandlerInputs])
       : ctx(ctx), b(ctx.b), fb(fb), params(params) {}
 
   /// \p cases (sorted by opcode) in leaves of at most \p chunk cases, then
@@ -38,7 +38,7 @@ public:
     size_t mid = (chunks / 2) * chunk;
     uint32_t lowL = b.newId(), highL = b.newId(), mergeL = b.newId();
     uint32_t low = fb.op(spv::Op::OpULessThan, ctx.boolT(),
-                         {params[1], ctx.c(cases[mid].opcode)});
+                         {opcode(), ctx.c(cases[mid].opcode)});
     fb.merge(spv::Op::OpSelectionMerge, {mergeL, kNone});
     fb.terminate(spv::Op::OpBranchConditional, {low, lowL, highL});
     fb.block(lowL);
@@ -54,7 +54,7 @@ public:
   /// switch's merge block).
   void leafSwitch(llvm::ArrayRef<DispatchCase> cases, uint32_t exit) {
     uint32_t mergeL = b.newId(), defaultL = b.newId();
-    Words sw{params[1], defaultL};
+    Words sw{opcode(), defaultL};
     sw.reserve(2 + 2 * cases.size());
     std::vector<uint32_t> labels;
     labels.reserve(cases.size());
@@ -71,9 +71,11 @@ public:
       if (cases[i].functions.empty())
         continue;
       fb.block(labels[i]);
-      for (uint32_t fn : cases[i].functions)
-        fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-              {fn, params[0], params[1], params[2], params[3], params[4]});
+      for (uint32_t fn : cases[i].functions) {
+        Words call{fn};
+        call.insert(call.end(), std::begin(params), std::end(params));
+        fb.op(spv::Op::OpFunctionCall, ctx.voidT(), call);
+      }
       fb.terminate(spv::Op::OpBranch, {mergeL});
     }
     fb.block(defaultL);
@@ -91,13 +93,18 @@ private:
   ModuleContext &ctx;
   SpirvBuilder &b;
   FunctionBuilder &fb;
-  const uint32_t (&params)[5];
+  /// dispatch_op's parameters, in kHandlerParameterOrder.
+  const uint32_t (&params)[kNumHandlerInputs];
+
+  uint32_t opcode() const {
+    return params[parameterIndex(HandlerInput::Opcode)];
+  }
 };
 
 } // namespace
 
 void vyre::emit::emitDispatchSwitch(ModuleContext &ctx, FunctionBuilder &fb,
-                                    const uint32_t (&params)[5],
+                                    const uint32_t (&params)[kNumHandlerInputs],
                                     llvm::ArrayRef<DispatchCase> cases,
                                     size_t maxCases) {
   DispatchEmitter d(ctx, fb, params);

@@ -138,10 +138,6 @@ struct ModuleContext {
   /// The path a SourceMgr buffer was loaded from.
   std::string bufferPath(unsigned bufferId) const;
 
-  /// FunctionEmitter: whether an expression (with the consts it names)
-  /// depends on a specialization constant, memoized for the whole module.
-  llvm::DenseMap<const Expr *, bool> tunableMemo;
-
   /// First error seen while emitting (an internal error: Sema should have
   /// rejected the input).
   std::string error;
@@ -152,12 +148,18 @@ struct ModuleContext {
 };
 
 //===-- FunctionEmitter.cpp -------------------------------------------------===//
-/// The parameters every handler function receives.
+/// The parameters every handler function receives: one per handler input.
 struct HandlerParams {
-  uint32_t slotBase, opcode, arg0, arg1, arg2;
+  uint32_t ids[kNumHandlerInputs] = {};
+  uint32_t &operator[](HandlerInput in) {
+    return ids[static_cast<unsigned>(in)];
+  }
+  uint32_t operator[](HandlerInput in) const {
+    return ids[static_cast<unsigned>(in)];
+  }
 };
 /// Emits \p h's body as `handler_NAME(slot_base, opcode, arg0, arg1, arg2)`
-/// with function id \p fnId.
+/// (kHandlerParameterOrder) with function id \p fnId.
 void emitHandlerFunction(ModuleContext &ctx, const HandlerDecl &h,
                          uint32_t fnId);
 
@@ -177,7 +179,7 @@ constexpr size_t kMaxSwitchTargets = 16383;
 /// open after it. More than \p maxCases cases become a tree of range tests
 /// over several switches.
 void emitDispatchSwitch(ModuleContext &ctx, FunctionBuilder &fb,
-                        const uint32_t (&params)[5],
+                        const uint32_t (&params)[kNumHandlerInputs],
                         llvm::ArrayRef<DispatchCase> cases,
                         size_t maxCases = kMaxSwitchTargets);
 

@@ -71,27 +71,8 @@ private:
 
   //===-- Tunables ----------------------------------------------------------===//
 
-  /// True if \p e reads a protocol value that is a specialization constant
-  /// (directly or through a const): such expressions are not folded to a
-  /// literal, so a host that specializes the constant changes them too.
-  bool dependsOnTunable(const Expr *e) {
-    // Module-wide: a buffer's size expression is asked about in every
-    // handler that indexes the buffer.
-    auto &tunableMemo = ctx.tunableMemo;
-    auto it = tunableMemo.find(e);
-    if (it != tunableMemo.end())
-      return it->second;
-    bool r = anyNode(
-        *e,
-        [](const Expr &x) {
-          auto *m = llvm::dyn_cast<MemberExpr>(&x);
-          return m && m->target == MemberTarget::Protocol &&
-                 protocolInfo(m->protocol).specId >= 0;
-        },
-        /*throughConsts=*/true);
-    tunableMemo[e] = r;
-    return r;
-  }
+  /// Sema's Expr::tunable: such expressions are not folded to a literal.
+  static bool dependsOnTunable(const Expr *e) { return e->tunable; }
 
   //===-- Expressions -------------------------------------------------------===//
 
@@ -222,14 +203,7 @@ private:
         return constant(typeOf(&n), *n.constant->value);
       break;
     case NameTarget::Input:
-      switch (n.input) {
-      case HandlerInput::Opcode: return p.opcode;
-      case HandlerInput::Arg0: return p.arg0;
-      case HandlerInput::Arg1: return p.arg1;
-      case HandlerInput::Arg2: return p.arg2;
-      case HandlerInput::SlotBase: return p.slotBase;
-      }
-      break;
+      return p[n.input];
     case NameTarget::Unresolved:
       break;
     }
@@ -427,20 +401,15 @@ void vyre::emit::emitHandlerFunction(ModuleContext &ctx, const HandlerDecl &h,
                                      uint32_t fnId) {
   SpirvBuilder &b = ctx.b;
   uint32_t u32 = ctx.u32();
-  uint32_t fnType = b.typeFunction(ctx.voidT(), {u32, u32, u32, u32, u32});
+  std::vector<uint32_t> paramTypes(kNumHandlerInputs, u32);
+  uint32_t fnType = b.typeFunction(ctx.voidT(), paramTypes);
   FunctionBuilder fb(b, fnId, ctx.voidT(), fnType);
   b.name(fnId, handlerFunctionName(h));
   HandlerParams p;
-  p.slotBase = fb.param(u32);
-  p.opcode = fb.param(u32);
-  p.arg0 = fb.param(u32);
-  p.arg1 = fb.param(u32);
-  p.arg2 = fb.param(u32);
-  b.name(p.slotBase, "slot_base");
-  b.name(p.opcode, "opcode");
-  b.name(p.arg0, "arg0");
-  b.name(p.arg1, "arg1");
-  b.name(p.arg2, "arg2");
+  for (HandlerInput in : kHandlerParameterOrder)
+    p[in] = fb.param(u32);
+  for (HandlerInput in : kHandlerParameterOrder)
+    b.name(p[in], spelling(in));
   fb.beginBody();
   ctx.line(fb, h.loc);
   FunctionEmitter fe(ctx, fb, p);

@@ -10,6 +10,7 @@
 #include "EmitInternal.h"
 
 #include "vyre/IR/Printer.h"
+#include "vyre/host/packed_slot.h"
 
 #include <algorithm>
 
@@ -271,15 +272,16 @@ private:
          "polls or on shutdown, leaving the slot for the host to reset"}};
   }
 
+  /// The format's fixed part comes from vyre/host/packed_slot.h.
   Object packedSlot() {
-    return Object{
-        {"opcode", v(PV::opcode_PACKED_SLOT)},
-        {"max_ops", v(PV::packed_MAX_OPS)},
-        {"count_byte", 0},
-        {"pairs_byte", 2},
-        {"metadata_words_formula", "(2 + 2*count + 3) / 4"},
-        {"arity_rule", "metadata_words + arg_offset + 3 <= slot.ARGS"},
-        {"inner_opcode_bits", 8}};
+    namespace packed = host::packed;
+    return Object{{"opcode", v(PV::opcode_PACKED_SLOT)},
+                  {"max_ops", v(PV::packed_MAX_OPS)},
+                  {"count_byte", packed::kCountByte},
+                  {"pairs_byte", packed::opcodeByte(0)},
+                  {"metadata_words_formula", packed::kMetadataWordsFormula},
+                  {"arity_rule", packed::kArityRule},
+                  {"inner_opcode_bits", packed::kInnerOpcodeBits}};
   }
 
   /// How the kernel picks slots (docs/protocol.md, "Schedules", "Tenants").

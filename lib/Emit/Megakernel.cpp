@@ -22,6 +22,8 @@
 //===----------------------------------------------------------------------===//
 #include "EmitInternal.h"
 
+#include "vyre/host/packed_slot.h"
+
 #include <spirv/unified1/GLSL.std.450.h>
 
 using namespace vyre;
@@ -172,9 +174,10 @@ private:
                {uint32_t(spv::BuiltIn::NumWorkgroups)});
   }
 
+  /// The type of handler_NAME and dispatch_op: one u32 per handler input.
   uint32_t opType5() {
-    uint32_t u = u32();
-    return b.typeFunction(ctx.voidT(), {u, u, u, u, u});
+    std::vector<uint32_t> params(kNumHandlerInputs, u32());
+    return b.typeFunction(ctx.voidT(), params);
   }
 
   void handlerFunctions() {
@@ -207,11 +210,10 @@ private:
                        spv::FunctionControlMask::DontInline);
     b.name(dispatchFn, shard ? "dispatch_op_shard" + std::to_string(shard)
                              : std::string("dispatch_op"));
-    uint32_t params[5];
-    static const char *names[] = {"slot_base", "opcode", "arg0", "arg1", "arg2"};
-    for (unsigned i = 0; i < 5; ++i) {
+    uint32_t params[kNumHandlerInputs];
+    for (unsigned i = 0; i < kNumHandlerInputs; ++i) {
       params[i] = fb.param(u32());
-      b.name(params[i], names[i]);
+      b.name(params[i], spelling(kHandlerParameterOrder[i]));
     }
     fb.beginBody();
 
@@ -271,7 +273,8 @@ private:
     uint32_t inWord = fb.op(spv::Op::OpBitwiseAnd, u32(), {k, c(3)});
     uint32_t shift = fb.op(spv::Op::OpShiftLeftLogical, u32(), {inWord, c(3)});
     uint32_t shifted = fb.op(spv::Op::OpShiftRightLogical, u32(), {w, shift});
-    return fb.op(spv::Op::OpBitwiseAnd, u32(), {shifted, c(0xFF)});
+    return fb.op(spv::Op::OpBitwiseAnd, u32(),
+                 {shifted, c(host::packed::kByteMax)});
   }
 
   /// Byte \p k (a compile-time byte offset) of a slot's payload.
@@ -281,10 +284,11 @@ private:
     uint32_t w = ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
     if (k % 4)
       w = fb.op(spv::Op::OpShiftRightLogical, u32(), {w, c(8 * (k % 4))});
-    return fb.op(spv::Op::OpBitwiseAnd, u32(), {w, c(0xFF)});
+    return fb.op(spv::Op::OpBitwiseAnd, u32(), {w, c(host::packed::kByteMax)});
   }
 
-  /// decode_packed(slot_base): protocol.md "Packed slot".
+  /// decode_packed(slot_base): protocol.md "Packed slot"; the format's
+  /// constants and formulas are vyre/host/packed_slot.h's, emitted.
   void packedFunction() {
     FunctionBuilder fb(b, packedFn, ctx.voidT(),
                        b.typeFunction(ctx.voidT(), {u32()}));
@@ -298,20 +302,8 @@ private:
 
     uint32_t argBase =
         fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_ARG0_WORD)});
-    // count = min(byte 0, MAX_OPS); a clamp is counted.
-    uint32_t raw = payloadByteAt(fb, argBase, 0);
-    uint32_t clamped = fb.op(spv::Op::OpUGreaterThan, boolT(),
-                             {raw, P(PV::packed_MAX_OPS)});
-    fb.ifThen(clamped,
-              [&] { ctx.countError(fb, PV::control_PACKED_CLAMPED_COUNT); });
-    uint32_t count = fb.op(spv::Op::OpExtInst, u32(),
-                           {b.glslStd450(), uint32_t(GLSLstd450UMin), raw,
-                            P(PV::packed_MAX_OPS)});
-    // metadata_words = (2 + 2*count + 3) / 4
-    uint32_t twice = fb.op(spv::Op::OpIMul, u32(), {c(2), count});
-    uint32_t bytes = fb.op(spv::Op::OpIAdd, u32(), {c(2), twice});
-    uint32_t rounded = fb.op(spv::Op::OpIAdd, u32(), {bytes, c(3)});
-    uint32_t metaWords = fb.op(spv::Op::OpUDiv, u32(), {rounded, c(4)});
+    uint32_t count = packedCount(fb, argBase);
+    uint32_t metaWords = packedMetadataWords(fb, count);
     fb.opVoid(spv::Op::OpStore, {iVar, c(0)});
 
     // for i in 0 .. count
@@ -322,40 +314,73 @@ private:
           return fb.op(spv::Op::OpULessThan, boolT(), {i, count});
         },
         [&](const FunctionBuilder::Loop &) {
-          uint32_t twoI = fb.op(spv::Op::OpIMul, u32(), {c(2), i});
-          uint32_t pairByte = fb.op(spv::Op::OpIAdd, u32(), {c(2), twoI});
-          uint32_t innerOp = payloadByte(fb, argBase, pairByte);
-          uint32_t offByte = fb.op(spv::Op::OpIAdd, u32(), {pairByte, c(1)});
-          uint32_t argOffset = payloadByte(fb, argBase, offByte);
-          uint32_t base = fb.op(spv::Op::OpIAdd, u32(), {metaWords, argOffset});
-          // arity check: metadata_words + arg_offset + 3 <= slot.ARGS
-          uint32_t end = fb.op(spv::Op::OpIAdd, u32(), {base, c(3)});
-          uint32_t fits = fb.op(spv::Op::OpULessThanEqual, boolT(),
-                                {end, P(PV::slot_ARGS)});
-          fb.ifElse(
-              fits,
-              [&] {
-                uint32_t first = fb.op(spv::Op::OpIAdd, u32(), {argBase, base});
-                uint32_t args[3];
-                for (uint32_t k = 0; k < 3; ++k) {
-                  uint32_t at =
-                      k ? fb.op(spv::Op::OpIAdd, u32(), {first, c(k)}) : first;
-                  args[k] = ctx.loadWord(
-                      fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
-                }
-                countMetric(fb, innerOp, c(1));
-                fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
-                      {dispatchFns[0], slotBase, innerOp, args[0], args[1],
-                       args[2]});
-              },
-              // The arity check failed: skip the op and count it.
-              [&] { ctx.countError(fb, PV::control_PACKED_ARITY_COUNT); });
+          packedInnerOp(fb, slotBase, argBase, metaWords, i);
         },
         [&](const FunctionBuilder::Loop &) {
           uint32_t next = fb.op(spv::Op::OpIAdd, u32(), {i, c(1)});
           fb.opVoid(spv::Op::OpStore, {iVar, next});
         });
     fb.finish();
+  }
+
+  /// packed::clampedCount(count byte, packed.MAX_OPS); a clamp is counted.
+  uint32_t packedCount(FunctionBuilder &fb, uint32_t argBase) {
+    uint32_t raw = payloadByteAt(fb, argBase, host::packed::kCountByte);
+    uint32_t clamped =
+        fb.op(spv::Op::OpUGreaterThan, boolT(), {raw, P(PV::packed_MAX_OPS)});
+    fb.ifThen(clamped,
+              [&] { ctx.countError(fb, PV::control_PACKED_CLAMPED_COUNT); });
+    return fb.op(
+        spv::Op::OpExtInst, u32(),
+        {b.glslStd450(), uint32_t(GLSLstd450UMin), raw, P(PV::packed_MAX_OPS)});
+  }
+
+  /// packed::metadataWords(count), for a run-time count.
+  uint32_t packedMetadataWords(FunctionBuilder &fb, uint32_t count) {
+    namespace packed = host::packed;
+    uint32_t pairs =
+        fb.op(spv::Op::OpIMul, u32(), {c(packed::kPairBytes), count});
+    uint32_t bytes =
+        fb.op(spv::Op::OpIAdd, u32(), {c(packed::kHeaderBytes), pairs});
+    uint32_t rounded =
+        fb.op(spv::Op::OpIAdd, u32(), {bytes, c(packed::kBytesPerWord - 1)});
+    return fb.op(spv::Op::OpUDiv, u32(), {rounded, c(packed::kBytesPerWord)});
+  }
+
+  /// Inner op \p i of a packed slot: its pair, the arity check
+  /// (packed::argumentsFit), then its arguments and dispatch_op.
+  void packedInnerOp(FunctionBuilder &fb, uint32_t slotBase, uint32_t argBase,
+                     uint32_t metaWords, uint32_t i) {
+    namespace packed = host::packed;
+    // packed::opcodeByte(i), then packed::argOffsetByte(i)
+    uint32_t pairOffset =
+        fb.op(spv::Op::OpIMul, u32(), {c(packed::kPairBytes), i});
+    uint32_t pairByte =
+        fb.op(spv::Op::OpIAdd, u32(), {c(packed::kHeaderBytes), pairOffset});
+    uint32_t innerOp = payloadByte(fb, argBase, pairByte);
+    uint32_t offByte = fb.op(spv::Op::OpIAdd, u32(), {pairByte, c(1)});
+    uint32_t argOffset = payloadByte(fb, argBase, offByte);
+    uint32_t base = fb.op(spv::Op::OpIAdd, u32(), {metaWords, argOffset});
+    uint32_t end = fb.op(spv::Op::OpIAdd, u32(), {base, c(packed::kArgsPerOp)});
+    uint32_t fits =
+        fb.op(spv::Op::OpULessThanEqual, boolT(), {end, P(PV::slot_ARGS)});
+    fb.ifElse(
+        fits,
+        [&] {
+          uint32_t first = fb.op(spv::Op::OpIAdd, u32(), {argBase, base});
+          uint32_t args[packed::kArgsPerOp];
+          for (uint32_t k = 0; k < packed::kArgsPerOp; ++k) {
+            uint32_t at =
+                k ? fb.op(spv::Op::OpIAdd, u32(), {first, c(k)}) : first;
+            args[k] =
+                ctx.loadWord(fb, ctx.wordPointer(fb, ctx.sema.ringBuffer, at));
+          }
+          countMetric(fb, innerOp, c(1));
+          fb.op(spv::Op::OpFunctionCall, ctx.voidT(),
+                {dispatchFns[0], slotBase, innerOp, args[0], args[1], args[2]});
+        },
+        // The arity check failed: skip the op and count it.
+        [&] { ctx.countError(fb, PV::control_PACKED_ARITY_COUNT); });
   }
 
   /// main(): the persistent loop (docs/protocol.md, "The persistent loop").

@@ -88,13 +88,28 @@ llvm::StringRef vyre::spelling(MemoryOrder o) {
 
 llvm::StringRef vyre::spelling(HandlerInput in) {
   switch (in) {
-  case HandlerInput::Opcode: return "opcode";
-  case HandlerInput::Arg0: return "arg0";
-  case HandlerInput::Arg1: return "arg1";
-  case HandlerInput::Arg2: return "arg2";
-  case HandlerInput::SlotBase: return "slot_base";
+#define HANDLER_INPUT(E, S)                                                    \
+  case HandlerInput::E:                                                        \
+    return S;
+#include "vyre/IR/HandlerInputs.def"
   }
   return "?";
+}
+
+// kHandlerParameterOrder names every input (so, with kNumHandlerInputs
+// entries, each exactly once).
+static_assert([] {
+  for (HandlerInput in : kHandlerInputs)
+    if (parameterIndex(in) == kNumHandlerInputs)
+      return false;
+  return true;
+}());
+
+std::optional<HandlerInput> vyre::lookupHandlerInput(llvm::StringRef name) {
+  for (HandlerInput in : kHandlerInputs)
+    if (name == spelling(in))
+      return in;
+  return std::nullopt;
 }
 
 unsigned vyre::atomicValueOperands(AtomicOp op) {

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Interp/Interp.h"
+#include "vyre/host/packed_slot.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -95,7 +96,7 @@ private:
 
   // The running handler.
   const HandlerDecl *handler = nullptr;
-  uint32_t inputs[5] = {};
+  uint32_t inputs[kNumHandlerInputs] = {};
   llvm::DenseMap<const LocalDecl *, uint32_t> locals;
 
   [[noreturn]] void fault(llvm::SMLoc loc, const std::string &msg) {
@@ -392,22 +393,30 @@ void Machine::runSlot(uint32_t slotBase) {
   dispatch(opcode, a0, a1, a2, slotBase);
   if (opcode != P[PV::opcode_PACKED_SLOT])
     return;
+  // The format: vyre/host/packed_slot.h.
+  namespace packed = host::packed;
   auto byte = [&](uint32_t k) {
-    return (word(ring, args + k / 4, {}) >> (k % 4 * 8)) & 0xFF;
+    return (word(ring, args + k / packed::kBytesPerWord, {}) >>
+            (k % packed::kBytesPerWord * 8)) &
+           packed::kByteMax;
   };
-  if (byte(0) > P[PV::packed_MAX_OPS])
+  const uint32_t countByte = byte(packed::kCountByte);
+  if (countByte > P[PV::packed_MAX_OPS])
     countError(PV::control_PACKED_CLAMPED_COUNT);
-  uint32_t count = std::min(byte(0), P[PV::packed_MAX_OPS]);
-  uint32_t metadataWords = (2 + 2 * count + 3) / 4;
+  const uint32_t count = static_cast<uint32_t>(
+      packed::clampedCount(countByte, P[PV::packed_MAX_OPS]));
+  const uint32_t metadataWords =
+      static_cast<uint32_t>(packed::metadataWords(count));
   for (uint32_t i = 0; i < count; ++i) {
     step();
-    uint32_t inner = byte(2 + 2 * i);
-    uint32_t base = metadataWords + byte(3 + 2 * i);
-    if (base + 3 > P[PV::slot_ARGS]) {
+    uint32_t inner = byte(packed::opcodeByte(i));
+    uint32_t argOffset = byte(packed::argOffsetByte(i));
+    if (!packed::argumentsFit(metadataWords, argOffset, P[PV::slot_ARGS])) {
       // The arity check: the op's arguments leave the slot.
       countError(PV::control_PACKED_ARITY_COUNT);
       continue;
     }
+    uint32_t base = metadataWords + argOffset;
     dispatch(inner, word(ring, args + base, {}), word(ring, args + base + 1, {}),
              word(ring, args + base + 2, {}), slotBase);
   }

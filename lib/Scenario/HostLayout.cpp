@@ -51,18 +51,11 @@ int HostLayout::find(llvm::StringRef name) const {
 
 //===-- The manifest ------------------------------------------------------===//
 
-llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
-  const Object *m = manifest.getAsObject();
-  if (!m)
-    return err("manifest: expected a JSON object");
-  auto schema = m->getString("schema");
-  if (!schema || !schema->startswith("vyre-manifest/"))
-    return err("manifest: missing or unknown \"schema\"");
+namespace {
 
-  HostLayout layout;
-
-  // Protocol values: every row of the table.
-  const Object *proto = m->getObject("protocol");
+/// "protocol": every row of the table.
+llvm::Error readProtocolValues(const Object &m, HostLayout &layout) {
+  const Object *proto = m.getObject("protocol");
   if (!proto)
     return err("manifest: missing \"protocol\"");
   for (unsigned i = 0; i < kNumProtocolValues; ++i) {
@@ -77,9 +70,12 @@ llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
       return x.takeError();
     layout.protocol.set(pv, static_cast<uint32_t>(*x));
   }
+  return llvm::Error::success();
+}
 
-  // Workgroup size: a number or [x, y, z].
-  if (const Value *wg = m->get("workgroup_size")) {
+/// "workgroup_size": a number or [x, y, z] (default kernel.WORKGROUP_SIZE).
+llvm::Error readWorkgroupSize(const Object &m, HostLayout &layout) {
+  if (const Value *wg = m.get("workgroup_size")) {
     const Value *x = wg;
     if (const Array *a = wg->getAsArray())
       x = a->empty() ? nullptr : &(*a)[0];
@@ -92,47 +88,63 @@ llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
   } else {
     layout.workgroupSize = layout.protocol[PV::kernel_WORKGROUP_SIZE];
   }
+  return llvm::Error::success();
+}
 
-  const Array *bindings = m->getArray("bindings");
+/// One entry of "bindings".
+llvm::Expected<HostBuffer> readBinding(const Object &b) {
+  HostBuffer hb;
+  auto name = b.getString("name");
+  if (!name)
+    return err("manifest: a binding has no \"name\"");
+  hb.name = name->str();
+  llvm::StringRef role = b.getString("role").getValueOr("");
+  hb.role = roleFromString(role, hb.name);
+  if (const Value *s = b.get("set")) {
+    auto x = getNumber(*s, "manifest: " + hb.name + ".set");
+    if (!x)
+      return x.takeError();
+    hb.set = static_cast<uint32_t>(*x);
+  }
+  const Value *bn = b.get("binding");
+  if (!bn)
+    return err("manifest: binding " + hb.name + " has no \"binding\"");
+  auto x = getNumber(*bn, "manifest: " + hb.name + ".binding");
+  if (!x)
+    return x.takeError();
+  hb.binding = static_cast<uint32_t>(*x);
+  if (const Value *w = b.get("words"); w && w->kind() != Value::Null) {
+    auto n = getNumber(*w, "manifest: " + hb.name + ".words", ~0ull);
+    if (!n)
+      return n.takeError();
+    hb.words = *n;
+  }
+  return hb;
+}
+
+/// "bindings", sorted by (set, binding).
+llvm::Error readBindings(const Object &m, HostLayout &layout) {
+  const Array *bindings = m.getArray("bindings");
   if (!bindings)
     return err("manifest: missing \"bindings\"");
   for (const Value &bv : *bindings) {
     const Object *b = bv.getAsObject();
     if (!b)
       return err("manifest: a binding is not an object");
-    HostBuffer hb;
-    auto name = b->getString("name");
-    if (!name)
-      return err("manifest: a binding has no \"name\"");
-    hb.name = name->str();
-    llvm::StringRef role = b->getString("role").getValueOr("");
-    hb.role = roleFromString(role, hb.name);
-    if (const Value *s = b->get("set")) {
-      auto x = getNumber(*s, "manifest: " + hb.name + ".set");
-      if (!x)
-        return x.takeError();
-      hb.set = static_cast<uint32_t>(*x);
-    }
-    const Value *bn = b->get("binding");
-    if (!bn)
-      return err("manifest: binding " + hb.name + " has no \"binding\"");
-    auto x = getNumber(*bn, "manifest: " + hb.name + ".binding");
-    if (!x)
-      return x.takeError();
-    hb.binding = static_cast<uint32_t>(*x);
-    if (const Value *w = b->get("words"); w && w->kind() != Value::Null) {
-      auto n = getNumber(*w, "manifest: " + hb.name + ".words", ~0ull);
-      if (!n)
-        return n.takeError();
-      hb.words = *n;
-    }
-    layout.buffers.push_back(std::move(hb));
+    auto hb = readBinding(*b);
+    if (!hb)
+      return hb.takeError();
+    layout.buffers.push_back(std::move(*hb));
   }
   llvm::sort(layout.buffers, [](const HostBuffer &a, const HostBuffer &b) {
     return std::make_pair(a.set, a.binding) < std::make_pair(b.set, b.binding);
   });
+  return llvm::Error::success();
+}
 
-  if (const Array *opcodes = m->getArray("opcodes")) {
+/// "opcodes": name and value of every handler opcode.
+llvm::Error readOpcodes(const Object &m, HostLayout &layout) {
+  if (const Array *opcodes = m.getArray("opcodes")) {
     for (const Value &ov : *opcodes) {
       const Object *o = ov.getAsObject();
       auto name = o ? o->getString("name") : llvm::None;
@@ -145,9 +157,12 @@ llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
       layout.opcodes.emplace_back(name->str(), static_cast<uint32_t>(*x));
     }
   }
+  return llvm::Error::success();
+}
 
-  // Specialization constants: named "group.KEY" or matched by spec id.
-  if (const Array *specs = m->getArray("spec_constants")) {
+/// "spec_constants": named "group.KEY" or matched by spec id.
+llvm::Error readSpecConstants(const Object &m, HostLayout &layout) {
+  if (const Array *specs = m.getArray("spec_constants")) {
     for (const Value &sv : *specs) {
       const Object *s = sv.getAsObject();
       const Value *id = s ? s->get("spec_id") : nullptr;
@@ -172,6 +187,23 @@ llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
       layout.specConstants.push_back({*pv, static_cast<uint32_t>(*x)});
     }
   }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
+  const Object *m = manifest.getAsObject();
+  if (!m)
+    return err("manifest: expected a JSON object");
+  auto schema = m->getString("schema");
+  if (!schema || !schema->startswith("vyre-manifest/"))
+    return err("manifest: missing or unknown \"schema\"");
+  HostLayout layout;
+  for (auto read : {readProtocolValues, readWorkgroupSize, readBindings,
+                    readOpcodes, readSpecConstants})
+    if (auto e = read(*m, layout))
+      return std::move(e);
   return layout;
 }
 

@@ -7,6 +7,8 @@
 #include "vyre/Scenario/Scenario.h"
 #include "JsonRead.h"
 
+#include "vyre/host/packed_slot.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
@@ -17,6 +19,7 @@ using namespace vyre::scenario;
 using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
+namespace packed = vyre::host::packed;
 
 namespace {
 
@@ -34,7 +37,21 @@ private:
   llvm::Expected<uint32_t> status(const Value &v, const llvm::Twine &what);
   llvm::Error setWord(unsigned buffer, uint64_t index, uint32_t value,
                       const llvm::Twine &what);
+  /// One slot as the scenario gives it, before it is written to the ring.
+  struct SlotWords {
+    bool vyreEncoding = false; // "encoding": "vyre"
+    std::optional<uint32_t> tenant, priority;
+    uint32_t code = 0, status = 0;
+    std::vector<uint32_t> args; // slot.ARGS words
+    unsigned nargs = 0;         // how many of them the slot sets
+  };
   llvm::Error readSlot(const Value &v, unsigned index);
+  llvm::Error readSlotRouting(const Object &slot, SlotWords &w,
+                              const std::string &what);
+  llvm::Error readSlotPayload(const Object &slot, SlotWords &w,
+                              const std::string &what);
+  llvm::Error writeSlot(unsigned index, const SlotWords &w,
+                        const std::string &what);
   llvm::Error readTenantsAndPartitions(const Object &root);
   /// A packed op's "opcode": present, and 8 bits.
   llvm::Expected<uint32_t> packedOpcode(const Object &op, const std::string &what);
@@ -44,6 +61,13 @@ private:
   llvm::Error readPacked(const Array &ops, const Object &slot,
                          std::vector<uint32_t> &args, const llvm::Twine &what);
   llvm::Error readOutput(const Object &out);
+  // The parts of read(), in order.
+  llvm::Error readRunLimits(const Object &root);
+  llvm::Error readSpecialization(const Object &root);
+  llvm::Error sizeBuffers(const Object &root);
+  llvm::Error readInitialWords(const Object &root);
+  llvm::Error readSlots(const Object &root);
+  llvm::Error readPublishAndShutdown(const Object &root);
 };
 
 llvm::Expected<uint32_t> ScenarioReader::opcode(const Value &v,
@@ -92,13 +116,14 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   const uint32_t maxOps = s.protocol[PV::packed_MAX_OPS];
   uint64_t count = ops.size();
   if (const Value *c = slot.get("count")) {
-    auto x = getNumber(*c, what + ".count", 255);
+    auto x = getNumber(*c, what + ".count", packed::kByteMax);
     if (!x)
       return x.takeError();
     count = *x;
   }
-  if (count > 255)
-    return err(what + ": more than 255 packed ops");
+  if (count > packed::kByteMax)
+    return err(what + ": more than " + llvm::Twine(packed::kByteMax) +
+               " packed ops");
   // Which payload words are set, so overlapping args must agree.
   std::vector<bool> used(argsPerSlot, false);
   // The metadata byte pairs, and the argument words from metadata_words on
@@ -106,16 +131,16 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
   std::vector<host::PackedPair> pairs;
   std::vector<uint32_t> data;
   auto fitsByte = [&](uint64_t k) -> llvm::Error {
-    if (k >= uint64_t(argsPerSlot) * 4)
+    if (k >= uint64_t(argsPerSlot) * packed::kBytesPerWord)
       return err(what + ": the packed header does not fit in " +
                  llvm::Twine(argsPerSlot) + " argument words");
     return llvm::Error::success();
   };
-  if (auto e = fitsByte(0))
+  if (auto e = fitsByte(packed::kCountByte))
     return e;
   // The kernel's formula: metadata words from the clamped count.
-  const uint64_t clamped = std::min<uint64_t>(count, maxOps);
-  const uint64_t metadataWords = (2 + 2 * clamped + 3) / 4;
+  const uint64_t metadataWords =
+      packed::metadataWords(packed::clampedCount(count, maxOps));
   uint64_t nextOffset = 0;
   for (unsigned i = 0; i < ops.size(); ++i) {
     std::string opWhat = (what + ".packed[" + llvm::Twine(i) + "]").str();
@@ -127,23 +152,24 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
       return code.takeError();
     uint64_t offset = nextOffset;
     if (const Value *a = op->get("arg_offset")) {
-      auto x = getNumber(*a, opWhat + ".arg_offset", 255);
+      auto x = getNumber(*a, opWhat + ".arg_offset", packed::kByteMax);
       if (!x)
         return x.takeError();
       offset = *x;
     }
-    if (offset > 255)
+    if (offset > packed::kByteMax)
       return err(opWhat + ": arg_offset " + llvm::Twine(offset) +
                  " does not fit in a byte");
-    nextOffset = offset + 3;
-    if (auto e = fitsByte(3 + 2 * i))
+    nextOffset = offset + packed::kArgsPerOp;
+    if (auto e = fitsByte(packed::argOffsetByte(i)))
       return e;
     pairs.push_back(
         {static_cast<uint8_t>(*code), static_cast<uint8_t>(offset)});
     if (const Value *av = op->get("args")) {
       const Array *a = av->getAsArray();
-      if (!a || a->size() > 3)
-        return err(opWhat + ": \"args\" must be an array of at most 3 words");
+      if (!a || a->size() > packed::kArgsPerOp)
+        return err(opWhat + ": \"args\" must be an array of at most " +
+                   llvm::Twine(packed::kArgsPerOp) + " words");
       for (unsigned k = 0; k < a->size(); ++k) {
         auto x = getNumber((*a)[k], opWhat + ".args[" + llvm::Twine(k) + "]");
         if (!x)
@@ -164,8 +190,8 @@ llvm::Error ScenarioReader::readPacked(const Array &ops, const Object &slot,
     }
   }
   // Header bytes must not collide with argument words.
-  uint64_t headerBytes = 2 + 2 * ops.size();
-  for (uint64_t w = 0; w < (headerBytes + 3) / 4 && w < argsPerSlot; ++w)
+  for (uint64_t w = 0; w < packed::metadataWords(ops.size()) && w < argsPerSlot;
+       ++w)
     if (used[w])
       return err(what + ": packed arguments overlap the header");
   if (!host::encodePackedRaw(hostLayout(s.protocol), static_cast<uint8_t>(count),
@@ -183,7 +209,7 @@ llvm::Expected<uint32_t> ScenarioReader::packedOpcode(const Object &op,
   auto code = opcode(*ov, what + ".opcode");
   if (!code)
     return code.takeError();
-  if (*code > 255)
+  if (*code > packed::kByteMax)
     return err(what + ": opcode " + llvm::Twine(*code) +
                " does not fit in the packed opcode byte");
   return *code;
@@ -233,9 +259,6 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
   const Object *slot = v.getAsObject();
   if (!slot)
     return err(what + ": expected an object");
-  const int ring = layout.find(BufferRole::Ring);
-  const uint32_t words = s.protocol[PV::slot_WORDS];
-  const uint32_t argsPerSlot = s.protocol[PV::slot_ARGS];
   if (index >= s.protocol[PV::slot_COUNT])
     return err(what + ": the ring has only " +
                llvm::Twine(s.protocol[PV::slot_COUNT]) + " slots (slot.COUNT)");
@@ -244,66 +267,86 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
                           "repeat", "tenant", "priority", "encoding"}))
       return err(what + ": unknown key \"" + kv.first.str() + "\"");
 
+  SlotWords w;
+  w.args.assign(s.protocol[PV::slot_ARGS], 0);
+  if (auto e = readSlotRouting(*slot, w, what))
+    return e;
+  if (auto e = readSlotPayload(*slot, w, what))
+    return e;
+  w.status = s.protocol[PV::status_PUBLISHED];
+  if (const Value *sv = slot->get("status")) {
+    auto x = status(*sv, what + ".status");
+    if (!x)
+      return x.takeError();
+    w.status = *x;
+  }
+  return writeSlot(index, w, what);
+}
+
+/// "encoding", "tenant" and "priority".
+llvm::Error ScenarioReader::readSlotRouting(const Object &slot, SlotWords &w,
+                                            const std::string &what) {
   // "encoding": "vyre": published as vyre's host does (publish.rs).
-  bool vyreEncoding = false;
-  if (const Value *ev = slot->get("encoding")) {
+  if (const Value *ev = slot.get("encoding")) {
     if (!ev->getAsString() || *ev->getAsString() != "vyre")
       return err(what + ": \"encoding\" must be \"vyre\"");
-    vyreEncoding = true;
+    w.vyreEncoding = true;
   }
-  std::optional<uint32_t> tenant, priority;
-  if (const Value *tv = slot->get("tenant")) {
+  if (const Value *tv = slot.get("tenant")) {
     auto x = getNumber(*tv, what + ".tenant");
     if (!x)
       return x.takeError();
-    tenant = static_cast<uint32_t>(*x);
+    w.tenant = static_cast<uint32_t>(*x);
   }
-  if (const Value *pv = slot->get("priority")) {
-    if (vyreEncoding)
+  if (const Value *pv = slot.get("priority")) {
+    if (w.vyreEncoding)
       return err(what + ": vyre's host always writes priority.NORMAL");
     std::optional<PV> named;
     if (pv->getAsString())
       named = lookupProtocolValue("priority", *pv->getAsString());
     if (named) {
-      priority = s.protocol[*named];
+      w.priority = s.protocol[*named];
     } else {
       auto x = getNumber(*pv, what + ".priority");
       if (!x)
         return x.takeError();
-      priority = static_cast<uint32_t>(*x);
+      w.priority = static_cast<uint32_t>(*x);
     }
   }
-  if (vyreEncoding) {
-    tenant = tenant.value_or(0);
-    priority = s.protocol[PV::priority_NORMAL];
+  if (w.vyreEncoding) {
+    w.tenant = w.tenant.value_or(0);
+    w.priority = s.protocol[PV::priority_NORMAL];
   }
+  return llvm::Error::success();
+}
 
-  uint32_t code = 0;
-  std::vector<uint32_t> args(argsPerSlot, 0);
-  unsigned nargs = 0;
-  if (const Value *packed = slot->get("packed")) {
-    if (slot->get("opcode") || slot->get("args"))
+/// "packed" (with "count"), or "opcode" and "args".
+llvm::Error ScenarioReader::readSlotPayload(const Object &slot, SlotWords &w,
+                                            const std::string &what) {
+  const uint32_t argsPerSlot = s.protocol[PV::slot_ARGS];
+  if (const Value *packedOps = slot.get("packed")) {
+    if (slot.get("opcode") || slot.get("args"))
       return err(what + ": a packed slot has no \"opcode\" or \"args\"");
-    const Array *ops = packed->getAsArray();
+    const Array *ops = packedOps->getAsArray();
     if (!ops)
       return err(what + ": \"packed\" must be an array");
-    code = s.protocol[PV::opcode_PACKED_SLOT];
-    if (vyreEncoding) {
-      if (auto e = readPackedAsVyre(*ops, *slot, args, what))
+    w.code = s.protocol[PV::opcode_PACKED_SLOT];
+    if (w.vyreEncoding) {
+      if (auto e = readPackedAsVyre(*ops, slot, w.args, what))
         return e;
-    } else if (auto e = readPacked(*ops, *slot, args, what)) {
+    } else if (auto e = readPacked(*ops, slot, w.args, what)) {
       return e;
     }
-    nargs = argsPerSlot;
+    w.nargs = argsPerSlot;
   } else {
-    const Value *ov = slot->get("opcode");
+    const Value *ov = slot.get("opcode");
     if (!ov)
       return err(what + ": missing \"opcode\" (or \"packed\")");
     auto c = opcode(*ov, what + ".opcode");
     if (!c)
       return c.takeError();
-    code = *c;
-    if (const Value *av = slot->get("args")) {
+    w.code = *c;
+    if (const Value *av = slot.get("args")) {
       const Array *a = av->getAsArray();
       if (!a)
         return err(what + ": \"args\" must be an array");
@@ -314,21 +357,24 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
         auto x = getNumber((*a)[k], what + ".args[" + llvm::Twine(k) + "]");
         if (!x)
           return x.takeError();
-        args[k] = static_cast<uint32_t>(*x);
+        w.args[k] = static_cast<uint32_t>(*x);
       }
-      nargs = a->size();
+      w.nargs = a->size();
     }
     // vyre's host zeroes every argument word it does not set.
-    if (vyreEncoding)
-      nargs = argsPerSlot;
+    if (w.vyreEncoding)
+      w.nargs = argsPerSlot;
   }
-  uint32_t st = s.protocol[PV::status_PUBLISHED];
-  if (const Value *sv = slot->get("status")) {
-    auto x = status(*sv, what + ".status");
-    if (!x)
-      return x.takeError();
-    st = *x;
-  }
+  return llvm::Error::success();
+}
+
+/// Writes slot \p index into the ring as the host does.
+llvm::Error ScenarioReader::writeSlot(unsigned index, const SlotWords &w,
+                                      const std::string &what) {
+  const int ring = layout.find(BufferRole::Ring);
+  const uint32_t words = s.protocol[PV::slot_WORDS];
+  const uint32_t argsPerSlot = s.protocol[PV::slot_ARGS];
+  std::vector<uint32_t> args = w.args;
   // The host writes the opcode word, the given argument words and the
   // status word, in this order (the first outside the ring is the error).
   const host::Layout l = hostLayout(s.protocol);
@@ -341,21 +387,21 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
   };
   if (auto e = inRing(base + l.opcodeWord))
     return e;
-  for (unsigned k = 0; k < nargs; ++k)
+  for (unsigned k = 0; k < w.nargs; ++k)
     if (auto e = inRing(base + l.arg0Word + k))
       return e;
   if (auto e = inRing(base + l.statusWord))
     return e;
   // The tenant and priority words, when given, before the status.
-  if (tenant) {
+  if (w.tenant) {
     if (auto e = inRing(base + l.tenantWord))
       return e;
-    ringWords[base + l.tenantWord] = *tenant;
+    ringWords[base + l.tenantWord] = *w.tenant;
   }
-  if (priority) {
+  if (w.priority) {
     if (auto e = inRing(base + l.priorityWord))
       return e;
-    ringWords[base + l.priorityWord] = *priority;
+    ringWords[base + l.priorityWord] = *w.priority;
   }
   const uint64_t end =
       base + std::max<uint64_t>({uint64_t(l.opcodeWord) + 1,
@@ -364,18 +410,19 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
   if (end <= ringWords.size()) {
     // host::publishSlot writes all slot.ARGS argument words: those the
     // scenario does not give keep what "buffers" put there.
-    for (unsigned k = nargs; k < argsPerSlot; ++k)
+    for (unsigned k = w.nargs; k < argsPerSlot; ++k)
       args[k] = ringWords[base + l.arg0Word + k];
-    host::publishSlot(l, ringWords.data(), index, code, args.data(), argsPerSlot);
-    ringWords[base + l.statusWord] = st;
+    host::publishSlot(l, ringWords.data(), index, w.code, args.data(),
+                      argsPerSlot);
+    ringWords[base + l.statusWord] = w.status;
     return llvm::Error::success();
   }
   // A ring cut short (docs/protocol.md, "Robustness") holds only part of
   // this slot: write the words one by one.
-  ringWords[base + l.opcodeWord] = code;
-  for (unsigned k = 0; k < nargs; ++k)
-    ringWords[base + l.arg0Word + k] = args[k];
-  ringWords[base + l.statusWord] = st;
+  ringWords[base + l.opcodeWord] = w.code;
+  for (unsigned k = 0; k < w.nargs; ++k)
+    ringWords[base + l.arg0Word + k] = w.args[k];
+  ringWords[base + l.statusWord] = w.status;
   return llvm::Error::success();
 }
 
@@ -515,18 +562,9 @@ llvm::Error ScenarioReader::readTenantsAndPartitions(const Object &root) {
   return llvm::Error::success();
 }
 
-llvm::Error ScenarioReader::read(const Value &rootValue) {
-  const Object *root = rootValue.getAsObject();
-  if (!root)
-    return err("scenario: expected a JSON object");
-  for (const auto &kv : *root)
-    if (!oneOf(kv.first, {"workgroups", "spec", "buffers", "buffer_words",
-                          "slots", "shutdown", "timeout_ms", "max_steps",
-                          "service_io", "publish", "output", "comment",
-                          "tenants", "priority_partitions"}))
-      return err("scenario: unknown key \"" + kv.first.str() + "\"");
-
-  if (const Value *v = root->get("workgroups")) {
+/// "workgroups", "timeout_ms", "max_steps" and "service_io".
+llvm::Error ScenarioReader::readRunLimits(const Object &root) {
+  if (const Value *v = root.get("workgroups")) {
     auto x = getNumber(*v, "workgroups", 65535);
     if (!x)
       return x.takeError();
@@ -534,35 +572,38 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
       return err("workgroups: must be at least 1");
     s.workgroups = static_cast<uint32_t>(*x);
   }
-  if (const Value *v = root->get("timeout_ms")) {
+  if (const Value *v = root.get("timeout_ms")) {
     auto x = getNumber(*v, "timeout_ms", ~0ull);
     if (!x)
       return x.takeError();
     s.timeoutMs = *x;
   }
-  if (const Value *v = root->get("max_steps")) {
+  if (const Value *v = root.get("max_steps")) {
     auto x = getNumber(*v, "max_steps", ~0ull);
     if (!x)
       return x.takeError();
     s.maxSteps = *x;
   }
-  if (const Value *v = root->get("service_io")) {
+  if (const Value *v = root.get("service_io")) {
     // true, false, or "error": serviced, but every answer is ERROR.
     if (v->getAsString() && *v->getAsString() == "error") {
       s.ioAnswersError = true;
       v = nullptr;
     }
   }
-  if (const Value *v = s.ioAnswersError ? nullptr : root->get("service_io")) {
+  if (const Value *v = s.ioAnswersError ? nullptr : root.get("service_io")) {
     auto b = getBool(*v, "service_io");
     if (!b)
       return b.takeError();
     s.serviceIo = *b;
   }
+  return llvm::Error::success();
+}
 
-  // Specialization constants.
+/// "spec": the specialization values (the rest keep the layout's).
+llvm::Error ScenarioReader::readSpecialization(const Object &root) {
   s.protocol = layout.protocol;
-  if (const Value *v = root->get("spec")) {
+  if (const Value *v = root.get("spec")) {
     const Object *spec = v->getAsObject();
     if (!spec)
       return err("spec: expected an object");
@@ -584,10 +625,14 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
     s.specValues.emplace_back(c.specId, s.protocol[c.value]);
   if (s.protocol[PV::slot_COUNT] == 0)
     return err("spec: slot.COUNT must be at least 1");
+  return llvm::Error::success();
+}
 
-  // Buffer sizes.
+/// Every buffer's size ("buffer_words" for the runtime-sized ones and the
+/// ring), all words 0.
+llvm::Error ScenarioReader::sizeBuffers(const Object &root) {
   std::map<std::string, uint64_t> runtimeWords;
-  if (const Value *v = root->get("buffer_words")) {
+  if (const Value *v = root.get("buffer_words")) {
     const Object *o = v->getAsObject();
     if (!o)
       return err("buffer_words: expected an object");
@@ -634,14 +679,12 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
                        BufferRole::DebugLog, BufferRole::IoQueue})
     if (layout.find(r) < 0)
       return err("layout: a protocol buffer is missing");
+  return llvm::Error::success();
+}
 
-  // The host's tenant table and priority partitions (host.h), before
-  // "buffers", which may change any word of them.
-  if (auto e = readTenantsAndPartitions(*root))
-    return e;
-
-  // Initial words.
-  if (const Value *v = root->get("buffers")) {
+/// "buffers": initial words, as an array or {"index": word}.
+llvm::Error ScenarioReader::readInitialWords(const Object &root) {
+  if (const Value *v = root.get("buffers")) {
     const Object *o = v->getAsObject();
     if (!o)
       return err("buffers: expected an object");
@@ -675,8 +718,12 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
       }
     }
   }
+  return llvm::Error::success();
+}
 
-  if (const Value *v = root->get("slots")) {
+/// "slots": the published slots, from slot 0 on.
+llvm::Error ScenarioReader::readSlots(const Object &root) {
+  if (const Value *v = root.get("slots")) {
     const Array *slots = v->getAsArray();
     if (!slots)
       return err("slots: expected an array");
@@ -698,15 +745,19 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
     }
     s.publishedSlots = index;
   }
+  return llvm::Error::success();
+}
 
-  if (const Value *v = root->get("publish")) {
+/// "publish" (before the run or live) and "shutdown".
+llvm::Error ScenarioReader::readPublishAndShutdown(const Object &root) {
+  if (const Value *v = root.get("publish")) {
     auto p = v->getAsString();
     if (!p || (*p != "before" && *p != "live"))
       return err("publish: expected \"before\" or \"live\"");
     s.publishLive = *p == "live";
   }
 
-  if (const Value *v = root->get("shutdown")) {
+  if (const Value *v = root.get("shutdown")) {
     auto b = getBool(*v, "shutdown");
     if (!b)
       return b.takeError();
@@ -718,7 +769,35 @@ llvm::Error ScenarioReader::read(const Value &rootValue) {
                            s.protocol[PV::control_SHUTDOWN], 1, "shutdown"))
         return e;
   }
+  return llvm::Error::success();
+}
 
+llvm::Error ScenarioReader::read(const Value &rootValue) {
+  const Object *root = rootValue.getAsObject();
+  if (!root)
+    return err("scenario: expected a JSON object");
+  for (const auto &kv : *root)
+    if (!oneOf(kv.first, {"workgroups", "spec", "buffers", "buffer_words",
+                          "slots", "shutdown", "timeout_ms", "max_steps",
+                          "service_io", "publish", "output", "comment",
+                          "tenants", "priority_partitions"}))
+      return err("scenario: unknown key \"" + kv.first.str() + "\"");
+  if (auto e = readRunLimits(*root))
+    return e;
+  if (auto e = readSpecialization(*root))
+    return e;
+  if (auto e = sizeBuffers(*root))
+    return e;
+  // The host's tenant table and priority partitions (host.h), before
+  // "buffers", which may change any word of them.
+  if (auto e = readTenantsAndPartitions(*root))
+    return e;
+  if (auto e = readInitialWords(*root))
+    return e;
+  if (auto e = readSlots(*root))
+    return e;
+  if (auto e = readPublishAndShutdown(*root))
+    return e;
   if (const Value *v = root->get("output")) {
     const Object *o = v->getAsObject();
     if (!o)

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
 
+#include "vyre/host/packed_slot.h"
+
 using namespace vyre;
 using namespace vyre::sema;
 
@@ -110,21 +112,22 @@ void LayoutChecker::checkPacked() {
   using P = PV;
   if (!get({P::slot_ARGS, P::packed_MAX_OPS}))
     return;
+  namespace packed = host::packed;
   uint64_t args = val(P::slot_ARGS);
-  // One inner op: metadata ceil((2 + 2*1) / 4) = 1 word, then 3 arguments.
-  if (1 + 0 + 3 > args) {
+  // One inner op: its metadata words, then its argument triple at offset 0.
+  if (!packed::argumentsFit(packed::metadataWords(1), 0, args)) {
     error({P::slot_ARGS, P::slot_WORDS, P::slot_ARG0_WORD},
-          "a packed slot cannot hold one op: it needs 1 "
-                        "metadata word + 3 argument words, but slot.ARGS is " +
-                            std::to_string(args));
+          "a packed slot cannot hold one op: it needs " +
+              std::to_string(packed::metadataWords(1)) + " metadata word + " +
+              std::to_string(packed::kArgsPerOp) +
+              " argument words, but slot.ARGS is " + std::to_string(args));
     return;
   }
-  if (val(P::packed_MAX_OPS) != args / 3)
+  if (val(P::packed_MAX_OPS) != packed::maxOpsFor(args))
     error({P::packed_MAX_OPS, P::slot_ARGS, P::slot_WORDS, P::slot_ARG0_WORD},
-          "packed.MAX_OPS (" +
-                                 std::to_string(val(P::packed_MAX_OPS)) +
-                                 ") must equal slot.ARGS / 3 (" +
-                                 std::to_string(args / 3) + ")");
+          "packed.MAX_OPS (" + std::to_string(val(P::packed_MAX_OPS)) +
+              ") must equal slot.ARGS / " + std::to_string(packed::kArgsPerOp) +
+              " (" + std::to_string(packed::maxOpsFor(args)) + ")");
 }
 
 void LayoutChecker::checkControl() {

@@ -67,12 +67,13 @@ void warnUnusedBuffers(SemaContext &ctx) {
   }
 }
 
-} // namespace
 
-void vyre::sema::runBufferChecks(SemaContext &ctx) {
+/// Where each buffer is first updated atomically.
+using AtomicWrites = llvm::DenseMap<const BufferDecl *, llvm::SMLoc>;
+
+/// (set, binding) must be unique.
+void checkUniqueBindings(SemaContext &ctx) {
   DiagnosticEngine &diags = ctx.diags;
-
-  // (set, binding) must be unique.
   std::map<std::pair<uint32_t, uint32_t>, const BufferDecl *> bindings;
   for (auto &f : ctx.module.files)
     for (auto &b : f->buffers) {
@@ -92,10 +93,13 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
                                         "' is declared here");
       }
     }
+}
 
-  // Writes to read-only buffers; where each buffer is first updated
-  // atomically.
-  llvm::DenseMap<const BufferDecl *, llvm::SMLoc> atomicWrite;
+/// Stores and writing atomics need a read_write buffer; returns where each
+/// buffer is first updated atomically.
+AtomicWrites checkWrites(SemaContext &ctx) {
+  DiagnosticEngine &diags = ctx.diags;
+  AtomicWrites atomicWrite;
   auto readOnly = [&](const BufferRef &ref, llvm::SMLoc loc,
                       const llvm::Twine &what) {
     if (!ref.decl || ref.decl->access != Access::Read)
@@ -119,8 +123,12 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
           atomicWrite.try_emplace(a->buffer.decl, a->loc);
       });
     }
+  return atomicWrite;
+}
 
-  // Plain loads of atomically updated buffers.
+/// A plain load of a buffer that a handler updates atomically (a warning).
+void checkPlainLoads(SemaContext &ctx, const AtomicWrites &atomicWrite) {
+  DiagnosticEngine &diags = ctx.diags;
   for (auto &f : ctx.module.files)
     for (auto &h : f->handlers)
       walkExprs(*h->body, [&](Expr &e) {
@@ -137,8 +145,12 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
         diags.note(it->second, "'" + l->buffer.name +
                                    "' is updated atomically here");
       });
+}
 
-  // The protocol buffers.
+/// The protocol buffers exist as u32, read_write, atomic buffers; records
+/// them in the result.
+void checkProtocolBuffers(SemaContext &ctx) {
+  DiagnosticEngine &diags = ctx.diags;
   llvm::SMLoc rootStart = ctx.fileStart(ctx.rootFile());
   for (BufferRole role : kProtocolBufferRoles) {
     llvm::StringRef name = spelling(role);
@@ -161,6 +173,13 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
       diags.error(b->loc, llvm::Twine("protocol buffer '") + name +
                               "' must be declared 'atomic'");
   }
+}
 
+} // namespace
+
+void vyre::sema::runBufferChecks(SemaContext &ctx) {
+  checkUniqueBindings(ctx);
+  checkPlainLoads(ctx, checkWrites(ctx));
+  checkProtocolBuffers(ctx);
   warnUnusedBuffers(ctx);
 }

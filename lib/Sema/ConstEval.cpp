@@ -106,6 +106,9 @@ public:
   void foldStmt(Stmt &s);
 
 private:
+  /// Expr::tunable of \p e, from its operands' (folded just before).
+  static bool readsTunable(const Expr &e);
+
   SemaContext &ctx;
   DiagnosticEngine &diags;
 };
@@ -266,7 +269,19 @@ std::optional<uint32_t> Evaluator::fold(Expr &e, Mode mode) {
   if (e.type == Type::Unknown || e.type == Type::Void)
     v = std::nullopt;
   e.constValue = v;
+  e.tunable = readsTunable(e);
   return v;
+}
+
+bool Evaluator::readsTunable(const Expr &e) {
+  if (auto *m = llvm::dyn_cast<MemberExpr>(&e))
+    return m->target == MemberTarget::Protocol &&
+           protocolInfo(m->protocol).specId >= 0;
+  // A const's init is folded (evalConst) before a name that refers to it.
+  if (auto *n = llvm::dyn_cast<NameExpr>(&e))
+    return n->target == NameTarget::Const && n->constant && n->constant->init &&
+           n->constant->init->tunable;
+  return llvm::any_of(children(e), [](const Expr *c) { return c->tunable; });
 }
 
 void Evaluator::foldStmt(Stmt &root) {

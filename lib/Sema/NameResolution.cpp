@@ -18,15 +18,6 @@ using namespace vyre::sema;
 
 namespace {
 
-const char *const kInputs[] = {"opcode", "arg0", "arg1", "arg2", "slot_base"};
-
-std::optional<HandlerInput> lookupInput(llvm::StringRef name) {
-  for (unsigned i = 0; i < 5; ++i)
-    if (name == kInputs[i])
-      return static_cast<HandlerInput>(i);
-  return std::nullopt;
-}
-
 std::string didYouMean(llvm::StringRef name,
                        const std::vector<std::string> &candidates) {
   std::string best = closestMatch(name, candidates);
@@ -75,7 +66,7 @@ private:
 void Resolver::collectGlobals() {
   for (auto &f : ctx.module.files) {
     for (auto &c : f->consts) {
-      if (auto in = lookupInput(c->name)) {
+      if (auto in = lookupHandlerInput(c->name)) {
         diags.error(c->loc, "const '" + c->name +
                                 "' has the name of a handler input; handler "
                                 "inputs cannot be redefined");
@@ -250,8 +241,8 @@ std::vector<std::string> Resolver::visibleNames() const {
   for (auto &scope : scopes)
     for (LocalDecl *d : scope)
       names.push_back(d->name);
-  for (const char *in : kInputs)
-    names.push_back(in);
+  for (HandlerInput in : kHandlerInputs)
+    names.push_back(spelling(in).str());
   for (auto &kv : ctx.consts)
     names.push_back(kv.getKey().str());
   return names;
@@ -265,7 +256,7 @@ void Resolver::resolveName(NameExpr &n, bool inHandler) {
       return;
     }
   }
-  if (std::optional<HandlerInput> in = lookupInput(n.name)) {
+  if (std::optional<HandlerInput> in = lookupHandlerInput(n.name)) {
     if (!inHandler) {
       diags.error(n.loc, "handler input '" + n.name +
                              "' is only available inside a handler body");
@@ -368,7 +359,7 @@ void Resolver::declareLocal(LocalDecl &d) {
   if (LocalDecl *outer = lookupLocal(d.name)) {
     diags.error(d.loc, "'" + d.name + "' shadows a local of an enclosing block");
     diags.note(outer->loc, "the shadowed local is defined here");
-  } else if (lookupInput(d.name)) {
+  } else if (lookupHandlerInput(d.name)) {
     diags.error(d.loc, "'" + d.name + "' shadows the handler input '" +
                            d.name + "'");
   } else if (auto it = ctx.consts.find(d.name); it != ctx.consts.end()) {
@@ -420,7 +411,7 @@ void Resolver::resolveStmt(Stmt &s) {
       }
       return;
     }
-    if (lookupInput(a.name)) {
+    if (lookupHandlerInput(a.name)) {
       diags.error(a.nameLoc, "cannot assign to handler input '" + a.name +
                                  "': handler inputs are read-only");
       return;

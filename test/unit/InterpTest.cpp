@@ -83,21 +83,14 @@ struct Program : test::InMemoryModule {
     switch (e.kind) {
     case Expr::Kind::Name: {
       auto &n = cast<NameExpr>(e);
-      static const std::pair<const char *, HandlerInput> inputs[] = {
-          {"opcode", HandlerInput::Opcode}, {"arg0", HandlerInput::Arg0},
-          {"arg1", HandlerInput::Arg1},     {"arg2", HandlerInput::Arg2},
-          {"slot_base", HandlerInput::SlotBase}};
       if ((n.local = lookupLocal(n.name))) {
         n.target = NameTarget::Local;
       } else if (ConstDecl *c = consts.lookup(n.name)) {
         n.target = NameTarget::Const;
         n.constant = c;
-      } else {
-        for (auto &[name, in] : inputs)
-          if (n.name == name) {
-            n.target = NameTarget::Input;
-            n.input = in;
-          }
+      } else if (auto in = lookupHandlerInput(n.name)) {
+        n.target = NameTarget::Input;
+        n.input = *in;
       }
       REQUIRE_MESSAGE(n.target != NameTarget::Unresolved, n.name);
       break;

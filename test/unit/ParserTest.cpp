@@ -120,3 +120,23 @@ TEST_CASE("deep nesting is an error, not a stack overflow") {
   roundTrip(braces, &errors);
   CHECK(errors >= 1);
 }
+
+TEST_CASE("handler inputs: one list, names round-trip, parameter order") {
+  // HandlerInputs.def is the one list; handler functions take the inputs
+  // as handler_NAME(slot_base, opcode, arg0, arg1, arg2).
+  std::vector<std::string> names;
+  for (HandlerInput in : kHandlerInputs) {
+    names.push_back(spelling(in).str());
+    REQUIRE(lookupHandlerInput(spelling(in)) == in);
+  }
+  CHECK(names == std::vector<std::string>{"opcode", "arg0", "arg1", "arg2",
+                                          "slot_base"});
+  CHECK_FALSE(lookupHandlerInput("arg3"));
+  std::vector<std::string> params;
+  for (HandlerInput in : kHandlerParameterOrder) {
+    params.push_back(spelling(in).str());
+    CHECK(kHandlerParameterOrder[parameterIndex(in)] == in);
+  }
+  CHECK(params == std::vector<std::string>{"slot_base", "opcode", "arg0",
+                                           "arg1", "arg2"});
+}

@@ -129,6 +129,31 @@ TEST_CASE("Sema folds consts, protocol values and body subexpressions") {
   CHECK(store->buffer.decl == c.result.control);
 }
 
+TEST_CASE("Sema marks expressions that read a specialization constant") {
+  // slot.COUNT is a tunable (spec id 0); control.OBSERVABLE_BASE is not.
+  Compiled c("const K = slot.COUNT * 2;\nconst F = control.OBSERVABLE_BASE;\n"
+             "handler T = 0x100 {\n"
+             "  let a = arg0 + K;\n"
+             "  let b = F + 1;\n"
+             "  let d = select(arg0 == 0, 1, io.POLL_LIMIT);\n"
+             "}\n");
+  REQUIRE_MESSAGE(c.ok, c.h.diagText());
+  CHECK(c.user().consts[0]->init->tunable);
+  CHECK_FALSE(c.user().consts[1]->init->tunable);
+  HandlerDecl &h = *c.user().handlers[0];
+  auto init = [&](unsigned i) {
+    return llvm::cast<LetStmt>(h.body->body[i].get())->init.get();
+  };
+  // Through a const: arg0 + K is tunable, and so is the name K alone.
+  auto *a = llvm::cast<BinaryExpr>(init(0));
+  CHECK(a->tunable);
+  CHECK(a->rhs->tunable);
+  CHECK_FALSE(a->lhs->tunable);
+  CHECK_FALSE(init(1)->tunable);
+  CHECK(init(1)->constValue == 161u); // folded: no spec constant in it
+  CHECK(init(2)->tunable);            // an operand of select
+}
+
 TEST_CASE("Sema: constant errors") {
   Compiled c("const A = 1 / 0;\nconst B = 1 << 32;\nconst C = 0 - 1;\n");
   CHECK_FALSE(c.ok);

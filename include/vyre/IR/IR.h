@@ -73,6 +73,11 @@ struct Expr {
   Type type = Type::Unknown; // set by Sema
   /// Compile-time value when Sema proved the expression constant.
   std::optional<uint32_t> constValue;
+  /// Set by Sema (pass 4): the expression reads a protocol value that is a
+  /// specialization constant, directly or through a const. The emitter
+  /// keeps such an expression symbolic instead of folding it to a literal,
+  /// so a host that specializes the constant changes it too.
+  bool tunable = false;
 
   virtual ~Expr() = default;
 
@@ -98,9 +103,36 @@ struct BoolLit : Expr {
 /// What a plain name refers to once resolved.
 enum class NameTarget : uint8_t { Unresolved, Local, Const, Input };
 
-/// The handler's implicit read-only inputs, as in vyre's handlers.rs.
-enum class HandlerInput : uint8_t { Opcode, Arg0, Arg1, Arg2, SlotBase };
+/// The handler's implicit read-only inputs, as in vyre's handlers.rs
+/// (HandlerInputs.def, their one list).
+enum class HandlerInput : uint8_t {
+#define HANDLER_INPUT(E, S) E,
+#include "vyre/IR/HandlerInputs.def"
+};
+inline constexpr unsigned kNumHandlerInputs = 0
+#define HANDLER_INPUT(E, S) +1
+#include "vyre/IR/HandlerInputs.def"
+    ;
+/// Every input, in HandlerInput's order.
+inline constexpr HandlerInput kHandlerInputs[] = {
+#define HANDLER_INPUT(E, S) HandlerInput::E,
+#include "vyre/IR/HandlerInputs.def"
+};
+/// The order in which handler_NAME and dispatch_op take the inputs as
+/// parameters: handler_NAME(slot_base, opcode, arg0, arg1, arg2).
+inline constexpr HandlerInput kHandlerParameterOrder[kNumHandlerInputs] = {
+    HandlerInput::SlotBase, HandlerInput::Opcode, HandlerInput::Arg0,
+    HandlerInput::Arg1, HandlerInput::Arg2};
+/// \p in's position in kHandlerParameterOrder.
+constexpr unsigned parameterIndex(HandlerInput in) {
+  unsigned i = 0;
+  while (i < kNumHandlerInputs && kHandlerParameterOrder[i] != in)
+    ++i;
+  return i;
+}
 llvm::StringRef spelling(HandlerInput in);
+/// The input a handler body names \p name, if any.
+std::optional<HandlerInput> lookupHandlerInput(llvm::StringRef name);
 
 struct NameExpr : Expr {
   std::string name;

@@ -21,6 +21,8 @@
 #ifndef VYRE_HOST_HOST_H
 #define VYRE_HOST_HOST_H
 
+#include "packed_slot.h"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -164,10 +166,11 @@ struct PackedPair {
 /// only that they fit, so a host (or a test) can also build slots the
 /// kernel must reject: a count byte above MAX_OPS (clamped), an arg_offset
 /// whose triple runs past the slot (the arity check), more pairs than the
-/// count. Byte 0 = \p countByte, byte 1 = 0, pair i at bytes 2 + 2i and
-/// 3 + 2i (little-endian within words; the rest of the last metadata word is
-/// 0); \p argWords[w] goes to word metadata_words + w, where metadata_words
-/// = (2 + 2 * min(countByte, packedMaxOps) + 3) / 4 is the kernel's formula;
+/// count. The count byte = \p countByte, the spare byte 0, pair i
+/// at packed::opcodeByte(i) and packed::argOffsetByte(i) (packed_slot.h; the
+/// rest of the last metadata word is 0); \p argWords[w] goes to word
+/// metadata_words + w, where metadata_words is the kernel's
+/// packed::metadataWords(packed::clampedCount(countByte, packedMaxOps));
 /// every other word is 0. Returns false (and writes nothing) if the \p n
 /// pairs do not fit in argsPerSlot words, if an argument word would fall
 /// past them, or if a non-zero argument word would fall in a word the pairs
@@ -176,9 +179,9 @@ inline bool encodePackedRaw(const Layout &l, uint8_t countByte,
                             const PackedPair *pairs, size_t n,
                             const uint32_t *argWords, size_t nArgWords,
                             uint32_t *out) {
-  size_t clamped = countByte < l.packedMaxOps ? countByte : l.packedMaxOps;
-  size_t metadataWords = (2 + 2 * clamped + 3) / 4;
-  size_t headerWords = (2 + 2 * n + 3) / 4;
+  size_t metadataWords =
+      packed::metadataWords(packed::clampedCount(countByte, l.packedMaxOps));
+  size_t headerWords = packed::metadataWords(n);
   if (headerWords > l.argsPerSlot)
     return false;
   if (nArgWords > 0 && metadataWords + nArgWords > l.argsPerSlot)
@@ -190,11 +193,11 @@ inline bool encodePackedRaw(const Layout &l, uint8_t countByte,
     out[w] = 0;
   for (size_t w = 0; w < nArgWords; ++w)
     out[metadataWords + w] = argWords[w];
-  std::vector<uint8_t> bytes(headerWords * 4, 0);
-  bytes[0] = countByte;
+  std::vector<uint8_t> bytes(headerWords * packed::kBytesPerWord, 0);
+  bytes[packed::kCountByte] = countByte;
   for (size_t i = 0; i < n; ++i) {
-    bytes[2 + 2 * i] = pairs[i].opcode;
-    bytes[3 + 2 * i] = pairs[i].argOffset;
+    bytes[packed::opcodeByte(i)] = pairs[i].opcode;
+    bytes[packed::argOffsetByte(i)] = pairs[i].argOffset;
   }
   for (size_t w = 0; w < headerWords; ++w)
     out[w] = uint32_t(bytes[4 * w]) | uint32_t(bytes[4 * w + 1]) << 8 |
@@ -211,30 +214,30 @@ inline bool encodePackedRaw(const Layout &l, uint8_t countByte,
 /// writes nothing) if the ops do not fit or an opcode is not 8 bits.
 inline bool encodePacked(const Layout &l, const InnerOp *ops, size_t count,
                          uint32_t *argWords) {
-  if (count == 0 || count > l.packedMaxOps || count > 0xFF)
+  if (count == 0 || count > l.packedMaxOps || count > packed::kByteMax)
     return false;
-  uint32_t metadataWords = static_cast<uint32_t>((2 + 2 * count + 3) / 4);
+  uint32_t metadataWords = static_cast<uint32_t>(packed::metadataWords(count));
   if (metadataWords > l.argsPerSlot)
     return false;
   uint32_t room = l.argsPerSlot - metadataWords;
   std::vector<uint32_t> data; // argument words after the metadata
   std::vector<PackedPair> pairs(count);
   for (size_t i = 0; i < count; ++i) {
-    if (ops[i].opcode > 0xFF)
+    if (ops[i].opcode > packed::kByteMax)
       return false;
     // First offset where the triple matches what is there or runs past it.
     uint32_t o = 0;
     for (;; ++o) {
       bool fits = true;
-      for (uint32_t a = 0; a < 3 && fits; ++a)
+      for (uint32_t a = 0; a < packed::kArgsPerOp && fits; ++a)
         fits = o + a >= data.size() || data[o + a] == ops[i].args[a];
       if (fits)
         break;
     }
-    for (uint32_t a = 0; a < 3; ++a)
+    for (uint32_t a = 0; a < packed::kArgsPerOp; ++a)
       if (o + a >= data.size())
         data.push_back(ops[i].args[a]);
-    if (data.size() > room || o > 0xFF)
+    if (data.size() > room || o > packed::kByteMax)
       return false;
     pairs[i] = {static_cast<uint8_t>(ops[i].opcode), static_cast<uint8_t>(o)};
   }
@@ -282,30 +285,34 @@ struct VyreOp {
 };
 
 /// Encodes a packed slot's argument words exactly as vyre's host does
-/// (publish_packed_slot_from): byte 0 = the op count (not clamped: the
-/// kernel clamps, and counts it), byte 1 = the number of argument words
-/// after the metadata, pair i at bytes 2 + 2i and 3 + 2i whose arg_offset
-/// is the running total of the earlier ops' argument words, then every op's
-/// arguments back to back after (2 + 2 * count + 3) / 4 metadata words.
+/// (publish_packed_slot_from; packed_slot.h gives the format): the count
+/// byte = the op count (not clamped: the kernel clamps, and counts it), the
+/// spare byte = the number of argument words after the metadata,
+/// pair i whose arg_offset is the running total of the earlier ops'
+/// argument words, then every op's arguments back to back after
+/// packed::metadataWords(count) metadata words.
 /// Returns false (and writes nothing) where vyre's host refuses: more than
 /// 255 ops, or metadata and arguments past layout.argsPerSlot words.
 inline bool encodePackedAsVyre(const Layout &l, const VyreOp *ops, size_t n,
                                uint32_t *argWords) {
-  if (n > 0xFF)
+  if (n > packed::kByteMax)
     return false;
-  size_t metadataWords = (2 + 2 * n + 3) / 4, total = 0;
+  size_t metadataWords = packed::metadataWords(n), total = 0;
   for (size_t i = 0; i < n; ++i)
     total += ops[i].nargs;
   if (metadataWords + total > l.argsPerSlot)
     return false;
   std::vector<uint32_t> out(l.argsPerSlot, 0);
-  auto setByte = [&](size_t k, uint32_t v) { out[k / 4] |= (v & 0xFF) << (8 * (k % 4)); };
-  setByte(0, static_cast<uint32_t>(n));
-  setByte(1, static_cast<uint32_t>(total));
+  auto setByte = [&](size_t k, uint32_t v) {
+    out[k / packed::kBytesPerWord] |= (v & packed::kByteMax)
+                                      << (8 * (k % packed::kBytesPerWord));
+  };
+  setByte(packed::kCountByte, static_cast<uint32_t>(n));
+  setByte(packed::kSpareByte, static_cast<uint32_t>(total));
   size_t at = 0;
   for (size_t i = 0; i < n; ++i) {
-    setByte(2 + 2 * i, ops[i].opcode);
-    setByte(3 + 2 * i, static_cast<uint32_t>(at));
+    setByte(packed::opcodeByte(i), ops[i].opcode);
+    setByte(packed::argOffsetByte(i), static_cast<uint32_t>(at));
     for (size_t a = 0; a < ops[i].nargs; ++a)
       out[metadataWords + at++] = ops[i].args[a];
   }
