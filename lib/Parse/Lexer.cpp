@@ -87,8 +87,37 @@ Token Lexer::make(Tok k, const char *start) {
   return t;
 }
 
-void Lexer::skipTrivia(std::string &doc) {
+/// The text of one `///` line: what follows the slashes, without trailing
+/// blanks and without one leading space.
+static llvm::StringRef docLineText(llvm::StringRef line) {
+  line = line.drop_front(3).rtrim(" \t\r");
+  if (line.startswith(" "))
+    line = line.drop_front();
+  return line;
+}
+
+/// Skips a block comment opening at \p cur; returns where it ends (\p end
+/// when it is unterminated).
+static const char *skipBlockComment(const char *cur, const char *end) {
+  cur += 2;
+  unsigned depth = 1; // block comments nest, as in Rust
+  while (cur < end && depth) {
+    if (*cur == '*' && cur + 1 < end && cur[1] == '/') {
+      --depth;
+      cur += 2;
+    } else if (*cur == '/' && cur + 1 < end && cur[1] == '*') {
+      ++depth;
+      cur += 2;
+    } else {
+      ++cur;
+    }
+  }
+  return depth ? nullptr : cur;
+}
+
+void Lexer::skipTrivia(llvm::StringRef &docSpan) {
   const char *end = buf.end();
+  const char *docBegin = nullptr, *docEnd = nullptr;
   while (cur < end) {
     char c = *cur;
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -104,52 +133,81 @@ void Lexer::skipTrivia(std::string &doc) {
       if (comments)
         comments->push_back(llvm::StringRef(lineStart, cur - lineStart));
       if (isDoc) {
-        llvm::StringRef line(lineStart + 3, cur - lineStart - 3);
-        line = line.rtrim(" \t\r");
-        if (line.startswith(" "))
-          line = line.drop_front();
-        if (!doc.empty())
-          doc += '\n';
-        doc += line.str();
+        if (!docBegin)
+          docBegin = lineStart;
+        docEnd = cur;
       } else {
-        doc.clear(); // a plain comment between doc and item breaks the doc
+        docBegin = docEnd = nullptr; // a plain comment between doc and item breaks the doc
       }
       continue;
     }
     if (c == '/' && cur + 1 < end && cur[1] == '*') {
       const char *open = cur;
-      cur += 2;
-      unsigned depth = 1; // block comments nest, as in Rust
-      while (cur < end && depth) {
-        if (*cur == '*' && cur + 1 < end && cur[1] == '/') {
-          --depth;
-          cur += 2;
-        } else if (*cur == '/' && cur + 1 < end && cur[1] == '*') {
-          ++depth;
-          cur += 2;
-        } else {
-          ++cur;
-        }
-      }
-      if (depth)
+      const char *close = skipBlockComment(cur, end);
+      cur = close ? close : end;
+      if (!close)
         diags.error(llvm::SMLoc::getFromPointer(open),
                     "unterminated block comment");
       else if (comments)
         comments->push_back(llvm::StringRef(open, cur - open));
       continue;
     }
-    return;
+    break;
   }
+  docSpan = docBegin ? llvm::StringRef(docBegin, docEnd - docBegin)
+                     : llvm::StringRef();
+}
+
+std::string Token::doc() const {
+  // docSpan holds only blanks, `///` lines and complete block comments
+  // (skipTrivia restarts it at a plain comment).
+  std::string out;
+  const char *cur = docSpan.begin(), *end = docSpan.end();
+  bool first = true;
+  while (cur < end) {
+    char c = *cur;
+    if (c == '/' && cur + 1 < end && cur[1] == '*') {
+      const char *close = skipBlockComment(cur, end);
+      cur = close ? close : end;
+      continue;
+    }
+    if (c == '/' && cur + 2 < end && cur[1] == '/' && cur[2] == '/') {
+      const char *lineStart = cur;
+      while (cur < end && *cur != '\n')
+        ++cur;
+      if (!first)
+        out += '\n';
+      first = false;
+      out += docLineText(llvm::StringRef(lineStart, cur - lineStart));
+      continue;
+    }
+    ++cur; // a blank
+  }
+  return out;
+}
+
+std::string Token::stringValue() const {
+  // text is the whole literal, quotes included (lexString made it).
+  std::string value;
+  if (kind != Tok::String || text.size() < 2)
+    return value;
+  llvm::StringRef body = text.drop_front().drop_back();
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\\' && i + 1 < body.size() &&
+        (body[i + 1] == '"' || body[i + 1] == '\\'))
+      ++i;
+    value += body[i];
+  }
+  return value;
 }
 
 Token Lexer::next() {
-  std::string doc;
-  skipTrivia(doc);
+  llvm::StringRef docSpan;
+  skipTrivia(docSpan);
   const char *start = cur;
   const char *end = buf.end();
   if (cur >= end) {
-    Token t = make(Tok::Eof, start);
-    return t;
+    return make(Tok::Eof, start);
   }
   char c = *cur;
   Token t;
@@ -222,7 +280,7 @@ Token Lexer::next() {
     }
     t = make(k, start);
   }
-  t.doc = std::move(doc);
+  t.docSpan = docSpan;
   return t;
 }
 
@@ -302,16 +360,14 @@ Token Lexer::lexIdent(const char *start) {
 
 Token Lexer::lexString(const char *start) {
   ++cur; // opening quote
-  std::string value;
   const char *end = buf.end();
   while (cur < end && *cur != '"' && *cur != '\n') {
     if (*cur == '\\' && cur + 1 < end &&
         (cur[1] == '"' || cur[1] == '\\')) {
-      value += cur[1];
       cur += 2;
       continue;
     }
-    value += *cur++;
+    ++cur;
   }
   if (cur >= end || *cur != '"') {
     Token t = make(Tok::Error, start);
@@ -319,7 +375,5 @@ Token Lexer::lexString(const char *start) {
     return t;
   }
   ++cur;
-  Token t = make(Tok::String, start);
-  t.stringValue = std::move(value);
-  return t;
+  return make(Tok::String, start); // Token::stringValue() unescapes it
 }

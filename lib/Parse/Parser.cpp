@@ -3,8 +3,6 @@
 #include "vyre/Parse/Lexer.h"
 #include "vyre/IR/Walk.h"
 
-#include "llvm/ADT/DenseMap.h"
-
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace vyre;
@@ -83,8 +81,6 @@ private:
   Token tok, peekTok;
   llvm::SMLoc lastLoc; // the token before tok: an item's end
   unsigned nesting = 0;
-  /// Height of every operator node built so far (leaves are 1).
-  llvm::DenseMap<const Expr *, unsigned> heights;
   /// Set when an error was reported and not yet recovered from, so one
   /// mistake gives one diagnostic instead of a cascade.
   bool panic = false;
@@ -162,7 +158,7 @@ bool Parser::canNest(llvm::StringRef what) {
 ExprPtr Parser::withinDepth(ExprPtr e) {
   unsigned h = 0;
   for (const Expr *c : children(static_cast<const Expr &>(*e)))
-    h = std::max(h, heights.lookup(c) ? heights.lookup(c) : 1u);
+    h = std::max<unsigned>(h, c->height);
   if (++h > kMaxExprDepth) {
     if (!panic)
       diags.error(e->loc, "expression too deep: more than " +
@@ -171,7 +167,7 @@ ExprPtr Parser::withinDepth(ExprPtr e) {
     panic = true;
     return nullptr;
   }
-  heights[e.get()] = h;
+  e->height = static_cast<uint16_t>(h);
   return e;
 }
 
@@ -301,7 +297,7 @@ void Parser::parseImport(SourceFile &out) {
     }
   }
   ImportDecl imp;
-  imp.path = tok.stringValue;
+  imp.path = tok.stringValue();
   imp.loc = tok.loc();
   advance();
   if (!expect(Tok::Semi, "after import"))
@@ -313,7 +309,7 @@ void Parser::parseImport(SourceFile &out) {
 
 void Parser::parseConst(SourceFile &out) {
   auto c = std::make_unique<ConstDecl>();
-  c->doc = tok.doc;
+  c->doc = tok.doc();
   advance();
   if (!tok.is(Tok::Ident)) {
     errorAtTok("expected a name after 'const'");
@@ -334,7 +330,7 @@ void Parser::parseConst(SourceFile &out) {
 
 void Parser::parseBuffer(SourceFile &out) {
   auto b = std::make_unique<BufferDecl>();
-  b->doc = tok.doc;
+  b->doc = tok.doc();
   advance();
   if (!tok.is(Tok::Ident)) {
     errorAtTok("expected a name after 'buffer'");
@@ -416,7 +412,7 @@ void Parser::parseProtocol(SourceFile &out) {
   std::vector<ProtocolEntry> entries;
   while (!tok.is(Tok::RBrace) && !tok.is(Tok::Eof) && !diags.tooManyErrors()) {
     ProtocolEntry e;
-    e.doc = tok.doc;
+    e.doc = tok.doc();
     e.loc = tok.loc();
     if (!tok.is(Tok::Ident)) {
       errorAtTok("expected 'group.NAME = value;' in protocol block");
@@ -449,7 +445,7 @@ void Parser::parseProtocol(SourceFile &out) {
 
 void Parser::parseHandler(SourceFile &out) {
   auto h = std::make_unique<HandlerDecl>();
-  h->doc = tok.doc;
+  h->doc = tok.doc();
   advance();
   if (!tok.is(Tok::Ident)) {
     errorAtTok("expected a handler name after 'handler'");

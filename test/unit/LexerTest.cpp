@@ -69,8 +69,8 @@ TEST_CASE("keywords versus identifiers") {
 TEST_CASE("doc comments attach to the next token; plain comments break them") {
   test::Harness h("/// first\n/// second\nhandler\n/// lost\n// plain\nconst");
   auto t = lexAll(h);
-  CHECK(t[0].doc == "first\nsecond");
-  CHECK(t[1].doc.empty());
+  CHECK(t[0].doc() == "first\nsecond");
+  CHECK(t[1].doc().empty());
 }
 
 TEST_CASE("block comments nest; an unterminated one is one error") {
@@ -97,7 +97,7 @@ TEST_CASE("strings: escapes and unterminated") {
   test::Harness h("\"a\\\"b\" \"open");
   auto t = lexAll(h);
   CHECK(t[0].is(Tok::String));
-  CHECK(t[0].stringValue == "a\"b");
+  CHECK(t[0].stringValue() == "a\"b");
   CHECK(t[1].is(Tok::Error));
   CHECK(h.diags.errorCount() == 1);
 }

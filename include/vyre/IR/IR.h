@@ -69,8 +69,11 @@ struct Expr {
     IntLit, BoolLit, Name, Member, Unary, Binary, Select, Load, Atomic,
   };
   const Kind kind;
-  llvm::SMLoc loc;
   Type type = Type::Unknown; // set by Sema
+  /// Height of this tree, a leaf being 1 (set by the parser, which bounds
+  /// it by kMaxExprDepth): what the Depth pass builds on.
+  uint16_t height = 1;
+  llvm::SMLoc loc;
   /// Compile-time value when Sema proved the expression constant.
   std::optional<uint32_t> constValue;
 

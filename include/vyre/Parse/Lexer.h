@@ -28,17 +28,25 @@ enum class Tok : uint8_t {
 
 llvm::StringRef tokenSpelling(Tok t); // for "expected ';'" messages
 
+/// One token. It owns nothing: every field points into the source buffer
+/// (the SourceMgr keeps it alive), so tokens are cheap to copy; the few
+/// texts that need building (a string's value, a doc comment) are built
+/// only when the parser asks for them.
 struct Token {
   Tok kind = Tok::Eof;
   llvm::StringRef text; // points into the source buffer
   uint32_t intValue = 0;
   bool hex = false;
-  std::string stringValue;
-  /// `///` lines directly before this token, joined with '\n'.
-  std::string doc;
+  /// The source span of the `///` lines directly before this token (from
+  /// the first one's `///` to the last one's end), or empty.
+  llvm::StringRef docSpan;
 
   llvm::SMLoc loc() const { return llvm::SMLoc::getFromPointer(text.data()); }
   bool is(Tok k) const { return kind == k; }
+  /// A String token's value: the text between the quotes, unescaped.
+  std::string stringValue() const;
+  /// The `///` lines directly before this token, joined with '\n'.
+  std::string doc() const;
 };
 
 
@@ -58,7 +66,9 @@ public:
   Token next();
 
 private:
-  void skipTrivia(std::string &doc);
+  /// Skips blanks and comments; \p docSpan is left covering the `///`
+  /// lines that directly precede the next token.
+  void skipTrivia(llvm::StringRef &docSpan);
   Token make(Tok k, const char *start);
   Token lexNumber(const char *start);
   Token lexIdent(const char *start);
