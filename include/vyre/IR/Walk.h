@@ -24,6 +24,15 @@ namespace vyre {
 /// interpreter, the printer) rely on it to bound their stack.
 constexpr unsigned kMaxExprDepth = 1024;
 
+/// Calls \p fn(Expr &) on each direct operand of \p e in source order
+/// (missing ones skipped). The one switch over expression kinds; children()
+/// and the walks below are built on it.
+template <typename Fn> void forEachChild(Expr &e, Fn &&fn);
+/// Calls \p fn(Stmt &) on each statement directly inside \p s.
+template <typename Fn> void forEachChild(Stmt &s, Fn &&fn);
+/// Calls \p fn(Expr &) on each expression \p s holds itself.
+template <typename Fn> void forEachOwnExpr(Stmt &s, Fn &&fn);
+
 /// The direct operands of \p e in source order (missing ones skipped).
 llvm::SmallVector<Expr *, 3> children(Expr &e);
 llvm::SmallVector<const Expr *, 3> children(const Expr &e);
@@ -51,6 +60,106 @@ void walkExprs(Stmt &root, llvm::function_ref<void(Expr &)> fn);
 /// looked at once).
 bool anyNode(const Expr &root, llvm::function_ref<bool(const Expr &)> pred,
              bool throughConsts);
+
+//===-- Implementation of the forEach templates ---------------------------===//
+
+template <typename Fn> void forEachChild(Expr &e, Fn &&fn) {
+  auto visit = [&](ExprPtr &p) {
+    if (p)
+      fn(*p);
+  };
+  switch (e.kind) {
+  case Expr::Kind::IntLit:
+  case Expr::Kind::BoolLit:
+  case Expr::Kind::Name:
+  case Expr::Kind::Member:
+    return;
+  case Expr::Kind::Unary:
+    visit(llvm::cast<UnaryExpr>(e).operand);
+    return;
+  case Expr::Kind::Binary:
+    visit(llvm::cast<BinaryExpr>(e).lhs);
+    visit(llvm::cast<BinaryExpr>(e).rhs);
+    return;
+  case Expr::Kind::Select: {
+    auto &s = llvm::cast<SelectExpr>(e);
+    visit(s.cond);
+    visit(s.ifTrue);
+    visit(s.ifFalse);
+    return;
+  }
+  case Expr::Kind::Load:
+    visit(llvm::cast<LoadExpr>(e).index);
+    return;
+  case Expr::Kind::Atomic: {
+    auto &a = llvm::cast<AtomicExpr>(e);
+    visit(a.index);
+    for (ExprPtr &o : a.operands)
+      visit(o);
+    return;
+  }
+  }
+}
+
+template <typename Fn> void forEachChild(Stmt &s, Fn &&fn) {
+  switch (s.kind) {
+  case Stmt::Kind::Block:
+    for (StmtPtr &c : llvm::cast<BlockStmt>(s).body)
+      if (c)
+        fn(*c);
+    return;
+  case Stmt::Kind::If: {
+    auto &i = llvm::cast<IfStmt>(s);
+    if (i.thenBlock)
+      fn(*i.thenBlock);
+    if (i.elseStmt)
+      fn(*i.elseStmt);
+    return;
+  }
+  case Stmt::Kind::For:
+    if (auto &b = llvm::cast<ForStmt>(s).body)
+      fn(*b);
+    return;
+  case Stmt::Kind::Let:
+  case Stmt::Kind::Assign:
+  case Stmt::Kind::Store:
+  case Stmt::Kind::Break:
+  case Stmt::Kind::ExprStmt:
+    return;
+  }
+}
+
+template <typename Fn> void forEachOwnExpr(Stmt &s, Fn &&fn) {
+  auto visit = [&](ExprPtr &p) {
+    if (p)
+      fn(*p);
+  };
+  switch (s.kind) {
+  case Stmt::Kind::Let:
+    visit(llvm::cast<LetStmt>(s).init);
+    return;
+  case Stmt::Kind::Assign:
+    visit(llvm::cast<AssignStmt>(s).value);
+    return;
+  case Stmt::Kind::Store:
+    visit(llvm::cast<StoreStmt>(s).index);
+    visit(llvm::cast<StoreStmt>(s).value);
+    return;
+  case Stmt::Kind::If:
+    visit(llvm::cast<IfStmt>(s).cond);
+    return;
+  case Stmt::Kind::For:
+    visit(llvm::cast<ForStmt>(s).lo);
+    visit(llvm::cast<ForStmt>(s).hi);
+    return;
+  case Stmt::Kind::ExprStmt:
+    visit(llvm::cast<ExprStmt>(s).expr);
+    return;
+  case Stmt::Kind::Break:
+  case Stmt::Kind::Block:
+    return;
+  }
+}
 
 } // namespace vyre
 
