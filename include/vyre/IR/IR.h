@@ -10,6 +10,7 @@
 #ifndef VYRE_IR_IR_H
 #define VYRE_IR_IR_H
 
+#include "vyre/IR/NodeAllocator.h"
 #include "vyre/Protocol/Protocol.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -78,6 +79,11 @@ struct Expr {
   std::optional<uint32_t> constValue;
 
   virtual ~Expr() = default;
+  // Nodes come from the recycling node allocator (NodeAllocator.h).
+  static void *operator new(std::size_t size) { return allocateNode(size); }
+  static void operator delete(void *p, std::size_t size) {
+    deallocateNode(p, size);
+  }
 
 protected:
   Expr(Kind k, llvm::SMLoc l) : kind(k), loc(l) {}
@@ -193,6 +199,10 @@ struct Stmt {
   const Kind kind;
   llvm::SMLoc loc;
   virtual ~Stmt() = default;
+  static void *operator new(std::size_t size) { return allocateNode(size); }
+  static void operator delete(void *p, std::size_t size) {
+    deallocateNode(p, size);
+  }
 
 protected:
   Stmt(Kind k, llvm::SMLoc l) : kind(k), loc(l) {}
