@@ -33,20 +33,17 @@ class DepthChecker {
 public:
   explicit DepthChecker(SemaContext &ctx) : ctx(ctx) {}
 
-  /// Checks \p root with everything it names expanded.
-  void check(Expr &root) {
-    // Without references its height is root.height <= kMaxExprDepth:
-    // nothing to report. With them, check it as a target (memoized), since
-    // item expressions may be named again later.
-    if (hasReference(root))
-      targetHeight(root);
-  }
+  /// Checks an item's expression (a const's value, a protocol value, an
+  /// opcode, a buffer attribute) with everything it names expanded. It may
+  /// be named later, so its height is memoized.
+  void checkItem(Expr &root) { targetHeight(root); }
+  /// Checks an expression of a statement, which nothing names.
+  void checkStatement(Expr &root) { height(root); }
   bool failed = false;
 
 private:
   /// The target a name or `group.KEY` stands for, or null.
   Expr *referenced(Expr &e) const;
-  bool hasReference(Expr &root) const;
   /// The expanded height of the tree at \p e; reports the node where it
   /// first crosses kMaxExprDepth. Every target it names must be finished
   /// or on finishTargets's path (a cycle, counted 0: the Constants pass
@@ -77,15 +74,6 @@ Expr *DepthChecker::referenced(Expr &e) const {
   return nullptr;
 }
 
-bool DepthChecker::hasReference(Expr &root) const {
-  if (referenced(root))
-    return true;
-  for (Expr *c : children(root))
-    if (hasReference(*c))
-      return true;
-  return false;
-}
-
 unsigned DepthChecker::height(Expr &e) {
   unsigned below = 0;
   if (Expr *t = referenced(e)) {
@@ -93,7 +81,8 @@ unsigned DepthChecker::height(Expr &e) {
   } else {
     // Last operand first: the order the diagnostics came in when this
     // pass walked with an explicit stack.
-    llvm::SmallVector<Expr *, 3> kids = children(e);
+    llvm::SmallVector<Expr *, 4> kids;
+    forEachChild(e, [&](Expr &c) { kids.push_back(&c); });
     for (auto it = kids.rbegin(); it != kids.rend(); ++it)
       below = std::max(below, height(**it));
   }
@@ -149,13 +138,12 @@ void DepthChecker::finishTargets(Expr &start) {
 
 void vyre::sema::runDepthCheck(SemaContext &ctx) {
   DepthChecker checker(ctx);
-  forEachItemExpr(ctx.module, [&](Expr &e) { checker.check(e); });
+  forEachItemExpr(ctx.module, [&](Expr &e) { checker.checkItem(e); });
   for (auto &f : ctx.module.files)
     for (auto &h : f->handlers)
       if (h->body)
         walkStmts(*h->body, [&](Stmt &s) {
-          for (Expr *e : ownExprs(s))
-            checker.check(*e);
+          forEachOwnExpr(s, [&](Expr &e) { checker.checkStatement(e); });
         });
   ctx.tooDeep = checker.failed;
 }
