@@ -37,7 +37,8 @@ private:
     advance();
     return true;
   }
-  bool expect(Tok k, llvm::StringRef context);
+  /// \p context is a Twine: it is only rendered when there is an error.
+  bool expect(Tok k, const llvm::Twine &context);
   /// True if one more nesting level is allowed; otherwise reports that
   /// nesting passes kMaxNesting at this \p what ("block", "statement",
   /// "expression"). The caller then takes a NestingGuard.
@@ -178,7 +179,7 @@ void Parser::errorAtTok(const llvm::Twine &msg) {
   diags.error(tok.loc(), msg);
 }
 
-bool Parser::expect(Tok k, llvm::StringRef context) {
+bool Parser::expect(Tok k, const llvm::Twine &context) {
   if (consume(k))
     return true;
   if (tok.is(Tok::Error)) {
@@ -752,10 +753,10 @@ ExprPtr Parser::parseCall(Token name) {
   }
   if (name.text == "min" || name.text == "max") {
     ExprPtr a = parseExpr();
-    if (!a || !expect(Tok::Comma, ("after " + name.text + "'s first value").str()))
+    if (!a || !expect(Tok::Comma, "after " + name.text + "'s first value"))
       return nullptr;
     ExprPtr b = parseExpr();
-    if (!b || !expect(Tok::RParen, ("to close " + name.text + "(...)").str()))
+    if (!b || !expect(Tok::RParen, "to close " + name.text + "(...)"))
       return nullptr;
     return withinDepth(std::make_unique<BinaryExpr>(
         loc, name.text == "min" ? BinaryOp::Min : BinaryOp::Max, std::move(a),
@@ -802,7 +803,7 @@ ExprPtr Parser::parseCall(Token name) {
     e->orderLoc = tok.loc();
     advance();
   }
-  if (!expect(Tok::RParen, ("to close " + spelling(*op) + "(...)").str()))
+  if (!expect(Tok::RParen, "to close " + spelling(*op) + "(...)"))
     return nullptr;
   return withinDepth(std::move(e));
 }

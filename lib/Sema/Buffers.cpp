@@ -54,39 +54,48 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
                          "', which is declared 'read'");
     diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
   };
+  // One walk per handler: its stores are reported first, then its
+  // atomics, in source order; the loads wait until every handler's
+  // atomics are known.
+  std::vector<const LoadExpr *> loads;
+  std::vector<const AtomicExpr *> atomics;
   for (auto &f : ctx.module.files)
     for (auto &h : f->handlers) {
+      atomics.clear();
       walkStmts(*h->body, [&](Stmt &s) {
         if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
           readOnly(st->buffer, st->buffer.loc, "cannot store to");
+        forEachOwnExpr(s, [&](Expr &top) {
+          walkPreOrder(top, [&](Expr &e) {
+            if (auto *a = llvm::dyn_cast<AtomicExpr>(&e)) {
+              if (writes(a->op))
+                atomics.push_back(a);
+            } else if (auto *l = llvm::dyn_cast<LoadExpr>(&e)) {
+              if (l->buffer.decl)
+                loads.push_back(l);
+            }
+          });
+        });
       });
-      walkExprs(*h->body, [&](Expr &e) {
-        auto *a = llvm::dyn_cast<AtomicExpr>(&e);
-        if (!a || !writes(a->op))
-          return;
+      for (const AtomicExpr *a : atomics) {
         readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
         if (a->buffer.decl)
           atomicWrite.try_emplace(a->buffer.decl, a->loc);
-      });
+      }
     }
 
   // Plain loads of atomically updated buffers.
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers)
-      walkExprs(*h->body, [&](Expr &e) {
-        auto *l = llvm::dyn_cast<LoadExpr>(&e);
-        if (!l || !l->buffer.decl)
-          return;
-        auto it = atomicWrite.find(l->buffer.decl);
-        if (it == atomicWrite.end())
-          return;
-        diags.warning(DiagGroup::AtomicPlainLoad, l->loc, "buffer '" + l->buffer.name +
-                                  "' is updated atomically; this plain load "
-                                  "may see a torn or stale value; use "
-                                  "atomic_load");
-        diags.note(it->second, "'" + l->buffer.name +
-                                   "' is updated atomically here");
-      });
+  for (const LoadExpr *l : loads) {
+    auto it = atomicWrite.find(l->buffer.decl);
+    if (it == atomicWrite.end())
+      continue;
+    diags.warning(DiagGroup::AtomicPlainLoad, l->loc, "buffer '" + l->buffer.name +
+                              "' is updated atomically; this plain load "
+                              "may see a torn or stale value; use "
+                              "atomic_load");
+    diags.note(it->second, "'" + l->buffer.name +
+                               "' is updated atomically here");
+  }
 
   // The protocol buffers.
   llvm::SMLoc rootStart = ctx.fileStart(ctx.rootFile());
