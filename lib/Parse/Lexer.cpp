@@ -3,7 +3,6 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace vyre;
 
@@ -71,14 +70,32 @@ std::string vyre::hexByte(unsigned char b) {
   return {digits[b >> 4], digits[b & 15]};
 }
 
-static bool isIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-static bool isIdentChar(char c);
+namespace {
+/// Character classes, one table lookup per byte in the hot loops.
+enum CharClass : uint8_t { Other = 0, Blank = 1, IdentStart = 2, Digit = 4 };
+struct CharTable {
+  uint8_t cls[256] = {};
+  constexpr CharTable() {
+    for (char c : {' ', '\t', '\r', '\n'})
+      cls[static_cast<unsigned char>(c)] = Blank;
+    for (int c = 'a'; c <= 'z'; ++c)
+      cls[c] = IdentStart;
+    for (int c = 'A'; c <= 'Z'; ++c)
+      cls[c] = IdentStart;
+    cls[static_cast<unsigned char>('_')] = IdentStart;
+    for (int c = '0'; c <= '9'; ++c)
+      cls[c] = Digit;
+  }
+};
+constexpr CharTable kChars;
+} // namespace
 
-static bool isIdentChar(char c) {
-  return isIdentStart(c) || (c >= '0' && c <= '9');
+static uint8_t charClass(char c) {
+  return kChars.cls[static_cast<unsigned char>(c)];
 }
+static bool isBlank(char c) { return charClass(c) == Blank; }
+static bool isIdentStart(char c) { return charClass(c) == IdentStart; }
+static bool isIdentChar(char c) { return charClass(c) & (IdentStart | Digit); }
 
 Token Lexer::make(Tok k, const char *start) {
   Token t;
@@ -120,7 +137,7 @@ void Lexer::skipTrivia(llvm::StringRef &docSpan) {
   const char *docBegin = nullptr, *docEnd = nullptr;
   while (cur < end) {
     char c = *cur;
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (isBlank(c)) {
       ++cur;
       continue;
     }
@@ -203,7 +220,13 @@ std::string Token::stringValue() const {
 
 Token Lexer::next() {
   llvm::StringRef docSpan;
-  skipTrivia(docSpan);
+  // Blanks alone carry no doc comment: the full trivia scan is needed only
+  // where a comment may start.
+  const char *end0 = buf.end();
+  while (cur < end0 && isBlank(*cur))
+    ++cur;
+  if (cur < end0 && *cur == '/')
+    skipTrivia(docSpan);
   const char *start = cur;
   const char *end = buf.end();
   if (cur >= end) {
@@ -335,26 +358,48 @@ Token Lexer::lexNumber(const char *start) {
   return t;
 }
 
+/// The keyword \p text spells, or Tok::Ident. Dispatches on the length
+/// first: most identifiers are no keyword and fail at one comparison.
+static Tok keywordKind(llvm::StringRef text) {
+  switch (text.size()) {
+  case 2:
+    if (text == "if") return Tok::KwIf;
+    if (text == "in") return Tok::KwIn;
+    break;
+  case 3:
+    if (text == "let") return Tok::KwLet;
+    if (text == "var") return Tok::KwVar;
+    if (text == "for") return Tok::KwFor;
+    break;
+  case 4:
+    if (text == "else") return Tok::KwElse;
+    if (text == "true") return Tok::KwTrue;
+    break;
+  case 5:
+    if (text == "const") return Tok::KwConst;
+    if (text == "break") return Tok::KwBreak;
+    if (text == "false") return Tok::KwFalse;
+    break;
+  case 6:
+    if (text == "buffer") return Tok::KwBuffer;
+    if (text == "import") return Tok::KwImport;
+    break;
+  case 7:
+    if (text == "handler") return Tok::KwHandler;
+    break;
+  case 8:
+    if (text == "protocol") return Tok::KwProtocol;
+    break;
+  }
+  return Tok::Ident;
+}
+
 Token Lexer::lexIdent(const char *start) {
-  while (cur < buf.end() && isIdentChar(*cur))
+  const char *end = buf.end();
+  while (cur < end && isIdentChar(*cur))
     ++cur;
   Token t = make(Tok::Ident, start);
-  t.kind = llvm::StringSwitch<Tok>(t.text)
-               .Case("handler", Tok::KwHandler)
-               .Case("const", Tok::KwConst)
-               .Case("buffer", Tok::KwBuffer)
-               .Case("protocol", Tok::KwProtocol)
-               .Case("import", Tok::KwImport)
-               .Case("let", Tok::KwLet)
-               .Case("var", Tok::KwVar)
-               .Case("if", Tok::KwIf)
-               .Case("else", Tok::KwElse)
-               .Case("for", Tok::KwFor)
-               .Case("in", Tok::KwIn)
-               .Case("break", Tok::KwBreak)
-               .Case("true", Tok::KwTrue)
-               .Case("false", Tok::KwFalse)
-               .Default(Tok::Ident);
+  t.kind = keywordKind(t.text);
   return t;
 }
 
