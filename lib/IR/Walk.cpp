@@ -2,6 +2,7 @@
 #include "vyre/IR/Walk.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/Compiler.h"
 
 #include <algorithm>
 
@@ -33,10 +34,25 @@ llvm::SmallVector<Expr *, 2> vyre::ownExprs(Stmt &s) {
 }
 
 /// Pushes \p e's operands so that the first one is on top.
-static void pushChildren(llvm::SmallVectorImpl<Expr *> &stack, Expr &e) {
-  size_t before = stack.size();
-  forEachChild(e, [&](Expr &c) { stack.push_back(&c); });
-  std::reverse(stack.begin() + before, stack.end());
+static inline void pushChildren(llvm::SmallVectorImpl<Expr *> &stack, Expr &e) {
+  // Every node has at most three operands (a select, a compare-exchange).
+  Expr *kids[3];
+  unsigned n = 0;
+  bool more = false;
+  forEachChild(e, [&](Expr &c) {
+    if (n < 3)
+      kids[n++] = &c;
+    else
+      more = true;
+  });
+  if (LLVM_UNLIKELY(more)) { // not built by the parser; keep it general
+    size_t before = stack.size();
+    forEachChild(e, [&](Expr &c) { stack.push_back(&c); });
+    std::reverse(stack.begin() + before, stack.end());
+    return;
+  }
+  while (n)
+    stack.push_back(kids[--n]);
 }
 
 void vyre::walkPreOrder(Expr &root, llvm::function_ref<void(Expr &)> fn) {

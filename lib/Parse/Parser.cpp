@@ -158,8 +158,7 @@ bool Parser::canNest(llvm::StringRef what) {
 
 ExprPtr Parser::withinDepth(ExprPtr e) {
   unsigned h = 0;
-  for (const Expr *c : children(static_cast<const Expr &>(*e)))
-    h = std::max<unsigned>(h, c->height);
+  forEachChild(*e, [&](Expr &c) { h = std::max<unsigned>(h, c.height); });
   if (++h > kMaxExprDepth) {
     if (!panic)
       diags.error(e->loc, "expression too deep: more than " +
