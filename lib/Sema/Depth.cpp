@@ -81,10 +81,10 @@ unsigned DepthChecker::height(Expr &e) {
   } else {
     // Last operand first: the order the diagnostics came in when this
     // pass walked with an explicit stack.
-    llvm::SmallVector<Expr *, 4> kids;
+    llvm::SmallVector<Expr *, 3> kids;
     forEachChild(e, [&](Expr &c) { kids.push_back(&c); });
-    for (auto it = kids.rbegin(); it != kids.rend(); ++it)
-      below = std::max(below, height(**it));
+    for (size_t i = kids.size(); i-- > 0;)
+      below = std::max(below, height(*kids[i]));
   }
   // Report where the limit is crossed, not at every expression above it.
   if (below + 1 > kMaxExprDepth && below <= kMaxExprDepth) {

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -18,7 +19,9 @@ using namespace vyre::sema;
 
 namespace {
 
-const char *const kInputs[] = {"opcode", "arg0", "arg1", "arg2", "slot_base"};
+// StringLiterals: a comparison checks the length first, no strlen.
+constexpr llvm::StringLiteral kInputs[] = {"opcode", "arg0", "arg1", "arg2",
+                                           "slot_base"};
 
 std::optional<HandlerInput> lookupInput(llvm::StringRef name) {
   for (unsigned i = 0; i < 5; ++i)
@@ -35,7 +38,12 @@ std::string didYouMean(llvm::StringRef name,
 
 class Resolver {
 public:
-  explicit Resolver(SemaContext &ctx) : ctx(ctx), diags(ctx.diags) {}
+  explicit Resolver(SemaContext &ctx) : ctx(ctx), diags(ctx.diags) {
+    for (unsigned i = 0; i < kNumProtocolValues; ++i) {
+      const ProtocolInfo &info = protocolInfo(static_cast<PV>(i));
+      protocolIndex.try_emplace({info.group, info.key}, static_cast<PV>(i));
+    }
+  }
 
   void collectGlobals();
   void applyDefines();
@@ -68,6 +76,15 @@ private:
   std::vector<LocalDecl *> locals;
   std::vector<size_t> scopeStarts;
   HandlerDecl *handler = nullptr; // the one being resolved
+  /// lookupProtocolValue as a hash table: a program names protocol values
+  /// in every handler.
+  llvm::DenseMap<std::pair<llvm::StringRef, llvm::StringRef>, PV> protocolIndex;
+  std::optional<PV> protocolValue(llvm::StringRef group, llvm::StringRef key) const {
+    auto it = protocolIndex.find({group, key});
+    if (it == protocolIndex.end())
+      return std::nullopt;
+    return it->second;
+  }
   unsigned loopDepth = 0;
   /// Locals whose initializer (or loop bounds) is being resolved.
   std::vector<LocalDecl *> initializing;
@@ -162,7 +179,7 @@ void Resolver::collectProtocol() {
     std::array<ProtocolEntry *, kNumProtocolValues> inFile{};
     for (auto &block : f->protocolBlocks) {
       for (ProtocolEntry &e : block) {
-        std::optional<PV> pv = lookupProtocolValue(e.group, e.key);
+        std::optional<PV> pv = protocolValue(e.group, e.key);
         if (!pv) {
           if (!isProtocolGroup(e.group)) {
             diags.error(e.loc, "unknown protocol group '" + e.group + "'" +
@@ -226,7 +243,7 @@ void Resolver::resolveMember(MemberExpr &m) {
                                    "': no handler is named '" + m.member + "'" +
                                    didYouMean("opcode." + m.member, names));
     }
-  } else if (std::optional<PV> pv = lookupProtocolValue(m.group, m.member)) {
+  } else if (std::optional<PV> pv = protocolValue(m.group, m.member)) {
     m.target = MemberTarget::Protocol;
     m.protocol = *pv;
   } else if (isProtocolGroup(m.group)) {
@@ -254,8 +271,8 @@ std::vector<std::string> Resolver::visibleNames() const {
   std::vector<std::string> names;
   for (LocalDecl *d : locals)
     names.push_back(d->name);
-  for (const char *in : kInputs)
-    names.push_back(in);
+  for (llvm::StringRef in : kInputs)
+    names.push_back(in.str());
   for (auto &kv : ctx.consts)
     names.push_back(kv.getKey().str());
   return names;

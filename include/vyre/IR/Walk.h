@@ -14,6 +14,8 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
+
 namespace vyre {
 
 /// The deepest expression tree any stage accepts: the parser rejects a
@@ -46,14 +48,16 @@ llvm::SmallVector<Stmt *, 4> children(Stmt &s);
 llvm::SmallVector<Expr *, 2> ownExprs(Stmt &s);
 
 /// Pre-order (a node before its operands) and post-order (operands first)
-/// walks of one expression tree.
-void walkPreOrder(Expr &root, llvm::function_ref<void(Expr &)> fn);
-void walkPostOrder(Expr &root, llvm::function_ref<void(Expr &)> fn);
+/// walks of one expression tree. The walks are templates over the
+/// callback: every pass walks every node, and an indirect call per node
+/// was a large part of Sema.
+template <typename Fn> void walkPreOrder(Expr &root, Fn &&fn);
+template <typename Fn> void walkPostOrder(Expr &root, Fn &&fn);
 
 /// Pre-order walk of a statement tree.
-void walkStmts(Stmt &root, llvm::function_ref<void(Stmt &)> fn);
+template <typename Fn> void walkStmts(Stmt &root, Fn &&fn);
 /// Every expression of a statement tree, each tree in pre-order.
-void walkExprs(Stmt &root, llvm::function_ref<void(Expr &)> fn);
+template <typename Fn> void walkExprs(Stmt &root, Fn &&fn);
 
 /// True if \p pred holds for a node of \p root's tree or, when
 /// \p throughConsts, of the initializer of a const it names (each const
@@ -159,6 +163,67 @@ template <typename Fn> void forEachOwnExpr(Stmt &s, Fn &&fn) {
   case Stmt::Kind::Block:
     return;
   }
+}
+
+namespace detail {
+/// Pushes \p e's operands so that the first one is on top.
+inline void pushChildren(llvm::SmallVectorImpl<Expr *> &stack, Expr &e) {
+  size_t before = stack.size();
+  forEachChild(e, [&](Expr &c) { stack.push_back(&c); });
+  std::reverse(stack.begin() + before, stack.end());
+}
+} // namespace detail
+
+template <typename Fn> void walkPreOrder(Expr &root, Fn &&fn) {
+  llvm::SmallVector<Expr *, 32> stack{&root};
+  while (!stack.empty()) {
+    Expr *e = stack.pop_back_val();
+    fn(*e);
+    detail::pushChildren(stack, *e);
+  }
+}
+
+template <typename Fn> void walkPostOrder(Expr &root, Fn &&fn) {
+  // (node, whether its operands are already on the stack)
+  llvm::SmallVector<std::pair<Expr *, bool>, 32> stack{{&root, false}};
+  while (!stack.empty()) {
+    auto [e, expanded] = stack.back();
+    if (expanded) {
+      stack.pop_back();
+      fn(*e);
+      continue;
+    }
+    stack.back().second = true;
+    size_t before = stack.size();
+    forEachChild(*e, [&](Expr &c) { stack.push_back({&c, false}); });
+    std::reverse(stack.begin() + before, stack.end());
+  }
+}
+
+template <typename Fn> void walkStmts(Stmt &root, Fn &&fn) {
+  llvm::SmallVector<Stmt *, 32> stack{&root};
+  while (!stack.empty()) {
+    Stmt *s = stack.pop_back_val();
+    fn(*s);
+    size_t before = stack.size();
+    forEachChild(*s, [&](Stmt &c) { stack.push_back(&c); });
+    std::reverse(stack.begin() + before, stack.end());
+  }
+}
+
+template <typename Fn> void walkExprs(Stmt &root, Fn &&fn) {
+  llvm::SmallVector<Expr *, 32> exprs;
+  walkStmts(root, [&](Stmt &s) {
+    // Each own expression's tree in turn, in pre-order.
+    forEachOwnExpr(s, [&](Expr &top) {
+      exprs.push_back(&top);
+      while (!exprs.empty()) {
+        Expr *e = exprs.pop_back_val();
+        fn(*e);
+        detail::pushChildren(exprs, *e);
+      }
+    });
+  });
 }
 
 } // namespace vyre
