@@ -37,8 +37,25 @@ public:
   /// opcode, a buffer attribute) with everything it names expanded. It may
   /// be named later, so its height is memoized.
   void checkItem(Expr &root) { targetHeight(root); }
-  /// Checks an expression of a statement, which nothing names.
-  void checkStatement(Expr &root) { height(root); }
+  /// Checks an expression of a statement, which nothing names. Call after
+  /// every item: a node at depth d adds at most 1 + (the tallest target)
+  /// to d < root.height, so a tree that cannot cross the limit that way is
+  /// not walked at all.
+  void checkStatement(Expr &root) {
+    if (root.height + tallestTarget() > kMaxExprDepth)
+      height(root);
+  }
+  /// The tallest expanded height of any target (every target is an item,
+  /// so all are finished once the items are checked).
+  unsigned tallestTarget() {
+    if (!tallest) {
+      unsigned t = 0;
+      for (auto &kv : finished)
+        t = std::max(t, kv.second);
+      tallest = t;
+    }
+    return *tallest;
+  }
   bool failed = false;
 
 private:
@@ -57,6 +74,7 @@ private:
   SemaContext &ctx;
   llvm::DenseMap<const Expr *, unsigned> finished; // targets
   llvm::DenseSet<const Expr *> inProgress;         // on the target path
+  std::optional<unsigned> tallest;                 // see tallestTarget()
 };
 
 Expr *DepthChecker::referenced(Expr &e) const {
