@@ -97,11 +97,9 @@ static bool isBlank(char c) { return charClass(c) == Blank; }
 static bool isIdentStart(char c) { return charClass(c) == IdentStart; }
 static bool isIdentChar(char c) { return charClass(c) & (IdentStart | Digit); }
 
-Token Lexer::make(Tok k, const char *start) {
-  Token t;
+void Lexer::make(Token &t, Tok k, const char *start) {
   t.kind = k;
   t.text = llvm::StringRef(start, cur - start);
-  return t;
 }
 
 /// The text of one `///` line: what follows the slashes, without trailing
@@ -218,7 +216,8 @@ std::string Token::stringValue() const {
   return value;
 }
 
-Token Lexer::next() {
+void Lexer::lex(Token &t) {
+  t = Token();
   llvm::StringRef docSpan;
   // Blanks alone carry no doc comment: the full trivia scan is needed only
   // where a comment may start.
@@ -230,16 +229,16 @@ Token Lexer::next() {
   const char *start = cur;
   const char *end = buf.end();
   if (cur >= end) {
-    return make(Tok::Eof, start);
+    make(t, Tok::Eof, start);
+    return;
   }
   char c = *cur;
-  Token t;
   if (c >= '0' && c <= '9') {
-    t = lexNumber(start);
+    lexNumber(t, start);
   } else if (isIdentStart(c)) {
-    t = lexIdent(start);
+    lexIdent(t, start);
   } else if (c == '"') {
-    t = lexString(start);
+    lexString(t, start);
   } else {
     ++cur;
     auto two = [&](char second, Tok yes, Tok no) {
@@ -301,13 +300,12 @@ Token Lexer::next() {
       break;
     }
     }
-    t = make(k, start);
+    make(t, k, start);
   }
   t.docSpan = docSpan;
-  return t;
 }
 
-Token Lexer::lexNumber(const char *start) {
+void Lexer::lexNumber(Token &t, const char *start) {
   const char *end = buf.end();
   bool hex = false;
   unsigned radix = 10;
@@ -344,7 +342,7 @@ Token Lexer::lexNumber(const char *start) {
     }
     ++cur;
   }
-  Token t = make(Tok::Int, start);
+  make(t, Tok::Int, start);
   t.hex = hex;
   if (bad || (hex && !digits)) {
     diags.error(t.loc(), "invalid digit in integer literal '" + t.text + "'");
@@ -355,7 +353,6 @@ Token Lexer::lexNumber(const char *start) {
     t.kind = Tok::Error;
   }
   t.intValue = static_cast<uint32_t>(value);
-  return t;
 }
 
 /// The keyword \p text spells, or Tok::Ident. Dispatches on the length
@@ -394,16 +391,15 @@ static Tok keywordKind(llvm::StringRef text) {
   return Tok::Ident;
 }
 
-Token Lexer::lexIdent(const char *start) {
+void Lexer::lexIdent(Token &t, const char *start) {
   const char *end = buf.end();
   while (cur < end && isIdentChar(*cur))
     ++cur;
-  Token t = make(Tok::Ident, start);
+  make(t, Tok::Ident, start);
   t.kind = keywordKind(t.text);
-  return t;
 }
 
-Token Lexer::lexString(const char *start) {
+void Lexer::lexString(Token &t, const char *start) {
   ++cur; // opening quote
   const char *end = buf.end();
   while (cur < end && *cur != '"' && *cur != '\n') {
@@ -415,10 +411,10 @@ Token Lexer::lexString(const char *start) {
     ++cur;
   }
   if (cur >= end || *cur != '"') {
-    Token t = make(Tok::Error, start);
+    make(t, Tok::Error, start);
     diags.error(t.loc(), "unterminated string literal");
-    return t;
+    return;
   }
   ++cur;
-  return make(Tok::String, start); // Token::stringValue() unescapes it
+  make(t, Tok::String, start); // Token::stringValue() unescapes it
 }

@@ -28,8 +28,11 @@ private:
   // Token stream.
   void advance() {
     lastLoc = tok.loc();
-    tok = std::move(peekTok);
-    peekTok = diags.tooManyErrors() ? Token{} : lexer.next();
+    tok = peekTok;
+    if (diags.tooManyErrors())
+      peekTok = Token{};
+    else
+      lexer.lex(peekTok);
   }
   bool consume(Tok k) {
     if (!tok.is(k))

@@ -63,16 +63,22 @@ public:
   Lexer(llvm::StringRef buffer, DiagnosticEngine &diags,
         std::vector<llvm::StringRef> *comments = nullptr)
       : buf(buffer), cur(buffer.begin()), diags(diags), comments(comments) {}
-  Token next();
+  Token next() {
+    Token t;
+    lex(t);
+    return t;
+  }
+  /// next(), written into \p t (the parser's lookahead slot, no copy).
+  void lex(Token &t);
 
 private:
   /// Skips blanks and comments; \p docSpan is left covering the `///`
   /// lines that directly precede the next token.
   void skipTrivia(llvm::StringRef &docSpan);
-  Token make(Tok k, const char *start);
-  Token lexNumber(const char *start);
-  Token lexIdent(const char *start);
-  Token lexString(const char *start);
+  void make(Token &t, Tok k, const char *start);
+  void lexNumber(Token &t, const char *start);
+  void lexIdent(Token &t, const char *start);
+  void lexString(Token &t, const char *start);
 
   llvm::StringRef buf;
   const char *cur;
