@@ -479,13 +479,18 @@ BlockPtr Parser::parseBlock() {
   auto block = std::make_unique<BlockStmt>(tok.loc());
   if (!expect(Tok::LBrace, "to open a block"))
     return nullptr;
+  // Gathered first so the body is allocated once, at its final size.
+  llvm::SmallVector<StmtPtr, 16> body;
   while (!tok.is(Tok::RBrace) && !tok.is(Tok::Eof) && !diags.tooManyErrors()) {
     StmtPtr s = parseStmt();
     if (s)
-      block->body.push_back(std::move(s));
+      body.push_back(std::move(s));
     if (panic)
       skipToStatementEnd();
   }
+  block->body.reserve(body.size());
+  for (StmtPtr &s : body)
+    block->body.push_back(std::move(s));
   block->endLoc = tok.loc();
   if (!expect(Tok::RBrace, "to close the block"))
     return nullptr;
@@ -777,6 +782,7 @@ ExprPtr Parser::parseCall(Token name) {
     return nullptr;
   auto e = std::make_unique<AtomicExpr>(loc, *op, std::move(buf), std::move(index));
   unsigned want = atomicValueOperands(*op);
+  e->operands.reserve(want);
   for (unsigned i = 0; i < want; ++i) {
     if (!tok.is(Tok::Comma)) {
       errorAtTok(spelling(*op) + " takes " + llvm::Twine(want + 1) +
