@@ -216,8 +216,27 @@ std::string Token::stringValue() const {
   return value;
 }
 
+Tok Lexer::lexInvalid(const char *start, char c) {
+  const char *end = buf.end();
+  // Swallow a whole run of bytes that cannot start a token so that
+  // binary garbage yields one diagnostic, not one per byte.
+  while (cur < end && !isIdentChar(*cur) &&
+         !llvm::StringRef("{}()[];,:@.=+-*/%^~&|!<>\" \t\r\n").contains(*cur))
+    ++cur;
+  unsigned char uc = static_cast<unsigned char>(c);
+  if (uc >= 0x20 && uc < 0x7f)
+    diags.error(llvm::SMLoc::getFromPointer(start),
+                llvm::Twine("unexpected character '") + llvm::Twine(c) + "'");
+  else
+    diags.error(llvm::SMLoc::getFromPointer(start),
+                "unexpected byte 0x" + hexByte(uc) +
+                    " (vyre source is ASCII outside comments and strings)");
+  return Tok::Error;
+}
+
 void Lexer::lex(Token &t) {
-  t = Token();
+  t.intValue = 0;
+  t.hex = false;
   llvm::StringRef docSpan;
   // Blanks alone carry no doc comment: the full trivia scan is needed only
   // where a comment may start.
@@ -230,6 +249,7 @@ void Lexer::lex(Token &t) {
   const char *end = buf.end();
   if (cur >= end) {
     make(t, Tok::Eof, start);
+    t.docSpan = llvm::StringRef(); // a doc comment documents no end of file
     return;
   }
   char c = *cur;
@@ -282,23 +302,9 @@ void Lexer::lex(Token &t) {
       if (k == Tok::Gt)
         k = two('=', Tok::Ge, Tok::Gt);
       break;
-    default: {
-      // Swallow a whole run of bytes that cannot start a token so that
-      // binary garbage yields one diagnostic, not one per byte.
-      while (cur < end && !isIdentChar(*cur) &&
-             !llvm::StringRef("{}()[];,:@.=+-*/%^~&|!<>\" \t\r\n").contains(*cur))
-        ++cur;
-      unsigned char uc = static_cast<unsigned char>(c);
-      if (uc >= 0x20 && uc < 0x7f)
-        diags.error(llvm::SMLoc::getFromPointer(start),
-                    llvm::Twine("unexpected character '") + llvm::Twine(c) + "'");
-      else
-        diags.error(llvm::SMLoc::getFromPointer(start),
-                    "unexpected byte 0x" + hexByte(uc) +
-                        " (vyre source is ASCII outside comments and strings)");
-      k = Tok::Error;
+    default:
+      k = lexInvalid(start, c);
       break;
-    }
     }
     make(t, k, start);
   }

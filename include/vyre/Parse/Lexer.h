@@ -5,6 +5,7 @@
 #include "vyre/Basic/Diagnostics.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/SMLoc.h"
 
 #include <cstdint>
@@ -79,6 +80,9 @@ private:
   void lexNumber(Token &t, const char *start);
   void lexIdent(Token &t, const char *start);
   void lexString(Token &t, const char *start);
+  /// Reports a run of bytes that cannot start a token (at \p start, the
+  /// first being \p c); kept out of line, off the hot path.
+  LLVM_ATTRIBUTE_NOINLINE Tok lexInvalid(const char *start, char c);
 
   llvm::StringRef buf;
   const char *cur;
