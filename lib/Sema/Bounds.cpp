@@ -366,26 +366,17 @@ void checkIndex(DiagnosticEngine &diags, const BufferRef &ref, const Expr *index
 } // namespace
 
 void vyre::sema::runBoundsChecks(SemaContext &ctx) {
-  std::vector<std::pair<const BufferRef *, const Expr *>> accesses;
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers) {
-      // One walk: the stores are reported as it goes, the loads and
-      // atomics after it (the order of two separate walks).
-      accesses.clear();
-      walkStmts(*h->body, [&](Stmt &s) {
-        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
-          checkIndex(ctx.diags, st->buffer, st->index.get());
-        forEachOwnExpr(s, [&](Expr &top) {
-          walkPreOrder(top, [&](Expr &e) {
-            if (auto *l = llvm::dyn_cast<LoadExpr>(&e))
-              accesses.push_back({&l->buffer, l->index.get()});
-            else if (auto *a = llvm::dyn_cast<AtomicExpr>(&e))
-              accesses.push_back({&a->buffer, a->index.get()});
-          });
-        });
-      });
-      for (auto [ref, index] : accesses)
-        checkIndex(ctx.diags, *ref, index);
+  // Each handler's stores, then its loads and atomics.
+  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
+    for (const StoreStmt *st : h.stores)
+      checkIndex(ctx.diags, st->buffer, st->index.get());
+    for (const Expr *e : h.loadsAndAtomics) {
+      if (auto *l = llvm::dyn_cast<LoadExpr>(e))
+        checkIndex(ctx.diags, l->buffer, l->index.get());
+      else
+        checkIndex(ctx.diags, llvm::cast<AtomicExpr>(e)->buffer,
+                   llvm::cast<AtomicExpr>(e)->index.get());
     }
+  }
   LayoutChecker(ctx).run();
 }

@@ -54,35 +54,26 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
                          "', which is declared 'read'");
     diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
   };
-  // One walk per handler: its stores are reported first, then its
-  // atomics, in source order; the loads wait until every handler's
-  // atomics are known.
+  // Each handler's stores first, then its atomics, in source order; the
+  // loads wait until every handler's atomics are known.
   std::vector<const LoadExpr *> loads;
-  std::vector<const AtomicExpr *> atomics;
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers) {
-      atomics.clear();
-      walkStmts(*h->body, [&](Stmt &s) {
-        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
-          readOnly(st->buffer, st->buffer.loc, "cannot store to");
-        forEachOwnExpr(s, [&](Expr &top) {
-          walkPreOrder(top, [&](Expr &e) {
-            if (auto *a = llvm::dyn_cast<AtomicExpr>(&e)) {
-              if (writes(a->op))
-                atomics.push_back(a);
-            } else if (auto *l = llvm::dyn_cast<LoadExpr>(&e)) {
-              if (l->buffer.decl)
-                loads.push_back(l);
-            }
-          });
-        });
-      });
-      for (const AtomicExpr *a : atomics) {
-        readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
-        if (a->buffer.decl)
-          atomicWrite.try_emplace(a->buffer.decl, a->loc);
+  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
+    for (const StoreStmt *st : h.stores)
+      readOnly(st->buffer, st->buffer.loc, "cannot store to");
+    for (const Expr *e : h.loadsAndAtomics) {
+      if (auto *l = llvm::dyn_cast<LoadExpr>(e)) {
+        if (l->buffer.decl)
+          loads.push_back(l);
+        continue;
       }
+      auto *a = llvm::cast<AtomicExpr>(e);
+      if (!writes(a->op))
+        continue;
+      readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
+      if (a->buffer.decl)
+        atomicWrite.try_emplace(a->buffer.decl, a->loc);
     }
+  }
 
   // Plain loads of atomically updated buffers.
   for (const LoadExpr *l : loads) {
