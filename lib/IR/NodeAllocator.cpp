@@ -1,6 +1,8 @@
 //===- NodeAllocator.cpp - recycling storage for IR nodes -----------------===//
 #include "vyre/IR/NodeAllocator.h"
 
+#include "llvm/Support/Compiler.h"
+
 #include <cstdint>
 #include <mutex>
 #include <new>
@@ -62,13 +64,16 @@ struct ThreadPool {
       return n;
     }
     std::size_t bytes = (cls + 1) * kGranule;
-    if (static_cast<std::size_t>(bumpEnd - bump) < bytes) {
-      bump = static_cast<char *>(registry().newSlab());
-      bumpEnd = bump + kSlabBytes;
-    }
+    if (LLVM_UNLIKELY(static_cast<std::size_t>(bumpEnd - bump) < bytes))
+      refill();
     void *p = bump;
     bump += bytes;
     return p;
+  }
+  /// Out of line, so the common path saves no registers.
+  LLVM_ATTRIBUTE_NOINLINE void refill() {
+    bump = static_cast<char *>(registry().newSlab());
+    bumpEnd = bump + kSlabBytes;
   }
   void deallocate(void *p, std::size_t cls) {
     auto *n = static_cast<FreeNode *>(p);
