@@ -240,10 +240,14 @@ void Lexer::lex(Token &t) {
   llvm::StringRef docSpan;
   // Blanks alone carry no doc comment: the full trivia scan is needed only
   // where a comment may start.
+  // (Scanned with a local pointer: a char load may alias this->cur, which
+  // would otherwise be stored back on every byte.)
   const char *end0 = buf.end();
-  while (cur < end0 && isBlank(*cur))
-    ++cur;
-  if (cur < end0 && *cur == '/')
+  const char *p = cur;
+  while (p < end0 && isBlank(*p))
+    ++p;
+  cur = p;
+  if (p < end0 && *p == '/')
     skipTrivia(docSpan);
   const char *start = cur;
   const char *end = buf.end();
@@ -398,9 +402,10 @@ static Tok keywordKind(llvm::StringRef text) {
 }
 
 void Lexer::lexIdent(Token &t, const char *start) {
-  const char *end = buf.end();
-  while (cur < end && isIdentChar(*cur))
-    ++cur;
+  const char *end = buf.end(), *p = cur;
+  while (p < end && isIdentChar(*p))
+    ++p;
+  cur = p;
   make(t, Tok::Ident, start);
   t.kind = keywordKind(t.text);
 }
