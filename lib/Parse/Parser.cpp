@@ -85,6 +85,7 @@ private:
   Token tok, peekTok;
   llvm::SMLoc lastLoc; // the token before tok: an item's end
   unsigned nesting = 0;
+  unsigned tallest = 1; // the tallest tree built so far (a leaf is 1)
   /// Set when an error was reported and not yet recovered from, so one
   /// mistake gives one diagnostic instead of a cascade.
   bool panic = false;
@@ -171,6 +172,7 @@ ExprPtr Parser::withinDepth(ExprPtr e) {
     return nullptr;
   }
   e->height = static_cast<uint16_t>(h);
+  tallest = std::max(tallest, h);
   return e;
 }
 
@@ -245,6 +247,7 @@ void Parser::parseFile(SourceFile &out) {
     if (panic)
       skipToItem();
   }
+  out.tallestExpr = tallest;
 }
 
 void Parser::parseItem(SourceFile &out) {

@@ -157,6 +157,17 @@ void DepthChecker::finishTargets(Expr &start) {
 void vyre::sema::runDepthCheck(SemaContext &ctx) {
   DepthChecker checker(ctx);
   forEachItemExpr(ctx.module, [&](Expr &e) { checker.checkItem(e); });
+  // A handler body's trees are at most as tall as the file's tallest tree
+  // (the parser's number): when even that one plus the tallest named tree
+  // stays within the limit, no statement needs a look.
+  unsigned tallestTree = 0;
+  for (auto &f : ctx.module.files)
+    tallestTree = std::max(tallestTree, f->tallestExpr);
+  if (tallestTree <= kMaxExprDepth &&
+      tallestTree + checker.tallestTarget() <= kMaxExprDepth) {
+    ctx.tooDeep = checker.failed;
+    return;
+  }
   for (auto &f : ctx.module.files)
     for (auto &h : f->handlers)
       if (h->body)

@@ -366,6 +366,9 @@ struct SourceFile {
   std::vector<std::unique_ptr<BufferDecl>> buffers;
   std::vector<std::vector<ProtocolEntry>> protocolBlocks;
   std::vector<std::unique_ptr<HandlerDecl>> handlers;
+  /// The height of the tallest expression tree in the file (Expr::height),
+  /// set by the parser; ~0u when unknown (a tree built some other way).
+  unsigned tallestExpr = ~0u;
   /// Trivia for the formatter: the source text, and every comment (`//`,
   /// `///`, `/* */`) in source order; formatSourceFile puts each one back
   /// before the node that follows it. Both point into the SourceMgr buffer.
