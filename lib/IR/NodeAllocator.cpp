@@ -90,6 +90,8 @@ std::size_t sizeClass(std::size_t size) {
 
 } // namespace
 
+bool vyre::nodeRecyclingEnabled() { return VYRE_NODE_POOL; }
+
 void *vyre::allocateNode(std::size_t size) {
   if (!VYRE_NODE_POOL || size == 0 || size > kMaxSmall)
     return ::operator new(size);

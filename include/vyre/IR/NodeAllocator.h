@@ -20,6 +20,9 @@ namespace vyre {
 void *allocateNode(std::size_t size);
 /// Gives back storage from allocateNode(\p size).
 void deallocateNode(void *p, std::size_t size) noexcept;
+/// False under AddressSanitizer, where every node is its own allocation so
+/// that a use after free is still caught.
+bool nodeRecyclingEnabled();
 
 } // namespace vyre
 
