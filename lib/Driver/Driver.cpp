@@ -16,6 +16,8 @@
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
 
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -333,7 +335,12 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return UsageError;
   }
 
-  Compilation c(o, sm, diags);
+  auto owned = std::make_unique<Compilation>(o, sm, diags);
+  Compilation &c = *owned;
+  auto release = llvm::make_scope_exit([&] {
+    if (o.disableFree)
+      llvm::BuryPointer(std::move(owned)); // still reachable: no leak report
+  });
   bool ok = loadModule(o.input, lopts, diags, c.module, &c.dependencies);
   if (ok && !o.syntaxOnly && !diags.tooManyErrors())
     ok = runSema(c.module, diags, c.sema, sopts);

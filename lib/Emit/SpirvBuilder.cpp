@@ -14,7 +14,10 @@ void SpirvBuilder::emit(Words &out, spv::Op op,
   uint32_t count = static_cast<uint32_t>(operands.size() + 1);
   assert(count <= 0xFFFF && "instruction too long");
   out.push_back((count << 16) | static_cast<uint32_t>(op));
-  out.insert(out.end(), operands.begin(), operands.end());
+  // A push_back loop: operand lists are a few words, for which
+  // vector::insert's general path cost more than the copy itself.
+  for (uint32_t w : operands)
+    out.push_back(w);
 }
 
 void SpirvBuilder::emit(Words &out, spv::Op op, uint32_t resultType,
@@ -24,7 +27,8 @@ void SpirvBuilder::emit(Words &out, spv::Op op, uint32_t resultType,
   out.push_back((count << 16) | static_cast<uint32_t>(op));
   out.push_back(resultType);
   out.push_back(id);
-  out.insert(out.end(), operands.begin(), operands.end());
+  for (uint32_t w : operands)
+    out.push_back(w);
 }
 
 void SpirvBuilder::appendString(Words &out, llvm::StringRef s) {

@@ -3,7 +3,6 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace vyre;
 
@@ -71,27 +70,72 @@ std::string vyre::hexByte(unsigned char b) {
   return {digits[b >> 4], digits[b & 15]};
 }
 
-static bool isIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-static bool isIdentChar(char c);
+namespace {
+/// Character classes, one table lookup per byte in the hot loops.
+enum CharClass : uint8_t { Other = 0, Blank = 1, IdentStart = 2, Digit = 4 };
+struct CharTable {
+  uint8_t cls[256] = {};
+  constexpr CharTable() {
+    for (char c : {' ', '\t', '\r', '\n'})
+      cls[static_cast<unsigned char>(c)] = Blank;
+    for (int c = 'a'; c <= 'z'; ++c)
+      cls[c] = IdentStart;
+    for (int c = 'A'; c <= 'Z'; ++c)
+      cls[c] = IdentStart;
+    cls[static_cast<unsigned char>('_')] = IdentStart;
+    for (int c = '0'; c <= '9'; ++c)
+      cls[c] = Digit;
+  }
+};
+constexpr CharTable kChars;
+} // namespace
 
-static bool isIdentChar(char c) {
-  return isIdentStart(c) || (c >= '0' && c <= '9');
+static uint8_t charClass(char c) {
+  return kChars.cls[static_cast<unsigned char>(c)];
 }
+static bool isBlank(char c) { return charClass(c) == Blank; }
+static bool isIdentStart(char c) { return charClass(c) == IdentStart; }
+static bool isIdentChar(char c) { return charClass(c) & (IdentStart | Digit); }
 
-Token Lexer::make(Tok k, const char *start) {
-  Token t;
+void Lexer::make(Token &t, Tok k, const char *start) {
   t.kind = k;
   t.text = llvm::StringRef(start, cur - start);
-  return t;
 }
 
-void Lexer::skipTrivia(std::string &doc) {
+/// The text of one `///` line: what follows the slashes, without trailing
+/// blanks and without one leading space.
+static llvm::StringRef docLineText(llvm::StringRef line) {
+  line = line.drop_front(3).rtrim(" \t\r");
+  if (line.startswith(" "))
+    line = line.drop_front();
+  return line;
+}
+
+/// Skips a block comment opening at \p cur; returns where it ends (\p end
+/// when it is unterminated).
+static const char *skipBlockComment(const char *cur, const char *end) {
+  cur += 2;
+  unsigned depth = 1; // block comments nest, as in Rust
+  while (cur < end && depth) {
+    if (*cur == '*' && cur + 1 < end && cur[1] == '/') {
+      --depth;
+      cur += 2;
+    } else if (*cur == '/' && cur + 1 < end && cur[1] == '*') {
+      ++depth;
+      cur += 2;
+    } else {
+      ++cur;
+    }
+  }
+  return depth ? nullptr : cur;
+}
+
+void Lexer::skipTrivia(llvm::StringRef &docSpan) {
   const char *end = buf.end();
+  const char *docBegin = nullptr, *docEnd = nullptr;
   while (cur < end) {
     char c = *cur;
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (isBlank(c)) {
       ++cur;
       continue;
     }
@@ -104,61 +148,121 @@ void Lexer::skipTrivia(std::string &doc) {
       if (comments)
         comments->push_back(llvm::StringRef(lineStart, cur - lineStart));
       if (isDoc) {
-        llvm::StringRef line(lineStart + 3, cur - lineStart - 3);
-        line = line.rtrim(" \t\r");
-        if (line.startswith(" "))
-          line = line.drop_front();
-        if (!doc.empty())
-          doc += '\n';
-        doc += line.str();
+        if (!docBegin)
+          docBegin = lineStart;
+        docEnd = cur;
       } else {
-        doc.clear(); // a plain comment between doc and item breaks the doc
+        docBegin = docEnd = nullptr; // a plain comment between doc and item breaks the doc
       }
       continue;
     }
     if (c == '/' && cur + 1 < end && cur[1] == '*') {
       const char *open = cur;
-      cur += 2;
-      unsigned depth = 1; // block comments nest, as in Rust
-      while (cur < end && depth) {
-        if (*cur == '*' && cur + 1 < end && cur[1] == '/') {
-          --depth;
-          cur += 2;
-        } else if (*cur == '/' && cur + 1 < end && cur[1] == '*') {
-          ++depth;
-          cur += 2;
-        } else {
-          ++cur;
-        }
-      }
-      if (depth)
+      const char *close = skipBlockComment(cur, end);
+      cur = close ? close : end;
+      if (!close)
         diags.error(llvm::SMLoc::getFromPointer(open),
                     "unterminated block comment");
       else if (comments)
         comments->push_back(llvm::StringRef(open, cur - open));
       continue;
     }
-    return;
+    break;
   }
+  docSpan = docBegin ? llvm::StringRef(docBegin, docEnd - docBegin)
+                     : llvm::StringRef();
 }
 
-Token Lexer::next() {
-  std::string doc;
-  skipTrivia(doc);
+std::string Token::doc() const {
+  // docSpan holds only blanks, `///` lines and complete block comments
+  // (skipTrivia restarts it at a plain comment).
+  std::string out;
+  const char *cur = docSpan.begin(), *end = docSpan.end();
+  bool first = true;
+  while (cur < end) {
+    char c = *cur;
+    if (c == '/' && cur + 1 < end && cur[1] == '*') {
+      const char *close = skipBlockComment(cur, end);
+      cur = close ? close : end;
+      continue;
+    }
+    if (c == '/' && cur + 2 < end && cur[1] == '/' && cur[2] == '/') {
+      const char *lineStart = cur;
+      while (cur < end && *cur != '\n')
+        ++cur;
+      if (!first)
+        out += '\n';
+      first = false;
+      out += docLineText(llvm::StringRef(lineStart, cur - lineStart));
+      continue;
+    }
+    ++cur; // a blank
+  }
+  return out;
+}
+
+std::string Token::stringValue() const {
+  // text is the whole literal, quotes included (lexString made it).
+  std::string value;
+  if (kind != Tok::String || text.size() < 2)
+    return value;
+  llvm::StringRef body = text.drop_front().drop_back();
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\\' && i + 1 < body.size() &&
+        (body[i + 1] == '"' || body[i + 1] == '\\'))
+      ++i;
+    value += body[i];
+  }
+  return value;
+}
+
+Tok Lexer::lexInvalid(const char *start, char c) {
+  const char *end = buf.end();
+  // Swallow a whole run of bytes that cannot start a token so that
+  // binary garbage yields one diagnostic, not one per byte.
+  while (cur < end && !isIdentChar(*cur) &&
+         !llvm::StringRef("{}()[];,:@.=+-*/%^~&|!<>\" \t\r\n").contains(*cur))
+    ++cur;
+  unsigned char uc = static_cast<unsigned char>(c);
+  if (uc >= 0x20 && uc < 0x7f)
+    diags.error(llvm::SMLoc::getFromPointer(start),
+                llvm::Twine("unexpected character '") + llvm::Twine(c) + "'");
+  else
+    diags.error(llvm::SMLoc::getFromPointer(start),
+                "unexpected byte 0x" + hexByte(uc) +
+                    " (vyre source is ASCII outside comments and strings)");
+  return Tok::Error;
+}
+
+void Lexer::lex(Token &t) {
+  t.intValue = 0;
+  t.hex = false;
+  llvm::StringRef docSpan;
+  // Blanks alone carry no doc comment: the full trivia scan is needed only
+  // where a comment may start.
+  // (Scanned with a local pointer: a char load may alias this->cur, which
+  // would otherwise be stored back on every byte.)
+  const char *end0 = buf.end();
+  const char *p = cur;
+  while (p < end0 && isBlank(*p))
+    ++p;
+  cur = p;
+  if (p < end0 && *p == '/')
+    skipTrivia(docSpan);
   const char *start = cur;
   const char *end = buf.end();
   if (cur >= end) {
-    Token t = make(Tok::Eof, start);
-    return t;
+    make(t, Tok::Eof, start);
+    t.docSpan = llvm::StringRef(); // a doc comment documents no end of file
+    return;
   }
   char c = *cur;
-  Token t;
   if (c >= '0' && c <= '9') {
-    t = lexNumber(start);
+    lexNumber(t, start);
   } else if (isIdentStart(c)) {
-    t = lexIdent(start);
+    lexIdent(t, start);
   } else if (c == '"') {
-    t = lexString(start);
+    lexString(t, start);
   } else {
     ++cur;
     auto two = [&](char second, Tok yes, Tok no) {
@@ -202,31 +306,16 @@ Token Lexer::next() {
       if (k == Tok::Gt)
         k = two('=', Tok::Ge, Tok::Gt);
       break;
-    default: {
-      // Swallow a whole run of bytes that cannot start a token so that
-      // binary garbage yields one diagnostic, not one per byte.
-      while (cur < end && !isIdentChar(*cur) &&
-             !llvm::StringRef("{}()[];,:@.=+-*/%^~&|!<>\" \t\r\n").contains(*cur))
-        ++cur;
-      unsigned char uc = static_cast<unsigned char>(c);
-      if (uc >= 0x20 && uc < 0x7f)
-        diags.error(llvm::SMLoc::getFromPointer(start),
-                    llvm::Twine("unexpected character '") + llvm::Twine(c) + "'");
-      else
-        diags.error(llvm::SMLoc::getFromPointer(start),
-                    "unexpected byte 0x" + hexByte(uc) +
-                        " (vyre source is ASCII outside comments and strings)");
-      k = Tok::Error;
+    default:
+      k = lexInvalid(start, c);
       break;
     }
-    }
-    t = make(k, start);
+    make(t, k, start);
   }
-  t.doc = std::move(doc);
-  return t;
+  t.docSpan = docSpan;
 }
 
-Token Lexer::lexNumber(const char *start) {
+void Lexer::lexNumber(Token &t, const char *start) {
   const char *end = buf.end();
   bool hex = false;
   unsigned radix = 10;
@@ -263,7 +352,7 @@ Token Lexer::lexNumber(const char *start) {
     }
     ++cur;
   }
-  Token t = make(Tok::Int, start);
+  make(t, Tok::Int, start);
   t.hex = hex;
   if (bad || (hex && !digits)) {
     diags.error(t.loc(), "invalid digit in integer literal '" + t.text + "'");
@@ -274,52 +363,69 @@ Token Lexer::lexNumber(const char *start) {
     t.kind = Tok::Error;
   }
   t.intValue = static_cast<uint32_t>(value);
-  return t;
 }
 
-Token Lexer::lexIdent(const char *start) {
-  while (cur < buf.end() && isIdentChar(*cur))
-    ++cur;
-  Token t = make(Tok::Ident, start);
-  t.kind = llvm::StringSwitch<Tok>(t.text)
-               .Case("handler", Tok::KwHandler)
-               .Case("const", Tok::KwConst)
-               .Case("buffer", Tok::KwBuffer)
-               .Case("protocol", Tok::KwProtocol)
-               .Case("import", Tok::KwImport)
-               .Case("let", Tok::KwLet)
-               .Case("var", Tok::KwVar)
-               .Case("if", Tok::KwIf)
-               .Case("else", Tok::KwElse)
-               .Case("for", Tok::KwFor)
-               .Case("in", Tok::KwIn)
-               .Case("break", Tok::KwBreak)
-               .Case("true", Tok::KwTrue)
-               .Case("false", Tok::KwFalse)
-               .Default(Tok::Ident);
-  return t;
+/// The keyword \p text spells, or Tok::Ident. Dispatches on the length
+/// first: most identifiers are no keyword and fail at one comparison.
+static Tok keywordKind(llvm::StringRef text) {
+  switch (text.size()) {
+  case 2:
+    if (text == "if") return Tok::KwIf;
+    if (text == "in") return Tok::KwIn;
+    break;
+  case 3:
+    if (text == "let") return Tok::KwLet;
+    if (text == "var") return Tok::KwVar;
+    if (text == "for") return Tok::KwFor;
+    break;
+  case 4:
+    if (text == "else") return Tok::KwElse;
+    if (text == "true") return Tok::KwTrue;
+    break;
+  case 5:
+    if (text == "const") return Tok::KwConst;
+    if (text == "break") return Tok::KwBreak;
+    if (text == "false") return Tok::KwFalse;
+    break;
+  case 6:
+    if (text == "buffer") return Tok::KwBuffer;
+    if (text == "import") return Tok::KwImport;
+    break;
+  case 7:
+    if (text == "handler") return Tok::KwHandler;
+    break;
+  case 8:
+    if (text == "protocol") return Tok::KwProtocol;
+    break;
+  }
+  return Tok::Ident;
 }
 
-Token Lexer::lexString(const char *start) {
+void Lexer::lexIdent(Token &t, const char *start) {
+  const char *end = buf.end(), *p = cur;
+  while (p < end && isIdentChar(*p))
+    ++p;
+  cur = p;
+  make(t, Tok::Ident, start);
+  t.kind = keywordKind(t.text);
+}
+
+void Lexer::lexString(Token &t, const char *start) {
   ++cur; // opening quote
-  std::string value;
   const char *end = buf.end();
   while (cur < end && *cur != '"' && *cur != '\n') {
     if (*cur == '\\' && cur + 1 < end &&
         (cur[1] == '"' || cur[1] == '\\')) {
-      value += cur[1];
       cur += 2;
       continue;
     }
-    value += *cur++;
+    ++cur;
   }
   if (cur >= end || *cur != '"') {
-    Token t = make(Tok::Error, start);
+    make(t, Tok::Error, start);
     diags.error(t.loc(), "unterminated string literal");
-    return t;
+    return;
   }
   ++cur;
-  Token t = make(Tok::String, start);
-  t.stringValue = std::move(value);
-  return t;
+  make(t, Tok::String, start); // Token::stringValue() unescapes it
 }

@@ -3,8 +3,6 @@
 #include "vyre/Parse/Lexer.h"
 #include "vyre/IR/Walk.h"
 
-#include "llvm/ADT/DenseMap.h"
-
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace vyre;
@@ -30,8 +28,11 @@ private:
   // Token stream.
   void advance() {
     lastLoc = tok.loc();
-    tok = std::move(peekTok);
-    peekTok = diags.tooManyErrors() ? Token{} : lexer.next();
+    tok = peekTok;
+    if (diags.tooManyErrors())
+      peekTok = Token{};
+    else
+      lexer.lex(peekTok);
   }
   bool consume(Tok k) {
     if (!tok.is(k))
@@ -39,7 +40,8 @@ private:
     advance();
     return true;
   }
-  bool expect(Tok k, llvm::StringRef context);
+  /// \p context is a Twine: it is only rendered when there is an error.
+  bool expect(Tok k, const llvm::Twine &context);
   /// True if one more nesting level is allowed; otherwise reports that
   /// nesting passes kMaxNesting at this \p what ("block", "statement",
   /// "expression"). The caller then takes a NestingGuard.
@@ -83,8 +85,7 @@ private:
   Token tok, peekTok;
   llvm::SMLoc lastLoc; // the token before tok: an item's end
   unsigned nesting = 0;
-  /// Height of every operator node built so far (leaves are 1).
-  llvm::DenseMap<const Expr *, unsigned> heights;
+  unsigned tallest = 1; // the tallest tree built so far (a leaf is 1)
   /// Set when an error was reported and not yet recovered from, so one
   /// mistake gives one diagnostic instead of a cascade.
   bool panic = false;
@@ -161,8 +162,7 @@ bool Parser::canNest(llvm::StringRef what) {
 
 ExprPtr Parser::withinDepth(ExprPtr e) {
   unsigned h = 0;
-  for (const Expr *c : children(static_cast<const Expr &>(*e)))
-    h = std::max(h, heights.lookup(c) ? heights.lookup(c) : 1u);
+  forEachChild(*e, [&](Expr &c) { h = std::max<unsigned>(h, c.height); });
   if (++h > kMaxExprDepth) {
     if (!panic)
       diags.error(e->loc, "expression too deep: more than " +
@@ -171,7 +171,8 @@ ExprPtr Parser::withinDepth(ExprPtr e) {
     panic = true;
     return nullptr;
   }
-  heights[e.get()] = h;
+  e->height = static_cast<uint16_t>(h);
+  tallest = std::max(tallest, h);
   return e;
 }
 
@@ -182,7 +183,7 @@ void Parser::errorAtTok(const llvm::Twine &msg) {
   diags.error(tok.loc(), msg);
 }
 
-bool Parser::expect(Tok k, llvm::StringRef context) {
+bool Parser::expect(Tok k, const llvm::Twine &context) {
   if (consume(k))
     return true;
   if (tok.is(Tok::Error)) {
@@ -246,6 +247,7 @@ void Parser::parseFile(SourceFile &out) {
     if (panic)
       skipToItem();
   }
+  out.tallestExpr = tallest;
 }
 
 void Parser::parseItem(SourceFile &out) {
@@ -301,7 +303,7 @@ void Parser::parseImport(SourceFile &out) {
     }
   }
   ImportDecl imp;
-  imp.path = tok.stringValue;
+  imp.path = tok.stringValue();
   imp.loc = tok.loc();
   advance();
   if (!expect(Tok::Semi, "after import"))
@@ -313,7 +315,7 @@ void Parser::parseImport(SourceFile &out) {
 
 void Parser::parseConst(SourceFile &out) {
   auto c = std::make_unique<ConstDecl>();
-  c->doc = tok.doc;
+  c->doc = tok.doc();
   advance();
   if (!tok.is(Tok::Ident)) {
     errorAtTok("expected a name after 'const'");
@@ -334,7 +336,7 @@ void Parser::parseConst(SourceFile &out) {
 
 void Parser::parseBuffer(SourceFile &out) {
   auto b = std::make_unique<BufferDecl>();
-  b->doc = tok.doc;
+  b->doc = tok.doc();
   advance();
   if (!tok.is(Tok::Ident)) {
     errorAtTok("expected a name after 'buffer'");
@@ -416,7 +418,7 @@ void Parser::parseProtocol(SourceFile &out) {
   std::vector<ProtocolEntry> entries;
   while (!tok.is(Tok::RBrace) && !tok.is(Tok::Eof) && !diags.tooManyErrors()) {
     ProtocolEntry e;
-    e.doc = tok.doc;
+    e.doc = tok.doc();
     e.loc = tok.loc();
     if (!tok.is(Tok::Ident)) {
       errorAtTok("expected 'group.NAME = value;' in protocol block");
@@ -449,7 +451,7 @@ void Parser::parseProtocol(SourceFile &out) {
 
 void Parser::parseHandler(SourceFile &out) {
   auto h = std::make_unique<HandlerDecl>();
-  h->doc = tok.doc;
+  h->doc = tok.doc();
   advance();
   if (!tok.is(Tok::Ident)) {
     errorAtTok("expected a handler name after 'handler'");
@@ -480,13 +482,18 @@ BlockPtr Parser::parseBlock() {
   auto block = std::make_unique<BlockStmt>(tok.loc());
   if (!expect(Tok::LBrace, "to open a block"))
     return nullptr;
+  // Gathered first so the body is allocated once, at its final size.
+  llvm::SmallVector<StmtPtr, 16> body;
   while (!tok.is(Tok::RBrace) && !tok.is(Tok::Eof) && !diags.tooManyErrors()) {
     StmtPtr s = parseStmt();
     if (s)
-      block->body.push_back(std::move(s));
+      body.push_back(std::move(s));
     if (panic)
       skipToStatementEnd();
   }
+  block->body.reserve(body.size());
+  for (StmtPtr &s : body)
+    block->body.push_back(std::move(s));
   block->endLoc = tok.loc();
   if (!expect(Tok::RBrace, "to close the block"))
     return nullptr;
@@ -756,10 +763,10 @@ ExprPtr Parser::parseCall(Token name) {
   }
   if (name.text == "min" || name.text == "max") {
     ExprPtr a = parseExpr();
-    if (!a || !expect(Tok::Comma, ("after " + name.text + "'s first value").str()))
+    if (!a || !expect(Tok::Comma, "after " + name.text + "'s first value"))
       return nullptr;
     ExprPtr b = parseExpr();
-    if (!b || !expect(Tok::RParen, ("to close " + name.text + "(...)").str()))
+    if (!b || !expect(Tok::RParen, "to close " + name.text + "(...)"))
       return nullptr;
     return withinDepth(std::make_unique<BinaryExpr>(
         loc, name.text == "min" ? BinaryOp::Min : BinaryOp::Max, std::move(a),
@@ -778,6 +785,7 @@ ExprPtr Parser::parseCall(Token name) {
     return nullptr;
   auto e = std::make_unique<AtomicExpr>(loc, *op, std::move(buf), std::move(index));
   unsigned want = atomicValueOperands(*op);
+  e->operands.reserve(want);
   for (unsigned i = 0; i < want; ++i) {
     if (!tok.is(Tok::Comma)) {
       errorAtTok(spelling(*op) + " takes " + llvm::Twine(want + 1) +
@@ -806,7 +814,7 @@ ExprPtr Parser::parseCall(Token name) {
     e->orderLoc = tok.loc();
     advance();
   }
-  if (!expect(Tok::RParen, ("to close " + spelling(*op) + "(...)").str()))
+  if (!expect(Tok::RParen, "to close " + spelling(*op) + "(...)"))
     return nullptr;
   return withinDepth(std::move(e));
 }

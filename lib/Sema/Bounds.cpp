@@ -369,18 +369,17 @@ void checkIndex(DiagnosticEngine &diags, const BufferRef &ref, const Expr *index
 } // namespace
 
 void vyre::sema::runBoundsChecks(SemaContext &ctx) {
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers) {
-      walkStmts(*h->body, [&](Stmt &s) {
-        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
-          checkIndex(ctx.diags, st->buffer, st->index.get());
-      });
-      walkExprs(*h->body, [&](Expr &e) {
-        if (auto *l = llvm::dyn_cast<LoadExpr>(&e))
-          checkIndex(ctx.diags, l->buffer, l->index.get());
-        else if (auto *a = llvm::dyn_cast<AtomicExpr>(&e))
-          checkIndex(ctx.diags, a->buffer, a->index.get());
-      });
+  // Each handler's stores, then its loads and atomics.
+  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
+    for (const StoreStmt *st : h.stores)
+      checkIndex(ctx.diags, st->buffer, st->index.get());
+    for (const Expr *e : h.loadsAndAtomics) {
+      if (auto *l = llvm::dyn_cast<LoadExpr>(e))
+        checkIndex(ctx.diags, l->buffer, l->index.get());
+      else
+        checkIndex(ctx.diags, llvm::cast<AtomicExpr>(e)->buffer,
+                   llvm::cast<AtomicExpr>(e)->index.get());
     }
+  }
   LayoutChecker(ctx).run();
 }

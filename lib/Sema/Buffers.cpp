@@ -35,19 +35,16 @@ void warnUnusedBuffers(SemaContext &ctx) {
     if (ref.decl)
       used.insert(ref.decl);
   };
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers) {
-      walkStmts(*h->body, [&](Stmt &s) {
-        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
-          use(st->buffer);
-      });
-      walkExprs(*h->body, [&](Expr &e) {
-        if (auto *l = llvm::dyn_cast<LoadExpr>(&e))
-          use(l->buffer);
-        else if (auto *a = llvm::dyn_cast<AtomicExpr>(&e))
-          use(a->buffer);
-      });
+  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
+    for (const StoreStmt *st : h.stores)
+      use(st->buffer);
+    for (const Expr *e : h.loadsAndAtomics) {
+      if (auto *l = llvm::dyn_cast<LoadExpr>(e))
+        use(l->buffer);
+      else
+        use(llvm::cast<AtomicExpr>(e)->buffer);
     }
+  }
   for (auto &f : ctx.module.files) {
     if (f->isPrelude)
       continue;
@@ -108,43 +105,40 @@ AtomicWrites checkWrites(SemaContext &ctx) {
                          "', which is declared 'read'");
     diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
   };
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers) {
-      walkStmts(*h->body, [&](Stmt &s) {
-        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
-          readOnly(st->buffer, st->buffer.loc, "cannot store to");
-      });
-      walkExprs(*h->body, [&](Expr &e) {
-        auto *a = llvm::dyn_cast<AtomicExpr>(&e);
-        if (!a || !writes(a->op))
-          return;
-        readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
-        if (a->buffer.decl)
-          atomicWrite.try_emplace(a->buffer.decl, a->loc);
-      });
+  // Each handler's stores first, then its atomics, in source order.
+  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
+    for (const StoreStmt *st : h.stores)
+      readOnly(st->buffer, st->buffer.loc, "cannot store to");
+    for (const Expr *e : h.loadsAndAtomics) {
+      auto *a = llvm::dyn_cast<AtomicExpr>(e);
+      if (!a || !writes(a->op))
+        continue;
+      readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
+      if (a->buffer.decl)
+        atomicWrite.try_emplace(a->buffer.decl, a->loc);
     }
+  }
   return atomicWrite;
 }
 
 /// A plain load of a buffer that a handler updates atomically (a warning).
 void checkPlainLoads(SemaContext &ctx, const AtomicWrites &atomicWrite) {
   DiagnosticEngine &diags = ctx.diags;
-  for (auto &f : ctx.module.files)
-    for (auto &h : f->handlers)
-      walkExprs(*h->body, [&](Expr &e) {
-        auto *l = llvm::dyn_cast<LoadExpr>(&e);
-        if (!l || !l->buffer.decl)
-          return;
-        auto it = atomicWrite.find(l->buffer.decl);
-        if (it == atomicWrite.end())
-          return;
-        diags.warning(DiagGroup::AtomicPlainLoad, l->loc, "buffer '" + l->buffer.name +
-                                  "' is updated atomically; this plain load "
-                                  "may see a torn or stale value; use "
-                                  "atomic_load");
-        diags.note(it->second, "'" + l->buffer.name +
-                                   "' is updated atomically here");
-      });
+  for (const HandlerAccesses &h : ctx.handlerAccesses())
+    for (const Expr *e : h.loadsAndAtomics) {
+      auto *l = llvm::dyn_cast<LoadExpr>(e);
+      if (!l || !l->buffer.decl)
+        continue;
+      auto it = atomicWrite.find(l->buffer.decl);
+      if (it == atomicWrite.end())
+        continue;
+      diags.warning(DiagGroup::AtomicPlainLoad, l->loc, "buffer '" + l->buffer.name +
+                                "' is updated atomically; this plain load "
+                                "may see a torn or stale value; use "
+                                "atomic_load");
+      diags.note(it->second, "'" + l->buffer.name +
+                                 "' is updated atomically here");
+    }
 }
 
 /// The protocol buffers exist as u32, read_write, atomic buffers; records

@@ -261,8 +261,7 @@ std::optional<uint32_t> Evaluator::fold(Expr &e, Mode mode) {
       diags.error(e.loc, "a buffer access is not a constant expression");
       break; // the operands are not folded: one diagnostic is enough
     }
-    for (Expr *sub : children(e))
-      fold(*sub, mode);
+    forEachChild(e, [&](Expr &sub) { fold(sub, mode); });
     break;
   }
   }
@@ -286,8 +285,7 @@ bool Evaluator::readsTunable(const Expr &e) {
 
 void Evaluator::foldStmt(Stmt &root) {
   walkStmts(root, [&](Stmt &s) {
-    for (Expr *e : ownExprs(s))
-      fold(*e, Mode::Body);
+    forEachOwnExpr(s, [&](Expr &e) { fold(e, Mode::Body); });
   });
 }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -26,7 +27,12 @@ std::string didYouMean(llvm::StringRef name,
 
 class Resolver {
 public:
-  explicit Resolver(SemaContext &ctx) : ctx(ctx), diags(ctx.diags) {}
+  explicit Resolver(SemaContext &ctx) : ctx(ctx), diags(ctx.diags) {
+    for (unsigned i = 0; i < kNumProtocolValues; ++i) {
+      const ProtocolInfo &info = protocolInfo(static_cast<PV>(i));
+      protocolIndex.try_emplace({info.group, info.key}, static_cast<PV>(i));
+    }
+  }
 
   void collectGlobals();
   void applyDefines();
@@ -47,13 +53,27 @@ private:
   void resolveBlock(BlockStmt &b, LocalDecl *loopVar = nullptr);
   void declareLocal(LocalDecl &d);
   LocalDecl *lookupLocal(llvm::StringRef name) const;
+  /// The first local of the current handler named \p name, in or out of
+  /// scope (for "used before its definition"); only errors ask.
+  LocalDecl *anyLocalNamed(llvm::StringRef name) const;
   std::vector<std::string> visibleNames() const;
 
   SemaContext &ctx;
   DiagnosticEngine &diags;
-  std::vector<std::vector<LocalDecl *>> scopes;
-  /// Every local of the current handler, for "used before its definition".
-  llvm::StringMap<LocalDecl *> allLocals;
+  /// The locals in scope, innermost last; scopeStarts[i] is where the i-th
+  /// open block's locals begin. Flat, so entering a block allocates nothing.
+  std::vector<LocalDecl *> locals;
+  std::vector<size_t> scopeStarts;
+  HandlerDecl *handler = nullptr; // the one being resolved
+  /// lookupProtocolValue as a hash table: a program names protocol values
+  /// in every handler.
+  llvm::DenseMap<std::pair<llvm::StringRef, llvm::StringRef>, PV> protocolIndex;
+  std::optional<PV> protocolValue(llvm::StringRef group, llvm::StringRef key) const {
+    auto it = protocolIndex.find({group, key});
+    if (it == protocolIndex.end())
+      return std::nullopt;
+    return it->second;
+  }
   unsigned loopDepth = 0;
   /// Locals whose initializer (or loop bounds) is being resolved.
   std::vector<LocalDecl *> initializing;
@@ -148,7 +168,7 @@ void Resolver::collectProtocol() {
     std::array<ProtocolEntry *, kNumProtocolValues> inFile{};
     for (auto &block : f->protocolBlocks) {
       for (ProtocolEntry &e : block) {
-        std::optional<PV> pv = lookupProtocolValue(e.group, e.key);
+        std::optional<PV> pv = protocolValue(e.group, e.key);
         if (!pv) {
           if (!isProtocolGroup(e.group)) {
             diags.error(e.loc, "unknown protocol group '" + e.group + "'" +
@@ -212,7 +232,7 @@ void Resolver::resolveMember(MemberExpr &m) {
                                    "': no handler is named '" + m.member + "'" +
                                    didYouMean("opcode." + m.member, names));
     }
-  } else if (std::optional<PV> pv = lookupProtocolValue(m.group, m.member)) {
+  } else if (std::optional<PV> pv = protocolValue(m.group, m.member)) {
     m.target = MemberTarget::Protocol;
     m.protocol = *pv;
   } else if (isProtocolGroup(m.group)) {
@@ -238,9 +258,8 @@ void Resolver::resolveMember(MemberExpr &m) {
 
 std::vector<std::string> Resolver::visibleNames() const {
   std::vector<std::string> names;
-  for (auto &scope : scopes)
-    for (LocalDecl *d : scope)
-      names.push_back(d->name);
+  for (LocalDecl *d : locals)
+    names.push_back(d->name);
   for (HandlerInput in : kHandlerInputs)
     names.push_back(spelling(in).str());
   for (auto &kv : ctx.consts)
@@ -279,8 +298,7 @@ void Resolver::resolveName(NameExpr &n, bool inHandler) {
         diags.note(d->loc, "'" + n.name + "' is defined here");
         return;
       }
-    if (auto it = allLocals.find(n.name); it != allLocals.end()) {
-      LocalDecl *d = it->second;
+    if (LocalDecl *d = anyLocalNamed(n.name)) {
       if (n.loc.getPointer() < d->loc.getPointer()) {
         diags.error(n.loc, "'" + n.name + "' is used before its definition");
         diags.note(d->loc, "'" + n.name + "' is defined here");
@@ -338,21 +356,41 @@ void Resolver::resolveItemExprs() {
 //===-- Statements and scopes -----------------------------------------------===//
 
 LocalDecl *Resolver::lookupLocal(llvm::StringRef name) const {
-  for (auto s = scopes.rbegin(); s != scopes.rend(); ++s)
-    for (LocalDecl *d : *s)
-      if (d->name == name)
-        return d;
+  // Innermost block first; within a block the first definition (a
+  // redefinition was reported and does not take over).
+  size_t end = locals.size();
+  for (size_t scope = scopeStarts.size(); scope-- > 0;) {
+    for (size_t i = scopeStarts[scope]; i < end; ++i)
+      if (locals[i]->name == name)
+        return locals[i];
+    end = scopeStarts[scope];
+  }
   return nullptr;
+}
+
+LocalDecl *Resolver::anyLocalNamed(llvm::StringRef name) const {
+  LocalDecl *found = nullptr;
+  if (handler && handler->body)
+    walkStmts(*handler->body, [&](Stmt &s) {
+      if (found)
+        return;
+      if (auto *l = llvm::dyn_cast<LetStmt>(&s); l && l->decl.name == name)
+        found = &l->decl;
+      else if (auto *f = llvm::dyn_cast<ForStmt>(&s); f && f->var.name == name)
+        found = &f->var;
+    });
+  return found;
 }
 
 void Resolver::declareLocal(LocalDecl &d) {
   // Same block: a redefinition. Enclosing block: shadowing, also an error
   // (one name, one local, anywhere in a handler body).
-  for (LocalDecl *prev : scopes.back()) {
+  for (size_t i = scopeStarts.back(); i < locals.size(); ++i) {
+    LocalDecl *prev = locals[i];
     if (prev->name == d.name) {
       diags.error(d.loc, "redefinition of '" + d.name + "' in the same block");
       diags.note(prev->loc, "previous definition is here");
-      scopes.back().push_back(&d);
+      locals.push_back(&d);
       return;
     }
   }
@@ -366,21 +404,23 @@ void Resolver::declareLocal(LocalDecl &d) {
     diags.error(d.loc, "'" + d.name + "' shadows the const '" + d.name + "'");
     diags.note(it->second->loc, "the const is defined here");
   }
-  scopes.back().push_back(&d);
+  locals.push_back(&d);
 }
 
 void Resolver::resolveBlock(BlockStmt &b, LocalDecl *loopVar) {
+  size_t outer = locals.size();
   if (loopVar) {
-    scopes.emplace_back();
+    scopeStarts.push_back(locals.size());
     declareLocal(*loopVar);
   }
-  scopes.emplace_back();
+  scopeStarts.push_back(locals.size());
   for (StmtPtr &s : b.body)
     if (s)
       resolveStmt(*s);
-  scopes.pop_back();
+  scopeStarts.pop_back();
   if (loopVar)
-    scopes.pop_back();
+    scopeStarts.pop_back();
+  locals.resize(outer);
 }
 
 void Resolver::resolveStmt(Stmt &s) {
@@ -476,14 +516,9 @@ void Resolver::resolveStmt(Stmt &s) {
 void Resolver::resolveHandler(HandlerDecl &h) {
   if (!h.body)
     return;
-  allLocals.clear();
-  walkStmts(*h.body, [&](Stmt &s) {
-    if (auto *l = llvm::dyn_cast<LetStmt>(&s))
-      allLocals.try_emplace(l->decl.name, &l->decl);
-    else if (auto *f = llvm::dyn_cast<ForStmt>(&s))
-      allLocals.try_emplace(f->var.name, &f->var);
-  });
-  scopes.clear();
+  handler = &h;
+  locals.clear();
+  scopeStarts.clear();
   loopDepth = 0;
   resolveBlock(*h.body);
 }

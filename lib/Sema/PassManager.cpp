@@ -37,6 +37,29 @@ bool SemaContext::privileged(const SourceFile &f) const {
   return f.isPrelude || !hasPrelude();
 }
 
+const std::vector<HandlerAccesses> &SemaContext::handlerAccesses() {
+  if (accessesCache)
+    return *accessesCache;
+  accessesCache.emplace();
+  for (auto &f : module.files)
+    for (auto &h : f->handlers) {
+      HandlerAccesses &a = accessesCache->emplace_back();
+      if (!h->body)
+        continue;
+      walkStmts(*h->body, [&](Stmt &s) {
+        if (auto *st = llvm::dyn_cast<StoreStmt>(&s))
+          a.stores.push_back(st);
+        forEachOwnExpr(s, [&](Expr &top) {
+          walkPreOrder(top, [&](Expr &e) {
+            if (llvm::isa<LoadExpr>(e) || llvm::isa<AtomicExpr>(e))
+              a.loadsAndAtomics.push_back(&e);
+          });
+        });
+      });
+    }
+  return *accessesCache;
+}
+
 llvm::SMLoc SemaContext::protocolLoc(PV v) const {
   if (const ProtocolEntry *e = protocolFinal[static_cast<unsigned>(v)])
     return e->loc;

@@ -34,6 +34,12 @@
 
 namespace vyre::sema {
 
+/// One handler's buffer accesses, in the order a walk meets them.
+struct HandlerAccesses {
+  std::vector<StoreStmt *> stores;      ///< statement pre-order
+  std::vector<Expr *> loadsAndAtomics; ///< LoadExpr/AtomicExpr, expression pre-order
+};
+
 /// Lazy-evaluation state of a const, a protocol value or an opcode.
 enum class EvalState : uint8_t { NotStarted, Evaluating, Done };
 
@@ -68,6 +74,7 @@ struct SemaContext {
   /// Set by the Depth pass: an expression is too deep for the later
   /// passes, which recurse; the pass manager stops.
   bool tooDeep = false;
+  std::optional<std::vector<HandlerAccesses>> accessesCache;
 
   //===-- Helpers ---------------------------------------------------------===//
   const SourceFile &rootFile() const { return *module.files[module.rootFile]; }
@@ -85,6 +92,10 @@ struct SemaContext {
       return std::nullopt;
     return result.protocol[v];
   }
+  /// Every handler's buffer accesses (module order: files, then handlers),
+  /// collected by one walk on first use and shared by the Buffers and
+  /// Bounds passes.
+  const std::vector<HandlerAccesses> &handlerAccesses();
   /// Where a protocol key is finally set (or the root file start).
   llvm::SMLoc protocolLoc(PV v) const;
   /// Of several protocol keys, where the one set by the latest file is set

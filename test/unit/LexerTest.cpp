@@ -69,8 +69,21 @@ TEST_CASE("keywords versus identifiers") {
 TEST_CASE("doc comments attach to the next token; plain comments break them") {
   test::Harness h("/// first\n/// second\nhandler\n/// lost\n// plain\nconst");
   auto t = lexAll(h);
-  CHECK(t[0].doc == "first\nsecond");
-  CHECK(t[1].doc.empty());
+  CHECK(t[0].doc() == "first\nsecond");
+  CHECK(t[1].doc().empty());
+}
+
+TEST_CASE("a doc comment is rebuilt from the source span it covers") {
+  // Blank lines and block comments inside keep the doc; trailing blanks
+  // and one leading space go; `////` is a plain comment and restarts it.
+  test::Harness h("/// a  \n\n/* x */ ///b\n///  c\nconst\n"
+                  "/// lost\n//// plain\n/// kept\nbuffer\n/// end");
+  auto t = lexAll(h);
+  REQUIRE(t.size() == 3);
+  CHECK(t[0].doc() == "a\nb\n c");
+  CHECK(t[1].doc() == "kept");
+  CHECK(t[2].is(Tok::Eof));
+  CHECK(t[2].doc().empty()); // nothing documents the end of the file
 }
 
 TEST_CASE("block comments nest; an unterminated one is one error") {
@@ -97,7 +110,7 @@ TEST_CASE("strings: escapes and unterminated") {
   test::Harness h("\"a\\\"b\" \"open");
   auto t = lexAll(h);
   CHECK(t[0].is(Tok::String));
-  CHECK(t[0].stringValue == "a\"b");
+  CHECK(t[0].stringValue() == "a\"b");
   CHECK(t[1].is(Tok::Error));
   CHECK(h.diags.errorCount() == 1);
 }

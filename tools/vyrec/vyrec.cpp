@@ -214,5 +214,6 @@ int main(int argc, char **argv) {
     return rc == 0 ? Success : UsageError;
   }
 
+  o.disableFree = true; // the process exits right after
   return compile(o);
 }

@@ -61,6 +61,11 @@ struct CompilerOptions {
   bool optimizeSize = false;
   bool debugInfo = false;
   bool validate = false; ///< --validate (vyrec: on by default in a Debug build)
+  /// Leave the parsed tree and the emitted words allocated when compile()
+  /// returns (as clang's -disable-free): a process that exits right after
+  /// need not spend a tenth of the compile taking apart ~150 nodes per
+  /// handler. The vyrec tool sets it; a long-lived embedder should not.
+  bool disableFree = false;
 };
 
 /// Runs one compilation: diagnostics go to standard error, outputs to their

@@ -10,6 +10,7 @@
 #ifndef VYRE_IR_IR_H
 #define VYRE_IR_IR_H
 
+#include "vyre/IR/NodeAllocator.h"
 #include "vyre/Protocol/Protocol.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -69,8 +70,11 @@ struct Expr {
     IntLit, BoolLit, Name, Member, Unary, Binary, Select, Load, Atomic,
   };
   const Kind kind;
-  llvm::SMLoc loc;
   Type type = Type::Unknown; // set by Sema
+  /// Height of this tree, a leaf being 1 (set by the parser, which bounds
+  /// it by kMaxExprDepth): what the Depth pass builds on.
+  uint16_t height = 1;
+  llvm::SMLoc loc;
   /// Compile-time value when Sema proved the expression constant.
   std::optional<uint32_t> constValue;
   /// Set by Sema (pass 4): the expression reads a protocol value that is a
@@ -80,6 +84,11 @@ struct Expr {
   bool tunable = false;
 
   virtual ~Expr() = default;
+  // Nodes come from the recycling node allocator (NodeAllocator.h).
+  static void *operator new(std::size_t size) { return allocateNode(size); }
+  static void operator delete(void *p, std::size_t size) {
+    deallocateNode(p, size);
+  }
 
 protected:
   Expr(Kind k, llvm::SMLoc l) : kind(k), loc(l) {}
@@ -222,6 +231,10 @@ struct Stmt {
   const Kind kind;
   llvm::SMLoc loc;
   virtual ~Stmt() = default;
+  static void *operator new(std::size_t size) { return allocateNode(size); }
+  static void operator delete(void *p, std::size_t size) {
+    deallocateNode(p, size);
+  }
 
 protected:
   Stmt(Kind k, llvm::SMLoc l) : kind(k), loc(l) {}
@@ -385,6 +398,9 @@ struct SourceFile {
   std::vector<std::unique_ptr<BufferDecl>> buffers;
   std::vector<std::vector<ProtocolEntry>> protocolBlocks;
   std::vector<std::unique_ptr<HandlerDecl>> handlers;
+  /// The height of the tallest expression tree in the file (Expr::height),
+  /// set by the parser; ~0u when unknown (a tree built some other way).
+  unsigned tallestExpr = ~0u;
   /// Trivia for the formatter: the source text, and every comment (`//`,
   /// `///`, `/* */`) in source order; formatSourceFile puts each one back
   /// before the node that follows it. Both point into the SourceMgr buffer.

@@ -5,6 +5,7 @@
 #include "vyre/Basic/Diagnostics.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/SMLoc.h"
 
 #include <cstdint>
@@ -28,17 +29,25 @@ enum class Tok : uint8_t {
 
 llvm::StringRef tokenSpelling(Tok t); // for "expected ';'" messages
 
+/// One token. It owns nothing: every field points into the source buffer
+/// (the SourceMgr keeps it alive), so tokens are cheap to copy; the few
+/// texts that need building (a string's value, a doc comment) are built
+/// only when the parser asks for them.
 struct Token {
   Tok kind = Tok::Eof;
   llvm::StringRef text; // points into the source buffer
   uint32_t intValue = 0;
   bool hex = false;
-  std::string stringValue;
-  /// `///` lines directly before this token, joined with '\n'.
-  std::string doc;
+  /// The source span of the `///` lines directly before this token (from
+  /// the first one's `///` to the last one's end), or empty.
+  llvm::StringRef docSpan;
 
   llvm::SMLoc loc() const { return llvm::SMLoc::getFromPointer(text.data()); }
   bool is(Tok k) const { return kind == k; }
+  /// A String token's value: the text between the quotes, unescaped.
+  std::string stringValue() const;
+  /// The `///` lines directly before this token, joined with '\n'.
+  std::string doc() const;
 };
 
 
@@ -55,14 +64,25 @@ public:
   Lexer(llvm::StringRef buffer, DiagnosticEngine &diags,
         std::vector<llvm::StringRef> *comments = nullptr)
       : buf(buffer), cur(buffer.begin()), diags(diags), comments(comments) {}
-  Token next();
+  Token next() {
+    Token t;
+    lex(t);
+    return t;
+  }
+  /// next(), written into \p t (the parser's lookahead slot, no copy).
+  void lex(Token &t);
 
 private:
-  void skipTrivia(std::string &doc);
-  Token make(Tok k, const char *start);
-  Token lexNumber(const char *start);
-  Token lexIdent(const char *start);
-  Token lexString(const char *start);
+  /// Skips blanks and comments; \p docSpan is left covering the `///`
+  /// lines that directly precede the next token.
+  void skipTrivia(llvm::StringRef &docSpan);
+  void make(Token &t, Tok k, const char *start);
+  void lexNumber(Token &t, const char *start);
+  void lexIdent(Token &t, const char *start);
+  void lexString(Token &t, const char *start);
+  /// Reports a run of bytes that cannot start a token (at \p start, the
+  /// first being \p c); kept out of line, off the hot path.
+  LLVM_ATTRIBUTE_NOINLINE Tok lexInvalid(const char *start, char c);
 
   llvm::StringRef buf;
   const char *cur;

@@ -10,8 +10,9 @@
 
 #include "vyre/IR/IR.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <cstdint>
-#include <unordered_map>
 
 namespace vyre {
 
@@ -47,7 +48,7 @@ constexpr uint32_t kLoopTripLimit = 1u << 20;
 /// everything else (loads, atomics, handler inputs, vars) is unbounded.
 /// \p locals maps the locals whose bound is known (immutable `let`s, loop
 /// variables) to that bound; the Loops pass fills it while walking a body.
-using LocalBounds = std::unordered_map<const LocalDecl *, uint32_t>;
+using LocalBounds = llvm::DenseMap<const LocalDecl *, uint32_t>;
 uint32_t upperBound(const Expr &e, const LocalBounds *locals = nullptr);
 
 } // namespace vyre
