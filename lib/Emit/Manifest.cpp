@@ -201,7 +201,7 @@ private:
     bool grouped = subgroup && opts.skeleton == Skeleton::Grouped;
     Array ops;
     if (subgroup)
-      ops = grouped ? Array{"basic", "vote", "arithmetic", "ballot"}
+      ops = grouped ? Array{"basic", "vote", "arithmetic", "ballot", "shuffle"}
                     : Array{"basic", "vote", "ballot"};
     return Object{
         {"kind", grouped ? "grouped" : subgroup ? "subgroup" : "portable"},

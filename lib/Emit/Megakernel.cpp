@@ -97,8 +97,10 @@ private:
       b.capability(spv::Capability::GroupNonUniform);
       b.capability(spv::Capability::GroupNonUniformVote);
       b.capability(spv::Capability::GroupNonUniformBallot);
-      if (grouped())
+      if (grouped()) {
         b.capability(spv::Capability::GroupNonUniformArithmetic);
+        b.capability(spv::Capability::GroupNonUniformShuffle);
+      }
     }
     // The StorageBuffer storage class every buffer uses is core from
     // SPIR-V 1.3; before, an extension (Vulkan 1.0 hosts enable
@@ -172,7 +174,16 @@ private:
     b.name(ctx.numWorkgroupsVar, "gl_NumWorkGroups");
     b.decorate(ctx.numWorkgroupsVar, spv::Decoration::BuiltIn,
                {uint32_t(spv::BuiltIn::NumWorkgroups)});
+    if (grouped()) {
+      uint32_t u32In = b.typePointer(spv::StorageClass::Input, u32());
+      laneVar = b.globalVariable(u32In, spv::StorageClass::Input);
+      b.name(laneVar, "gl_SubgroupInvocationID");
+      b.decorate(laneVar, spv::Decoration::BuiltIn,
+                 {uint32_t(spv::BuiltIn::SubgroupLocalInvocationId)});
+    }
   }
+  /// The grouped skeleton's SubgroupLocalInvocationId.
+  uint32_t laneVar = 0;
 
   /// The type of handler_NAME and dispatch_op: one u32 per handler input.
   uint32_t opType5() {
@@ -417,10 +428,14 @@ private:
         step.base.push_back(fb.localVariable(fnPtrU32));
         b.name(step.base[k], "claimed_slot_base");
       }
-      step.wonBits = fb.localVariable(fnPtrU32);
       step.unrun = fb.localVariable(fnPtrU32);
-      b.name(step.wonBits, "won_bits");
+      step.wonBits = fb.localVariable(fnPtrU32);
+      step.chunk = fb.localVariable(fnPtrU32);
+      step.own = fb.localVariable(fnPtrU32);
+      b.name(step.own, "own_unrun");
       b.name(step.unrun, "unrun");
+      b.name(step.wonBits, "won_bits");
+      b.name(step.chunk, "chunk");
     }
     step.claimed = claimedVar;
     step.busy = 0;
@@ -603,10 +618,11 @@ private:
     uint32_t tenantTable = 0; // kernel.TENANT_GATE: the pass's mask table
     uint32_t busy = 0;        // sharded: saw a slot in flux (claimOwned)
     std::vector<uint32_t> won, opcode; // one per slot of the batch
-    // The grouped skeleton's batch: slot bases, and bit k set for slot k
-    // won (wonBits) and not yet run (unrun).
+    // The grouped skeleton's batch: slot bases, bit k set for slot k
+    // claimed (wonBits) and not yet run (unrun); run_group's slots of the
+    // lead opcode not yet run (own) and its chunk.
     std::vector<uint32_t> base;
-    uint32_t wonBits = 0, unrun = 0;
+    uint32_t wonBits = 0, unrun = 0, own = 0, chunk = 0;
   } step;
 
   /// Slots each invocation claims per subgroup step: their status reads
@@ -859,20 +875,17 @@ private:
 
   /// The grouped skeleton's scan of one pass (docs/protocol.md, "The
   /// grouped skeleton"): a loop of subgroup-uniform rounds, each of which
-  /// either runs one opcode's slots or, once the subgroup has run every
-  /// slot of its batch, finishes that batch and claims the next one:
+  /// either runs every claimed slot of one opcode or, once the subgroup has
+  /// run its whole batch, finishes that batch and claims the next one:
   ///   s = gid; won = unrun = 0
   ///   while any(s < scan or won != 0):
   ///     if any(unrun != 0): run_group()
   ///     else: finish_batch(); claim_batch(s); s += claimBatch() * nthreads
-  /// Each slot's handler, progress and DONE stay with the invocation that
-  /// claimed it, so no barrier is needed; only the order in which the
-  /// subgroup runs its slots changes.
   void groupedScan(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
-                    uint32_t stride, uint32_t scanSlots, uint32_t slotVar) {
+                   uint32_t stride, uint32_t scanSlots, uint32_t slotVar) {
     fb.opVoid(spv::Op::OpStore, {slotVar, gid});
-    fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
     fb.opVoid(spv::Op::OpStore, {step.unrun, c(0)});
+    fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
     uint32_t s = 0;
     fb.loop(
         [&](const FunctionBuilder::Loop &) {
@@ -908,13 +921,15 @@ private:
   ///      and CAS(status, PUBLISHED -> CLAIMED, acquire) won:
   ///     won |= 1 << k; opcode[k] = the slot's opcode; base[k] = slot_base
   ///   unrun = won; if won != 0: claimed_any = true
+  ///   if any(won != 0): subgroup_barrier()
+  /// The barrier passes each claim's acquire on to the invocation of the
+  /// subgroup that will run the slot and read its arguments.
   void claimBatchAt(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
                     uint32_t scanSlots) {
     unsigned batch = claimBatch();
     std::vector<uint32_t> slotBase(batch), inRing(batch), status(batch);
-    // The scan bound minus one: a valid slot to read while the loop runs
-    // (some invocation has s < scan or a batch to finish, so scan > 0 ...
-    // or nothing is read in range: then every in-ring test below fails).
+    // A slot to read in range: min(s_k, scan - 1), or slot 0 of an empty
+    // scan (every in-ring test below fails then).
     uint32_t lastSlot = fb.op(
         spv::Op::OpISub, u32(),
         {fb.op(spv::Op::OpExtInst, u32(),
@@ -943,7 +958,6 @@ private:
                                               : MemoryOrder::Relaxed,
                              statusPointer(fb, clampedBase), {});
     }
-    fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
     for (unsigned k = 0; k < batch; ++k) {
       uint32_t published = fb.op(
           spv::Op::OpLogicalAnd, boolT(),
@@ -952,10 +966,10 @@ private:
       fb.ifThen(published, [&] {
         ifTenantAllows(fb, slotBase[k], [&] {
           fb.ifThen(claim(fb, statusPointer(fb, slotBase[k])), [&] {
-            uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
+            uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
             fb.opVoid(spv::Op::OpStore,
-                      {step.wonBits, fb.op(spv::Op::OpBitwiseOr, u32(),
-                                       {won, c(1u << k)})});
+                      {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
+                                         {unrun, c(1u << k)})});
             fb.opVoid(spv::Op::OpStore,
                       {step.opcode[k],
                        slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
@@ -964,27 +978,35 @@ private:
         });
       });
     }
-    uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
-    fb.opVoid(spv::Op::OpStore, {step.unrun, won});
-    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)}), [&] {
+    uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
+    fb.opVoid(spv::Op::OpStore, {step.wonBits, won});
+    uint32_t any = fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)});
+    fb.ifThen(any, [&] {
       fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
     });
+    fb.ifThen(group(spv::Op::OpGroupNonUniformAny, boolT(), fb, {any}),
+              [&] { subgroupBarrier(fb); });
   }
 
-  /// run_group: one opcode's slots, in a branch every invocation of which
-  /// agrees on the opcode, one slot per invocation:
-  ///   lead = min over the subgroup of (unrun != 0 ? opcode[lowest bit of
-  ///                                    unrun] : ~0u)
-  ///   k = lowest bit of unrun with opcode[k] == lead, if any
+  /// run_group: every unrun slot of the subgroup's smallest pending opcode,
+  /// spread over the subgroup so that each pass through the handler runs a
+  /// whole subgroup of slots:
+  ///   lead  = min over the subgroup of (unrun != 0 ? opcode[lowest bit of
+  ///                                     unrun] : ~0u)
+  ///   mine  = bits k of unrun with opcode[k] == lead;  unrun &= ~mine
   ///   if lead < METRICS_SLOTS and elect():
-  ///     metrics[lead] += (invocations with such a k)
-  ///   if there is such a k: unrun &= ~(1 << k); run_slot(base[k], lead)
-  ///                         without its metrics add
-  /// Run apart, the subgroup's slots of one opcode would each pay for the
-  /// whole subgroup's pass through the handler; on an H200 the built-in
-  /// handlers' atomics on shared control words then cost most of a mixed
-  /// ring (bench/RESULTS-gpu.md). Run together, same-address atomics of one
-  /// opcode go out as one instruction.
+  ///     metrics[lead] += add over the subgroup of popcount(mine)
+  ///   while ballot_count(mine != 0) == subgroup_size:      (uniform)
+  ///     if mine != 0: run_slot(base[lowest bit of mine]); clear that bit
+  ///   first = exclusive_add(popcount(mine));  total = add(popcount(mine))
+  ///   for chunk = 0; chunk < total; chunk += subgroup_size:  (uniform)
+  ///     i = chunk + lane; owner = the lane whose [first, first + count)
+  ///     holds i; k = its (i - first)-th bit of mine
+  ///     if i < total: run_slot(base[k] of owner) without its metrics add
+  /// Run apart, a subgroup's slots of one opcode would each pay for the
+  /// whole subgroup's pass through the handler, and the built-in handlers'
+  /// atomics on shared control words would go out one slot at a time; on
+  /// an H200 that was most of a mixed ring's time (bench/RESULTS-gpu.md).
   void runGroup(FunctionBuilder &fb, uint32_t unrun) {
     unsigned batch = claimBatch();
     std::vector<uint32_t> opcode(batch), base(batch);
@@ -992,8 +1014,8 @@ private:
       opcode[k] = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
       base[k] = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
     }
-    // The entry of \p values at bit \p bit (a select chain: the batch is a
-    // handful of registers, not an indexable array).
+    // values[bit] (a select chain: the batch is a handful of registers,
+    // not an indexable array).
     auto pick = [&](llvm::ArrayRef<uint32_t> values, uint32_t bit) {
       uint32_t v = values[0];
       for (unsigned k = 1; k < batch; ++k)
@@ -1002,74 +1024,192 @@ private:
       return v;
     };
     // FindILsb of bits | 1 << 31: never of 0, which drivers may treat as
-    // undefined (llvmpipe's cttz does, and then mis-compiles the
-    // branches that test it); a batch has at most 32 slots, so the extra
-    // bit never hides a real one.
+    // undefined; a batch has at most 32 slots, so the extra bit never
+    // hides a real one.
     auto lowestBit = [&](uint32_t bits) {
       uint32_t nonzero =
           fb.op(spv::Op::OpBitwiseOr, u32(), {bits, c(0x80000000u)});
       return fb.op(spv::Op::OpExtInst, u32(),
                    {b.glslStd450(), uint32_t(GLSLstd450FindILsb), nonzero});
     };
+    auto arith = [&](spv::Op op, spv::GroupOperation how, uint32_t v) {
+      return group(op, u32(), fb, {uint32_t(how), v});
+    };
     uint32_t pending = fb.op(spv::Op::OpINotEqual, boolT(), {unrun, c(0)});
     uint32_t first = fb.op(spv::Op::OpSelect, u32(),
                            {pending, pick(opcode, lowestBit(unrun)), c(~0u)});
-    uint32_t lead = group(spv::Op::OpGroupNonUniformUMin, u32(), fb,
-                          {uint32_t(spv::GroupOperation::Reduce), first});
-    uint32_t matching = c(0);
+    uint32_t lead = arith(spv::Op::OpGroupNonUniformUMin,
+                          spv::GroupOperation::Reduce, first);
+    uint32_t mine = c(0);
     for (unsigned k = 0; k < batch; ++k)
-      matching = fb.op(
+      mine = fb.op(
           spv::Op::OpBitwiseOr, u32(),
-          {matching, fb.op(spv::Op::OpSelect, u32(),
-                           {fb.op(spv::Op::OpIEqual, boolT(), {opcode[k], lead}),
-                            c(1u << k), c(0)})});
-    matching = fb.op(spv::Op::OpBitwiseAnd, u32(), {matching, unrun});
-    uint32_t has = fb.op(spv::Op::OpINotEqual, boolT(), {matching, c(0)});
-    uint32_t n = ballotCount(fb, has);
-    uint32_t counted = fb.op(spv::Op::OpULessThan, boolT(),
-                             {lead, P(PV::control_METRICS_SLOTS)});
-    fb.ifThen(counted, [&] {
-      fb.ifThen(group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {}), [&] {
-        uint32_t idx = fb.op(spv::Op::OpIAdd, u32(),
-                             {P(PV::control_METRICS_BASE), lead});
-        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
-                   ctx.wordPointer(fb, ctx.sema.control, idx), {n});
-      });
-    });
-    fb.ifThen(has, [&] {
-      uint32_t k = lowestBit(matching);
-      uint32_t bit = fb.op(spv::Op::OpShiftLeftLogical, u32(), {c(1), k});
-      fb.opVoid(spv::Op::OpStore,
-                {step.unrun, fb.op(spv::Op::OpBitwiseAnd, u32(),
-                                   {unrun, fb.op(spv::Op::OpNot, u32(), {bit})})});
-      runSlot(fb, pick(base, k), lead, /*countMetrics=*/false);
-    });
+          {mine, fb.op(spv::Op::OpSelect, u32(),
+                       {fb.op(spv::Op::OpIEqual, boolT(), {opcode[k], lead}),
+                        c(1u << k), c(0)})});
+    mine = fb.op(spv::Op::OpBitwiseAnd, u32(), {mine, unrun});
+    fb.opVoid(spv::Op::OpStore,
+              {step.unrun, fb.op(spv::Op::OpBitwiseAnd, u32(),
+                                 {unrun, fb.op(spv::Op::OpNot, u32(), {mine})})});
+    uint32_t all = arith(spv::Op::OpGroupNonUniformIAdd,
+                         spv::GroupOperation::Reduce,
+                         fb.op(spv::Op::OpBitCount, u32(), {mine}));
+    fb.ifThen(fb.op(spv::Op::OpULessThan, boolT(),
+                    {lead, P(PV::control_METRICS_SLOTS)}),
+              [&] {
+                fb.ifThen(group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {}),
+                          [&] {
+                            uint32_t idx = fb.op(spv::Op::OpIAdd, u32(),
+                                                 {P(PV::control_METRICS_BASE), lead});
+                            ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
+                                       ctx.wordPointer(fb, ctx.sema.control, idx),
+                                       {all});
+                          });
+              });
+    // The subgroup's invocations, all active here (the scan's rounds are
+    // subgroup-uniform): lanes 0 .. width - 1, fewer than SubgroupSize in
+    // a workgroup smaller than a subgroup.
+    uint32_t width = ballotCount(fb, b.constBool(true));
+    // Own rounds while every invocation has a slot of its own left: each
+    // runs its lowest, with no shuffle (a ring of one opcode needs little
+    // else). Measured on an H200, partly filled own rounds cost the mix
+    // more than the shuffles they save.
+    fb.opVoid(spv::Op::OpStore, {step.own, mine});
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t left = fb.op(spv::Op::OpLoad, u32(), {step.own});
+          uint32_t busy = ballotCount(
+              fb, fb.op(spv::Op::OpINotEqual, boolT(), {left, c(0)}));
+          return fb.op(spv::Op::OpIEqual, boolT(), {busy, width});
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t left = fb.op(spv::Op::OpLoad, u32(), {step.own});
+          fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {left, c(0)}), [&] {
+            fb.opVoid(spv::Op::OpStore,
+                      {step.own,
+                       fb.op(spv::Op::OpBitwiseAnd, u32(),
+                             {left, fb.op(spv::Op::OpISub, u32(), {left, c(1)})})});
+            runSlot(fb, pick(base, lowestBit(left)), lead, /*countMetrics=*/false);
+          });
+        },
+        [&](const FunctionBuilder::Loop &) {});
+    // The rest, spread over the subgroup.
+    mine = fb.op(spv::Op::OpLoad, u32(), {step.own});
+    uint32_t count = fb.op(spv::Op::OpBitCount, u32(), {mine});
+    uint32_t before = arith(spv::Op::OpGroupNonUniformIAdd,
+                            spv::GroupOperation::ExclusiveScan, count);
+    uint32_t total = arith(spv::Op::OpGroupNonUniformIAdd,
+                           spv::GroupOperation::Reduce, count);
+    uint32_t upTo = fb.op(spv::Op::OpIAdd, u32(), {before, count});
+    uint32_t lane = fb.op(spv::Op::OpLoad, u32(), {laneVar});
+    fb.opVoid(spv::Op::OpStore, {step.chunk, c(0)});
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t chunk = fb.op(spv::Op::OpLoad, u32(), {step.chunk});
+          return fb.op(spv::Op::OpULessThan, boolT(), {chunk, total});
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t chunk = fb.op(spv::Op::OpLoad, u32(), {step.chunk});
+          uint32_t i = fb.op(spv::Op::OpIAdd, u32(), {chunk, lane});
+          // owner = the number of lanes whose range ends at or before i
+          // (upTo rises with the lane index): a binary search over the
+          // subgroup, one shuffle per halving, every lane taking part.
+          uint32_t owner = c(0);
+          for (uint32_t half = kMaxSubgroupSize / 2; half; half /= 2) {
+            uint32_t probe = fb.op(spv::Op::OpIAdd, u32(), {owner, c(half - 1)});
+            uint32_t inside = fb.op(spv::Op::OpULessThan, boolT(), {probe, width});
+            uint32_t at = fb.op(
+                spv::Op::OpExtInst, u32(),
+                {b.glslStd450(), uint32_t(GLSLstd450UMin),
+                 probe, fb.op(spv::Op::OpISub, u32(), {width, c(1)})});
+            uint32_t ends = group(spv::Op::OpGroupNonUniformShuffle, u32(), fb,
+                                  {upTo, at});
+            uint32_t past = fb.op(
+                spv::Op::OpLogicalAnd, boolT(),
+                {inside, fb.op(spv::Op::OpULessThanEqual, boolT(), {ends, i})});
+            owner = fb.op(spv::Op::OpSelect, u32(),
+                          {past, fb.op(spv::Op::OpIAdd, u32(), {owner, c(half)}),
+                           owner});
+          }
+          owner = fb.op(spv::Op::OpExtInst, u32(),
+                        {b.glslStd450(), uint32_t(GLSLstd450UMin),
+                         owner, fb.op(spv::Op::OpISub, u32(), {width, c(1)})});
+          uint32_t ownerMine =
+              group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {mine, owner});
+          uint32_t ownerFirst =
+              group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {before, owner});
+          // k = the position of the (i - ownerFirst)-th set bit of ownerMine.
+          uint32_t rank = fb.op(spv::Op::OpISub, u32(), {i, ownerFirst});
+          uint32_t k = c(0);
+          for (unsigned j = 1; j < batch; ++j) {
+            uint32_t below = fb.op(
+                spv::Op::OpBitCount, u32(),
+                {fb.op(spv::Op::OpBitwiseAnd, u32(), {ownerMine, c((1u << j) - 1)})});
+            // bit j is the rank-th set bit iff exactly rank bits lie below
+            // it and it is set; otherwise keep the earlier answer.
+            uint32_t set = fb.op(spv::Op::OpINotEqual, boolT(),
+                                 {fb.op(spv::Op::OpBitwiseAnd, u32(),
+                                        {ownerMine, c(1u << j)}),
+                                  c(0)});
+            uint32_t hit = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                                 {set, fb.op(spv::Op::OpIEqual, boolT(), {below, rank})});
+            k = fb.op(spv::Op::OpSelect, u32(), {hit, c(j), k});
+          }
+          // The owner's base[k]: one shuffle per batch entry.
+          std::vector<uint32_t> ownerBase(batch);
+          for (unsigned j = 0; j < batch; ++j)
+            ownerBase[j] =
+                group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {base[j], owner});
+          uint32_t slotBase = pick(ownerBase, k);
+          fb.ifThen(fb.op(spv::Op::OpULessThan, boolT(), {i, total}),
+                    [&] { runSlot(fb, slotBase, lead, /*countMetrics=*/false); });
+        },
+        [&](const FunctionBuilder::Loop &) {
+          uint32_t chunk = fb.op(spv::Op::OpLoad, u32(), {step.chunk});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.chunk, fb.op(spv::Op::OpIAdd, u32(), {chunk, width})});
+        });
   }
 
-  /// finish_batch, per invocation, once the subgroup has run the batch:
-  ///   if won != 0:
-  ///     DONE_COUNT += popcount(won) (release: the handlers' writes happen
-  ///                                  before)
-  ///     for k in won: status(base[k]) = DONE (release: after the add)
+  /// finish_batch, once the subgroup has run every slot of the batch (as
+  /// the subgroup skeleton's step ends):
+  ///   n = add over the subgroup of popcount(won)
+  ///   if n > 0:                                     (subgroup-uniform)
+  ///     subgroup_barrier()          // every handler's writes happen before
+  ///     if elect(): DONE_COUNT += n (release)
+  ///     subgroup_barrier()          // ... the add, which happens before
+  ///     fence(release); for k in won: status(base[k]) = DONE   // each DONE
   ///   won = 0
-  /// In the subgroup's uniform control flow, so the adds of the subgroup go
-  /// out as one instruction.
   void finishBatch(FunctionBuilder &fb) {
     uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.wonBits});
-    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)}), [&] {
-      ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
-                 ctx.wordPointer(fb, ctx.sema.control, P(PV::control_DONE_COUNT)),
-                 {fb.op(spv::Op::OpBitCount, u32(), {won})});
-      for (unsigned k = 0; k < claimBatch(); ++k) {
-        uint32_t bit = fb.op(spv::Op::OpINotEqual, boolT(),
-                             {fb.op(spv::Op::OpBitwiseAnd, u32(), {won, c(1u << k)}),
-                              c(0)});
-        fb.ifThen(bit, [&] {
-          uint32_t base = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
-          ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release,
-                     statusPointer(fb, base), {P(PV::status_DONE)});
-        });
-      }
+    uint32_t n = group(spv::Op::OpGroupNonUniformIAdd, u32(), fb,
+                       {uint32_t(spv::GroupOperation::Reduce),
+                        fb.op(spv::Op::OpBitCount, u32(), {won})});
+    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {n, c(0)}), [&] {
+      subgroupBarrier(fb);
+      fb.ifThen(group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {}), [&] {
+        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
+                   ctx.wordPointer(fb, ctx.sema.control,
+                                   P(PV::control_DONE_COUNT)),
+                   {n});
+      });
+      subgroupBarrier(fb);
+      fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)}), [&] {
+        fb.opVoid(spv::Op::OpMemoryBarrier,
+                  {c(ctx.mm.scope()),
+                   c(ctx.mm.barrierSemantics(/*acquire=*/false,
+                                             /*release=*/true))});
+        for (unsigned k = 0; k < claimBatch(); ++k) {
+          uint32_t bit = fb.op(
+              spv::Op::OpINotEqual, boolT(),
+              {fb.op(spv::Op::OpBitwiseAnd, u32(), {won, c(1u << k)}), c(0)});
+          fb.ifThen(bit, [&] {
+            uint32_t base = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
+            ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Relaxed,
+                       statusPointer(fb, base), {P(PV::status_DONE)});
+          });
+        }
+      });
     });
     fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
   }
@@ -1165,6 +1305,9 @@ private:
     SpirvBuilder::appendString(ep, plan.shards[shard].entryPoint);
     ep.push_back(ctx.gidVar);
     ep.push_back(ctx.numWorkgroupsVar);
+    if (grouped()) {
+      ep.push_back(laneVar);
+    }
     // From SPIR-V 1.4 on the interface lists every global variable used.
     if (ver.major > 1 || ver.minor >= 4)
       for (const BufferDecl *d : ctx.sema.buffers)

@@ -44,6 +44,9 @@ inline constexpr unsigned kSubgroupClaimBatch = 2;
 /// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
 inline constexpr unsigned kDefaultClaimBatch = 8;
 inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
+/// The widest subgroup the grouped skeleton's lane search covers (Vulkan
+/// devices have 4 to 128).
+inline constexpr unsigned kMaxSubgroupSize = 128;
 /// A SPIR-V version, as the module header's word 1 holds it.
 struct SpirvVersion {
   unsigned major = 1, minor = 0;
