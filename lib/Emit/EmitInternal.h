@@ -33,6 +33,7 @@ struct ModuleFacts {
   SpirvVersion version{0, 0};
   std::vector<uint32_t> capabilities; // OpCapability operands, module order
   std::vector<std::string> extensions; // OpExtension names, module order
+  std::vector<uint32_t> executionModes; // every entry point's, module order
   /// (set, binding) of every decorated variable: the module's interface.
   std::set<std::pair<uint32_t, uint32_t>> bindings;
 };

@@ -50,6 +50,8 @@ public:
     buffers();
     specConstants();
     builtins();
+    if (ver < SpirvVersion{1, 6})
+      workgroupSizeBuiltin();
     plan = planShards(ctx.sema, ctx.opts.shards, ctx.opts.entryPoint);
     byOpcode.resize(plan.shards.size());
     handlerFunctions();
@@ -184,6 +186,22 @@ private:
   }
   /// The grouped skeleton's SubgroupLocalInvocationId.
   uint32_t laneVar = 0;
+
+  /// Below SPIR-V 1.6, the workgroup size is specialized through a
+  /// WorkgroupSize-decorated spec-constant composite (what glslang emits for
+  /// local_size_x_id); it takes precedence over the LocalSize execution
+  /// mode, which still names the default. SPIR-V 1.6 deprecates the
+  /// built-in: there entryPoint() uses LocalSizeId instead.
+  void workgroupSizeBuiltin() {
+    uint32_t v3 = b.typeVec3U32();
+    uint32_t one = c(1); // defined before the composite that uses it
+    uint32_t id = b.newId();
+    SpirvBuilder::emit(b.globals, spv::Op::OpSpecConstantComposite,
+                       {v3, id, P(PV::kernel_WORKGROUP_SIZE), one, one});
+    b.name(id, "gl_WorkGroupSize");
+    b.decorate(id, spv::Decoration::BuiltIn,
+               {uint32_t(spv::BuiltIn::WorkgroupSize)});
+  }
 
   /// The type of handler_NAME and dispatch_op: one u32 per handler input.
   uint32_t opType5() {
@@ -449,8 +467,10 @@ private:
     uint32_t gid = fb.op(spv::Op::OpCompositeExtract, u32(), {gidV, 0});
     uint32_t nwgV = fb.op(spv::Op::OpLoad, v3, {ctx.numWorkgroupsVar});
     uint32_t nwg = fb.op(spv::Op::OpCompositeExtract, u32(), {nwgV, 0});
+    // The specialized workgroup size (a host may change it: vyre-run does
+    // on llvmpipe, docs/scenario.md).
     uint32_t nthreads =
-        fb.op(spv::Op::OpIMul, u32(), {nwg, c(L(PV::kernel_WORKGROUP_SIZE))});
+        fb.op(spv::Op::OpIMul, u32(), {nwg, P(PV::kernel_WORKGROUP_SIZE)});
     // The subgroup loop's stride: claimBatch() slots per invocation and step.
     uint32_t stride =
         subgroup() && claimBatch() > 1
@@ -1313,9 +1333,17 @@ private:
       for (const BufferDecl *d : ctx.sema.buffers)
         ep.push_back(ctx.bufferVars[d]);
     SpirvBuilder::emit(b.entryPoints, spv::Op::OpEntryPoint, ep);
-    SpirvBuilder::emit(b.executionModes, spv::Op::OpExecutionMode,
-                       {mainFn, uint32_t(spv::ExecutionMode::LocalSize),
-                        L(PV::kernel_WORKGROUP_SIZE), 1, 1});
+    // From SPIR-V 1.6 the workgroup size is LocalSizeId of the spec
+    // constant (Vulkan: the maintenance4 feature, in the manifest's
+    // `requires`); below, workgroupSizeBuiltin() specializes LocalSize.
+    if (ver < SpirvVersion{1, 6})
+      SpirvBuilder::emit(b.executionModes, spv::Op::OpExecutionMode,
+                         {mainFn, uint32_t(spv::ExecutionMode::LocalSize),
+                          L(PV::kernel_WORKGROUP_SIZE), 1, 1});
+    else
+      SpirvBuilder::emit(b.executionModes, spv::Op::OpExecutionModeId,
+                         {mainFn, uint32_t(spv::ExecutionMode::LocalSizeId),
+                          P(PV::kernel_WORKGROUP_SIZE), c(1), c(1)});
   }
 };
 

@@ -30,6 +30,16 @@ const CapabilityRow kCapabilities[] = {
 #include "Requirements.def"
 };
 
+struct ExecutionModeRow {
+  spv::ExecutionMode mode;
+  const char *name, *feature;
+};
+const ExecutionModeRow kExecutionModes[] = {
+#define VYRE_EXECUTION_MODE(Name, Feature)                                     \
+  {spv::ExecutionMode::Name, #Name, Feature},
+#include "Requirements.def"
+};
+
 struct ExtensionRow {
   const char *spirvName, *deviceName;
   unsigned coreMajor, coreMinor;
@@ -77,6 +87,10 @@ ModuleFacts vyre::emit::scanModule(llvm::ArrayRef<uint32_t> words) {
     llvm::ArrayRef<uint32_t> operands = words.slice(i + 1, count - 1);
     if (op == spv::Op::OpCapability && !operands.empty())
       facts.capabilities.push_back(operands[0]);
+    else if ((op == spv::Op::OpExecutionMode ||
+              op == spv::Op::OpExecutionModeId) &&
+             operands.size() >= 2)
+      facts.executionModes.push_back(operands[1]);
     else if (op == spv::Op::OpExtension)
       facts.extensions.push_back(literalString(operands));
     else if (op == spv::Op::OpDecorate && operands.size() == 3) {
@@ -115,6 +129,19 @@ llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
       addUnique(features, row->feature);
     if (*row->subgroupOp)
       addUnique(subgroupOps, row->subgroupOp);
+  }
+  for (uint32_t mode : facts.executionModes) {
+    const ExecutionModeRow *row = nullptr;
+    for (const ExecutionModeRow &r : kExecutionModes)
+      if (uint32_t(r.mode) == mode)
+        row = &r;
+    if (!row)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "the module declares execution mode " + std::to_string(mode) +
+              ", which has no row in lib/Emit/Requirements.def");
+    if (*row->feature)
+      addUnique(features, row->feature);
   }
   for (const std::string &ext : facts.extensions) {
     const ExtensionRow *row = nullptr;

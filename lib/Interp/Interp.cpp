@@ -502,7 +502,8 @@ bool Machine::priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
 
 void Machine::runShard(unsigned shardIndex) {
   shard = shardIndex;
-  const uint64_t nthreads = uint64_t(s.workgroups) * layout.workgroupSize;
+  // The scenario's kernel.WORKGROUP_SIZE (a spec constant: "spec" may set it).
+  const uint64_t nthreads = uint64_t(s.workgroups) * P[PV::kernel_WORKGROUP_SIZE];
   const uint64_t slotWords = P[PV::slot_WORDS];
   // The scan stops at the slots the bound ring really holds (the kernel's
   // min(slot.COUNT, OpArrayLength / slot.WORDS)).

@@ -619,12 +619,16 @@ llvm::Error ScenarioReader::readSpecialization(const Object &root) {
       if (!x)
         return x.takeError();
       s.protocol.set(*pv, static_cast<uint32_t>(*x));
+      s.specified.push_back(*pv);
     }
   }
   for (const HostSpecConstant &c : layout.specConstants)
     s.specValues.emplace_back(c.specId, s.protocol[c.value]);
   if (s.protocol[PV::slot_COUNT] == 0)
     return err("spec: slot.COUNT must be at least 1");
+  // Sema's bound on the value the module was compiled with.
+  if (uint32_t n = s.protocol[PV::kernel_WORKGROUP_SIZE]; n < 1 || n > 1024)
+    return err("spec: kernel.WORKGROUP_SIZE must be between 1 and 1024");
   return llvm::Error::success();
 }
 

@@ -69,6 +69,10 @@ elif lavapipe and os.path.exists(vyre_run):
                                  capture_output=True, text=True, timeout=60)
         if listing.returncode == 0 and listing.stdout.strip():
             config.available_features.add("vulkan")
+            # Device 0 (vyre-run's default) is Mesa's CPU driver: vyre-run
+            # fits its workgroups to one subgroup (docs/scenario.md).
+            if "llvmpipe" in listing.stdout.splitlines()[0]:
+                config.available_features.add("llvmpipe")
     except (OSError, subprocess.SubprocessError):
         pass
 if "vulkan" not in config.available_features:

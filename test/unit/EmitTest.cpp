@@ -191,15 +191,39 @@ TEST_CASE("emit: header, version and spec constants per target env") {
     REQUIRE(words.size() > 5);
     CHECK(words[0] == 0x07230203u);
     CHECK(words[1] == k.version);
-    // slot.COUNT, kernel.ITERATION_BUDGET, io.POLL_LIMIT, defaults from
-    // the prelude.
+    // slot.COUNT, kernel.ITERATION_BUDGET, io.POLL_LIMIT,
+    // kernel.WORKGROUP_SIZE, defaults from the prelude.
     auto specs = instructions(words, spv::Op::OpSpecConstant);
-    REQUIRE(specs.size() == 3);
+    REQUIRE(specs.size() == 4);
     std::vector<uint32_t> defaults;
-    for (auto s : specs)
+    uint32_t workgroupSize = 0; // its result id
+    for (auto s : specs) {
       defaults.push_back(s[3]);
+      if (s[3] == 64)
+        workgroupSize = s[2];
+    }
     std::sort(defaults.begin(), defaults.end());
-    CHECK(defaults == std::vector<uint32_t>{256, 1000000, 1048576});
+    CHECK(defaults == std::vector<uint32_t>{64, 256, 1000000, 1048576});
+    // The workgroup size is that spec constant: the x of a WorkgroupSize
+    // composite below SPIR-V 1.6, LocalSizeId's x from 1.6 (which
+    // deprecates the built-in).
+    auto composites = instructions(words, spv::Op::OpSpecConstantComposite);
+    auto modes = instructions(words, spv::Op::OpExecutionMode);
+    auto modeIds = instructions(words, spv::Op::OpExecutionModeId);
+    if (k.version < 0x00010600) {
+      REQUIRE(composites.size() == 1);
+      CHECK(composites[0][3] == workgroupSize);
+      REQUIRE(modes.size() == 1);
+      CHECK(modes[0][2] == uint32_t(spv::ExecutionMode::LocalSize));
+      CHECK(modes[0][3] == 64);
+      CHECK(modeIds.empty());
+    } else {
+      CHECK(composites.empty());
+      CHECK(modes.empty());
+      REQUIRE(modeIds.size() == 1);
+      CHECK(modeIds[0][2] == uint32_t(spv::ExecutionMode::LocalSizeId));
+      CHECK(modeIds[0][3] == workgroupSize);
+    }
   }
 }
 

@@ -315,3 +315,22 @@ TEST_CASE("chooseMemoryType: device-local host-visible first, host memory as fal
   CHECK(chooseMemoryType(0x3, incoherent, 2, p) == -1);
   CHECK(p == Placement::None);
 }
+
+TEST_CASE("fitWorkgroupsToSubgroup: one subgroup per workgroup, as many "
+          "invocations") {
+  using vyre::host::fitWorkgroupsToSubgroup;
+  auto fit = fitWorkgroupsToSubgroup(2, 64, 8); // 128 invocations
+  CHECK(fit.workgroupSize == 8);
+  CHECK(fit.workgroups == 16);
+  fit = fitWorkgroupsToSubgroup(3, 12, 8); // 36 invocations: 5 subgroups
+  CHECK(fit.workgroupSize == 8);
+  CHECK(fit.workgroups == 5);
+  fit = fitWorkgroupsToSubgroup(7, 4, 8); // already within one subgroup
+  CHECK(fit.workgroupSize == 4);
+  CHECK(fit.workgroups == 7);
+  fit = fitWorkgroupsToSubgroup(7, 8, 8);
+  CHECK(fit.workgroupSize == 8);
+  CHECK(fit.workgroups == 7);
+  fit = fitWorkgroupsToSubgroup(65535, 1024, 4); // no 32-bit overflow
+  CHECK(fit.workgroups == 65535u * 256u);
+}

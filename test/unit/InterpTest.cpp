@@ -288,7 +288,7 @@ TEST_CASE("layoutFromSema: the prelude's buffers, opcodes and tunables") {
   CHECK(*p.layout.buffers[2].words == 257);
   CHECK(*p.layout.buffers[3].words == 512);
   CHECK(p.layout.workgroupSize == 64);
-  CHECK(p.layout.specConstants.size() == 3);
+  CHECK(p.layout.specConstants.size() == 4); // with kernel.WORKGROUP_SIZE
 }
 
 TEST_CASE("STORE_U32 and ATOMIC_ADD: metrics, done count, DONE marks") {

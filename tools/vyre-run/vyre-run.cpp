@@ -9,7 +9,8 @@
 // allocates host-visible coherent storage buffers (device-local where the
 // device allows: docs/embedding.md, "Buffer placement"), writes the scenario's
 // initial words (docs/scenario.md), creates the compute pipeline with the
-// scenario's specialization values, dispatches, and while it waits for the
+// scenario's specialization values (on llvmpipe, a workgroup of one
+// subgroup: fitWorkgroupsToFibers), dispatches, and while it waits for the
 // fence it services the IO queue the way a host must for LOAD_MISS (a
 // PUBLISHED request becomes io_status.OK). It prints the final words as the
 // same JSON vyre-interp prints. A sharded module's pipelines (one per
@@ -37,6 +38,7 @@
 #include "vyre/Scenario/Scenario.h"
 #include "vyre/host/host.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -161,6 +163,8 @@ struct DeviceFeatures {
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
   VkPhysicalDeviceShaderAtomicInt64Features atomicInt64{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_INT64_FEATURES};
+  VkPhysicalDeviceMaintenance4Features maintenance4{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_FEATURES};
 
   /// The VkBool32 named \p name and the struct holding it, or null.
   std::pair<VkBool32 *, void *> find(llvm::StringRef name) {
@@ -175,6 +179,7 @@ struct DeviceFeatures {
     FIELD(float16Int8, , shaderInt8)
     FIELD(float16Int8, , shaderFloat16)
     FIELD(atomicInt64, , shaderBufferInt64Atomics)
+    FIELD(maintenance4, , maintenance4)
 #undef FIELD
     return {nullptr, nullptr};
   }
@@ -184,7 +189,8 @@ struct DeviceFeatures {
     core.pNext = nullptr;
     for (void *s : {static_cast<void *>(&memoryModel),
                     static_cast<void *>(&float16Int8),
-                    static_cast<void *>(&atomicInt64)}) {
+                    static_cast<void *>(&atomicInt64),
+                    static_cast<void *>(&maintenance4)}) {
       bool used = false;
       for (const std::string &n : names)
         used |= find(n).second == s;
@@ -357,7 +363,9 @@ public:
     vkGetPhysicalDeviceProperties(physical, &p);
     DeviceFeatures enable = checkRequirements(index, p);
     maxStorageRange = p.limits.maxStorageBufferRange;
+    maxWorkgroupCount = p.limits.maxComputeWorkGroupCount[0];
     deviceType = p.deviceType;
+    readDriverFacts(p);
     uint32_t n = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &n, nullptr);
     std::vector<VkQueueFamilyProperties> families(n);
@@ -390,6 +398,84 @@ public:
       dci.pNext = &enable.core;
     VK(vkCreateDevice(physical, &dci, nullptr, &device));
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
+  }
+
+  /// llvmpipe and its subgroup size, from the properties the instance's
+  /// and the device's API versions let vyre-run query: the driver ID from
+  /// Vulkan 1.2, the subgroup size from 1.1; else the device name and 4,
+  /// the narrowest vector llvmpipe compiles for (a workgroup no larger than
+  /// a subgroup is still one fiber).
+  void readDriverFacts(const VkPhysicalDeviceProperties &p) {
+    auto atLeast = [&](uint32_t major, uint32_t minor) {
+      auto pair = [](uint32_t a, uint32_t b) { return std::make_pair(a, b); };
+      return pair(required.apiMajor, required.apiMinor) >= pair(major, minor) &&
+             pair(VK_API_VERSION_MAJOR(p.apiVersion),
+                  VK_API_VERSION_MINOR(p.apiVersion)) >= pair(major, minor);
+    };
+    llvmpipe = llvm::StringRef(p.deviceName).contains("llvmpipe");
+    subgroupSize = 4;
+    if (!atLeast(1, 1))
+      return;
+    VkPhysicalDeviceSubgroupProperties sp{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceDriverProperties dp{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    p2.pNext = &sp;
+    if (atLeast(1, 2))
+      sp.pNext = &dp;
+    vkGetPhysicalDeviceProperties2(physical, &p2);
+    subgroupSize = std::max(sp.subgroupSize, 1u);
+    if (atLeast(1, 2))
+      llvmpipe = dp.driverID == VK_DRIVER_ID_MESA_LLVMPIPE;
+  }
+
+  /// On llvmpipe, a workgroup of one subgroup, with as many invocations in
+  /// all: llvmpipe runs a workgroup's subgroups as cooperative fibers and
+  /// abandons the unfinished ones once one of them finishes (their
+  /// invocations never complete, and the dispatch still succeeds), which
+  /// the persistent kernel's loops hit. Sets kernel.WORKGROUP_SIZE's value
+  /// in \p specValues to the subgroup size and returns the workgroups to
+  /// dispatch (rounded up), unless the scenario sets the size itself, the
+  /// module cannot specialize it, or it is already no larger than a
+  /// subgroup; returns \p workgroups and says why in \p note otherwise.
+  uint32_t fitWorkgroupsToFibers(const HostLayout &layout,
+                                 const Scenario &scenario,
+                                 std::vector<std::pair<uint32_t, uint32_t>> &specValues,
+                                 std::string &note) const {
+    uint32_t workgroups = scenario.workgroups;
+    if (!llvmpipe)
+      return workgroups;
+    uint32_t size = scenario.protocol[PV::kernel_WORKGROUP_SIZE];
+    auto spec = llvm::find_if(layout.specConstants, [](const HostSpecConstant &c) {
+      return c.value == PV::kernel_WORKGROUP_SIZE;
+    });
+    if (llvm::is_contained(scenario.specified, PV::kernel_WORKGROUP_SIZE))
+      note = "the scenario sets kernel.WORKGROUP_SIZE";
+    else if (spec == layout.specConstants.end())
+      note = "the module has no kernel.WORKGROUP_SIZE spec constant";
+    else if (size <= subgroupSize)
+      note = "a workgroup is one subgroup";
+    if (!note.empty()) {
+      note = "llvmpipe: kernel.WORKGROUP_SIZE " + std::to_string(size) +
+             " kept (" + note + ")";
+      return workgroups;
+    }
+    host::WorkgroupFit fit =
+        host::fitWorkgroupsToSubgroup(workgroups, size, subgroupSize);
+    if (fit.workgroups > maxWorkgroupCount) {
+      note = "llvmpipe: kernel.WORKGROUP_SIZE " + std::to_string(size) +
+             " kept (" + std::to_string(fit.workgroups) +
+             " workgroups exceed maxComputeWorkGroupCount)";
+      return workgroups;
+    }
+    for (auto &[id, value] : specValues)
+      if (id == spec->specId)
+        value = fit.workgroupSize;
+    note = "llvmpipe: kernel.WORKGROUP_SIZE " + std::to_string(size) + " -> " +
+           std::to_string(fit.workgroupSize) + " (one subgroup), workgroups " +
+           std::to_string(workgroups) + " -> " + std::to_string(fit.workgroups);
+    return fit.workgroups;
   }
 
   /// Refuses (MissingRequirement, naming every missing item) a device that
@@ -858,6 +944,9 @@ private:
   uint32_t timestampBits = 0;
   float timestampPeriod = 0;
   uint64_t maxStorageRange = 0;
+  uint32_t maxWorkgroupCount = 0;
+  bool llvmpipe = false;
+  uint32_t subgroupSize = 4;
   VkPhysicalDeviceType deviceType = VK_PHYSICAL_DEVICE_TYPE_OTHER;
   std::vector<Buffer> buffers;
   VkShaderModule shader = VK_NULL_HANDLE;
@@ -973,8 +1062,10 @@ int main(int argc, char **argv) {
                "print the dispatch's GPU time (timestamp queries), where "
                "the buffers live and the pipelines' creation time to "
                "standard error as 'dispatch: MS ms', 'memory: PLACEMENT', "
-               "'pipeline: MS ms' and 'pipelines: N built in S s' (the "
-               "vkCreateComputePipelines calls alone, on parallel threads)");
+               "'pipeline: MS ms', 'pipelines: N built in S s' (the "
+               "vkCreateComputePipelines calls alone, on parallel threads) "
+               "and on llvmpipe 'llvmpipe: kernel.WORKGROUP_SIZE ...' (the "
+               "workgroup size vyre-run chose, docs/scenario.md)");
   std::string placement = "auto";
   unsigned repeat = 1;
   app.add_option("--repeat", repeat,
@@ -1067,8 +1158,11 @@ int main(int argc, char **argv) {
     host.createBuffers(*layout, deviceScenario);
     auto pipelineStart = std::chrono::steady_clock::now();
     host.createPipelineLayout(code, *layout);
-    double buildSeconds =
-        host.buildPipelines(entries, scenario->specValues, buildThreads);
+    std::vector<std::pair<uint32_t, uint32_t>> specValues = scenario->specValues;
+    std::string fitNote;
+    uint32_t workgroups =
+        host.fitWorkgroupsToFibers(*layout, *scenario, specValues, fitNote);
+    double buildSeconds = host.buildPipelines(entries, specValues, buildThreads);
     host.bindBuffers(*layout);
     double pipelineMs = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - pipelineStart)
@@ -1082,7 +1176,7 @@ int main(int argc, char **argv) {
         host.livePublished = 0;
         host.liveShutdown = false;
       }
-      host.submit(scenario->workgroups);
+      host.submit(workgroups);
       if (!host.wait(*layout, *scenario, serviced)) {
         llvm::errs() << "vyre-run: hang: the kernel did not finish within "
                      << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
@@ -1110,6 +1204,8 @@ int main(int argc, char **argv) {
       // driver's compile; with a warm driver cache, its cache lookup).
       llvm::errs() << llvm::format("pipeline: %.3f ms\n", pipelineMs);
       llvm::errs() << report(buildSeconds);
+      if (!fitNote.empty())
+        llvm::errs() << fitNote << "\n";
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced);

@@ -49,6 +49,8 @@ struct Scenario {
   ProtocolValues protocol;
   /// (spec id, value) of every specialization constant of the layout.
   std::vector<std::pair<uint32_t, uint32_t>> specValues;
+  /// The protocol values "spec" sets (a host leaves these as they are).
+  std::vector<PV> specified;
   /// Initial words of every buffer, in HostLayout::buffers order.
   std::vector<std::vector<uint32_t>> memory;
   unsigned publishedSlots = 0; // slots the scenario wrote (0..n-1)

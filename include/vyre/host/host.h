@@ -116,6 +116,29 @@ inline int chooseMemoryType(uint32_t typeBits, const uint32_t *propertyFlags,
   return t;
 }
 
+/// A workgroup size and the workgroups to dispatch.
+struct WorkgroupFit {
+  uint32_t workgroupSize, workgroups;
+};
+
+/// On Mesa's llvmpipe (lavapipe; VkPhysicalDeviceDriverProperties::driverID
+/// VK_DRIVER_ID_MESA_LLVMPIPE), a workgroup must be one subgroup: llvmpipe
+/// runs a workgroup's subgroups as cooperative fibers and abandons the
+/// unfinished ones once one of them finishes, so their invocations never
+/// complete while the dispatch succeeds (docs/embedding.md). Such a host
+/// specializes kernel.WORKGROUP_SIZE (the manifest's spec_constants) to
+/// the returned size and dispatches the returned workgroups: the same
+/// invocations in all (rounded up to whole subgroups). A workgroup already
+/// no larger than \p subgroupSize is kept.
+inline WorkgroupFit fitWorkgroupsToSubgroup(uint32_t workgroups,
+                                            uint32_t workgroupSize,
+                                            uint32_t subgroupSize) {
+  if (subgroupSize == 0 || workgroupSize <= subgroupSize)
+    return {workgroupSize, workgroups};
+  uint64_t invocations = uint64_t(workgroups) * workgroupSize;
+  return {subgroupSize,
+          static_cast<uint32_t>((invocations + subgroupSize - 1) / subgroupSize)};
+}
 
 /// What the module needs of a device: the manifest's `requires` (or the
 /// `NAME_requires_*` constants of `vyrec --emit=c-header`), and the hash
