@@ -135,8 +135,8 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   // and --spirv-version<1.3 are not an error; the manifest says which).
   bool subgroupByDefault = !(moduleSpirvVersion(eopts) < kSubgroupSpirvVersion);
   eopts.skeleton = o.skeleton == "portable" ? Skeleton::Portable
-                   : o.skeleton == "grouped"  ? Skeleton::Grouped
-                   : o.skeleton == "subgroup" || subgroupByDefault
+                   : o.skeleton == "grouped" || (o.skeleton.empty() && subgroupByDefault) ? Skeleton::Grouped
+                   : o.skeleton == "subgroup"
                        ? Skeleton::Subgroup
                        : Skeleton::Portable;
   eopts.claimBatch = o.claimBatch;

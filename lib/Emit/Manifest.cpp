@@ -56,7 +56,7 @@ public:
     root["spirv_version"] = spelling(moduleSpirvVersion(opts));
     root["memory_model"] =
         opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
-    root["skeleton"] = skeleton();
+    root["skeleton"] = skeleton(*requirements);
     root["module_sha256"] = moduleSha256(words);
     root["requires"] = std::move(*requirements);
     root["bindings"] = bindings();
@@ -196,18 +196,18 @@ private:
 
   /// The persistent loop's shape and what it needs from the device
   /// (docs/protocol.md, "The subgroup skeleton").
-  Object skeleton() {
+  Object skeleton(const Object &requirements) {
     bool subgroup = usesSubgroupSkeleton(opts, sema);
     bool grouped = subgroup && opts.skeleton == Skeleton::Grouped;
-    Array ops;
-    if (subgroup)
-      ops = grouped ? Array{"basic", "vote", "arithmetic", "ballot", "shuffle"}
-                    : Array{"basic", "vote", "ballot"};
+    // Only the skeleton uses subgroup operations, so they are the ones the
+    // module's capabilities need (requires.subgroup_operations).
+    const Array *ops = requirements.getArray("subgroup_operations");
+    Array subgroupOps = ops ? *ops : Array{};
     return Object{
         {"kind", grouped ? "grouped" : subgroup ? "subgroup" : "portable"},
         // VkPhysicalDeviceSubgroupProperties::supportedOperations and
         // ::supportedStages must hold these.
-        {"subgroup_operations", std::move(ops)},
+        {"subgroup_operations", std::move(subgroupOps)},
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}},
         // Slots an invocation claims at a time (docs/protocol.md).
         {"claim_batch", grouped    ? opts.claimBatch

@@ -42,7 +42,7 @@ llvm::StringRef spelling(TargetEnv env);
 /// 0.100 ms, 4 slots 0.104 ms.
 inline constexpr unsigned kSubgroupClaimBatch = 2;
 /// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
-inline constexpr unsigned kDefaultClaimBatch = 8;
+inline constexpr unsigned kDefaultClaimBatch = 16;
 inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
 /// The widest subgroup the grouped skeleton's lane search covers (Vulkan
 /// devices have 4 to 128).

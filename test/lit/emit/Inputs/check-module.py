@@ -17,7 +17,7 @@ import sys
 CAPABILITY_NAMES = {1: "Shader", 5345: "VulkanMemoryModel",
                     5346: "VulkanMemoryModelDeviceScope", 61: "GroupNonUniform",
                     62: "GroupNonUniformVote", 63: "GroupNonUniformArithmetic",
-                    64: "GroupNonUniformBallot"}
+                    64: "GroupNonUniformBallot", 65: "GroupNonUniformShuffle"}
 OP_CAPABILITY, OP_EXTENSION, OP_DECORATE = 17, 10, 71
 DEC_BINDING, DEC_SET = 33, 34
 
