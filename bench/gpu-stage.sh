@@ -6,9 +6,10 @@
 # --shards=auto (vyrec_N.spv, its manifest vyrec_N.json: one entry point at
 # N=10, one shard per max(16, sqrt(N)) handlers above; vyre-run builds the
 # shards' pipelines in parallel, as gpu.py's build figure wants), and
-# vyrec_N.portable.spv with
-# --skeleton=portable at N=10) and bench_N.comp by glslangValidator
-# (glslang_N.spv). Then, there: BENCH_OUT=DEST DEST/bench/gpu.sh.
+# bench_N.comp by glslangValidator (glslang_N.spv, with glslang_N.json:
+# vyrec's layout and the peer's SHA-256); at N=10 also the subgroup and
+# portable skeletons (vyrec_10.subgroup.spv, vyrec_10.portable.spv and
+# their manifests). Then, there: BENCH_OUT=DEST DEST/bench/gpu.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=$1; shift
@@ -19,13 +20,30 @@ mkdir -p "$dest/bin" "$dest/bench" "$dest/src"
 cp build-gpu/bin/vyre-run "$dest/bin/"
 cp bench/gen.py bench/gpu.py bench/gpu.sh "$dest/bench/"
 python3 bench/gen.py --out "$dest/src" -n "${ns[@]}"
+# The peer's manifest: vyrec's one-entry-point layout (the peer has the same
+# bindings and spec constants) with the peer module's SHA-256, which
+# vyre-run checks.
+peer_manifest() { # VYREC_MANIFEST PEER_SPV > PEER_MANIFEST
+  python3 - "$1" "$2" <<'PY'
+import hashlib, json, sys
+m = json.load(open(sys.argv[1]))
+m['module_sha256'] = hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest()
+json.dump(m, sys.stdout, indent=1)
+PY
+}
 for n in "${ns[@]}"; do
   build-gpu/bin/vyrec -w --shards=auto "$dest/src/bench_$n.vyre" \
     -o "$dest/vyrec_$n.spv" --manifest "$dest/vyrec_$n.json" 2>/dev/null
   glslangValidator -V --target-env vulkan1.1 -o "$dest/glslang_$n.spv" \
     "$dest/src/bench_$n.comp" >/dev/null
+  build-gpu/bin/vyrec -w "$dest/src/bench_$n.vyre" --emit=manifest \
+    -o "$dest/src/one_$n.json" 2>/dev/null
+  peer_manifest "$dest/src/one_$n.json" "$dest/glslang_$n.spv" > "$dest/glslang_$n.json"
 done
-build-gpu/bin/vyrec -w --skeleton=portable "$dest/src/bench_10.vyre" \
-  -o "$dest/vyrec_10.portable.spv" 2>/dev/null
+# Variants at N=10, measured beside the default (grouped) module.
+for v in subgroup portable; do
+  build-gpu/bin/vyrec -w --skeleton=$v "$dest/src/bench_10.vyre" \
+    -o "$dest/vyrec_10.$v.spv" --manifest "$dest/vyrec_10.$v.json" 2>/dev/null
+done
 rm -rf "$dest/src"
 du -sh "$dest"

@@ -270,7 +270,13 @@ def markdown(res, detail):
            '| driver | %s |' % res['driver'],
            '| buffers | %s (and system memory, `--memory=host`, below) |' % res['memory'],
            '| workload | %d slots, %d workgroups x 64, best of %d dispatches (GPU timestamps) |'
-           % (res['slots'], res['workgroups'], res['repeats']), '']
+           % (res['slots'], res['workgroups'], res['repeats']), '',
+           '`vyrec` is the default module (the grouped skeleton, `--claim-batch=16`;',
+           'sharded with `--shards=auto` from 100 handlers on, for the pipeline build);',
+           '`vyrec.subgroup` and `vyrec.portable` are the other skeletons. How the',
+           'grouped skeleton came about, with every intermediate figure:',
+           '[docs/gpu-runs.md](../docs/gpu-runs.md#2026-11-29-nvidia-h200-the-grouped-skeleton).',
+           '']
     out += ['## Throughput (slots/s)', '',
             '| workload | memory | module | dispatch ms | slots/s | vs glslang |',
             '|---|---|---|---:|---:|---:|']
