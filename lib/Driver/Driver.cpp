@@ -130,15 +130,16 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   EmitOptions eopts;
   eopts.targetEnv = *parseTargetEnv(o.targetEnv);
   eopts.spirvVersion = parseSpirvVersion(o.spirvVersion); // vyrec checks it
-  // No --skeleton: the subgroup skeleton where the module's SPIR-V version
+  // No --skeleton: the grouped skeleton where the module's SPIR-V version
   // has subgroup operations, the portable one below (--target-env=vulkan1.0
   // and --spirv-version<1.3 are not an error; the manifest says which).
   bool subgroupByDefault = !(moduleSpirvVersion(eopts) < kSubgroupSpirvVersion);
-  eopts.skeleton = o.skeleton == "portable" ? Skeleton::Portable
-                   : o.skeleton == "grouped" || (o.skeleton.empty() && subgroupByDefault) ? Skeleton::Grouped
-                   : o.skeleton == "subgroup"
-                       ? Skeleton::Subgroup
-                       : Skeleton::Portable;
+  if (o.skeleton == "grouped" || (o.skeleton.empty() && subgroupByDefault))
+    eopts.skeleton = Skeleton::Grouped;
+  else if (o.skeleton == "subgroup")
+    eopts.skeleton = Skeleton::Subgroup;
+  else
+    eopts.skeleton = Skeleton::Portable;
   eopts.claimBatch = o.claimBatch;
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;

@@ -38,7 +38,6 @@ uint32_t ModuleContext::protocolValue(PV v) {
 
 namespace {
 
-constexpr auto kNone = static_cast<uint32_t>(spv::SelectionControlMask::MaskNone);
 
 class MegakernelBuilder {
 public:
@@ -752,6 +751,63 @@ private:
               [&] { ifTenantAllows(fb, slotBase, claimAndRun); });
   }
 
+  /// The status reads that begin a batch, slot k of which is s + k *
+  /// nthreads: slot_base_k, s_k < scan, and status_k = atomic_load(status,
+  /// relaxed; acquire under the tenant gate, which then reads the slot's
+  /// tenant word). A plain read first: no CAS on slots that are not
+  /// PUBLISHED. Every invocation reads every k (a slot past the scan reads
+  /// slot min(s_k, scan - 1), or 0 for an empty scan, and ignores it), so
+  /// the batch's reads overlap.
+  struct BatchReads {
+    std::vector<uint32_t> slotBase, inRing, status;
+  };
+  BatchReads readBatch(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
+                       uint32_t scanSlots) {
+    unsigned batch = claimBatch();
+    BatchReads r{std::vector<uint32_t>(batch), std::vector<uint32_t>(batch),
+                 std::vector<uint32_t>(batch)};
+    uint32_t lastSlot = fb.op(
+        spv::Op::OpISub, u32(),
+        {fb.op(spv::Op::OpExtInst, u32(),
+               {b.glslStd450(), uint32_t(GLSLstd450UMax), scanSlots, c(1)}),
+         c(1)});
+    for (unsigned k = 0; k < batch; ++k) {
+      uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
+                              {s, k == 1 ? nthreads
+                                         : fb.op(spv::Op::OpIMul, u32(),
+                                                 {nthreads, c(k)})})
+                      : s;
+      r.inRing[k] = fb.op(spv::Op::OpULessThan, boolT(), {sk, scanSlots});
+      r.slotBase[k] = fb.op(spv::Op::OpIMul, u32(), {sk, P(PV::slot_WORDS)});
+      uint32_t clampedBase = fb.op(
+          spv::Op::OpIMul, u32(),
+          {fb.op(spv::Op::OpExtInst, u32(),
+                 {b.glslStd450(), uint32_t(GLSLstd450UMin), sk, lastSlot}),
+           P(PV::slot_WORDS)});
+      r.status[k] = ctx.atomic(fb, AtomicOp::Load,
+                               step.tenantTable ? MemoryOrder::Acquire
+                                                : MemoryOrder::Relaxed,
+                               statusPointer(fb, clampedBase), {});
+    }
+    return r;
+  }
+
+  /// Slot k of a batch: if s_k < scan, status_k == PUBLISHED and the
+  /// tenant gate allows it, CAS(PUBLISHED -> CLAIMED, acquire), and \p then
+  /// with whether it was won.
+  void tryClaim(FunctionBuilder &fb, const BatchReads &r, unsigned k,
+                llvm::function_ref<void(uint32_t won)> then) {
+    uint32_t published = fb.op(
+        spv::Op::OpLogicalAnd, boolT(),
+        {r.inRing[k], fb.op(spv::Op::OpIEqual, boolT(),
+                            {r.status[k], P(PV::status_PUBLISHED)})});
+    fb.ifThen(published, [&] {
+      ifTenantAllows(fb, r.slotBase[k], [&] {
+        then(claim(fb, statusPointer(fb, r.slotBase[k])));
+      });
+    });
+  }
+
   /// claimBatch() slots per invocation, aggregated over the subgroup
   /// (docs/protocol.md, "The subgroup skeleton"); slot k of the batch is
   /// s + k * nthreads:
@@ -768,50 +824,18 @@ private:
   void subgroupStep(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
                     uint32_t scanSlots) {
     unsigned batch = claimBatch();
-    std::vector<uint32_t> slotBase(batch), inRing(batch), status(batch);
-    // The scan bound minus one: a valid slot to read while the loop runs
-    // (some invocation has s < scan, so scan > 0).
-    uint32_t lastSlot = fb.op(spv::Op::OpISub, u32(), {scanSlots, c(1)});
-    for (unsigned k = 0; k < batch; ++k) {
-      uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
-                              {s, k == 1 ? nthreads
-                                         : fb.op(spv::Op::OpIMul, u32(),
-                                                 {nthreads, c(k)})})
-                      : s;
-      inRing[k] = fb.op(spv::Op::OpULessThan, boolT(), {sk, scanSlots});
-      slotBase[k] = fb.op(spv::Op::OpIMul, u32(), {sk, P(PV::slot_WORDS)});
-      // A plain (relaxed) read first: no CAS on slots that are not
-      // PUBLISHED. Every invocation reads (a slot past the scan reads the
-      // last one and ignores it), so the batch's reads overlap.
-      uint32_t clampedBase = fb.op(
-          spv::Op::OpIMul, u32(),
-          {fb.op(spv::Op::OpExtInst, u32(),
-                 {b.glslStd450(), uint32_t(GLSLstd450UMin), sk, lastSlot}),
-           P(PV::slot_WORDS)});
-      // (Acquire under the tenant gate, which then reads the slot's
-      // tenant word.)
-      status[k] = ctx.atomic(fb, AtomicOp::Load,
-                             step.tenantTable ? MemoryOrder::Acquire
-                                              : MemoryOrder::Relaxed,
-                             statusPointer(fb, clampedBase), {});
-    }
+    BatchReads r = readBatch(fb, s, nthreads, scanSlots);
+    const std::vector<uint32_t> &slotBase = r.slotBase;
     std::vector<uint32_t> won(batch), opcode(batch);
     for (unsigned k = 0; k < batch; ++k) {
       fb.opVoid(spv::Op::OpStore, {step.won[k], b.constBool(false)});
       fb.opVoid(spv::Op::OpStore, {step.opcode[k], c(0)});
-      uint32_t published = fb.op(
-          spv::Op::OpLogicalAnd, boolT(),
-          {inRing[k], fb.op(spv::Op::OpIEqual, boolT(),
-                            {status[k], P(PV::status_PUBLISHED)})});
-      fb.ifThen(published, [&] {
-        ifTenantAllows(fb, slotBase[k], [&] {
-          uint32_t w = claim(fb, statusPointer(fb, slotBase[k]));
-          fb.opVoid(spv::Op::OpStore, {step.won[k], w});
-          fb.ifThen(w, [&] {
-            fb.opVoid(spv::Op::OpStore,
-                      {step.opcode[k],
-                       slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
-          });
+      tryClaim(fb, r, k, [&](uint32_t w) {
+        fb.opVoid(spv::Op::OpStore, {step.won[k], w});
+        fb.ifThen(w, [&] {
+          fb.opVoid(spv::Op::OpStore,
+                    {step.opcode[k],
+                     slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
         });
       });
     }
@@ -947,54 +971,19 @@ private:
   void claimBatchAt(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
                     uint32_t scanSlots) {
     unsigned batch = claimBatch();
-    std::vector<uint32_t> slotBase(batch), inRing(batch), status(batch);
-    // A slot to read in range: min(s_k, scan - 1), or slot 0 of an empty
-    // scan (every in-ring test below fails then).
-    uint32_t lastSlot = fb.op(
-        spv::Op::OpISub, u32(),
-        {fb.op(spv::Op::OpExtInst, u32(),
-               {b.glslStd450(), uint32_t(GLSLstd450UMax), scanSlots, c(1)}),
-         c(1)});
+    BatchReads r = readBatch(fb, s, nthreads, scanSlots);
+    const std::vector<uint32_t> &slotBase = r.slotBase;
     for (unsigned k = 0; k < batch; ++k) {
-      uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
-                              {s, k == 1 ? nthreads
-                                         : fb.op(spv::Op::OpIMul, u32(),
-                                                 {nthreads, c(k)})})
-                      : s;
-      inRing[k] = fb.op(spv::Op::OpULessThan, boolT(), {sk, scanSlots});
-      slotBase[k] = fb.op(spv::Op::OpIMul, u32(), {sk, P(PV::slot_WORDS)});
-      // A plain (relaxed) read first: no CAS on slots that are not
-      // PUBLISHED. Every invocation reads (a slot past the scan reads the
-      // last one and ignores it), so the batch's reads overlap.
-      uint32_t clampedBase = fb.op(
-          spv::Op::OpIMul, u32(),
-          {fb.op(spv::Op::OpExtInst, u32(),
-                 {b.glslStd450(), uint32_t(GLSLstd450UMin), sk, lastSlot}),
-           P(PV::slot_WORDS)});
-      // (Acquire under the tenant gate, which then reads the slot's
-      // tenant word.)
-      status[k] = ctx.atomic(fb, AtomicOp::Load,
-                             step.tenantTable ? MemoryOrder::Acquire
-                                              : MemoryOrder::Relaxed,
-                             statusPointer(fb, clampedBase), {});
-    }
-    for (unsigned k = 0; k < batch; ++k) {
-      uint32_t published = fb.op(
-          spv::Op::OpLogicalAnd, boolT(),
-          {inRing[k], fb.op(spv::Op::OpIEqual, boolT(),
-                            {status[k], P(PV::status_PUBLISHED)})});
-      fb.ifThen(published, [&] {
-        ifTenantAllows(fb, slotBase[k], [&] {
-          fb.ifThen(claim(fb, statusPointer(fb, slotBase[k])), [&] {
-            uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
-            fb.opVoid(spv::Op::OpStore,
-                      {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
-                                         {unrun, c(1u << k)})});
-            fb.opVoid(spv::Op::OpStore,
-                      {step.opcode[k],
-                       slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
-            fb.opVoid(spv::Op::OpStore, {step.base[k], slotBase[k]});
-          });
+      tryClaim(fb, r, k, [&](uint32_t w) {
+        fb.ifThen(w, [&] {
+          uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
+                                       {unrun, c(1u << k)})});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.opcode[k],
+                     slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
+          fb.opVoid(spv::Op::OpStore, {step.base[k], slotBase[k]});
         });
       });
     }

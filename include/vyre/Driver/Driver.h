@@ -51,7 +51,7 @@ struct CompilerOptions {
   /// --spirv-version: "1.0".."1.6"; empty is the newest the env accepts.
   std::string spirvVersion;
   std::string memoryModel = "glsl450";
-  /// --skeleton: subgroup, grouped or portable; empty is subgroup when the
+  /// --skeleton: grouped, subgroup or portable; empty is grouped when the
   /// module's SPIR-V version has subgroup operations (1.3+), portable below.
   std::string skeleton;
   unsigned claimBatch = kDefaultClaimBatch; ///< --claim-batch
