@@ -1018,51 +1018,31 @@ private:
   /// an H200 that was most of a mixed ring's time (bench/RESULTS-gpu.md).
   void runGroup(FunctionBuilder &fb, uint32_t unrun) {
     unsigned batch = claimBatch();
-    std::vector<uint32_t> opcode(batch), base(batch);
+    Batch slots{std::vector<uint32_t>(batch), std::vector<uint32_t>(batch)};
     for (unsigned k = 0; k < batch; ++k) {
-      opcode[k] = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
-      base[k] = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
+      slots.opcode[k] = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
+      slots.base[k] = fb.op(spv::Op::OpLoad, u32(), {step.base[k]});
     }
-    // values[bit] (a select chain: the batch is a handful of registers,
-    // not an indexable array).
-    auto pick = [&](llvm::ArrayRef<uint32_t> values, uint32_t bit) {
-      uint32_t v = values[0];
-      for (unsigned k = 1; k < batch; ++k)
-        v = fb.op(spv::Op::OpSelect, u32(),
-                  {fb.op(spv::Op::OpIEqual, boolT(), {bit, c(k)}), values[k], v});
-      return v;
-    };
-    // FindILsb of bits | 1 << 31: never of 0, which drivers may treat as
-    // undefined; a batch has at most 32 slots, so the extra bit never
-    // hides a real one.
-    auto lowestBit = [&](uint32_t bits) {
-      uint32_t nonzero =
-          fb.op(spv::Op::OpBitwiseOr, u32(), {bits, c(0x80000000u)});
-      return fb.op(spv::Op::OpExtInst, u32(),
-                   {b.glslStd450(), uint32_t(GLSLstd450FindILsb), nonzero});
-    };
-    auto arith = [&](spv::Op op, spv::GroupOperation how, uint32_t v) {
-      return group(op, u32(), fb, {uint32_t(how), v});
-    };
     uint32_t pending = fb.op(spv::Op::OpINotEqual, boolT(), {unrun, c(0)});
-    uint32_t first = fb.op(spv::Op::OpSelect, u32(),
-                           {pending, pick(opcode, lowestBit(unrun)), c(~0u)});
-    uint32_t lead = arith(spv::Op::OpGroupNonUniformUMin,
-                          spv::GroupOperation::Reduce, first);
+    uint32_t first = fb.op(
+        spv::Op::OpSelect, u32(),
+        {pending, pickEntry(fb, slots.opcode, lowestBit(fb, unrun)), c(~0u)});
+    uint32_t lead = groupArith(fb, spv::Op::OpGroupNonUniformUMin,
+                               spv::GroupOperation::Reduce, first);
     uint32_t mine = c(0);
     for (unsigned k = 0; k < batch; ++k)
-      mine = fb.op(
-          spv::Op::OpBitwiseOr, u32(),
-          {mine, fb.op(spv::Op::OpSelect, u32(),
-                       {fb.op(spv::Op::OpIEqual, boolT(), {opcode[k], lead}),
-                        c(1u << k), c(0)})});
+      mine = fb.op(spv::Op::OpBitwiseOr, u32(),
+                   {mine, fb.op(spv::Op::OpSelect, u32(),
+                                {fb.op(spv::Op::OpIEqual, boolT(),
+                                       {slots.opcode[k], lead}),
+                                 c(1u << k), c(0)})});
     mine = fb.op(spv::Op::OpBitwiseAnd, u32(), {mine, unrun});
     fb.opVoid(spv::Op::OpStore,
               {step.unrun, fb.op(spv::Op::OpBitwiseAnd, u32(),
                                  {unrun, fb.op(spv::Op::OpNot, u32(), {mine})})});
-    uint32_t all = arith(spv::Op::OpGroupNonUniformIAdd,
-                         spv::GroupOperation::Reduce,
-                         fb.op(spv::Op::OpBitCount, u32(), {mine}));
+    uint32_t all = groupArith(fb, spv::Op::OpGroupNonUniformIAdd,
+                              spv::GroupOperation::Reduce,
+                              fb.op(spv::Op::OpBitCount, u32(), {mine}));
     fb.ifThen(fb.op(spv::Op::OpULessThan, boolT(),
                     {lead, P(PV::control_METRICS_SLOTS)}),
               [&] {
@@ -1079,10 +1059,47 @@ private:
     // subgroup-uniform): lanes 0 .. width - 1, fewer than SubgroupSize in
     // a workgroup smaller than a subgroup.
     uint32_t width = ballotCount(fb, b.constBool(true));
-    // Own rounds while every invocation has a slot of its own left: each
-    // runs its lowest, with no shuffle (a ring of one opcode needs little
-    // else). Measured on an H200, partly filled own rounds cost the mix
-    // more than the shuffles they save.
+    mine = ownRounds(fb, slots, mine, lead, width);
+    spreadRest(fb, slots, mine, lead, width);
+  }
+
+  /// A batch's claimed opcodes and slot bases, loaded for run_group.
+  struct Batch {
+    std::vector<uint32_t> opcode, base;
+  };
+
+  /// values[bit] (a select chain: the batch is a handful of registers, not
+  /// an indexable array).
+  uint32_t pickEntry(FunctionBuilder &fb, llvm::ArrayRef<uint32_t> values,
+                     uint32_t bit) {
+    uint32_t v = values[0];
+    for (unsigned k = 1; k < values.size(); ++k)
+      v = fb.op(spv::Op::OpSelect, u32(),
+                {fb.op(spv::Op::OpIEqual, boolT(), {bit, c(k)}), values[k], v});
+    return v;
+  }
+
+  /// FindILsb of bits | 1 << 31: never of 0, which drivers may treat as
+  /// undefined; a batch has at most 32 slots, so the extra bit never hides
+  /// a real one.
+  uint32_t lowestBit(FunctionBuilder &fb, uint32_t bits) {
+    uint32_t nonzero = fb.op(spv::Op::OpBitwiseOr, u32(), {bits, c(0x80000000u)});
+    return fb.op(spv::Op::OpExtInst, u32(),
+                 {b.glslStd450(), uint32_t(GLSLstd450FindILsb), nonzero});
+  }
+
+  /// A subgroup arithmetic operation: op(u32, Subgroup, how, v).
+  uint32_t groupArith(FunctionBuilder &fb, spv::Op op, spv::GroupOperation how,
+                      uint32_t v) {
+    return group(op, u32(), fb, {uint32_t(how), v});
+  }
+
+  /// Own rounds while every invocation has a slot of its own left in
+  /// \p mine: each runs its lowest, with no shuffle (a ring of one opcode
+  /// needs little else). Measured on an H200, partly filled own rounds cost
+  /// the mix more than the shuffles they save. Returns what is left.
+  uint32_t ownRounds(FunctionBuilder &fb, const Batch &slots, uint32_t mine,
+                     uint32_t lead, uint32_t width) {
     fb.opVoid(spv::Op::OpStore, {step.own, mine});
     fb.loop(
         [&](const FunctionBuilder::Loop &) {
@@ -1098,17 +1115,26 @@ private:
                       {step.own,
                        fb.op(spv::Op::OpBitwiseAnd, u32(),
                              {left, fb.op(spv::Op::OpISub, u32(), {left, c(1)})})});
-            runSlot(fb, pick(base, lowestBit(left)), lead, /*countMetrics=*/false);
+            runSlot(fb, pickEntry(fb, slots.base, lowestBit(fb, left)), lead,
+                    /*countMetrics=*/false);
           });
         },
         [&](const FunctionBuilder::Loop &) {});
-    // The rest, spread over the subgroup.
-    mine = fb.op(spv::Op::OpLoad, u32(), {step.own});
+    return fb.op(spv::Op::OpLoad, u32(), {step.own});
+  }
+
+  /// The slots left in \p mine, spread over the subgroup: numbered by an
+  /// exclusive scan, run in chunks of the subgroup's width, invocation i of
+  /// a chunk running slot number chunk + i, whose base it takes from its
+  /// claimer (the owner) by shuffles.
+  void spreadRest(FunctionBuilder &fb, const Batch &slots, uint32_t mine,
+                  uint32_t lead, uint32_t width) {
+    unsigned batch = claimBatch();
     uint32_t count = fb.op(spv::Op::OpBitCount, u32(), {mine});
-    uint32_t before = arith(spv::Op::OpGroupNonUniformIAdd,
-                            spv::GroupOperation::ExclusiveScan, count);
-    uint32_t total = arith(spv::Op::OpGroupNonUniformIAdd,
-                           spv::GroupOperation::Reduce, count);
+    uint32_t before = groupArith(fb, spv::Op::OpGroupNonUniformIAdd,
+                                 spv::GroupOperation::ExclusiveScan, count);
+    uint32_t total = groupArith(fb, spv::Op::OpGroupNonUniformIAdd,
+                                spv::GroupOperation::Reduce, count);
     uint32_t upTo = fb.op(spv::Op::OpIAdd, u32(), {before, count});
     uint32_t lane = fb.op(spv::Op::OpLoad, u32(), {laneVar});
     fb.opVoid(spv::Op::OpStore, {step.chunk, c(0)});
@@ -1120,42 +1146,19 @@ private:
         [&](const FunctionBuilder::Loop &) {
           uint32_t chunk = fb.op(spv::Op::OpLoad, u32(), {step.chunk});
           uint32_t i = fb.op(spv::Op::OpIAdd, u32(), {chunk, lane});
-          // owner = the number of lanes whose range ends at or before i
-          // (upTo rises with the lane index): a binary search over the
-          // subgroup, one shuffle per halving, every lane taking part.
-          uint32_t owner = c(0);
-          for (uint32_t half = kMaxSubgroupSize / 2; half; half /= 2) {
-            uint32_t probe = fb.op(spv::Op::OpIAdd, u32(), {owner, c(half - 1)});
-            uint32_t inside = fb.op(spv::Op::OpULessThan, boolT(), {probe, width});
-            uint32_t at = fb.op(
-                spv::Op::OpExtInst, u32(),
-                {b.glslStd450(), uint32_t(GLSLstd450UMin),
-                 probe, fb.op(spv::Op::OpISub, u32(), {width, c(1)})});
-            uint32_t ends = group(spv::Op::OpGroupNonUniformShuffle, u32(), fb,
-                                  {upTo, at});
-            uint32_t past = fb.op(
-                spv::Op::OpLogicalAnd, boolT(),
-                {inside, fb.op(spv::Op::OpULessThanEqual, boolT(), {ends, i})});
-            owner = fb.op(spv::Op::OpSelect, u32(),
-                          {past, fb.op(spv::Op::OpIAdd, u32(), {owner, c(half)}),
-                           owner});
-          }
-          owner = fb.op(spv::Op::OpExtInst, u32(),
-                        {b.glslStd450(), uint32_t(GLSLstd450UMin),
-                         owner, fb.op(spv::Op::OpISub, u32(), {width, c(1)})});
+          uint32_t owner = ownerOf(fb, i, upTo, width);
           uint32_t ownerMine =
               group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {mine, owner});
           uint32_t ownerFirst =
               group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {before, owner});
-          // k = the position of the (i - ownerFirst)-th set bit of ownerMine.
+          // k = the position of the (i - ownerFirst)-th set bit of ownerMine:
+          // bit j is it iff it is set and exactly that many bits lie below.
           uint32_t rank = fb.op(spv::Op::OpISub, u32(), {i, ownerFirst});
           uint32_t k = c(0);
           for (unsigned j = 1; j < batch; ++j) {
             uint32_t below = fb.op(
                 spv::Op::OpBitCount, u32(),
                 {fb.op(spv::Op::OpBitwiseAnd, u32(), {ownerMine, c((1u << j) - 1)})});
-            // bit j is the rank-th set bit iff exactly rank bits lie below
-            // it and it is set; otherwise keep the earlier answer.
             uint32_t set = fb.op(spv::Op::OpINotEqual, boolT(),
                                  {fb.op(spv::Op::OpBitwiseAnd, u32(),
                                         {ownerMine, c(1u << j)}),
@@ -1167,9 +1170,9 @@ private:
           // The owner's base[k]: one shuffle per batch entry.
           std::vector<uint32_t> ownerBase(batch);
           for (unsigned j = 0; j < batch; ++j)
-            ownerBase[j] =
-                group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {base[j], owner});
-          uint32_t slotBase = pick(ownerBase, k);
+            ownerBase[j] = group(spv::Op::OpGroupNonUniformShuffle, u32(), fb,
+                                 {slots.base[j], owner});
+          uint32_t slotBase = pickEntry(fb, ownerBase, k);
           fb.ifThen(fb.op(spv::Op::OpULessThan, boolT(), {i, total}),
                     [&] { runSlot(fb, slotBase, lead, /*countMetrics=*/false); });
         },
@@ -1178,6 +1181,30 @@ private:
           fb.opVoid(spv::Op::OpStore,
                     {step.chunk, fb.op(spv::Op::OpIAdd, u32(), {chunk, width})});
         });
+  }
+
+  /// The lane whose slot numbers [upTo - count, upTo) hold \p i: the number
+  /// of lanes whose range ends at or before i (upTo rises with the lane
+  /// index), found by a binary search over the subgroup, one shuffle per
+  /// halving, every lane taking part.
+  uint32_t ownerOf(FunctionBuilder &fb, uint32_t i, uint32_t upTo,
+                   uint32_t width) {
+    uint32_t lastLane = fb.op(spv::Op::OpISub, u32(), {width, c(1)});
+    uint32_t owner = c(0);
+    for (uint32_t half = kMaxSubgroupSize / 2; half; half /= 2) {
+      uint32_t probe = fb.op(spv::Op::OpIAdd, u32(), {owner, c(half - 1)});
+      uint32_t inside = fb.op(spv::Op::OpULessThan, boolT(), {probe, width});
+      uint32_t at = fb.op(spv::Op::OpExtInst, u32(),
+                          {b.glslStd450(), uint32_t(GLSLstd450UMin), probe, lastLane});
+      uint32_t ends =
+          group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {upTo, at});
+      uint32_t past = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                            {inside, fb.op(spv::Op::OpULessThanEqual, boolT(), {ends, i})});
+      owner = fb.op(spv::Op::OpSelect, u32(),
+                    {past, fb.op(spv::Op::OpIAdd, u32(), {owner, c(half)}), owner});
+    }
+    return fb.op(spv::Op::OpExtInst, u32(),
+                 {b.glslStd450(), uint32_t(GLSLstd450UMin), owner, lastLane});
   }
 
   /// finish_batch, once the subgroup has run every slot of the batch (as
