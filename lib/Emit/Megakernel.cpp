@@ -426,34 +426,7 @@ private:
     b.name(passVar, "pass");
     b.name(claimedVar, "claimed_any");
     b.name(slotVar, "slot");
-    if (subgroup()) {
-      for (unsigned k = 0; k < claimBatch(); ++k) {
-        step.opcode.push_back(fb.localVariable(fnPtrU32));
-        b.name(step.opcode[k], "claimed_opcode");
-      }
-    }
-    if (subgroup() && !grouped()) {
-      for (unsigned k = 0; k < claimBatch(); ++k) {
-        step.won.push_back(fb.localVariable(fnPtrBool));
-        b.name(step.won[k], "won");
-      }
-      step.pending = fb.localVariable(fnPtrBool);
-      b.name(step.pending, "metric_pending");
-    }
-    if (grouped()) {
-      for (unsigned k = 0; k < claimBatch(); ++k) {
-        step.base.push_back(fb.localVariable(fnPtrU32));
-        b.name(step.base[k], "claimed_slot_base");
-      }
-      step.unrun = fb.localVariable(fnPtrU32);
-      step.wonBits = fb.localVariable(fnPtrU32);
-      step.chunk = fb.localVariable(fnPtrU32);
-      step.own = fb.localVariable(fnPtrU32);
-      b.name(step.own, "own_unrun");
-      b.name(step.unrun, "unrun");
-      b.name(step.wonBits, "won_bits");
-      b.name(step.chunk, "chunk");
-    }
+    declareStepVars(fb);
     step.claimed = claimedVar;
     step.busy = 0;
     if (plan.sharded()) {
@@ -578,6 +551,41 @@ private:
           uint32_t nextS = fb.op(spv::Op::OpIAdd, u32(), {s, stride});
           fb.opVoid(spv::Op::OpStore, {slotVar, nextS});
         });
+  }
+
+  /// The function variables of the subgroup and grouped skeletons' batches
+  /// (StepVars).
+  void declareStepVars(FunctionBuilder &fb) {
+    uint32_t fnPtrU32 = b.typePointer(spv::StorageClass::Function, u32());
+    uint32_t fnPtrBool = b.typePointer(spv::StorageClass::Function, boolT());
+    if (subgroup()) {
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        step.opcode.push_back(fb.localVariable(fnPtrU32));
+        b.name(step.opcode[k], "claimed_opcode");
+      }
+    }
+    if (subgroup() && !grouped()) {
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        step.won.push_back(fb.localVariable(fnPtrBool));
+        b.name(step.won[k], "won");
+      }
+      step.pending = fb.localVariable(fnPtrBool);
+      b.name(step.pending, "metric_pending");
+    }
+    if (grouped()) {
+      for (unsigned k = 0; k < claimBatch(); ++k) {
+        step.base.push_back(fb.localVariable(fnPtrU32));
+        b.name(step.base[k], "claimed_slot_base");
+      }
+      step.unrun = fb.localVariable(fnPtrU32);
+      step.wonBits = fb.localVariable(fnPtrU32);
+      step.chunk = fb.localVariable(fnPtrU32);
+      step.own = fb.localVariable(fnPtrU32);
+      b.name(step.own, "own_unrun");
+      b.name(step.unrun, "unrun");
+      b.name(step.wonBits, "won_bits");
+      b.name(step.chunk, "chunk");
+    }
   }
 
   /// The subgroup skeleton, unless the priority schedule (one claim per
