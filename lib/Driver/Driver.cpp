@@ -140,7 +140,7 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
     eopts.skeleton = Skeleton::Subgroup;
   else
     eopts.skeleton = Skeleton::Portable;
-  eopts.claimBatch = o.claimBatch;
+  eopts.claimBatch = o.claimBatch ? o.claimBatch : kDefaultClaimBatch;
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;
   eopts.optLevel = o.optimizeSize ? OptLevel::Size
@@ -331,8 +331,19 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   OutputPaths paths = outputPaths(o);
   if (!checkOutputPaths(paths, diags))
     return UsageError;
-  if (std::string err = emitOptionsError(emitOptions(o, sm)); !err.empty()) {
+  EmitOptions eopts = emitOptions(o, sm);
+  if (std::string err = emitOptionsError(eopts); !err.empty()) {
     diags.error(llvm::SMLoc(), err);
+    return UsageError;
+  }
+  // A batch size the skeleton would not use is a mistake worth saying.
+  if (o.claimBatch && eopts.skeleton != Skeleton::Grouped) {
+    diags.error(llvm::SMLoc(), "--claim-batch applies to the grouped "
+                               "skeleton only (this module's is " +
+                                   llvm::Twine(eopts.skeleton == Skeleton::Subgroup
+                                                   ? "subgroup"
+                                                   : "portable") +
+                                   ")");
     return UsageError;
   }
 
