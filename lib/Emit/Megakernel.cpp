@@ -185,6 +185,8 @@ private:
   }
   /// The grouped skeleton's SubgroupLocalInvocationId.
   uint32_t laneVar = 0;
+  /// main's "left": set by the pass loop's leave test (CUT_SHORT_COUNT).
+  uint32_t leftVar = 0;
 
   /// Below SPIR-V 1.6, the workgroup size is specialized through a
   /// WorkgroupSize-decorated spec-constant composite (what glslang emits for
@@ -460,6 +462,9 @@ private:
                                {b.glslStd450(), uint32_t(GLSLstd450UMin),
                                 P(PV::slot_COUNT), ringSlots});
     fb.opVoid(spv::Op::OpStore, {passVar, c(0)});
+    leftVar = fb.localVariable(fnPtrBool);
+    b.name(leftVar, "left");
+    fb.opVoid(spv::Op::OpStore, {leftVar, b.constBool(false)});
 
     // for pass in 0..ITERATION_BUDGET
     uint32_t pass = 0;
@@ -514,6 +519,7 @@ private:
           uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
           if (subgroup())
             leave = group(spv::Op::OpGroupNonUniformAll, boolT(), fb, {leave});
+          fb.opVoid(spv::Op::OpStore, {leftVar, leave});
           fb.terminate(spv::Op::OpBranchConditional,
                        {leave, passLoop.merge, passLoop.cont});
         },
@@ -521,6 +527,26 @@ private:
           uint32_t nextPass = fb.op(spv::Op::OpIAdd, u32(), {pass, c(1)});
           fb.opVoid(spv::Op::OpStore, {passVar, nextPass});
         });
+    // The loop ends by leaving or at the budget; any other way out is a
+    // driver cutting it short (llvmpipe's loop limit). Count it if the pass
+    // it cut had claimed work (a handler's or the scan's loops cut: results
+    // may be incomplete), so a host does not take that for a finished run;
+    // an idle invocation cut while it waited lost nothing.
+    uint32_t left = fb.op(spv::Op::OpLoad, boolT(), {leftVar});
+    uint32_t underBudget =
+        fb.op(spv::Op::OpULessThan, boolT(),
+              {fb.op(spv::Op::OpLoad, u32(), {passVar}),
+               P(PV::kernel_ITERATION_BUDGET)});
+    uint32_t working = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
+    uint32_t cut = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                         {fb.op(spv::Op::OpLogicalNot, boolT(), {left}), underBudget});
+    fb.ifThen(fb.op(spv::Op::OpLogicalAnd, boolT(), {cut, working}),
+              [&] {
+                ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
+                           ctx.wordPointer(fb, ctx.sema.control,
+                                           P(PV::control_CUT_SHORT_COUNT)),
+                           {c(1)});
+              });
     fb.finish();
     return mainFn;
   }
@@ -613,6 +639,7 @@ private:
     uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {got});
     uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
     uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
+    fb.opVoid(spv::Op::OpStore, {leftVar, leave});
     fb.terminate(spv::Op::OpBranchConditional,
                  {leave, passLoop.merge, passLoop.cont});
   }

@@ -239,6 +239,7 @@ host::Layout vyre::hostLayout(const ProtocolValues &P) {
   l.packedArityCountWord = P[PV::control_PACKED_ARITY_COUNT];
   l.ioTimeoutCountWord = P[PV::control_IO_TIMEOUT_COUNT];
   l.ioErrorCountWord = P[PV::control_IO_ERROR_COUNT];
+  l.cutShortCountWord = P[PV::control_CUT_SHORT_COUNT];
   l.debugCursorWord = P[PV::debug_CURSOR_WORD];
   l.debugRecordsBase = P[PV::debug_RECORDS_BASE];
   l.debugRecordWords = P[PV::debug_RECORD_WORDS];

@@ -168,6 +168,7 @@ void LayoutChecker::checkControl() {
   add(P::control_PACKED_ARITY_COUNT, {}, 1);
   add(P::control_IO_TIMEOUT_COUNT, {}, 1);
   add(P::control_IO_ERROR_COUNT, {}, 1);
+  add(P::control_CUT_SHORT_COUNT, {}, 1);
   add(P::control_OBSERVABLE_BASE, P::control_OBSERVABLE_WORDS, 0);
 
   auto range = [&](const Region &r) {

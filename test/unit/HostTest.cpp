@@ -95,7 +95,7 @@ TEST_CASE("metrics, done count and printf records read the control words") {
   CHECK(recs[1].slotBase == 17);
 }
 
-TEST_CASE("errorCounts reads the six error counters") {
+TEST_CASE("errorCounts reads the seven error counters") {
   Layout l;
   // The prelude's defaults (docs/protocol.md, "Robustness"): contiguous
   // after UNKNOWN_OPCODE_COUNT, below OBSERVABLE_BASE.
@@ -104,17 +104,20 @@ TEST_CASE("errorCounts reads the six error counters") {
   CHECK(l.packedArityCountWord == l.unknownOpcodeCountWord + 3);
   CHECK(l.ioTimeoutCountWord == l.unknownOpcodeCountWord + 4);
   CHECK(l.ioErrorCountWord == l.unknownOpcodeCountWord + 5);
-  CHECK(l.ioErrorCountWord < l.observableBase);
+  CHECK(l.cutShortCountWord == l.unknownOpcodeCountWord + 6);
+  CHECK(l.cutShortCountWord < l.observableBase);
   std::vector<uint32_t> control(l.observableBase + 64, 0);
   ErrorCounts none = errorCounts(l, control.data());
   CHECK(none.unknownOpcode + none.outOfBounds + none.packedClamped +
-            none.packedArity + none.ioTimeout + none.ioError == 0);
+            none.packedArity + none.ioTimeout + none.ioError +
+            none.cutShort == 0);
   control[l.unknownOpcodeCountWord] = 1;
   control[l.outOfBoundsCountWord] = 2;
   control[l.packedClampedCountWord] = 3;
   control[l.packedArityCountWord] = 4;
   control[l.ioTimeoutCountWord] = 5;
   control[l.ioErrorCountWord] = 6;
+  control[l.cutShortCountWord] = 7;
   ErrorCounts e = errorCounts(l, control.data());
   CHECK(e.unknownOpcode == 1);
   CHECK(e.outOfBounds == 2);
@@ -122,6 +125,7 @@ TEST_CASE("errorCounts reads the six error counters") {
   CHECK(e.packedArity == 4);
   CHECK(e.ioTimeout == 5);
   CHECK(e.ioError == 6);
+  CHECK(e.cutShort == 7);
 }
 
 // vyre's host (protocol_api/publish.rs, publish_packed_slot_from), restated

@@ -1217,6 +1217,19 @@ int main(int argc, char **argv) {
         throw InputError{llvm::toString(std::move(err))};
     }
     host.close();
+    // Invocations whose loops the driver ended early (llvmpipe's loop
+    // limit) counted themselves: their work may be lost, so the run is not
+    // "ok" (docs/scenario.md, "lavapipe").
+    if (int c = layout->find(BufferRole::Control); c >= 0) {
+      const host::Layout l = hostLayout(scenario->protocol);
+      if (l.cutShortCountWord < memory[c].size() && memory[c][l.cutShortCountWord]) {
+        llvm::errs() << "vyre-run: hang: " << memory[c][l.cutShortCountWord]
+                     << " invocation(s) were cut short by the driver (their "
+                        "loops ended before the kernel left: llvmpipe's loop "
+                        "limit?); the results above are incomplete\n";
+        return 3;
+      }
+    }
     if (host.validationErrors) {
       llvm::errs() << "vyre-run: the validation layer reported "
                    << host.validationErrors << " error(s)\n";

@@ -51,7 +51,7 @@ struct Layout {
   // control.* error counters (docs/protocol.md, "Robustness")
   uint32_t outOfBoundsCountWord = 142, packedClampedCountWord = 143,
            packedArityCountWord = 144, ioTimeoutCountWord = 145,
-           ioErrorCountWord = 146;
+           ioErrorCountWord = 146, cutShortCountWord = 147;
   // debug.*
   uint32_t debugCursorWord = 0, debugRecordsBase = 1, debugRecordWords = 4,
            debugBufferWords = 257;
@@ -428,6 +428,9 @@ inline uint32_t metric(const Layout &l, const uint32_t *control, uint32_t opcode
 struct ErrorCounts {
   uint32_t unknownOpcode, outOfBounds, packedClamped, packedArity, ioTimeout,
       ioError;
+  /// Invocations the driver cut short (CUT_SHORT_COUNT): their work may be
+  /// lost; not a workload error but a device that cannot run the kernel.
+  uint32_t cutShort;
 };
 
 inline ErrorCounts errorCounts(const Layout &l, const uint32_t *control) {
@@ -436,7 +439,8 @@ inline ErrorCounts errorCounts(const Layout &l, const uint32_t *control) {
           detail::load(control + l.packedClampedCountWord),
           detail::load(control + l.packedArityCountWord),
           detail::load(control + l.ioTimeoutCountWord),
-          detail::load(control + l.ioErrorCountWord)};
+          detail::load(control + l.ioErrorCountWord),
+          detail::load(control + l.cutShortCountWord)};
 }
 
 inline void requestShutdown(const Layout &l, uint32_t *control) {
