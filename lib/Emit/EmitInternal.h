@@ -202,6 +202,10 @@ uint32_t emitPriorityClaimFunction(ModuleContext &ctx);
 /// (--skeleton=subgroup, unless kernel.SCHEDULE is schedule.PRIORITY, whose
 /// per-invocation claim replaces the scan): the manifest's `skeleton`.
 bool usesSubgroupSkeleton(const EmitOptions &opts, const SemaResult &sema);
+/// Slots an invocation claims at a time: --claim-batch for the grouped
+/// skeleton, kSubgroupClaimBatch for the subgroup one, 1 for the portable
+/// loop (the manifest's skeleton.claim_batch).
+unsigned claimBatchOf(const EmitOptions &opts, const SemaResult &sema);
 
 /// Builds the whole module (unvalidated).
 Words buildMegakernel(ModuleContext &ctx);

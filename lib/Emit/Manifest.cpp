@@ -210,9 +210,7 @@ private:
         {"subgroup_operations", std::move(subgroupOps)},
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}},
         // Slots an invocation claims at a time (docs/protocol.md).
-        {"claim_batch", grouped    ? opts.claimBatch
-                        : subgroup ? kSubgroupClaimBatch
-                                   : 1u}};
+        {"claim_batch", claimBatchOf(opts, sema)}};
   }
 
   Array statusTransitions(bool sharded) {

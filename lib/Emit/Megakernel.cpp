@@ -683,7 +683,7 @@ private:
   /// and claims overlap, and they share one pair of barriers and one
   /// DONE_COUNT add.
   unsigned claimBatch() const {
-    return grouped() ? ctx.opts.claimBatch : kSubgroupClaimBatch;
+    return claimBatchOf(ctx.opts, ctx.sema);
   }
 
   /// A subgroup operation at Subgroup scope: op(type, scope, operands...).
@@ -1406,6 +1406,14 @@ bool vyre::emit::usesSubgroupSkeleton(const EmitOptions &opts,
   return opts.skeleton != Skeleton::Portable &&
          sema.protocol[PV::kernel_SCHEDULE] != sema.protocol[PV::schedule_PRIORITY] &&
          !planShards(sema, opts.shards, opts.entryPoint).sharded();
+}
+
+unsigned vyre::emit::claimBatchOf(const EmitOptions &opts,
+                                  const SemaResult &sema) {
+  if (!usesSubgroupSkeleton(opts, sema))
+    return 1;
+  return opts.skeleton == Skeleton::Grouped ? opts.claimBatch
+                                            : kSubgroupClaimBatch;
 }
 
 Words vyre::emit::buildMegakernel(ModuleContext &ctx) {
