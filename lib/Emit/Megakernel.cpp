@@ -887,25 +887,34 @@ private:
         fb.opVoid(spv::Op::OpStore, {step.claimed, b.constBool(true)});
         runSlot(fb, slotBase[k], opcode[k], /*countMetrics=*/false);
       });
-    uint32_t any = fb.op(spv::Op::OpINotEqual, boolT(), {n, c(0)});
-    fb.ifThen(any, [&] {
-      // Every winner's handler writes happen before the progress add ...
-      subgroupBarrier(fb);
-      uint32_t elected =
-          group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {});
-      fb.ifThen(elected, [&] {
-        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
-                   ctx.wordPointer(fb, ctx.sema.control,
-                                   P(PV::control_DONE_COUNT)),
-                   {n});
-      });
-      // ... which happens before every winner's DONE.
-      subgroupBarrier(fb);
+    countDone(fb, n, [&] {
       for (unsigned k = 0; k < batch; ++k)
         fb.ifThen(won[k], [&] {
           ctx.atomic(fb, AtomicOp::Store, MemoryOrder::Release,
                      statusPointer(fb, slotBase[k]), {P(PV::status_DONE)});
         });
+    });
+  }
+
+  /// The end of a subgroup's step or batch, once its \p n slots have run
+  /// (subgroup-uniform):
+  ///   if n > 0:
+  ///     subgroup_barrier()   // every handler's writes happen before ...
+  ///     if elect(): DONE_COUNT += n (release)
+  ///     subgroup_barrier()   // ... the add, which happens before ...
+  ///     markDone()           // ... every DONE store (release)
+  void countDone(FunctionBuilder &fb, uint32_t n,
+                 llvm::function_ref<void()> markDone) {
+    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {n, c(0)}), [&] {
+      subgroupBarrier(fb);
+      fb.ifThen(group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {}), [&] {
+        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
+                   ctx.wordPointer(fb, ctx.sema.control,
+                                   P(PV::control_DONE_COUNT)),
+                   {n});
+      });
+      subgroupBarrier(fb);
+      markDone();
     });
   }
 
@@ -1256,15 +1265,7 @@ private:
     uint32_t n = group(spv::Op::OpGroupNonUniformIAdd, u32(), fb,
                        {uint32_t(spv::GroupOperation::Reduce),
                         fb.op(spv::Op::OpBitCount, u32(), {won})});
-    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {n, c(0)}), [&] {
-      subgroupBarrier(fb);
-      fb.ifThen(group(spv::Op::OpGroupNonUniformElect, boolT(), fb, {}), [&] {
-        ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Release,
-                   ctx.wordPointer(fb, ctx.sema.control,
-                                   P(PV::control_DONE_COUNT)),
-                   {n});
-      });
-      subgroupBarrier(fb);
+    countDone(fb, n, [&] {
       fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {won, c(0)}), [&] {
         fb.opVoid(spv::Op::OpMemoryBarrier,
                   {c(ctx.mm.scope()),
