@@ -185,6 +185,8 @@ private:
   }
   /// The grouped skeleton's SubgroupLocalInvocationId.
   uint32_t laneVar = 0;
+  /// main's probe counter and "loop_limit_hit" (probeLoopLimit).
+  uint32_t probeVar = 0, limitHitVar = 0;
   /// main's "left": set by the pass loop's leave test (CUT_SHORT_COUNT).
   uint32_t leftVar = 0;
 
@@ -465,6 +467,11 @@ private:
     leftVar = fb.localVariable(fnPtrBool);
     b.name(leftVar, "left");
     fb.opVoid(spv::Op::OpStore, {leftVar, b.constBool(false)});
+    probeVar = fb.localVariable(fnPtrU32);
+    limitHitVar = fb.localVariable(fnPtrBool);
+    b.name(probeVar, "probe");
+    b.name(limitHitVar, "loop_limit_hit");
+    fb.opVoid(spv::Op::OpStore, {limitHitVar, b.constBool(false)});
 
     // for pass in 0..ITERATION_BUDGET
     uint32_t pass = 0;
@@ -503,20 +510,27 @@ private:
             groupedScan(fb, gid, nthreads, stride, scanSlots, slotVar);
           else
             stepLoop(fb, gid, nthreads, stride, scanSlots, slotVar);
-          // After the pass: leave if it claimed nothing and SHUTDOWN was
-          // set (the subgroup loop: once that holds for every invocation
-          // of the subgroup).
-          uint32_t claimed = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
-          uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {claimed});
-          if (step.busy) {
-            // Sharded: a pass is idle only if it also saw no slot in flux
-            // (claimOwned), or the drain could miss a handed-back slot.
-            uint32_t busy = fb.op(spv::Op::OpLoad, boolT(), {step.busy});
-            idle = fb.op(spv::Op::OpLogicalAnd, boolT(),
-                         {idle, fb.op(spv::Op::OpLogicalNot, boolT(), {busy})});
-          }
+          fb.ifThen(fb.op(spv::Op::OpLoad, boolT(), {claimedVar}),
+                    [&] { probeLoopLimit(fb, nthreads); });
+          // After the pass: leave if SHUTDOWN was set before it and (where
+          // slots can turn PUBLISHED during a pass: singleDrainPass) it
+          // claimed nothing (the subgroup loop: once that holds for every
+          // invocation of the subgroup).
           uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});
-          uint32_t leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
+          uint32_t leave = stop;
+          if (!singleDrainPass()) {
+            uint32_t claimed = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
+            uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {claimed});
+            if (step.busy) {
+              // Sharded: a pass is idle only if it also saw no slot in
+              // flux (claimOwned), or the drain could miss a handed-back
+              // slot.
+              uint32_t busy = fb.op(spv::Op::OpLoad, boolT(), {step.busy});
+              idle = fb.op(spv::Op::OpLogicalAnd, boolT(),
+                           {idle, fb.op(spv::Op::OpLogicalNot, boolT(), {busy})});
+            }
+            leave = fb.op(spv::Op::OpLogicalAnd, boolT(), {idle, stop});
+          }
           if (subgroup())
             leave = group(spv::Op::OpGroupNonUniformAll, boolT(), fb, {leave});
           fb.opVoid(spv::Op::OpStore, {leftVar, leave});
@@ -540,7 +554,12 @@ private:
     uint32_t working = fb.op(spv::Op::OpLoad, boolT(), {claimedVar});
     uint32_t cut = fb.op(spv::Op::OpLogicalAnd, boolT(),
                          {fb.op(spv::Op::OpLogicalNot, boolT(), {left}), underBudget});
-    fb.ifThen(fb.op(spv::Op::OpLogicalAnd, boolT(), {cut, working}),
+    cut = fb.op(spv::Op::OpLogicalAnd, boolT(), {cut, working});
+    // Or a pass with claimed work found the limit spent (probeLoopLimit):
+    // one of its loops may have been cut, though the pass loop then left.
+    cut = fb.op(spv::Op::OpLogicalOr, boolT(),
+                {cut, fb.op(spv::Op::OpLoad, boolT(), {limitHitVar})});
+    fb.ifThen(cut,
               [&] {
                 ctx.atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
                            ctx.wordPointer(fb, ctx.sema.control,
@@ -549,6 +568,33 @@ private:
               });
     fb.finish();
     return mainFn;
+  }
+
+  /// After a pass with claimed work: whether a driver's loop limit is spent
+  /// (llvmpipe: one budget of loop iterations for an invocation's life,
+  /// docs/scenario.md "lavapipe"), which may have cut a handler's or the
+  /// scan's loop. A loop of min(nthreads, 2) iterations, a trip count no
+  /// compiler can fold, then ends after one; loop_limit_hit records it.
+  void probeLoopLimit(FunctionBuilder &fb, uint32_t nthreads) {
+    uint32_t bound = fb.op(spv::Op::OpExtInst, u32(),
+                           {b.glslStd450(), uint32_t(GLSLstd450UMin),
+                            nthreads, c(2)});
+    fb.opVoid(spv::Op::OpStore, {probeVar, c(0)});
+    uint32_t i = 0;
+    fb.loop(
+        [&](const FunctionBuilder::Loop &) {
+          i = fb.op(spv::Op::OpLoad, u32(), {probeVar});
+          return fb.op(spv::Op::OpULessThan, boolT(), {i, bound});
+        },
+        [&](const FunctionBuilder::Loop &) {},
+        [&](const FunctionBuilder::Loop &) {
+          fb.opVoid(spv::Op::OpStore,
+                    {probeVar, fb.op(spv::Op::OpIAdd, u32(), {i, c(1)})});
+        });
+    uint32_t ran = fb.op(spv::Op::OpLoad, u32(), {probeVar});
+    fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {ran, bound}), [&] {
+      fb.opVoid(spv::Op::OpStore, {limitHitVar, b.constBool(true)});
+    });
   }
 
   /// The portable and subgroup skeletons' scan of one pass.
@@ -614,6 +660,15 @@ private:
     }
   }
 
+  /// Whether one complete pass that began after the invocation saw SHUTDOWN
+  /// drains its slots: only the host publishes (no handler writes the ring,
+  /// no shard hands a slot back), and every slot it published before the
+  /// flag is seen PUBLISHED or later by that pass (docs/protocol.md, "The
+  /// persistent loop"). Otherwise the pass must also have claimed nothing.
+  bool singleDrainPass() const {
+    return !plan.sharded() && !ctx.sema.handlersWriteRing;
+  }
+
   /// The subgroup skeleton, unless the priority schedule (one claim per
   /// invocation and pass, Schedule.cpp) replaces the scan.
   bool subgroup() const { return usesSubgroupSkeleton(ctx.opts, ctx.sema); }
@@ -635,6 +690,7 @@ private:
     fb.ifThen(got, [&] {
       uint32_t slotBase = fb.op(spv::Op::OpIMul, u32(), {s, P(PV::slot_WORDS)});
       runClaimedSlot(fb, slotBase, statusPointer(fb, slotBase));
+      probeLoopLimit(fb, nthreads);
     });
     uint32_t idle = fb.op(spv::Op::OpLogicalNot, boolT(), {got});
     uint32_t stop = fb.op(spv::Op::OpINotEqual, boolT(), {shutdown, c(0)});

@@ -105,15 +105,24 @@ AtomicWrites checkWrites(SemaContext &ctx) {
                          "', which is declared 'read'");
     diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
   };
+  // Whether a handler writes the ring (by name: the protocol buffers are
+  // recorded later, checkProtocolBuffers).
+  auto writesRing = [&](const BufferRef &ref) {
+    if (ref.decl && ref.decl->name == spelling(BufferRole::Ring))
+      ctx.result.handlersWriteRing = true;
+  };
   // Each handler's stores first, then its atomics, in source order.
   for (const HandlerAccesses &h : ctx.handlerAccesses()) {
-    for (const StoreStmt *st : h.stores)
+    for (const StoreStmt *st : h.stores) {
       readOnly(st->buffer, st->buffer.loc, "cannot store to");
+      writesRing(st->buffer);
+    }
     for (const Expr *e : h.loadsAndAtomics) {
       auto *a = llvm::dyn_cast<AtomicExpr>(e);
       if (!a || !writes(a->op))
         continue;
       readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
+      writesRing(a->buffer);
       if (a->buffer.decl)
         atomicWrite.try_emplace(a->buffer.decl, a->loc);
     }

@@ -43,6 +43,10 @@ struct SemaResult {
   /// The four protocol buffers, by role.
   const BufferDecl *control = nullptr, *ringBuffer = nullptr,
                    *debugLog = nullptr, *ioQueue = nullptr;
+  /// Some handler stores to the ring buffer or updates it atomically, so a
+  /// slot may become PUBLISHED while the kernel runs by the kernel's own
+  /// hand (the subgroup skeletons' leave rule, docs/protocol.md).
+  bool handlersWriteRing = false;
 
   /// The field above that holds the buffer of protocol role \p r.
   const BufferDecl *&protocolBuffer(BufferRole r);
