@@ -449,7 +449,7 @@ private:
         fb.op(spv::Op::OpIMul, u32(), {nwg, P(PV::kernel_WORKGROUP_SIZE)});
     // The subgroup loop's stride: claimBatch() slots per invocation and step.
     uint32_t stride =
-        subgroup() && claimBatch() > 1
+        subgroup() && !grouped() && claimBatch() > 1
             ? fb.op(spv::Op::OpIMul, u32(), {nthreads, c(claimBatch())})
             : nthreads;
     // Slots the ring the host bound really holds (slot s occupies words
@@ -507,7 +507,7 @@ private:
           if (step.busy)
             fb.opVoid(spv::Op::OpStore, {step.busy, b.constBool(false)});
           if (grouped())
-            groupedScan(fb, gid, nthreads, stride, scanSlots, slotVar);
+            groupedScan(fb, gid, nthreads, scanSlots, slotVar);
           else
             stepLoop(fb, gid, nthreads, stride, scanSlots, slotVar);
           fb.ifThen(fb.op(spv::Op::OpLoad, boolT(), {claimedVar}),
@@ -854,6 +854,12 @@ private:
   };
   BatchReads readBatch(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
                        uint32_t scanSlots) {
+    return readBatch(fb, s, nthreads, scanSlots, 0, claimBatch());
+  }
+  /// Slots \p from .. \p to - 1 of the batch only (the rest of \p r's
+  /// entries stay 0).
+  BatchReads readBatch(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
+                       uint32_t scanSlots, unsigned from, unsigned to) {
     unsigned batch = claimBatch();
     BatchReads r{std::vector<uint32_t>(batch), std::vector<uint32_t>(batch),
                  std::vector<uint32_t>(batch)};
@@ -862,7 +868,7 @@ private:
         {fb.op(spv::Op::OpExtInst, u32(),
                {b.glslStd450(), uint32_t(GLSLstd450UMax), scanSlots, c(1)}),
          c(1)});
-    for (unsigned k = 0; k < batch; ++k) {
+    for (unsigned k = from; k < to; ++k) {
       uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
                               {s, k == 1 ? nthreads
                                          : fb.op(spv::Op::OpIMul, u32(),
@@ -1026,7 +1032,7 @@ private:
   ///     if any(unrun != 0): run_group()
   ///     else: finish_batch(); claim_batch(s); s += claimBatch() * nthreads
   void groupedScan(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
-                   uint32_t stride, uint32_t scanSlots, uint32_t slotVar) {
+                   uint32_t scanSlots, uint32_t slotVar) {
     fb.opVoid(spv::Op::OpStore, {slotVar, gid});
     fb.opVoid(spv::Op::OpStore, {step.unrun, c(0)});
     fb.opVoid(spv::Op::OpStore, {step.wonBits, c(0)});
@@ -1050,42 +1056,55 @@ private:
               running, [&] { runGroup(fb, unrun); },
               [&] {
                 finishBatch(fb);
-                claimBatchAt(fb, s, nthreads, scanSlots);
-                fb.opVoid(spv::Op::OpStore,
-                          {slotVar, fb.op(spv::Op::OpIAdd, u32(), {s, stride})});
+                claimBatchAt(fb, s, nthreads, scanSlots, slotVar);
               });
         },
         [&](const FunctionBuilder::Loop &) {});
   }
 
-  /// claim_batch: claimBatch() slots per invocation; slot k of the batch is
-  /// s + k * nthreads:
-  ///   status_k = atomic_load(status, relaxed)     (all k first: they overlap)
+  /// claim_batch: up to claimBatch() slots per invocation; slot k of the
+  /// batch is s + k * nthreads. The first kFirstClaim slots are claimed
+  /// first; a subgroup whose claimed slots then share one opcode runs them
+  /// at once (every round is already full, and on an H200 a ring of one
+  /// opcode runs fastest in batches of 4: docs/gpu-runs.md), any other
+  /// claims the rest of the batch, so that the grouped rounds fill:
+  ///   claim(0 .. first)
+  ///   if min and max over the subgroup of the claimed opcodes differ (or
+  ///      it claimed nothing): claim(first .. batch); s += batch * nthreads
+  ///   else: s += first * nthreads
+  ///   unrun = won; if won != 0: claimed_any = true
+  ///   if any(won != 0): subgroup_barrier()
+  /// where claim(k0 .. k1) is, for each k (the status reads first, they
+  /// overlap):
+  ///   status_k = atomic_load(status, relaxed)
   ///   if s_k < scan and status_k == PUBLISHED
   ///      and CAS(status, PUBLISHED -> CLAIMED, acquire) won:
   ///     won |= 1 << k; opcode[k] = the slot's opcode; base[k] = slot_base
-  ///   unrun = won; if won != 0: claimed_any = true
-  ///   if any(won != 0): subgroup_barrier()
-  /// The barrier passes each claim's acquire on to the invocation of the
-  /// subgroup that will run the slot and read its arguments.
+  /// Every invocation of the subgroup advances s by the same amount, so
+  /// invocation gid still scans exactly the slots s == gid mod nthreads, in
+  /// order. The barrier passes each claim's acquire on to the invocation of
+  /// the subgroup that will run the slot and read its arguments.
+  static constexpr unsigned kFirstClaim = 4;
   void claimBatchAt(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
-                    uint32_t scanSlots) {
+                    uint32_t scanSlots, uint32_t slotVar) {
     unsigned batch = claimBatch();
-    BatchReads r = readBatch(fb, s, nthreads, scanSlots);
-    const std::vector<uint32_t> &slotBase = r.slotBase;
-    for (unsigned k = 0; k < batch; ++k) {
-      tryClaim(fb, r, k, [&](uint32_t w) {
-        fb.ifThen(w, [&] {
-          uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
-          fb.opVoid(spv::Op::OpStore,
-                    {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
-                                       {unrun, c(1u << k)})});
-          fb.opVoid(spv::Op::OpStore,
-                    {step.opcode[k],
-                     slotWord(fb, slotBase[k], P(PV::slot_OPCODE_WORD))});
-          fb.opVoid(spv::Op::OpStore, {step.base[k], slotBase[k]});
-        });
-      });
+    unsigned first = std::min(batch, kFirstClaim);
+    auto advance = [&](unsigned slots) {
+      uint32_t next = fb.op(spv::Op::OpIAdd, u32(),
+                            {s, fb.op(spv::Op::OpIMul, u32(), {nthreads, c(slots)})});
+      fb.opVoid(spv::Op::OpStore, {slotVar, next});
+    };
+    claimRange(fb, s, nthreads, scanSlots, 0, first);
+    if (first < batch) {
+      fb.ifElse(
+          claimedOpcodesDiffer(fb, first),
+          [&] {
+            claimRange(fb, s, nthreads, scanSlots, first, batch);
+            advance(batch);
+          },
+          [&] { advance(first); });
+    } else {
+      advance(batch);
     }
     uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
     fb.opVoid(spv::Op::OpStore, {step.wonBits, won});
@@ -1095,6 +1114,55 @@ private:
     });
     fb.ifThen(group(spv::Op::OpGroupNonUniformAny, boolT(), fb, {any}),
               [&] { subgroupBarrier(fb); });
+  }
+
+  /// claim(from .. to) of claimBatchAt.
+  void claimRange(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
+                  uint32_t scanSlots, unsigned from, unsigned to) {
+    BatchReads r = readBatch(fb, s, nthreads, scanSlots, from, to);
+    for (unsigned k = from; k < to; ++k) {
+      tryClaim(fb, r, k, [&](uint32_t w) {
+        fb.ifThen(w, [&] {
+          uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
+                                       {unrun, c(1u << k)})});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.opcode[k],
+                     slotWord(fb, r.slotBase[k], P(PV::slot_OPCODE_WORD))});
+          fb.opVoid(spv::Op::OpStore, {step.base[k], r.slotBase[k]});
+        });
+      });
+    }
+  }
+
+  /// Subgroup-uniform: whether the slots the subgroup claimed among the
+  /// batch's first \p count do not all have one opcode (true also when it
+  /// claimed none): the UMin over the subgroup of each invocation's lowest
+  /// claimed opcode differs from the UMax of its highest.
+  uint32_t claimedOpcodesDiffer(FunctionBuilder &fb, unsigned count) {
+    uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
+    uint32_t lo = c(0xFFFFFFFFu), hi = c(0);
+    for (unsigned k = 0; k < count; ++k) {
+      uint32_t has = fb.op(spv::Op::OpINotEqual, boolT(),
+                           {fb.op(spv::Op::OpBitwiseAnd, u32(), {won, c(1u << k)}),
+                            c(0)});
+      uint32_t op = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
+      lo = fb.op(spv::Op::OpSelect, u32(),
+                 {has, ext(fb, GLSLstd450UMin, lo, op), lo});
+      hi = fb.op(spv::Op::OpSelect, u32(),
+                 {has, ext(fb, GLSLstd450UMax, hi, op), hi});
+    }
+    uint32_t groupLo = groupArith(fb, spv::Op::OpGroupNonUniformUMin,
+                                  spv::GroupOperation::Reduce, lo);
+    uint32_t groupHi = groupArith(fb, spv::Op::OpGroupNonUniformUMax,
+                                  spv::GroupOperation::Reduce, hi);
+    return fb.op(spv::Op::OpINotEqual, boolT(), {groupLo, groupHi});
+  }
+
+  /// GLSL.std.450 \p inst(a, b) on u32.
+  uint32_t ext(FunctionBuilder &fb, GLSLstd450 inst, uint32_t a, uint32_t b2) {
+    return fb.op(spv::Op::OpExtInst, u32(), {b.glslStd450(), uint32_t(inst), a, b2});
   }
 
   /// run_group: every unrun slot of the subgroup's smallest pending opcode,
