@@ -210,7 +210,12 @@ private:
         {"subgroup_operations", std::move(subgroupOps)},
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}},
         // Slots an invocation claims at a time (docs/protocol.md).
-        {"claim_batch", claimBatchOf(opts, sema)}};
+        {"claim_batch", claimBatchOf(opts, sema)},
+        // Where kernel.PORTABLE_LOOP switches the loop to the portable one
+        // (CPU devices: docs/embedding.md); a portable module has no other.
+        {"portable_loop_spec_id",
+         subgroup ? Value(protocolInfo(PV::kernel_PORTABLE_LOOP).specId)
+                  : Value(nullptr)}};
   }
 
   Array statusTransitions(bool sharded) {

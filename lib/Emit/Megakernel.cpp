@@ -506,10 +506,7 @@ private:
           fb.opVoid(spv::Op::OpStore, {claimedVar, b.constBool(false)});
           if (step.busy)
             fb.opVoid(spv::Op::OpStore, {step.busy, b.constBool(false)});
-          if (grouped())
-            groupedScan(fb, gid, nthreads, scanSlots, slotVar);
-          else
-            stepLoop(fb, gid, nthreads, stride, scanSlots, slotVar);
+          scanPass(fb, gid, nthreads, stride, scanSlots, slotVar);
           fb.ifThen(fb.op(spv::Op::OpLoad, boolT(), {claimedVar}),
                     [&] { probeLoopLimit(fb, nthreads); });
           // After the pass: leave if SHUTDOWN was set before it and (where
@@ -597,9 +594,41 @@ private:
     });
   }
 
-  /// The portable and subgroup skeletons' scan of one pass.
-  void stepLoop(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
+  /// The scan of one pass. A module of the subgroup or grouped skeleton
+  /// chooses its loop by kernel.PORTABLE_LOOP (a spec constant, which the
+  /// driver folds at pipeline creation; docs/protocol.md, "The portable
+  /// loop switch"):
+  ///   if kernel.PORTABLE_LOOP != 0: the portable scan (CPU drivers)
+  ///   else:                         the skeleton's scan
+  /// Both set claimed_any; the loop-limit probe and the leave test follow
+  /// the merge, in uniform control flow, unchanged.
+  void scanPass(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
                 uint32_t stride, uint32_t scanSlots, uint32_t slotVar) {
+    if (!subgroup())
+      return stepLoop(fb, gid, nthreads, stride, scanSlots, slotVar,
+                      /*portable=*/true);
+    uint32_t portable = fb.op(spv::Op::OpINotEqual, boolT(),
+                              {P(PV::kernel_PORTABLE_LOOP), c(0)});
+    fb.ifElse(
+        portable,
+        [&] {
+          stepLoop(fb, gid, nthreads, nthreads, scanSlots, slotVar,
+                   /*portable=*/true);
+        },
+        [&] {
+          if (grouped())
+            groupedScan(fb, gid, nthreads, scanSlots, slotVar);
+          else
+            stepLoop(fb, gid, nthreads, stride, scanSlots, slotVar,
+                     /*portable=*/false);
+        });
+  }
+
+  /// The scan of one pass by the portable step (\p portable) or the
+  /// subgroup skeleton's.
+  void stepLoop(FunctionBuilder &fb, uint32_t gid, uint32_t nthreads,
+                uint32_t stride, uint32_t scanSlots, uint32_t slotVar,
+                bool portable) {
     fb.opVoid(spv::Op::OpStore, {slotVar, gid});
     // for s = gid; s < scan; s += nthreads (the subgroup loop runs
     // while any invocation of the subgroup has a slot left, so every
@@ -609,15 +638,15 @@ private:
         [&](const FunctionBuilder::Loop &) {
           s = fb.op(spv::Op::OpLoad, u32(), {slotVar});
           inRing = fb.op(spv::Op::OpULessThan, boolT(), {s, scanSlots});
-          return subgroup() ? group(spv::Op::OpGroupNonUniformAny,
-                                    boolT(), fb, {inRing})
-                            : inRing;
+          return portable ? inRing
+                          : group(spv::Op::OpGroupNonUniformAny, boolT(), fb,
+                                  {inRing});
         },
         [&](const FunctionBuilder::Loop &) {
-          if (subgroup())
-            subgroupStep(fb, s, nthreads, scanSlots);
-          else
+          if (portable)
             portableStep(fb, s);
+          else
+            subgroupStep(fb, s, nthreads, scanSlots);
         },
         [&](const FunctionBuilder::Loop &) {
           uint32_t nextS = fb.op(spv::Op::OpIAdd, u32(), {s, stride});
@@ -809,7 +838,8 @@ private:
     });
   }
 
-  /// One slot, per invocation (the portable skeleton):
+  /// One slot, per invocation (the portable skeleton, and the others'
+  /// kernel.PORTABLE_LOOP arm):
   ///   [the tenant gate: status PUBLISHED (acquire) and the tenant allowed]
   ///   if CAS(status, PUBLISHED -> CLAIMED, acquire) won:
   ///     claimed_any = true; run_slot (metrics += 1)

@@ -110,9 +110,11 @@ TEST_CASE("emit: 1,000 user handlers validate and dispatch through one OpSwitch"
     // decode_packed, record_out_of_bounds and main.
     CHECK(instructions(words, spv::Op::OpFunction).size() == 1010 + 4);
     // Each handler is called once, from its switch case.
-    // (main runs two slots per subgroup step: two calls of dispatch_op and
-    // of decode_packed; decode_packed -> dispatch_op.)
-    CHECK(calls(words, true) == 1010 + 5);
+    // (main runs a slot in the grouped loop's own rounds, in its spread
+    // rest and in the portable loop that kernel.PORTABLE_LOOP selects:
+    // three calls of dispatch_op and of decode_packed; decode_packed ->
+    // dispatch_op.)
+    CHECK(calls(words, true) == 1010 + 7);
   }
 }
 
@@ -155,8 +157,9 @@ TEST_CASE("emit: past SPIR-V's 16,383 OpSwitch targets, dispatch splits") {
       split |= k[2] == lt[4] && k[3] == literals[1].front();
   CHECK(split);
   // Each handler is still called once, from its case (and main calls
-  // dispatch_op and decode_packed twice, decode_packed dispatch_op once).
-  CHECK(calls(words, true) == kUser + 10 + 5);
+  // dispatch_op and decode_packed three times, decode_packed dispatch_op
+  // once).
+  CHECK(calls(words, true) == kUser + 10 + 7);
 }
 
 TEST_CASE("emit: the dispatch OpSwitch lives in dispatch_op") {
@@ -192,9 +195,10 @@ TEST_CASE("emit: header, version and spec constants per target env") {
     CHECK(words[0] == 0x07230203u);
     CHECK(words[1] == k.version);
     // slot.COUNT, kernel.ITERATION_BUDGET, io.POLL_LIMIT,
-    // kernel.WORKGROUP_SIZE, defaults from the prelude.
+    // kernel.WORKGROUP_SIZE, kernel.PORTABLE_LOOP, defaults from the
+    // prelude.
     auto specs = instructions(words, spv::Op::OpSpecConstant);
-    REQUIRE(specs.size() == 4);
+    REQUIRE(specs.size() == 5);
     std::vector<uint32_t> defaults;
     uint32_t workgroupSize = 0; // its result id
     for (auto s : specs) {
@@ -203,7 +207,7 @@ TEST_CASE("emit: header, version and spec constants per target env") {
         workgroupSize = s[2];
     }
     std::sort(defaults.begin(), defaults.end());
-    CHECK(defaults == std::vector<uint32_t>{64, 256, 1000000, 1048576});
+    CHECK(defaults == std::vector<uint32_t>{0, 64, 256, 1000000, 1048576});
     // The workgroup size is that spec constant: the x of a WorkgroupSize
     // composite below SPIR-V 1.6, LocalSizeId's x from 1.6 (which
     // deprecates the built-in).

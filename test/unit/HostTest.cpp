@@ -338,3 +338,12 @@ TEST_CASE("fitWorkgroupsToSubgroup: one subgroup per workgroup, as many "
   fit = fitWorkgroupsToSubgroup(65535, 1024, 4); // no 32-bit overflow
   CHECK(fit.workgroups == 65535u * 256u);
 }
+
+TEST_CASE("preferPortableLoop: the portable loop on CPU devices only") {
+  using vyre::host::preferPortableLoop;
+  // VkPhysicalDeviceType: OTHER 0, INTEGRATED_GPU 1, DISCRETE_GPU 2,
+  // VIRTUAL_GPU 3, CPU 4 (lavapipe, SwiftShader).
+  CHECK(preferPortableLoop(4));
+  for (uint32_t gpu : {0u, 1u, 2u, 3u})
+    CHECK_FALSE(preferPortableLoop(gpu));
+}

@@ -288,7 +288,8 @@ TEST_CASE("layoutFromSema: the prelude's buffers, opcodes and tunables") {
   CHECK(*p.layout.buffers[2].words == 257);
   CHECK(*p.layout.buffers[3].words == 512);
   CHECK(p.layout.workgroupSize == 64);
-  CHECK(p.layout.specConstants.size() == 4); // with kernel.WORKGROUP_SIZE
+  // with kernel.WORKGROUP_SIZE and kernel.PORTABLE_LOOP
+  CHECK(p.layout.specConstants.size() == 5);
 }
 
 TEST_CASE("STORE_U32 and ATOMIC_ADD: metrics, done count, DONE marks") {

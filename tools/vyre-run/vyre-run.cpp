@@ -10,7 +10,8 @@
 // device allows: docs/embedding.md, "Buffer placement"), writes the scenario's
 // initial words (docs/scenario.md), creates the compute pipeline with the
 // scenario's specialization values (on llvmpipe, a workgroup of one
-// subgroup: fitWorkgroupsToFibers), dispatches, and while it waits for the
+// subgroup: fitWorkgroupsToFibers; on a CPU device, the portable loop:
+// chooseLoop), dispatches, and while it waits for the
 // fence it services the IO queue the way a host must for LOAD_MISS (a
 // PUBLISHED request becomes io_status.OK). It prints the final words as the
 // same JSON vyre-interp prints. A sharded module's pipelines (one per
@@ -55,6 +56,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -228,6 +230,27 @@ onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
   }
   return VK_FALSE;
 }
+
+/// The manifest's `skeleton`: the module's loop, and the spec id of
+/// kernel.PORTABLE_LOOP where that loop switches to the portable one.
+struct Skeleton {
+  std::string kind = "portable";
+  std::optional<uint32_t> portableLoopSpecId;
+};
+
+Skeleton readSkeleton(const llvm::json::Object &m) {
+  Skeleton s;
+  const llvm::json::Object *o = m.getObject("skeleton");
+  if (!o)
+    return s;
+  if (auto kind = o->getString("kind"))
+    s.kind = kind->str();
+  if (auto id = o->getInteger("portable_loop_spec_id"))
+    s.portableLoopSpecId = static_cast<uint32_t>(*id);
+  return s;
+}
+
+static_assert(host::kPhysicalDeviceTypeCpu == VK_PHYSICAL_DEVICE_TYPE_CPU);
 
 const char *deviceTypeName(VkPhysicalDeviceType t) {
   switch (t) {
@@ -476,6 +499,32 @@ public:
            std::to_string(fit.workgroupSize) + " (one subgroup), workgroups " +
            std::to_string(workgroups) + " -> " + std::to_string(fit.workgroups);
     return fit.workgroups;
+  }
+
+  /// The loop the kernel runs, as --time prints it ("loop: ..."). Where the
+  /// module's loop switches (the manifest's skeleton.portable_loop_spec_id),
+  /// a CPU device runs the portable loop (host::preferPortableLoop):
+  /// kernel.PORTABLE_LOOP's value in \p specValues becomes 1, unless the
+  /// scenario's "spec" sets it.
+  std::string chooseLoop(const Skeleton &skeleton, const Scenario &scenario,
+                         std::vector<std::pair<uint32_t, uint32_t>> &specValues) const {
+    if (!skeleton.portableLoopSpecId)
+      return "loop: " + skeleton.kind;
+    auto value = llvm::find_if(specValues, [&](const auto &v) {
+      return v.first == *skeleton.portableLoopSpecId;
+    });
+    if (value == specValues.end())
+      return "loop: " + skeleton.kind;
+    std::string why;
+    if (llvm::is_contained(scenario.specified, PV::kernel_PORTABLE_LOOP))
+      why = "the scenario sets kernel.PORTABLE_LOOP";
+    else if (host::preferPortableLoop(static_cast<uint32_t>(deviceType))) {
+      value->second = 1;
+      why = "CPU device";
+    } else if (value->second)
+      why = "the module's kernel.PORTABLE_LOOP";
+    std::string loop = value->second ? "portable" : skeleton.kind;
+    return "loop: " + loop + (why.empty() ? "" : " (" + why + ")");
   }
 
   /// Refuses (MissingRequirement, naming every missing item) a device that
@@ -1063,9 +1112,11 @@ int main(int argc, char **argv) {
                "the buffers live and the pipelines' creation time to "
                "standard error as 'dispatch: MS ms', 'memory: PLACEMENT', "
                "'pipeline: MS ms', 'pipelines: N built in S s' (the "
-               "vkCreateComputePipelines calls alone, on parallel threads) "
-               "and on llvmpipe 'llvmpipe: kernel.WORKGROUP_SIZE ...' (the "
-               "workgroup size vyre-run chose, docs/scenario.md)");
+               "vkCreateComputePipelines calls alone, on parallel threads), "
+               "on llvmpipe 'llvmpipe: kernel.WORKGROUP_SIZE ...' (the "
+               "workgroup size vyre-run chose, docs/scenario.md) and "
+               "'loop: KIND (WHY)' (the loop the kernel ran: on a CPU device "
+               "the portable one, kernel.PORTABLE_LOOP)");
   std::string placement = "auto";
   unsigned repeat = 1;
   app.add_option("--repeat", repeat,
@@ -1162,6 +1213,8 @@ int main(int argc, char **argv) {
     std::string fitNote;
     uint32_t workgroups =
         host.fitWorkgroupsToFibers(*layout, *scenario, specValues, fitNote);
+    std::string loopNote = host.chooseLoop(readSkeleton(*manifest->getAsObject()),
+                                           *scenario, specValues);
     double buildSeconds = host.buildPipelines(entries, specValues, buildThreads);
     host.bindBuffers(*layout);
     double pipelineMs = std::chrono::duration<double, std::milli>(
@@ -1206,6 +1259,7 @@ int main(int argc, char **argv) {
       llvm::errs() << report(buildSeconds);
       if (!fitNote.empty())
         llvm::errs() << fitNote << "\n";
+      llvm::errs() << loopNote << "\n";
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced);

@@ -6,7 +6,8 @@
 // service LOAD_MISS requests in the IO queue; set the tenant masks (the
 // tenant gate) and the priority partitions (the priority schedule), and
 // publish slots exactly as vyre's own host does (publishSlotAsVyre,
-// encodePackedAsVyre). Fill a Layout from the
+// encodePackedAsVyre), and choose the loop for a CPU device
+// (preferPortableLoop). Fill a Layout from the
 // manifest (docs/manifest.md: every field below is a "protocol" entry) or
 // from the constants of `vyrec --emit=c-header`. All buffer pointers are the
 // host's mapped views of the storage buffers, as arrays of u32 words.
@@ -138,6 +139,22 @@ inline WorkgroupFit fitWorkgroupsToSubgroup(uint32_t workgroups,
   uint64_t invocations = uint64_t(workgroups) * workgroupSize;
   return {subgroupSize,
           static_cast<uint32_t>((invocations + subgroupSize - 1) / subgroupSize)};
+}
+
+/// VK_PHYSICAL_DEVICE_TYPE_CPU, a VkPhysicalDeviceProperties::deviceType
+/// value (stable Vulkan ABI), so this header needs no Vulkan headers.
+constexpr uint32_t kPhysicalDeviceTypeCpu = 4;
+
+/// Whether a host should specialize kernel.PORTABLE_LOOP to 1 (the spec id
+/// is the manifest's skeleton.portable_loop_spec_id, null where the module
+/// has only the portable loop; docs/embedding.md, "CPU devices") on a device
+/// of VkPhysicalDeviceProperties::deviceType \p physicalDeviceType: yes on
+/// a CPU device (lavapipe, SwiftShader), which runs a subgroup as one SIMD
+/// vector, so the subgroup and grouped skeletons' subgroup operations only
+/// cost (on lavapipe the grouped loop took 57.7 ms for a mixed ring, the
+/// portable one 8.7 ms); no on a GPU, where they make the kernel fast.
+inline bool preferPortableLoop(uint32_t physicalDeviceType) {
+  return physicalDeviceType == kPhysicalDeviceTypeCpu;
 }
 
 /// What the module needs of a device: the manifest's `requires` (or the

@@ -2,6 +2,7 @@
 """random_diff.py: differential test of the interpreter against vyre-run.
 
   random_diff.py --seed S --programs P --scenarios K --out DIR [--interp-only]
+                 [--vyrec-flag=FLAG]... [--spec NAME=VALUE]...
 
 Generates P random, valid .vyre programs (seeded, reproducible) with a few
 user handlers each, and K random scenarios per program; compiles each
@@ -241,7 +242,11 @@ def main():
     ap.add_argument("--interp-only", action="store_true")
     ap.add_argument("--vyrec-flag", action="append", default=[],
                     help="another vyrec option (e.g. --skeleton=portable)")
+    ap.add_argument("--spec", action="append", default=[], metavar="NAME=VALUE",
+                    help="a specialization value of every scenario (e.g. "
+                         "kernel.PORTABLE_LOOP=0)")
     args = ap.parse_args()
+    spec = {k: int(v, 0) for k, v in (s.split("=", 1) for s in args.spec)}
     os.makedirs(args.out, exist_ok=True)
     rng = random.Random(args.seed)
     failures = 0
@@ -271,7 +276,10 @@ def main():
         for s in range(args.scenarios):
             sb = "%s.s%d" % (base, s)
             with open(sb + ".json", "w") as f:
-                json.dump(scenario(rng, opcodes), f)
+                sc = scenario(rng, opcodes)
+                if spec:
+                    sc["spec"] = spec
+                json.dump(sc, f)
             i = run(["vyre-interp", "--dump", sb + ".interp.dump", base + ".vyre", sb + ".json"])
             runs += 1
             if i.returncode == 4:
