@@ -801,11 +801,9 @@ private:
     return ctx.wordPointer(fb, ctx.sema.ringBuffer, statusIndex);
   }
 
-  /// Claim: CAS PUBLISHED -> CLAIMED with acquire semantics (or relaxed,
-  /// where the caller fences once after several claims); true if won.
-  uint32_t claim(FunctionBuilder &fb, uint32_t statusPtr,
-                 MemoryOrder order = MemoryOrder::Acquire) {
-    uint32_t old = ctx.atomic(fb, AtomicOp::CompareExchange, order,
+  /// Claim: CAS PUBLISHED -> CLAIMED with acquire semantics; true if won.
+  uint32_t claim(FunctionBuilder &fb, uint32_t statusPtr) {
+    uint32_t old = ctx.atomic(fb, AtomicOp::CompareExchange, MemoryOrder::Acquire,
                               statusPtr,
                               {P(PV::status_PUBLISHED), P(PV::status_CLAIMED)});
     return fb.op(spv::Op::OpIEqual, boolT(), {old, P(PV::status_PUBLISHED)});
@@ -922,19 +920,17 @@ private:
   }
 
   /// Slot k of a batch: if s_k < scan, status_k == PUBLISHED and the
-  /// tenant gate allows it, CAS(PUBLISHED -> CLAIMED, \p order: acquire,
-  /// or relaxed and a fence after the batch), and \p then with whether it
-  /// was won.
+  /// tenant gate allows it, CAS(PUBLISHED -> CLAIMED, acquire), and \p then
+  /// with whether it was won.
   void tryClaim(FunctionBuilder &fb, const BatchReads &r, unsigned k,
-                llvm::function_ref<void(uint32_t won)> then,
-                MemoryOrder order = MemoryOrder::Acquire) {
+                llvm::function_ref<void(uint32_t won)> then) {
     uint32_t published = fb.op(
         spv::Op::OpLogicalAnd, boolT(),
         {r.inRing[k], fb.op(spv::Op::OpIEqual, boolT(),
                             {r.status[k], P(PV::status_PUBLISHED)})});
     fb.ifThen(published, [&] {
       ifTenantAllows(fb, r.slotBase[k], [&] {
-        then(claim(fb, statusPointer(fb, r.slotBase[k]), order));
+        then(claim(fb, statusPointer(fb, r.slotBase[k])));
       });
     });
   }
@@ -1150,36 +1146,22 @@ private:
               [&] { subgroupBarrier(fb); });
   }
 
-  /// claim(from .. to) of claimBatchAt. The CASes are relaxed and one
-  /// acquire fence follows them (where any was won) before the opcodes are
-  /// read: the acquire paid once per invocation and part rather than per
-  /// slot, so the claims need not complete one after another.
+  /// claim(from .. to) of claimBatchAt.
   void claimRange(FunctionBuilder &fb, uint32_t s, uint32_t nthreads,
                   uint32_t scanSlots, unsigned from, unsigned to) {
     BatchReads r = readBatch(fb, s, nthreads, scanSlots, from, to);
-    uint32_t before = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
     for (unsigned k = from; k < to; ++k) {
-      tryClaim(
-          fb, r, k,
-          [&](uint32_t w) {
-            fb.ifThen(w, [&] {
-              uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
-              fb.opVoid(spv::Op::OpStore,
-                        {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
-                                           {unrun, c(1u << k)})});
-              fb.opVoid(spv::Op::OpStore, {step.base[k], r.slotBase[k]});
-            });
-          },
-          MemoryOrder::Relaxed);
-    }
-    uint32_t won = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
-    ctx.acquireIf(fb, fb.op(spv::Op::OpINotEqual, boolT(), {won, before}));
-    for (unsigned k = from; k < to; ++k) {
-      uint32_t bit = fb.op(spv::Op::OpBitwiseAnd, u32(), {won, c(1u << k)});
-      fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {bit, c(0)}), [&] {
-        fb.opVoid(spv::Op::OpStore,
-                  {step.opcode[k],
-                   slotWord(fb, r.slotBase[k], P(PV::slot_OPCODE_WORD))});
+      tryClaim(fb, r, k, [&](uint32_t w) {
+        fb.ifThen(w, [&] {
+          uint32_t unrun = fb.op(spv::Op::OpLoad, u32(), {step.unrun});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.unrun, fb.op(spv::Op::OpBitwiseOr, u32(),
+                                       {unrun, c(1u << k)})});
+          fb.opVoid(spv::Op::OpStore,
+                    {step.opcode[k],
+                     slotWord(fb, r.slotBase[k], P(PV::slot_OPCODE_WORD))});
+          fb.opVoid(spv::Op::OpStore, {step.base[k], r.slotBase[k]});
+        });
       });
     }
   }
