@@ -243,3 +243,21 @@ TEST_CASE("Sema warns on unbounded loops and not on the prelude") {
   CHECK(loud.h.diagText().find("loop bound is not provably at most 1048576") !=
         std::string::npos);
 }
+
+TEST_CASE("Sema records whether a handler writes the ring (the leave rule)") {
+  // Reads, and writes of other buffers, do not count; the prelude's
+  // built-in handlers write none.
+  Compiled reads("buffer out: u32[4] read_write atomic @binding(4);\n"
+                 "handler T = 0x100 {\n"
+                 "  atomic_store(out[0], atomic_load(ring_buffer[arg0]));\n"
+                 "  out[1] = ring_buffer[arg1];\n"
+                 "}\n");
+  REQUIRE_MESSAGE(reads.ok, reads.h.diagText());
+  CHECK_FALSE(reads.result.handlersWriteRing);
+  Compiled store("handler T = 0x100 { ring_buffer[arg0] = arg1; }\n");
+  REQUIRE_MESSAGE(store.ok, store.h.diagText());
+  CHECK(store.result.handlersWriteRing);
+  Compiled add("handler T = 0x100 { atomic_add(ring_buffer[arg0], 1); }\n");
+  REQUIRE_MESSAGE(add.ok, add.h.diagText());
+  CHECK(add.result.handlersWriteRing);
+}
