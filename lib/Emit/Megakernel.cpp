@@ -362,9 +362,7 @@ private:
         fb.op(spv::Op::OpUGreaterThan, boolT(), {raw, P(PV::packed_MAX_OPS)});
     fb.ifThen(clamped,
               [&] { ctx.countError(fb, PV::control_PACKED_CLAMPED_COUNT); });
-    return fb.op(
-        spv::Op::OpExtInst, u32(),
-        {b.glslStd450(), uint32_t(GLSLstd450UMin), raw, P(PV::packed_MAX_OPS)});
+    return glsl(fb, GLSLstd450UMin, raw, P(PV::packed_MAX_OPS));
   }
 
   /// packed::metadataWords(count), for a run-time count.
@@ -460,9 +458,7 @@ private:
     uint32_t ringWords = ctx.arrayLength(fb, ctx.sema.ringBuffer);
     uint32_t ringSlots = fb.op(spv::Op::OpUDiv, u32(),
                                {ringWords, c(std::max(L(PV::slot_WORDS), 1u))});
-    uint32_t scanSlots = fb.op(spv::Op::OpExtInst, u32(),
-                               {b.glslStd450(), uint32_t(GLSLstd450UMin),
-                                P(PV::slot_COUNT), ringSlots});
+    uint32_t scanSlots = glsl(fb, GLSLstd450UMin, P(PV::slot_COUNT), ringSlots);
     fb.opVoid(spv::Op::OpStore, {passVar, c(0)});
     leftVar = fb.localVariable(fnPtrBool);
     b.name(leftVar, "left");
@@ -573,9 +569,7 @@ private:
   /// scan's loop. A loop of min(nthreads, 2) iterations, a trip count no
   /// compiler can fold, then ends after one; loop_limit_hit records it.
   void probeLoopLimit(FunctionBuilder &fb, uint32_t nthreads) {
-    uint32_t bound = fb.op(spv::Op::OpExtInst, u32(),
-                           {b.glslStd450(), uint32_t(GLSLstd450UMin),
-                            nthreads, c(2)});
+    uint32_t bound = glsl(fb, GLSLstd450UMin, nthreads, c(2));
     fb.opVoid(spv::Op::OpStore, {probeVar, c(0)});
     uint32_t i = 0;
     fb.loop(
@@ -895,8 +889,7 @@ private:
                  std::vector<uint32_t>(batch)};
     uint32_t lastSlot = fb.op(
         spv::Op::OpISub, u32(),
-        {fb.op(spv::Op::OpExtInst, u32(),
-               {b.glslStd450(), uint32_t(GLSLstd450UMax), scanSlots, c(1)}),
+        {glsl(fb, GLSLstd450UMax, scanSlots, c(1)),
          c(1)});
     for (unsigned k = from; k < to; ++k) {
       uint32_t sk = k ? fb.op(spv::Op::OpIAdd, u32(),
@@ -908,8 +901,7 @@ private:
       r.slotBase[k] = fb.op(spv::Op::OpIMul, u32(), {sk, P(PV::slot_WORDS)});
       uint32_t clampedBase = fb.op(
           spv::Op::OpIMul, u32(),
-          {fb.op(spv::Op::OpExtInst, u32(),
-                 {b.glslStd450(), uint32_t(GLSLstd450UMin), sk, lastSlot}),
+          {glsl(fb, GLSLstd450UMin, sk, lastSlot),
            P(PV::slot_WORDS)});
       r.status[k] = ctx.atomic(fb, AtomicOp::Load,
                                step.tenantTable ? MemoryOrder::Acquire
@@ -1179,9 +1171,9 @@ private:
                             c(0)});
       uint32_t op = fb.op(spv::Op::OpLoad, u32(), {step.opcode[k]});
       lo = fb.op(spv::Op::OpSelect, u32(),
-                 {has, ext(fb, GLSLstd450UMin, lo, op), lo});
+                 {has, glsl(fb, GLSLstd450UMin, lo, op), lo});
       hi = fb.op(spv::Op::OpSelect, u32(),
-                 {has, ext(fb, GLSLstd450UMax, hi, op), hi});
+                 {has, glsl(fb, GLSLstd450UMax, hi, op), hi});
     }
     uint32_t groupLo = groupArith(fb, spv::Op::OpGroupNonUniformUMin,
                                   spv::GroupOperation::Reduce, lo);
@@ -1190,8 +1182,8 @@ private:
     return fb.op(spv::Op::OpINotEqual, boolT(), {groupLo, groupHi});
   }
 
-  /// GLSL.std.450 \p inst(a, b) on u32.
-  uint32_t ext(FunctionBuilder &fb, GLSLstd450 inst, uint32_t a, uint32_t b2) {
+  /// GLSL.std.450 \p inst(a, b) on u32 (UMin, UMax).
+  uint32_t glsl(FunctionBuilder &fb, GLSLstd450 inst, uint32_t a, uint32_t b2) {
     return fb.op(spv::Op::OpExtInst, u32(), {b.glslStd450(), uint32_t(inst), a, b2});
   }
 
@@ -1392,8 +1384,7 @@ private:
     for (uint32_t half = kMaxSubgroupSize / 2; half; half /= 2) {
       uint32_t probe = fb.op(spv::Op::OpIAdd, u32(), {owner, c(half - 1)});
       uint32_t inside = fb.op(spv::Op::OpULessThan, boolT(), {probe, width});
-      uint32_t at = fb.op(spv::Op::OpExtInst, u32(),
-                          {b.glslStd450(), uint32_t(GLSLstd450UMin), probe, lastLane});
+      uint32_t at = glsl(fb, GLSLstd450UMin, probe, lastLane);
       uint32_t ends =
           group(spv::Op::OpGroupNonUniformShuffle, u32(), fb, {upTo, at});
       uint32_t past = fb.op(spv::Op::OpLogicalAnd, boolT(),
@@ -1401,8 +1392,7 @@ private:
       owner = fb.op(spv::Op::OpSelect, u32(),
                     {past, fb.op(spv::Op::OpIAdd, u32(), {owner, c(half)}), owner});
     }
-    return fb.op(spv::Op::OpExtInst, u32(),
-                 {b.glslStd450(), uint32_t(GLSLstd450UMin), owner, lastLane});
+    return glsl(fb, GLSLstd450UMin, owner, lastLane);
   }
 
   /// finish_batch, once the subgroup has run every slot of the batch (as
