@@ -336,23 +336,27 @@ private:
         fb.op(spv::Op::OpIAdd, u32(), {slotBase, P(PV::slot_ARG0_WORD)});
     uint32_t count = packedCount(fb, argBase);
     uint32_t metaWords = packedMetadataWords(fb, count);
-    fb.opVoid(spv::Op::OpStore, {iVar, c(0)});
+    countUp(fb, iVar, count, [&](uint32_t i) {
+      packedInnerOp(fb, slotBase, argBase, metaWords, i);
+    });
+    fb.finish();
+  }
 
-    // for i in 0 .. count
+  /// for (*\p var = 0; *\p var < \p bound; ++*\p var) body(*\p var)
+  void countUp(FunctionBuilder &fb, uint32_t var, uint32_t bound,
+               llvm::function_ref<void(uint32_t i)> body) {
+    fb.opVoid(spv::Op::OpStore, {var, c(0)});
     uint32_t i = 0;
     fb.loop(
         [&](const FunctionBuilder::Loop &) {
-          i = fb.op(spv::Op::OpLoad, u32(), {iVar});
-          return fb.op(spv::Op::OpULessThan, boolT(), {i, count});
+          i = fb.op(spv::Op::OpLoad, u32(), {var});
+          return fb.op(spv::Op::OpULessThan, boolT(), {i, bound});
         },
+        [&](const FunctionBuilder::Loop &) { body(i); },
         [&](const FunctionBuilder::Loop &) {
-          packedInnerOp(fb, slotBase, argBase, metaWords, i);
-        },
-        [&](const FunctionBuilder::Loop &) {
-          uint32_t next = fb.op(spv::Op::OpIAdd, u32(), {i, c(1)});
-          fb.opVoid(spv::Op::OpStore, {iVar, next});
+          fb.opVoid(spv::Op::OpStore,
+                    {var, fb.op(spv::Op::OpIAdd, u32(), {i, c(1)})});
         });
-    fb.finish();
   }
 
   /// packed::clampedCount(count byte, packed.MAX_OPS); a clamp is counted.
@@ -570,18 +574,7 @@ private:
   /// compiler can fold, then ends after one; loop_limit_hit records it.
   void probeLoopLimit(FunctionBuilder &fb, uint32_t nthreads) {
     uint32_t bound = glsl(fb, GLSLstd450UMin, nthreads, c(2));
-    fb.opVoid(spv::Op::OpStore, {probeVar, c(0)});
-    uint32_t i = 0;
-    fb.loop(
-        [&](const FunctionBuilder::Loop &) {
-          i = fb.op(spv::Op::OpLoad, u32(), {probeVar});
-          return fb.op(spv::Op::OpULessThan, boolT(), {i, bound});
-        },
-        [&](const FunctionBuilder::Loop &) {},
-        [&](const FunctionBuilder::Loop &) {
-          fb.opVoid(spv::Op::OpStore,
-                    {probeVar, fb.op(spv::Op::OpIAdd, u32(), {i, c(1)})});
-        });
+    countUp(fb, probeVar, bound, [](uint32_t) {});
     uint32_t ran = fb.op(spv::Op::OpLoad, u32(), {probeVar});
     fb.ifThen(fb.op(spv::Op::OpINotEqual, boolT(), {ran, bound}), [&] {
       fb.opVoid(spv::Op::OpStore, {limitHitVar, b.constBool(true)});
