@@ -71,6 +71,20 @@ void addUnique(Array &a, llvm::StringRef s) {
   a.push_back(s.str());
 }
 
+/// The row of \p table whose key (\p keyOf) is \p value; an error naming
+/// \p what where Requirements.def has none.
+template <typename Row, size_t N, typename KeyOf>
+llvm::Expected<const Row *> findRow(const Row (&table)[N], uint32_t value,
+                                    KeyOf keyOf, llvm::StringRef what) {
+  for (const Row &r : table)
+    if (uint32_t(keyOf(r)) == value)
+      return &r;
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "the module declares " + what.str() + " " + std::to_string(value) +
+          ", which has no row in lib/Emit/Requirements.def");
+}
+
 } // namespace
 
 ModuleFacts vyre::emit::scanModule(llvm::ArrayRef<uint32_t> words) {
@@ -115,15 +129,12 @@ llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
   Array capabilities, features, subgroupOps, spirvExtensions, deviceExtensions,
       instanceExtensions;
   for (uint32_t cap : facts.capabilities) {
-    const CapabilityRow *row = nullptr;
-    for (const CapabilityRow &r : kCapabilities)
-      if (uint32_t(r.capability) == cap)
-        row = &r;
-    if (!row)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "the module declares capability " + std::to_string(cap) +
-              ", which has no row in lib/Emit/Requirements.def");
+    auto found = findRow(
+        kCapabilities, cap, [](const CapabilityRow &r) { return r.capability; },
+        "capability");
+    if (!found)
+      return found.takeError();
+    const CapabilityRow *row = *found;
     addUnique(capabilities, row->name);
     if (*row->feature)
       addUnique(features, row->feature);
@@ -131,15 +142,12 @@ llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
       addUnique(subgroupOps, row->subgroupOp);
   }
   for (uint32_t mode : facts.executionModes) {
-    const ExecutionModeRow *row = nullptr;
-    for (const ExecutionModeRow &r : kExecutionModes)
-      if (uint32_t(r.mode) == mode)
-        row = &r;
-    if (!row)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "the module declares execution mode " + std::to_string(mode) +
-              ", which has no row in lib/Emit/Requirements.def");
+    auto found = findRow(
+        kExecutionModes, mode, [](const ExecutionModeRow &r) { return r.mode; },
+        "execution mode");
+    if (!found)
+      return found.takeError();
+    const ExecutionModeRow *row = *found;
     if (*row->feature)
       addUnique(features, row->feature);
   }
