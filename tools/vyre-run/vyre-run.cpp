@@ -920,16 +920,42 @@ public:
                                            : 0;
   }
 
+  /// "publish": "live": whether a dispatch that ended before the host
+  /// requested the shutdown is dispatched again. A resident kernel may end
+  /// early without losing anything: at kernel.ITERATION_BUDGET, or, on
+  /// llvmpipe, when its loop limiter cuts invocations that sat idle
+  /// waiting for the host (docs/scenario.md, "lavapipe"); a host that
+  /// still has work then dispatches again, as docs/embedding.md says. Not
+  /// after a cut that lost work (CUT_SHORT_COUNT): that run is reported
+  /// as a hang.
+  bool relaunchLive(const HostLayout &layout, const Scenario &s) {
+    if (!s.publishLive || liveShutdown)
+      return false;
+    Buffer &control = buffers[layout.find(BufferRole::Control)];
+    const host::Layout l = hostLayout(s.protocol);
+    return l.cutShortCountWord >= control.count ||
+           host::detail::load(control.words + l.cutShortCountWord) == 0;
+  }
+  /// Dispatches of the last run: more than 1 where relaunchLive applied.
+  unsigned dispatches = 0;
+
   /// Waits for the fence, servicing IO meanwhile. False on timeout. With
   /// service_io the host busy-polls the queue: a kernel's wait for the host
   /// is short (io.POLL_LIMIT polls), and on lavapipe even shorter.
-  bool wait(const HostLayout &layout, const Scenario &s, IoLog &log) {
+  bool wait(const HostLayout &layout, const Scenario &s, IoLog &log,
+            uint32_t workgroups) {
     auto start = std::chrono::steady_clock::now();
     bool busy = s.serviceIo || s.publishLive;
+    dispatches = 1;
     for (;;) {
       VkResult r = busy ? vkGetFenceStatus(device, fence)
                         : vkWaitForFences(device, 1, &fence, VK_TRUE,
                                           10'000'000);
+      if (r == VK_SUCCESS && relaunchLive(layout, s)) {
+        submit(workgroups);
+        ++dispatches;
+        r = VK_NOT_READY;
+      }
       if (r == VK_SUCCESS)
         break;
       if (r != VK_TIMEOUT && r != VK_NOT_READY)
@@ -1230,7 +1256,7 @@ int main(int argc, char **argv) {
         host.liveShutdown = false;
       }
       host.submit(workgroups);
-      if (!host.wait(*layout, *scenario, serviced)) {
+      if (!host.wait(*layout, *scenario, serviced, workgroups)) {
         llvm::errs() << "vyre-run: hang: the kernel did not finish within "
                      << scenario->timeoutMs << " ms (scenario timeout_ms)\n";
         if (scenario->publishLive)
@@ -1252,6 +1278,10 @@ int main(int argc, char **argv) {
         llvm::errs() << llvm::format("dispatch: %.3f ms\n", ms);
       else
         llvm::errs() << "dispatch: (the queue has no timestamps)\n";
+      if (host.dispatches > 1)
+        llvm::errs() << "dispatches: " << host.dispatches
+                     << " (the kernel ended before the host's shutdown and "
+                        "was dispatched again)\n";
       llvm::errs() << "memory: " << host.placementSummary(*layout) << "\n";
       // Wall time of the shader module and pipeline creation (the
       // driver's compile; with a warm driver cache, its cache lookup).
