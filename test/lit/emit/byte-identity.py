@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Pins every SPIR-V module and manifest vyrec emits for the repository's
+.vyre files, by SHA-256, across skeletons, target envs and a few other
+options (issue 22: refactors of the emitter must leave every output
+byte-identical).
+
+  byte-identity.py --vyrec PATH --root SRC --expect FILE   check
+  byte-identity.py --vyrec PATH --root SRC --write FILE    regenerate
+
+Each line of FILE is `<file> <config> <spv sha256|-> <manifest sha256|-> exit=N`.
+A file or configuration vyrec rejects is pinned by its exit code. Regenerate
+only for a change that is meant to change the modules, and say so in the
+commit.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+
+SKELETONS = ["portable", "subgroup", "grouped"]
+ENVS = ["vulkan1.0", "vulkan1.1", "vulkan1.2", "vulkan1.3"]
+# Beyond the skeleton x env grid: the other switches that change the module.
+EXTRA = [
+    ("vulkan-mm", ["--target-env=vulkan1.3", "--memory-model=vulkan"]),
+    ("vulkan-mm-1.1", ["--target-env=vulkan1.1", "--memory-model=vulkan"]),
+    ("shards-auto", ["--shards=auto"]),
+    ("shards-3", ["--shards=3"]),
+    ("batch-3", ["--skeleton=grouped", "--claim-batch=3"]),
+    ("spirv-1.4", ["--target-env=vulkan1.2", "--spirv-version=1.4"]),
+    ("g", ["-g"]),
+]
+
+
+def configs():
+    for env in ENVS:
+        for sk in SKELETONS:
+            yield "%s-%s" % (env, sk), ["--target-env=" + env, "--skeleton=" + sk]
+    yield from EXTRA
+
+
+def vyre_files(root):
+    out = subprocess.run(["git", "-C", root, "ls-files", "*.vyre"],
+                         capture_output=True, text=True)
+    if out.returncode == 0 and out.stdout.strip():
+        return sorted(out.stdout.split())
+    # Not a git checkout (an exported tree): walk it.
+    found = []
+    for d, _, names in os.walk(root):
+        if "/build" in d or "/.git" in d:
+            continue
+        found += [os.path.relpath(os.path.join(d, n), root)
+                  for n in names if n.endswith(".vyre")]
+    return sorted(found)
+
+
+def sha(path):
+    if not os.path.exists(path):
+        return "-"
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def one(vyrec, root, tmp, rel, name, flags):
+    stem = os.path.join(tmp, rel.replace("/", "_") + "." + name)
+    spv, manifest = stem + ".spv", stem + ".json"
+    r = subprocess.run([vyrec, rel, "-w", "-o", spv, "--manifest", manifest] + flags,
+                       cwd=root, capture_output=True)
+    line = "%s %s %s %s exit=%d" % (rel, name, sha(spv), sha(manifest), r.returncode)
+    for p in (spv, manifest):
+        if os.path.exists(p):
+            os.remove(p)
+    return line
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vyrec", required=True)
+    ap.add_argument("--root", required=True)
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--expect")
+    g.add_argument("--write")
+    ap.add_argument("-j", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args()
+    files = vyre_files(a.root)
+    with tempfile.TemporaryDirectory() as tmp, \
+            concurrent.futures.ThreadPoolExecutor(a.j) as pool:
+        jobs = [pool.submit(one, a.vyrec, a.root, tmp, f, n, fl)
+                for f in files for n, fl in configs()]
+        lines = [j.result() for j in jobs]
+    if a.write:
+        with open(a.write, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        print("wrote %d lines to %s" % (len(lines), a.write))
+        return 0
+    with open(a.expect) as f:
+        expected = f.read().splitlines()
+    want = {" ".join(l.split()[:2]): l for l in expected}
+    got = {" ".join(l.split()[:2]): l for l in lines}
+    bad = 0
+    for key in sorted(set(want) | set(got)):
+        if want.get(key) != got.get(key):
+            bad += 1
+            if bad <= 20:
+                print("differs: %s\n  expected: %s\n  got:      %s"
+                      % (key, want.get(key, "(none)"), got.get(key, "(none)")))
+    if bad:
+        print("%d of %d outputs differ from %s" % (bad, len(got), a.expect))
+        return 1
+    print("%d outputs byte-identical" % len(got))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
