@@ -134,12 +134,10 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   // has subgroup operations, the portable one below (--target-env=vulkan1.0
   // and --spirv-version<1.3 are not an error; the manifest says which).
   bool subgroupByDefault = !(moduleSpirvVersion(eopts) < kSubgroupSpirvVersion);
-  if (o.skeleton == "grouped" || (o.skeleton.empty() && subgroupByDefault))
-    eopts.skeleton = Skeleton::Grouped;
-  else if (o.skeleton == "subgroup")
-    eopts.skeleton = Skeleton::Subgroup;
-  else
-    eopts.skeleton = Skeleton::Portable;
+  // (vyrec accepts only parseSkeleton's spellings.)
+  eopts.skeleton = o.skeleton.empty()
+                       ? (subgroupByDefault ? Skeleton::Grouped : Skeleton::Portable)
+                       : parseSkeleton(o.skeleton).value_or(Skeleton::Portable);
   eopts.claimBatch = o.claimBatch ? o.claimBatch : kDefaultClaimBatch;
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;
@@ -340,9 +338,7 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   if (o.claimBatch && eopts.skeleton != Skeleton::Grouped) {
     diags.error(llvm::SMLoc(), "--claim-batch applies to the grouped "
                                "skeleton only (this module's is " +
-                                   llvm::Twine(eopts.skeleton == Skeleton::Subgroup
-                                                   ? "subgroup"
-                                                   : "portable") +
+                                   spelling(eopts.skeleton) +
                                    ")");
     return UsageError;
   }

@@ -78,6 +78,7 @@ struct ModuleContext {
   std::map<unsigned, uint32_t> specConsts; // PV index -> OpSpecConstant
   std::map<unsigned, uint32_t> fileStrings; // SourceMgr buffer id -> OpString
   uint32_t gidVar = 0, numWorkgroupsVar = 0;
+  uint32_t laneVar = 0; // SubgroupLocalInvocationId (the grouped loop)
 
   ModuleContext(const Module &m, const SemaResult &s, const EmitOptions &o)
       : module(m), sema(s), opts(o) {
@@ -148,70 +149,9 @@ struct ModuleContext {
   }
 };
 
-//===-- FunctionEmitter.cpp -------------------------------------------------===//
-/// The parameters every handler function receives: one per handler input.
-struct HandlerParams {
-  uint32_t ids[kNumHandlerInputs] = {};
-  uint32_t &operator[](HandlerInput in) {
-    return ids[static_cast<unsigned>(in)];
-  }
-  uint32_t operator[](HandlerInput in) const {
-    return ids[static_cast<unsigned>(in)];
-  }
-};
-/// Emits \p h's body as `handler_NAME(slot_base, opcode, arg0, arg1, arg2)`
-/// (kHandlerParameterOrder) with function id \p fnId.
-void emitHandlerFunction(ModuleContext &ctx, const HandlerDecl &h,
-                         uint32_t fnId);
-
-//===-- Dispatch.cpp --------------------------------------------------------===//
-/// One case of dispatch_op's switch: an opcode and the handler functions it
-/// calls, in order (none: the case does nothing, as PACKED_SLOT, which main
-/// decodes after dispatch_op returns).
-struct DispatchCase {
-  uint32_t opcode;
-  llvm::SmallVector<uint32_t, 1> functions;
-};
-/// SPIR-V's universal limit on an OpSwitch's (literal, label) pairs.
-constexpr size_t kMaxSwitchTargets = 16383;
-/// Emits `switch (opcode) { case OP: handlers(params...) ... default:
-/// UNKNOWN_OPCODE_COUNT += 1 }` for \p cases (distinct opcodes, in the
-/// order the OpSwitch lists them) into \p fb's open block, and leaves \p fb
-/// open after it. More than \p maxCases cases become a tree of range tests
-/// over several switches.
-void emitDispatchSwitch(ModuleContext &ctx, FunctionBuilder &fb,
-                        const uint32_t (&params)[kNumHandlerInputs],
-                        llvm::ArrayRef<DispatchCase> cases,
-                        size_t maxCases = kMaxSwitchTargets);
-
-//===-- Schedule.cpp --------------------------------------------------------===//
-/// The tenant gate (kernel.TENANT_GATE): true if the slot at \p slotBase may
-/// be claimed: its tenant's mask word control[\p table + tenant] is inside
-/// the bound control buffer and non-zero. \p table is control[TENANT_BASE]
-/// (read once per pass). Branch-free: one block.
-uint32_t emitTenantAllows(ModuleContext &ctx, FunctionBuilder &fb,
-                          uint32_t table, uint32_t slotBase);
-/// Loads control[TENANT_BASE], the tenant-mask table's first word.
-uint32_t emitTenantTable(ModuleContext &ctx, FunctionBuilder &fb);
-/// Emits `claim_by_priority(gid, nthreads, scan)`, the priority schedule's
-/// claim (kernel.SCHEDULE = schedule.PRIORITY); returns its function id.
-uint32_t emitPriorityClaimFunction(ModuleContext &ctx);
-
-//===-- Megakernel.cpp ------------------------------------------------------===//
-/// Whether the module's persistent loop is the subgroup skeleton
-/// (--skeleton=subgroup, unless kernel.SCHEDULE is schedule.PRIORITY, whose
-/// per-invocation claim replaces the scan): the manifest's `skeleton`.
-bool usesSubgroupSkeleton(const EmitOptions &opts, const SemaResult &sema);
-/// Slots an invocation claims at a time: --claim-batch for the grouped
-/// skeleton, kSubgroupClaimBatch for the subgroup one, 1 for the portable
-/// loop (the manifest's skeleton.claim_batch).
-unsigned claimBatchOf(const EmitOptions &opts, const SemaResult &sema);
-
+//===-- SpirvModule.cpp ----------------------------------------------------===//
 /// Builds the whole module (unvalidated).
 Words buildMegakernel(ModuleContext &ctx);
-
-/// A friendly OpName for a handler function.
-std::string handlerFunctionName(const HandlerDecl &h);
 
 } // namespace vyre::emit
 

@@ -11,7 +11,6 @@
 #include "EmitInternal.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/SHA256.h"
 
 using namespace vyre;
 using namespace vyre::emit;
@@ -187,7 +186,37 @@ std::string vyre::moduleSha256(llvm::ArrayRef<uint32_t> words) {
   // The .spv file's bytes: the words in little-endian order, as vyrec
   // writes them (SPIR-V files are little-endian on every host Vulkan runs
   // on; vyrec writes host order, so hash the same bytes it writes).
-  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(words.data()),
-                                words.size() * sizeof(uint32_t));
-  return llvm::toHex(llvm::SHA256::hash(bytes), /*LowerCase=*/true);
+  return sha256Hex(llvm::StringRef(reinterpret_cast<const char *>(words.data()),
+                                   words.size() * sizeof(uint32_t)));
+}
+
+llvm::Expected<TargetFacts> vyre::spirvTargetFacts(llvm::ArrayRef<uint32_t> words,
+                                                   const EmitOptions &opts) {
+  ModuleFacts module = scanModule(words);
+  llvm::Expected<Object> requirements = moduleRequirements(module, opts.targetEnv);
+  if (!requirements)
+    return requirements.takeError();
+  TargetFacts facts;
+  facts.targetEnv = spelling(opts.targetEnv).str();
+  facts.spirvVersion = spelling(moduleSpirvVersion(opts));
+  facts.memoryModel =
+      opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
+  facts.moduleSha256 = moduleSha256(words);
+  // Only the skeleton uses subgroup operations, so they are the ones the
+  // module's capabilities need (requires.subgroup_operations).
+  if (const llvm::json::Array *ops = requirements->getArray("subgroup_operations"))
+    facts.subgroupOperations = *ops;
+  facts.requirements = std::move(*requirements);
+  facts.bindings = std::move(module.bindings);
+  return facts;
+}
+
+llvm::Expected<llvm::json::Value>
+vyre::buildManifest(const Module &module, const SemaResult &sema,
+                    const EmitOptions &opts, llvm::SourceMgr &sm,
+                    llvm::ArrayRef<uint32_t> words) {
+  llvm::Expected<TargetFacts> facts = spirvTargetFacts(words, opts);
+  if (!facts)
+    return facts.takeError();
+  return buildManifest(module, sema, opts, sm, *facts);
 }

@@ -57,8 +57,7 @@ std::string vyre::emitOptionsError(const EmitOptions &opts) {
            (newest.minor ? "1.0 to " + spelling(newest)
                          : spelling(newest) + " only");
   if (opts.skeleton != Skeleton::Portable && ver < kSubgroupSpirvVersion)
-    return std::string("--skeleton=") +
-           (opts.skeleton == Skeleton::Grouped ? "grouped" : "subgroup") +
+    return "--skeleton=" + spelling(opts.skeleton).str() +
            " needs SPIR-V 1.3 (Vulkan 1.1) for its subgroup operations; this "
            "module is SPIR-V " +
            spelling(ver) + ": use --skeleton=portable";

@@ -9,6 +9,8 @@
 #define VYRE_EMIT_EMIT_H
 
 #include "vyre/IR/IR.h"
+#include "vyre/Kernel/KernelPlan.h"
+#include "vyre/Kernel/Manifest.h"
 #include "vyre/Sema/Sema.h"
 #include "vyre/Sema/Shards.h"
 
@@ -27,26 +29,10 @@ namespace vyre {
 enum class TargetEnv : uint8_t { Vulkan1_0, Vulkan1_1, Vulkan1_2, Vulkan1_3 };
 enum class MemoryModelKind : uint8_t { GLSL450, Vulkan };
 enum class OptLevel : uint8_t { None, Performance, Size };
-/// The persistent loop's shape (docs/protocol.md, "The persistent loop"):
-/// Subgroup aggregates progress and metrics per subgroup (needs subgroup
-/// basic, vote and ballot operations in compute shaders); Grouped also runs
-/// each batch's slots by opcode, the subgroup together (needs arithmetic
-/// too); Portable is per-invocation and needs no subgroup support.
-enum class Skeleton : uint8_t { Subgroup, Portable, Grouped };
 
 std::optional<TargetEnv> parseTargetEnv(llvm::StringRef s); // "vulkan1.0"...
 llvm::StringRef spelling(TargetEnv env);
 
-/// The subgroup skeleton's slots per invocation and step. Measured on an
-/// H200 (bench/RESULTS-gpu.md, 1M NOP slots): 1 slot 0.109 ms, 2 slots
-/// 0.100 ms, 4 slots 0.104 ms.
-inline constexpr unsigned kSubgroupClaimBatch = 2;
-/// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
-inline constexpr unsigned kDefaultClaimBatch = 16;
-inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
-/// The widest subgroup the grouped skeleton's lane search covers (Vulkan
-/// devices have 4 to 128).
-inline constexpr unsigned kMaxSubgroupSize = 128;
 /// A SPIR-V version, as the module header's word 1 holds it.
 struct SpirvVersion {
   unsigned major = 1, minor = 0;
@@ -64,7 +50,8 @@ SpirvVersion newestSpirvVersion(TargetEnv env);
 /// subgroup skeleton uses (1.3; Vulkan 1.1).
 constexpr SpirvVersion kSubgroupSpirvVersion{1, 3};
 
-struct EmitOptions {
+/// The target's options, and (KernelOptions) the kernel's shape.
+struct EmitOptions : KernelOptions {
   TargetEnv targetEnv = TargetEnv::Vulkan1_1;
   /// --spirv-version: the module's SPIR-V version; nullopt is the newest
   /// the target env accepts (newestSpirvVersion). emitSpirv refuses one the
@@ -72,17 +59,6 @@ struct EmitOptions {
   std::optional<SpirvVersion> spirvVersion;
   MemoryModelKind memoryModel = MemoryModelKind::GLSL450;
   OptLevel optLevel = OptLevel::None;
-  Skeleton skeleton = Skeleton::Subgroup;
-  /// --claim-batch: the grouped skeleton's slots per invocation and batch
-  /// (1 .. kMaxClaimBatch). More slots give each opcode more slots to run
-  /// together; bench/RESULTS-gpu.md has the measurements behind the
-  /// default.
-  unsigned claimBatch = kDefaultClaimBatch;
-  std::string entryPoint = "main";
-  /// --shards: entry points the opcodes are split over (Sema/Shards.h,
-  /// docs/protocol.md "Shards"); 1 is one entry point, 0 is automatic
-  /// (autoShardCount).
-  unsigned shards = 1;
   bool debugInfo = false; // -g: OpSource/OpLine back to the .vyre lines
   /// Run SPIRV-Tools' validator on the whole module (and again after -O).
   /// Off by default, as in glslang, Tint and naga: the emitter is correct by
@@ -126,6 +102,13 @@ llvm::Expected<llvm::json::Value>
 buildManifest(const Module &module, const SemaResult &sema,
               const EmitOptions &opts, llvm::SourceMgr &sm,
               llvm::ArrayRef<uint32_t> words);
+
+/// What the SPIR-V target reports for the manifest about \p words, the
+/// module emitSpirv built with \p opts: read back from the words
+/// (lib/Emit/Requirements.def maps each declaration to what it needs; a
+/// declaration without a row is an internal error).
+llvm::Expected<TargetFacts> spirvTargetFacts(llvm::ArrayRef<uint32_t> words,
+                                             const EmitOptions &opts);
 
 /// Lower-case hex SHA-256 of the module's bytes (the .spv file vyrec
 /// writes): the manifest's and the C header's `module_sha256`.

@@ -1,13 +1,20 @@
 //===- Manifest.cpp - the "vyre-manifest/1" JSON document ----------------===//
 //
-// Everything a Vulkan host needs to drive the megakernel: bindings, every
+// Everything a host needs to drive the megakernel: bindings, every
 // protocol value (walked from ProtocolTable.def), the specialization
 // constants, the slot life cycle, the debug-log and IO-queue layouts, the
 // packed-slot encoding and the opcodes. docs/manifest.md describes every key
-// and docs/manifest.schema.json is its JSON Schema.
+// and docs/manifest.schema.json is its JSON Schema. What depends on the
+// target (its identity, requirements and interface) comes from the
+// TargetFacts it reports.
 //
 //===----------------------------------------------------------------------===//
-#include "EmitInternal.h"
+#include "vyre/Kernel/Manifest.h"
+
+#include "vyre/IR/Walk.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SHA256.h"
 
 #include "vyre/IR/Printer.h"
 #include "vyre/host/packed_slot.h"
@@ -15,7 +22,6 @@
 #include <algorithm>
 
 using namespace vyre;
-using namespace vyre::emit;
 using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
@@ -37,32 +43,27 @@ std::string exprText(const Expr &e) {
 
 class ManifestWriter {
 public:
-  ManifestWriter(const Module &m, const SemaResult &s, const EmitOptions &o,
-                 llvm::SourceMgr &sm, llvm::ArrayRef<uint32_t> words)
-      : module(m), sema(s), opts(o), sm(sm), words(words),
-        facts(scanModule(words)) {}
+  ManifestWriter(const Module &m, const SemaResult &s, const KernelOptions &o,
+                 llvm::SourceMgr &sm, const TargetFacts &facts)
+      : module(m), sema(s), opts(o), sm(sm), plan(KernelPlan::make(s, o)),
+        facts(facts) {}
 
-  llvm::Expected<Value> build() {
-    llvm::Expected<Object> requirements =
-        moduleRequirements(facts, opts.targetEnv);
-    if (!requirements)
-      return requirements.takeError();
+  Value build() {
     const ProtocolValues &pv = sema.protocol;
     Object root;
     root["schema"] = "vyre-manifest/1";
     root["entry_point"] = opts.entryPoint;
     root["workgroup_size"] = Array{pv[PV::kernel_WORKGROUP_SIZE], 1, 1};
-    root["target_env"] = spelling(opts.targetEnv);
-    root["spirv_version"] = spelling(moduleSpirvVersion(opts));
-    root["memory_model"] =
-        opts.memoryModel == MemoryModelKind::Vulkan ? "vulkan" : "glsl450";
-    root["skeleton"] = skeleton(*requirements);
-    root["module_sha256"] = moduleSha256(words);
-    root["requires"] = std::move(*requirements);
+    root["target_env"] = facts.targetEnv;
+    root["spirv_version"] =
+        facts.spirvVersion ? Value(*facts.spirvVersion) : Value(nullptr);
+    root["memory_model"] = facts.memoryModel;
+    root["skeleton"] = skeleton();
+    root["module_sha256"] = facts.moduleSha256;
+    root["requires"] = Object(facts.requirements);
     root["bindings"] = bindings();
     root["protocol"] = protocol();
     root["spec_constants"] = specConstants();
-    ShardPlan plan = planShards(sema, opts.shards, opts.entryPoint);
     root["status_transitions"] = statusTransitions(plan.sharded());
     root["debug_log"] = debugLog();
     root["io_queue"] = ioQueue();
@@ -70,17 +71,17 @@ public:
     root["schedule"] = schedule();
     root["opcodes"] = opcodes();
     if (plan.sharded())
-      root["shards"] = shards(plan);
+      root["shards"] = shards(plan.shards);
     return Value(std::move(root));
   }
 
 private:
   const Module &module;
   const SemaResult &sema;
-  const EmitOptions &opts;
+  const KernelOptions &opts;
   llvm::SourceMgr &sm;
-  llvm::ArrayRef<uint32_t> words;
-  ModuleFacts facts;
+  KernelPlan plan;
+  const TargetFacts &facts;
 
   uint32_t v(PV p) const { return sema.protocol[p]; }
 
@@ -196,21 +197,18 @@ private:
 
   /// The persistent loop's shape and what it needs from the device
   /// (docs/protocol.md, "The subgroup skeleton").
-  Object skeleton(const Object &requirements) {
-    bool subgroup = usesSubgroupSkeleton(opts, sema);
-    bool grouped = subgroup && opts.skeleton == Skeleton::Grouped;
-    // Only the skeleton uses subgroup operations, so they are the ones the
-    // module's capabilities need (requires.subgroup_operations).
-    const Array *ops = requirements.getArray("subgroup_operations");
-    Array subgroupOps = ops ? *ops : Array{};
+  Object skeleton() {
+    bool subgroup = plan.subgroupLoop();
+    // Only the skeleton uses subgroup operations.
+    Array subgroupOps = facts.subgroupOperations;
     return Object{
-        {"kind", grouped ? "grouped" : subgroup ? "subgroup" : "portable"},
+        {"kind", spelling(plan.loop)},
         // VkPhysicalDeviceSubgroupProperties::supportedOperations and
         // ::supportedStages must hold these.
         {"subgroup_operations", std::move(subgroupOps)},
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}},
         // Slots an invocation claims at a time (docs/protocol.md).
-        {"claim_batch", claimBatchOf(opts, sema)},
+        {"claim_batch", plan.claimBatch},
         // Where kernel.PORTABLE_LOOP switches the loop to the portable one
         // (CPU devices: docs/embedding.md); a portable module has no other.
         {"portable_loop_spec_id",
@@ -353,9 +351,15 @@ private:
 
 } // namespace
 
-llvm::Expected<llvm::json::Value>
-vyre::buildManifest(const Module &module, const SemaResult &sema,
-                    const EmitOptions &opts, llvm::SourceMgr &sm,
-                    llvm::ArrayRef<uint32_t> words) {
-  return ManifestWriter(module, sema, opts, sm, words).build();
+llvm::json::Value vyre::buildManifest(const Module &module,
+                                     const SemaResult &sema,
+                                     const KernelOptions &opts,
+                                     llvm::SourceMgr &sm,
+                                     const TargetFacts &facts) {
+  return ManifestWriter(module, sema, opts, sm, facts).build();
+}
+
+std::string vyre::sha256Hex(llvm::StringRef bytes) {
+  return llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(bytes)),
+                     /*LowerCase=*/true);
 }

@@ -1,0 +1,92 @@
+//===- KernelPlan.h - the megakernel's shape, decided once ---------------===//
+//
+// Which persistent loop a module runs, how it schedules and shards, how
+// many slots an invocation claims at a time, and which protocol rules shape
+// its leave test: decided here, once, from Sema's results and the options,
+// and read by the skeletons (lib/Kernel), every target's shell and the
+// manifest. docs/protocol.md describes each choice.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VYRE_KERNEL_KERNELPLAN_H
+#define VYRE_KERNEL_KERNELPLAN_H
+
+#include "vyre/Sema/Sema.h"
+#include "vyre/Sema/Shards.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace vyre {
+
+/// The persistent loop's shape (docs/protocol.md, "The persistent loop"):
+/// Subgroup aggregates progress and metrics per subgroup (needs subgroup
+/// basic, vote and ballot operations in compute shaders); Grouped also runs
+/// each batch's slots by opcode, the subgroup together (needs arithmetic
+/// and shuffles too); Portable is per-invocation and needs no subgroup
+/// support.
+enum class Skeleton : uint8_t { Subgroup, Portable, Grouped };
+
+/// "portable", "subgroup", "grouped": the one spelling, for the command
+/// line, the manifest's skeleton.kind and diagnostics.
+llvm::StringRef spelling(Skeleton s);
+std::optional<Skeleton> parseSkeleton(llvm::StringRef s);
+
+/// The subgroup skeleton's slots per invocation and step. Measured on an
+/// H200 (bench/RESULTS-gpu.md, 1M NOP slots): 1 slot 0.109 ms, 2 slots
+/// 0.100 ms, 4 slots 0.104 ms.
+inline constexpr unsigned kSubgroupClaimBatch = 2;
+/// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
+inline constexpr unsigned kDefaultClaimBatch = 16;
+inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
+/// The widest subgroup the grouped skeleton's lane search covers (Vulkan
+/// devices have 4 to 128).
+inline constexpr unsigned kMaxSubgroupSize = 128;
+
+/// What the command line asks of the kernel's shape.
+struct KernelOptions {
+  Skeleton skeleton = Skeleton::Subgroup;
+  /// --claim-batch: the grouped skeleton's slots per invocation and batch
+  /// (1 .. kMaxClaimBatch).
+  unsigned claimBatch = kDefaultClaimBatch;
+  std::string entryPoint = "main";
+  /// --shards: entry points the opcodes are split over (Sema/Shards.h); 1
+  /// is one entry point, 0 is automatic (autoShardCount).
+  unsigned shards = 1;
+};
+
+struct KernelPlan {
+  enum class Schedule : uint8_t { Strided, Priority };
+
+  /// The loop the module runs. The priority schedule's per-invocation
+  /// claim, and a sharded module's, replace a subgroup or grouped scan
+  /// with the portable loop.
+  Skeleton loop = Skeleton::Portable;
+  Schedule schedule = Schedule::Strided;
+  ShardPlan shards;
+  /// Slots an invocation claims at a time: --claim-batch for the grouped
+  /// loop, kSubgroupClaimBatch for the subgroup loop, 1 for the portable
+  /// loop (the manifest's skeleton.claim_batch).
+  unsigned claimBatch = 1;
+  /// kernel.TENANT_GATE: a slot is claimed only if its tenant is enabled.
+  bool tenantGate = false;
+  /// Whether one complete pass that began after the invocation saw
+  /// SHUTDOWN drains its slots: only the host publishes (no handler writes
+  /// the ring, no shard hands a slot back). Otherwise the pass must also
+  /// have claimed nothing (docs/protocol.md, "The persistent loop").
+  bool singleDrainPass = true;
+
+  static KernelPlan make(const SemaResult &sema, const KernelOptions &opts);
+
+  /// A subgroup or grouped loop (which also holds the portable loop behind
+  /// kernel.PORTABLE_LOOP).
+  bool subgroupLoop() const { return loop != Skeleton::Portable; }
+  bool grouped() const { return loop == Skeleton::Grouped; }
+  bool priority() const { return schedule == Schedule::Priority; }
+  bool sharded() const { return shards.sharded(); }
+};
+
+} // namespace vyre
+
+#endif

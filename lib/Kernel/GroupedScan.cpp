@@ -1,0 +1,322 @@
+//===- GroupedScan.cpp - the grouped loop --------------------------------===//
+//
+// docs/protocol.md, "The grouped skeleton", states its shape and argues
+// each guarantee. Run apart, a subgroup's slots of one opcode would each pay
+// for the whole subgroup's pass through the handler, and the built-in
+// handlers' atomics on shared control words would go out one slot at a
+// time; on an H200 that was most of a mixed ring's time
+// (bench/RESULTS-gpu.md).
+//
+//===----------------------------------------------------------------------===//
+#include "Skeleton.h"
+
+using namespace vyre;
+using namespace vyre::kernel;
+
+/// The grouped loop's scan of one pass: a loop of subgroup-uniform rounds,
+/// each of which either runs every claimed slot of one opcode or, once the
+/// subgroup has run its whole batch, finishes that batch and claims the next
+/// one:
+///   s = gid; won = unrun = 0
+///   while any(s < scan or won != 0):
+///     if any(unrun != 0): run_group()
+///     else: finish_batch(); claim_batch(s); s += claimBatch * nthreads
+void MegakernelBuilder::groupedScan(Val gid, Val nthreads, Val scanSlots, Var slotVar) {
+  k.set(slotVar, gid);
+  k.set(step.unrun, c(0));
+  k.set(step.wonBits, c(0));
+  Val s = 0;
+  k.loop(
+      [&] {
+        s = k.get(slotVar);
+        Val won = k.get(step.wonBits);
+        Val inRing = lt(s, scanSlots);
+        Val more = lor(inRing, ne(won, c(0)));
+        return k.group(GroupOp::Any, {more});
+      },
+      [&] {
+        Val unrun = k.get(step.unrun);
+        Val running = k.group(GroupOp::Any, {ne(unrun, c(0))});
+        k.ifElse(
+            running, [&] { runGroup(unrun); },
+            [&] {
+              finishBatch();
+              claimBatchAt(s, nthreads, scanSlots, slotVar);
+            });
+      },
+      [] {});
+}
+
+/// claim_batch: up to claimBatch slots per invocation; slot i of the batch
+/// is s + i * nthreads. The first kFirstClaim slots are claimed first; a
+/// subgroup whose claimed slots then share one opcode runs them at once
+/// (every round is already full, and on an H200 a ring of one opcode runs
+/// fastest in batches of 4: docs/gpu-runs.md), any other claims the rest of
+/// the batch, so that the grouped rounds fill:
+///   claim(0 .. first)
+///   if min and max over the subgroup of the claimed opcodes differ (or it
+///      claimed nothing): claim(first .. batch); s += batch * nthreads
+///   else: s += first * nthreads
+///   unrun = won; if won != 0: claimed_any = true
+///   if any(won != 0): subgroup_barrier()
+/// where claim(i0 .. i1) is, for each i (the status reads first, they
+/// overlap):
+///   status_i = atomic_load(status, relaxed)
+///   if s_i < scan and status_i == PUBLISHED
+///      and CAS(status, PUBLISHED -> CLAIMED, acquire) won:
+///     won |= 1 << i; opcode[i] = the slot's opcode; base[i] = slot_base
+/// Every invocation of the subgroup advances s by the same amount, so
+/// invocation gid still scans exactly the slots s == gid mod nthreads, in
+/// order. The barrier passes each claim's acquire on to the invocation of
+/// the subgroup that will run the slot and read its arguments.
+void MegakernelBuilder::claimBatchAt(Val s, Val nthreads, Val scanSlots, Var slotVar) {
+  unsigned batch = plan.claimBatch;
+  unsigned first = std::min(batch, kFirstClaim);
+  auto advance = [&](unsigned slots) {
+    Val next = add(s, mul(nthreads, c(slots)));
+    k.set(slotVar, next);
+  };
+  claimRange(s, nthreads, scanSlots, 0, first);
+  if (first < batch) {
+    k.ifElse(
+        claimedOpcodesDiffer(first),
+        [&] {
+          claimRange(s, nthreads, scanSlots, first, batch);
+          advance(batch);
+        },
+        [&] { advance(first); });
+  } else {
+    advance(batch);
+  }
+  Val won = k.get(step.unrun);
+  k.set(step.wonBits, won);
+  Val any = ne(won, c(0));
+  k.ifThen(any, [&] { k.set(step.claimed, k.boolean(true)); });
+  k.ifThen(k.group(GroupOp::Any, {any}), [&] { k.subgroupBarrier(); });
+}
+
+/// claim(from .. to) of claimBatchAt.
+void MegakernelBuilder::claimRange(Val s, Val nthreads, Val scanSlots, unsigned from,
+                          unsigned to) {
+  BatchReads r = readBatch(s, nthreads, scanSlots, from, to);
+  for (unsigned i = from; i < to; ++i) {
+    tryClaim(r, i, [&](Val w) {
+      k.ifThen(w, [&] {
+        Val unrun = k.get(step.unrun);
+        k.set(step.unrun, bitOr(unrun, c(1u << i)));
+        k.set(step.opcode[i], slotWord(r.slotBase[i], P(PV::slot_OPCODE_WORD)));
+        k.set(step.base[i], r.slotBase[i]);
+      });
+    });
+  }
+}
+
+/// Subgroup-uniform: whether the slots the subgroup claimed among the
+/// batch's first \p count do not all have one opcode (true also when it
+/// claimed none): the Min over the subgroup of each invocation's lowest
+/// claimed opcode differs from the Max of its highest.
+Val MegakernelBuilder::claimedOpcodesDiffer(unsigned count) {
+  Val won = k.get(step.unrun);
+  Val lo = c(0xFFFFFFFFu), hi = c(0);
+  for (unsigned i = 0; i < count; ++i) {
+    Val bit = bitAnd(won, c(1u << i));
+    Val has = ne(bit, c(0));
+    Val opc = k.get(step.opcode[i]);
+    lo = select(has, umin(lo, opc), lo);
+    hi = select(has, umax(hi, opc), hi);
+  }
+  Val groupLo = k.group(GroupOp::Min, {lo});
+  Val groupHi = k.group(GroupOp::Max, {hi});
+  return ne(groupLo, groupHi);
+}
+
+/// run_group: every unrun slot of the subgroup's smallest pending opcode,
+/// spread over the subgroup so that each pass through the handler runs a
+/// whole subgroup of slots:
+///   lead  = min over the subgroup of (unrun != 0 ? opcode[lowest bit of
+///                                     unrun] : ~0u)
+///   mine  = bits i of unrun with opcode[i] == lead;  unrun &= ~mine
+///   if lead < METRICS_SLOTS and elect():
+///     metrics[lead] += add over the subgroup of popcount(mine)
+///   while ballot_count(mine != 0) == subgroup_size:      (uniform)
+///     if mine != 0: run_slot(base[lowest bit of mine]); clear that bit
+///   first = exclusive_add(popcount(mine));  total = add(popcount(mine))
+///   for chunk = 0; chunk < total; chunk += subgroup_size:  (uniform)
+///     i = chunk + lane; owner = the lane whose [first, first + count)
+///     holds i; j = its (i - first)-th bit of mine
+///     if i < total: run_slot(base[j] of owner) without its metrics add
+void MegakernelBuilder::runGroup(Val unrun) {
+  unsigned batch = plan.claimBatch;
+  Batch slots{std::vector<Val>(batch), std::vector<Val>(batch)};
+  for (unsigned i = 0; i < batch; ++i) {
+    slots.opcode[i] = k.get(step.opcode[i]);
+    slots.base[i] = k.get(step.base[i]);
+  }
+  Val pending = ne(unrun, c(0));
+  Val lowest = lowestBit(unrun);
+  Val entry = pickEntry(slots.opcode, lowest);
+  Val first = select(pending, entry, c(~0u));
+  Val lead = k.group(GroupOp::Min, {first});
+  Val mine = c(0);
+  for (unsigned i = 0; i < batch; ++i) {
+    Val same = eq(slots.opcode[i], lead);
+    Val bit = c(1u << i);
+    mine = bitOr(mine, select(same, bit, c(0)));
+  }
+  mine = bitAnd(mine, unrun);
+  Val notMine = k.unary(UnaryOp::BitNot, mine);
+  k.set(step.unrun, bitAnd(unrun, notMine));
+  Val all = k.group(GroupOp::Add, {k.bits(BitOp::Count, mine)});
+  k.ifThen(lt(lead, P(PV::control_METRICS_SLOTS)), [&] {
+    k.ifThen(k.group(GroupOp::Elect, {}), [&] {
+      Val idx = add(P(PV::control_METRICS_BASE), lead);
+      k.atomic(AtomicOp::Add, MemoryOrder::Relaxed, control(idx), {all});
+    });
+  });
+  // The subgroup's invocations, all active here (the scan's rounds are
+  // subgroup-uniform): lanes 0 .. width - 1, fewer than the subgroup size
+  // in a workgroup smaller than a subgroup.
+  Val width = k.group(GroupOp::BallotCount, {k.boolean(true)});
+  mine = ownRounds(slots, mine, lead, width);
+  spreadRest(slots, mine, lead, width);
+}
+
+/// values[bit] (a select chain: the batch is a handful of registers, not
+/// an indexable array).
+Val MegakernelBuilder::pickEntry(llvm::ArrayRef<Val> values, Val bit) {
+  Val v = values[0];
+  for (unsigned i = 1; i < values.size(); ++i) {
+    Val hit = eq(bit, c(i));
+    v = select(hit, values[i], v);
+  }
+  return v;
+}
+
+/// The lowest set bit of bits | 1 << 31: never of 0, which drivers may
+/// treat as undefined; a batch has at most 32 slots, so the extra bit never
+/// hides a real one.
+Val MegakernelBuilder::lowestBit(Val bitsVal) {
+  Val nonzero = bitOr(bitsVal, c(0x80000000u));
+  return k.bits(BitOp::FindLsb, nonzero);
+}
+
+/// Own rounds while every invocation has a slot of its own left in \p mine:
+/// each runs its lowest, with no shuffle (a ring of one opcode needs little
+/// else). Measured on an H200, partly filled own rounds cost the mix more
+/// than the shuffles they save. Returns what is left.
+Val MegakernelBuilder::ownRounds(const Batch &slots, Val mine, Val lead, Val width) {
+  k.set(step.own, mine);
+  k.loop(
+      [&] {
+        Val left = k.get(step.own);
+        Val busy = k.group(GroupOp::BallotCount, {ne(left, c(0))});
+        return eq(busy, width);
+      },
+      [&] {
+        Val left = k.get(step.own);
+        k.ifThen(ne(left, c(0)), [&] {
+          Val lower = sub(left, c(1));
+          k.set(step.own, bitAnd(left, lower));
+          Val lowest = lowestBit(left);
+          runSlot(pickEntry(slots.base, lowest), lead, /*countMetrics=*/false);
+        });
+      },
+      [] {});
+  return k.get(step.own);
+}
+
+/// The slots left in \p mine, spread over the subgroup: numbered by an
+/// exclusive scan, run in chunks of the subgroup's width, invocation i of a
+/// chunk running slot number chunk + i, whose base it takes from its
+/// claimer (the owner) by shuffles.
+void MegakernelBuilder::spreadRest(const Batch &slots, Val mine, Val lead, Val width) {
+  unsigned batch = plan.claimBatch;
+  Val count = k.bits(BitOp::Count, mine);
+  Val before = k.group(GroupOp::ExclusiveAdd, {count});
+  Val total = k.group(GroupOp::Add, {count});
+  Val upTo = add(before, count);
+  Val lane = k.builtin(Builtin::SubgroupLane);
+  k.set(step.chunk, c(0));
+  k.loop(
+      [&] {
+        Val chunk = k.get(step.chunk);
+        return lt(chunk, total);
+      },
+      [&] {
+        Val chunk = k.get(step.chunk);
+        Val i = add(chunk, lane);
+        Val owner = ownerOf(i, upTo, width);
+        Val ownerMine = k.group(GroupOp::Shuffle, {mine, owner});
+        Val ownerFirst = k.group(GroupOp::Shuffle, {before, owner});
+        // j = the position of the (i - ownerFirst)-th set bit of ownerMine:
+        // bit j is it iff it is set and exactly that many bits lie below.
+        Val rank = sub(i, ownerFirst);
+        Val j = c(0);
+        for (unsigned b = 1; b < batch; ++b) {
+          Val lowMask = bitAnd(ownerMine, c((1u << b) - 1));
+          Val below = k.bits(BitOp::Count, lowMask);
+          Val bit = bitAnd(ownerMine, c(1u << b));
+          Val set = ne(bit, c(0));
+          Val hit = land(set, eq(below, rank));
+          j = select(hit, c(b), j);
+        }
+        // The owner's base[j]: one shuffle per batch entry.
+        std::vector<Val> ownerBase(batch);
+        for (unsigned b = 0; b < batch; ++b)
+          ownerBase[b] = k.group(GroupOp::Shuffle, {slots.base[b], owner});
+        Val slotBase = pickEntry(ownerBase, j);
+        k.ifThen(lt(i, total),
+                 [&] { runSlot(slotBase, lead, /*countMetrics=*/false); });
+      },
+      [&] {
+        Val chunk = k.get(step.chunk);
+        k.set(step.chunk, add(chunk, width));
+      });
+}
+
+/// The lane whose slot numbers [upTo - count, upTo) hold \p i: the number
+/// of lanes whose range ends at or before i (upTo rises with the lane
+/// index), found by a binary search over the subgroup, one shuffle per
+/// halving, every lane taking part.
+Val MegakernelBuilder::ownerOf(Val i, Val upTo, Val width) {
+  Val lastLane = sub(width, c(1));
+  Val owner = c(0);
+  for (uint32_t half = kMaxSubgroupSize / 2; half; half /= 2) {
+    Val probe = add(owner, c(half - 1));
+    Val inside = lt(probe, width);
+    Val at = umin(probe, lastLane);
+    Val ends = k.group(GroupOp::Shuffle, {upTo, at});
+    Val past = land(inside, op(BinaryOp::Le, ends, i));
+    Val next = add(owner, c(half));
+    owner = select(past, next, owner);
+  }
+  return umin(owner, lastLane);
+}
+
+/// finish_batch, once the subgroup has run every slot of the batch (as the
+/// subgroup loop's step ends):
+///   n = add over the subgroup of popcount(won)
+///   if n > 0:                                     (subgroup-uniform)
+///     subgroup_barrier()          // every handler's writes happen before
+///     if elect(): DONE_COUNT += n (release)
+///     subgroup_barrier()          // ... the add, which happens before
+///     fence(release); for i in won: status(base[i]) = DONE   // each DONE
+///   won = 0
+void MegakernelBuilder::finishBatch() {
+  Val won = k.get(step.wonBits);
+  Val n = k.group(GroupOp::Add, {k.bits(BitOp::Count, won)});
+  countDone(n, [&] {
+    k.ifThen(ne(won, c(0)), [&] {
+      k.fence(/*acquire=*/false, /*release=*/true);
+      for (unsigned i = 0; i < plan.claimBatch; ++i) {
+        Val bit = ne(bitAnd(won, c(1u << i)), c(0));
+        k.ifThen(bit, [&] {
+          Val base = k.get(step.base[i]);
+          k.atomic(AtomicOp::Store, MemoryOrder::Relaxed, statusPointer(base),
+                   {P(PV::status_DONE)});
+        });
+      }
+    });
+  });
+  k.set(step.wonBits, c(0));
+}

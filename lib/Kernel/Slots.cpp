@@ -1,0 +1,160 @@
+//===- Slots.cpp - what every loop does with a slot: claim, run, count ---===//
+#include "Skeleton.h"
+
+using namespace vyre;
+using namespace vyre::kernel;
+
+/// if opcode < METRICS_SLOTS: control[METRICS_BASE + opcode] += \p n
+/// (relaxed).
+void MegakernelBuilder::countMetric(Val opcode, Val n) {
+  Val counted = lt(opcode, P(PV::control_METRICS_SLOTS));
+  k.ifThen(counted, [&] {
+    Val idx = add(P(PV::control_METRICS_BASE), opcode);
+    k.atomic(AtomicOp::Add, MemoryOrder::Relaxed, control(idx), {n});
+  });
+}
+
+/// control[\p counter] += 1 (relaxed): one of the error counters.
+void MegakernelBuilder::countError(PV counter) {
+  Ptr word = control(c(L(counter)));
+  k.atomic(AtomicOp::Add, MemoryOrder::Relaxed, word, {c(1)});
+}
+
+/// for (*\p var = 0; *\p var < \p bound; ++*\p var) body(*\p var)
+void MegakernelBuilder::countUp(Var var, Val bound,
+                       llvm::function_ref<void(Val i)> body) {
+  k.set(var, c(0));
+  Val i = 0;
+  k.loop(
+      [&] {
+        i = k.get(var);
+        return lt(i, bound);
+      },
+      [&] { body(i); }, [&] { k.set(var, add(i, c(1))); });
+}
+
+/// The status word of the slot at \p slotBase.
+Ptr MegakernelBuilder::statusPointer(Val slotBase) {
+  Val statusIndex = add(slotBase, P(PV::slot_STATUS_WORD));
+  return k.element(sema.ringBuffer, statusIndex);
+}
+
+/// Claim: CAS PUBLISHED -> CLAIMED with acquire semantics; true if won.
+Val MegakernelBuilder::claim(Ptr statusPtr) {
+  Val published = P(PV::status_PUBLISHED);
+  Val claimed = P(PV::status_CLAIMED);
+  Val old = k.atomic(AtomicOp::CompareExchange, MemoryOrder::Acquire,
+                     statusPtr, {published, claimed});
+  return eq(old, P(PV::status_PUBLISHED));
+}
+
+/// ring_buffer[slot_base + offset]
+Val MegakernelBuilder::slotWord(Val slotBase, Val offset) {
+  Val at = add(slotBase, offset);
+  return k.load(k.element(sema.ringBuffer, at));
+}
+
+/// run_slot: reads the arguments (and the opcode, unless \p opcode is
+/// given), counts the metric if \p countMetrics, calls dispatch_op and
+/// decodes a packed slot.
+void MegakernelBuilder::runSlot(Val slotBase, Val opcode, bool countMetrics) {
+  if (!opcode)
+    opcode = slotWord(slotBase, P(PV::slot_OPCODE_WORD));
+  Val arg0 = slotWord(slotBase, P(PV::slot_ARG0_WORD));
+  Val arg1 = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + 1));
+  Val arg2 = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + 2));
+  if (countMetrics)
+    countMetric(opcode, c(1));
+  k.call(dispatchFns[shard], std::nullopt,
+         {slotBase, opcode, arg0, arg1, arg2});
+  if (shard) // only shard 0 claims PACKED_SLOT
+    return;
+  Val isPacked = eq(opcode, P(PV::opcode_PACKED_SLOT));
+  k.ifThen(isPacked, [&] { k.call(packedFn, std::nullopt, {slotBase}); });
+}
+
+/// A claimed slot, per invocation: run_slot (metrics += 1), then
+/// DONE_COUNT += 1 and status = DONE, both release (the handler's writes
+/// happen before).
+void MegakernelBuilder::runClaimedSlot(Val slotBase, Ptr statusPtr) {
+  runSlot(slotBase, /*opcode=*/0, /*countMetrics=*/true);
+  Ptr doneCount = control(P(PV::control_DONE_COUNT));
+  k.atomic(AtomicOp::Add, MemoryOrder::Release, doneCount, {c(1)});
+  k.atomic(AtomicOp::Store, MemoryOrder::Release, statusPtr,
+           {P(PV::status_DONE)});
+}
+
+/// The tenant gate (kernel.TENANT_GATE, Priority.cpp): true if the slot's
+/// tenant may be claimed this pass; always true without the gate.
+void MegakernelBuilder::ifTenantAllows(Val slotBase, llvm::function_ref<void()> then) {
+  if (!step.tenantTable)
+    return then();
+  k.ifThen(tenantAllows(step.tenantTable, slotBase), then);
+}
+
+/// The status reads that begin a batch, slot k of which is s + k *
+/// nthreads: slot_base_k, s_k < scan, and status_k = atomic_load(status,
+/// relaxed; acquire under the tenant gate, which then reads the slot's
+/// tenant word). A plain read first: no CAS on slots that are not
+/// PUBLISHED. Every invocation reads every k (a slot past the scan reads
+/// slot min(s_k, scan - 1), or 0 for an empty scan, and ignores it), so the
+/// batch's reads overlap.
+MegakernelBuilder::BatchReads MegakernelBuilder::readBatch(Val s, Val nthreads, Val scanSlots) {
+  return readBatch(s, nthreads, scanSlots, 0, plan.claimBatch);
+}
+
+/// Slots \p from .. \p to - 1 of the batch only (the rest of the entries
+/// stay 0).
+MegakernelBuilder::BatchReads MegakernelBuilder::readBatch(Val s, Val nthreads, Val scanSlots,
+                                         unsigned from, unsigned to) {
+  unsigned batch = plan.claimBatch;
+  BatchReads r{std::vector<Val>(batch), std::vector<Val>(batch),
+               std::vector<Val>(batch)};
+  Val lastSlot = sub(umax(scanSlots, c(1)), c(1));
+  for (unsigned i = from; i < to; ++i) {
+    Val si = s;
+    if (i) {
+      Val step = i == 1 ? nthreads : mul(nthreads, c(i));
+      si = add(s, step);
+    }
+    r.inRing[i] = lt(si, scanSlots);
+    r.slotBase[i] = mul(si, P(PV::slot_WORDS));
+    Val clampedBase = mul(umin(si, lastSlot), P(PV::slot_WORDS));
+    r.status[i] = k.atomic(AtomicOp::Load,
+                           step.tenantTable ? MemoryOrder::Acquire
+                                            : MemoryOrder::Relaxed,
+                           statusPointer(clampedBase), {});
+  }
+  return r;
+}
+
+/// Slot \p i of a batch: if s_i < scan, status_i == PUBLISHED and the
+/// tenant gate allows it, CAS(PUBLISHED -> CLAIMED, acquire), and \p then
+/// with whether it was won.
+void MegakernelBuilder::tryClaim(const BatchReads &r, unsigned i,
+                        llvm::function_ref<void(Val won)> then) {
+  Val published = land(r.inRing[i], eq(r.status[i], P(PV::status_PUBLISHED)));
+  k.ifThen(published, [&] {
+    ifTenantAllows(r.slotBase[i],
+                   [&] { then(claim(statusPointer(r.slotBase[i]))); });
+  });
+}
+
+/// The end of a subgroup's step or batch, once its \p n slots have run
+/// (subgroup-uniform):
+///   if n > 0:
+///     subgroup_barrier()   // every handler's writes happen before ...
+///     if elect(): DONE_COUNT += n (release)
+///     subgroup_barrier()   // ... the add, which happens before ...
+///     markDone()           // ... every DONE store (release)
+void MegakernelBuilder::countDone(Val n, llvm::function_ref<void()> markDone) {
+  k.ifThen(ne(n, c(0)), [&] {
+    k.subgroupBarrier();
+    k.ifThen(k.group(GroupOp::Elect, {}), [&] {
+      Ptr doneCount = control(P(PV::control_DONE_COUNT));
+      k.atomic(AtomicOp::Add, MemoryOrder::Release, doneCount, {n});
+    });
+    k.subgroupBarrier();
+    markDone();
+  });
+}
