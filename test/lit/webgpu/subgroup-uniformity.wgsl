@@ -1,0 +1,37 @@
+// A subgroup operation inside a loop whose exit depends on an atomicLoad (a
+// claim loop polling a shared flag) is outside subgroup-uniform control flow
+// to Tint's uniformity analysis: an error under the `subgroup_uniformity`
+// rule (error by default). `diagnostic(off, subgroup_uniformity);` accepts
+// it; `derivative_uniformity` is not the rule that governs it.
+// REQUIRES: webgpu-subgroups
+// RUN: %expect-exit 1 %wgsl-check --feature subgroups %s 2>/dev/null
+// RUN: not %wgsl-check --feature subgroups %s 2>&1 | FileCheck %s
+// Tint reports one uniformity violation per module (here the subgroupElect
+// call; the ballot and the scan above it are as non-uniform):
+// CHECK:      subgroup-uniformity.wgsl:[[# @LINE + 22]]:9: error: 'subgroupElect' must only be called from subgroup uniform control flow
+// CHECK-NEXT: subgroup-uniformity.wgsl:[[# @LINE + 18]]:5: note: control flow depends on possibly non-uniform value
+// CHECK-NEXT: subgroup-uniformity.wgsl:[[# @LINE + 17]]:9: note: return value of 'atomicLoad' may be non-uniform
+// CHECK-NOT:  error
+//
+// RUN: sed 's/^diagnostic(error, subgroup_uniformity);/diagnostic(off, subgroup_uniformity);/' %s > %t.off.wgsl
+// RUN: %wgsl-check --feature subgroups %t.off.wgsl
+// RUN: sed 's/^diagnostic(error, subgroup_uniformity);/diagnostic(off, derivative_uniformity);/' %s > %t.derivative.wgsl
+// RUN: not %wgsl-check --feature subgroups %t.derivative.wgsl 2>&1 | FileCheck %s --check-prefix=DERIVATIVE
+// DERIVATIVE: error: 'subgroupElect' must only be called from subgroup uniform control flow
+enable subgroups;
+diagnostic(error, subgroup_uniformity);
+
+@group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  loop {
+    if (atomicLoad(&control[0]) != 0u) { break; }
+    let b = subgroupBallot(true);
+    let before = subgroupExclusiveAdd(1u);
+    if (subgroupElect()) {
+      out[lid] = countOneBits(b.x) + before;
+    }
+  }
+}
