@@ -25,9 +25,10 @@ fi
 # Tint for the WGSL tests: Dawn's node bindings (npm `webgpu`), exactly the
 # versions package-lock.json pins (docs/webgpu.md). npm ci replaces
 # node_modules/ wholesale, so it runs only when the lockfile changed since the
-# last install; either way the checker must then start Dawn's null adapter.
+# last install or the installed package does not start; then it must start.
 installed_lock=node_modules/.vyrec-package-lock.json
-if ! cmp -s package-lock.json "$installed_lock"; then
+if ! cmp -s package-lock.json "$installed_lock" ||
+   ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; then
   if ! npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; then
     echo "setup: error: npm ci could not install the webgpu package (see npm's message above)" >&2
     exit 1

@@ -15,6 +15,8 @@
 // pipeline is created, with the override's value.
 // RUN: not %wgsl-check --override 0=257 %s 2>&1 | FileCheck %s --check-prefix=TOO-WIDE
 // TOO-WIDE: persistent-loop.wgsl: error: Entry-point uses workgroup_size(257, 1, 1) that exceeds the maximum allowed (256, 256, 64).
+// RUN: not %wgsl-check --override 0=0 %s 2>&1 | FileCheck %s --check-prefix=ZERO
+// ZERO: error: @workgroup_size values must be greater than 0
 //
 // Atomics in storage need read_write access.
 // RUN: sed 's/var<storage, read_write> ring/var<storage, read> ring/' %s > %t.read.wgsl
@@ -31,6 +33,7 @@ struct Ring {
 
 @group(0) @binding(0) var<storage, read_write> ring: Ring;
 @group(0) @binding(1) var<storage, read_write> results: array<u32>;
+@group(0) @binding(2) var<storage, read_write> claims: array<atomic<u32>>;
 
 @id(0) override wg: u32 = 64;
 @id(1) override budget: u32 = 1024;
@@ -56,6 +59,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>,
     if (!claim.exchanged) { continue; }
     results[index] = value * 2u + gid.x % 2u;
     atomicAdd(&tally[lid], 1u);
+    // A bare compare-exchange: its result is not @must_use.
+    atomicCompareExchangeWeak(&claims[index % arrayLength(&claims)], 0u, 1u);
     atomicStore(&ring.slots[index], EMPTY);
     if (index == capacity - 1u) { atomicStore(&ring.done, 1u); }
   }

@@ -5,6 +5,10 @@
 // REQUIRES: webgpu
 // RUN: not %wgsl-check %s 2>&1 | FileCheck %s
 // CHECK: storage-buffers.wgsl: error: The number of storage buffers (9) in the Compute stage exceeds the maximum per-stage limit (8).
+//
+// With the `auto` layout, only the buffers the entry point uses count.
+// RUN: sed 's/ + b8\[0\]//' %s > %t.unused.wgsl
+// RUN: %wgsl-check %t.unused.wgsl
 @group(0) @binding(0) var<storage, read_write> b0: array<u32>;
 @group(0) @binding(1) var<storage, read_write> b1: array<u32>;
 @group(0) @binding(2) var<storage, read_write> b2: array<u32>;

@@ -38,8 +38,9 @@ fn main(@builtin(local_invocation_index) lid: u32,
   let swapped = subgroupShuffleXor(lid, 1u) + subgroupShuffleUp(lid, 1u) + subgroupShuffleDown(lid, 1u);
   let all_set = select(0u, 1u, subgroupAll(lid < 1024u));
   let any_set = select(0u, 1u, subgroupAny(lid == 0u));
+  let quad0 = quadBroadcast(lid, 0u);
   out[lid] = voters + first + lane0 + sum + before + upto + low + high + bits + odd + mirrored + swapped
-           + all_set + any_set + group + groups;
+           + all_set + any_set + group + groups + quad0;
   if (subgroupElect()) {
     out[lid] += 1u;
   }

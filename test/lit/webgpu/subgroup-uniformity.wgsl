@@ -8,9 +8,9 @@
 // RUN: not %wgsl-check --feature subgroups %s 2>&1 | FileCheck %s
 // Tint reports one uniformity violation per module (here the subgroupElect
 // call; the ballot and the scan above it are as non-uniform):
-// CHECK:      subgroup-uniformity.wgsl:[[# @LINE + 22]]:9: error: 'subgroupElect' must only be called from subgroup uniform control flow
-// CHECK-NEXT: subgroup-uniformity.wgsl:[[# @LINE + 18]]:5: note: control flow depends on possibly non-uniform value
-// CHECK-NEXT: subgroup-uniformity.wgsl:[[# @LINE + 17]]:9: note: return value of 'atomicLoad' may be non-uniform
+// CHECK:      subgroup-uniformity.wgsl:[[# @LINE + 38]]:9: error: 'subgroupElect' must only be called from subgroup uniform control flow
+// CHECK-NEXT: subgroup-uniformity.wgsl:[[# @LINE + 34]]:5: note: control flow depends on possibly non-uniform value
+// CHECK-NEXT: subgroup-uniformity.wgsl:[[# @LINE + 33]]:9: note: return value of 'atomicLoad' may be non-uniform
 // CHECK-NOT:  error
 //
 // RUN: sed 's/^diagnostic(error, subgroup_uniformity);/diagnostic(off, subgroup_uniformity);/' %s > %t.off.wgsl
@@ -18,6 +18,22 @@
 // RUN: sed 's/^diagnostic(error, subgroup_uniformity);/diagnostic(off, derivative_uniformity);/' %s > %t.derivative.wgsl
 // RUN: not %wgsl-check --feature subgroups %t.derivative.wgsl 2>&1 | FileCheck %s --check-prefix=DERIVATIVE
 // DERIVATIVE: error: 'subgroupElect' must only be called from subgroup uniform control flow
+//
+// As a warning, it is printed and the shader passes.
+// RUN: sed 's/^diagnostic(error, subgroup_uniformity);/diagnostic(warning, subgroup_uniformity);/' %s > %t.warning.wgsl
+// RUN: %wgsl-check --feature subgroups %t.warning.wgsl 2>&1 | FileCheck %s --check-prefix=WARNING
+// WARNING: warning.wgsl:[[# @LINE + 24]]:9: warning: 'subgroupElect' must only be called from subgroup uniform control flow
+//
+// The attribute form, on the loop statement, accepts it too.
+// RUN: sed 's/^  loop {/  @diagnostic(off, subgroup_uniformity) loop {/' %s > %t.attribute.wgsl
+// RUN: %wgsl-check --feature subgroups %t.attribute.wgsl
+//
+// Broadcasting the loaded flag from the first lane does not make the exit
+// uniform to the analysis.
+// RUN: sed 's/if (atomicLoad(&control\[0\]) != 0u)/if (subgroupBroadcastFirst(atomicLoad(\&control[0])) != 0u)/' %s > %t.broadcast.wgsl
+// RUN: not %wgsl-check --feature subgroups %t.broadcast.wgsl 2>&1 | FileCheck %s --check-prefix=BROADCAST
+// BROADCAST: error: 'subgroupElect' must only be called from subgroup uniform control flow
+// BROADCAST: note: return value of 'atomicLoad' may be non-uniform
 enable subgroups;
 diagnostic(error, subgroup_uniformity);
 
