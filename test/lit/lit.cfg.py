@@ -135,4 +135,4 @@ if _webgpu_problem:
     # CI ran scripts/setup.sh, so a missing checker there is a broken set-up,
     # not a reason to pass every WGSL test as unsupported.
     report = lit_config.fatal if os.environ.get("CI") else lit_config.note
-    report("WGSL tests are unsupported (run scripts/setup.sh): " + _webgpu_problem)
+    report("wgsl-check cannot start, so the WGSL tests are unsupported: " + _webgpu_problem)
