@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs vyrec's build and test dependencies from Debian packages, builds
-# vyrec into build/ and compiles the shipped example. Safe to re-run.
+# Installs vyrec's build and test dependencies from Debian packages and the
+# npm packages package-lock.json pins, builds vyrec into build/ and compiles
+# the shipped example. Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,13 +14,33 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the WGSL tests (below); any packaging of them will do.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
+# Tint for the WGSL tests: Dawn's node bindings (npm `webgpu`), exactly the
+# versions package-lock.json pins (docs/webgpu.md). npm ci replaces
+# node_modules/ wholesale, so it runs only when the lockfile changed since the
+# last install or the installed package does not start; then it must start.
+installed_lock=node_modules/.vyrec-package-lock.json
+if ! cmp -s package-lock.json "$installed_lock" ||
+   ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; then
+  if ! npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; then
+    echo "setup: error: npm ci could not install the webgpu package (see npm's message above)" >&2
+    exit 1
+  fi
+  cp package-lock.json "$installed_lock"
+fi
+if ! info_error=$(node test/webgpu/wgsl-check.mjs --info 2>&1 >/dev/null); then
+  echo "setup: error: the webgpu package does not start Dawn's null adapter: $info_error" >&2
+  exit 1
+fi
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
 ./build/bin/vyrec examples/counter.vyre -o build/counter.spv --manifest build/counter.json
-echo "setup: built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"
+echo "setup: installed node_modules/webgpu, built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"

@@ -107,3 +107,32 @@ if _schema_python:
     config.available_features.add("jsonschema")
     # Before "%python", which is a prefix of this name.
     config.substitutions.insert(0, ("%python-jsonschema", _schema_python))
+
+# WGSL validation (test/lit/webgpu, docs/webgpu.md): Tint, through Dawn's node
+# bindings (the npm package `webgpu` that scripts/setup.sh installs from the
+# committed lockfile), on Dawn's null backend. `webgpu` when the checker
+# starts; `webgpu-FEATURE` for each WebGPU feature the null adapter offers
+# (tests that need `subgroups` say REQUIRES: webgpu-subgroups).
+import json
+_wgsl_check = os.path.join(config.vyrec_src_root, "test", "webgpu", "wgsl-check.mjs")
+_node = shutil.which("node")
+config.substitutions.append(("%wgsl-check", "%s %s" % (_node or "node", _wgsl_check)))
+_webgpu_problem = "node is not on PATH"
+if _node:
+    try:
+        _info = subprocess.run([_node, _wgsl_check, "--info"], capture_output=True,
+                               text=True, timeout=180)
+        if _info.returncode == 0:
+            config.available_features.add("webgpu")
+            for _feature in json.loads(_info.stdout)["features"]:
+                config.available_features.add("webgpu-" + _feature)
+            _webgpu_problem = None
+        else:
+            _webgpu_problem = _info.stderr.strip()
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError) as _error:
+        _webgpu_problem = str(_error)
+if _webgpu_problem:
+    # CI ran scripts/setup.sh, so a missing checker there is a broken set-up,
+    # not a reason to pass every WGSL test as unsupported.
+    report = lit_config.fatal if os.environ.get("CI") else lit_config.note
+    report("wgsl-check cannot start, so the WGSL tests are unsupported: " + _webgpu_problem)
