@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer fuzzers (test/fuzz, docs/fuzzing.md) into build-fuzz/
 # with clang-14 (-DVYREC_FUZZ=ON: ASan + UBSan + coverage) and runs each one
-# for FUZZ_SECONDS (default 20) seconds from test/fuzz/corpus, with inputs up
-# to FUZZ_MAX_LEN bytes (default 128 KiB: flat chains, many handlers). Any crash,
+# for FUZZ_SECONDS (default 20) seconds from its seed corpus (test/fuzz/corpus;
+# fuzz-lsp also test/fuzz/corpus-lsp, fuzz-host-json test/fuzz/corpus-host-json),
+# with inputs up to FUZZ_MAX_LEN bytes (default 128 KiB: flat chains, many
+# handlers). FUZZERS picks some (default: all five). Any crash,
 # sanitizer report, leak or property violation fails the script and leaves
 # the reproducer in build-fuzz/fuzz-smoke/<fuzzer>/crash-*. clang-14 is
 # required (scripts/setup.sh installs it): without it this fails.
@@ -21,22 +23,26 @@ done
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
   -DVYREC_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzzers
+fuzzers=${FUZZERS:-parse compile mutate lsp host-json}
+cmake --build build-fuzz -j "$jobs" --target $(printf 'fuzz-%s ' $fuzzers)
 
 work=build-fuzz/fuzz-smoke
 rm -rf "$work"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=5
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
-for f in parse compile mutate; do
+for f in $fuzzers; do
   mkdir -p "$work/$f/corpus"
   # fuzz-mutate's whole-input mutations (chains, many handlers) get the whole
   # -max_len at once: libFuzzer's default length control would cap them at
   # the largest seed for most of a short run.
   extra=()
   [ "$f" = mutate ] && extra=(-len_control=0)
-  # New inputs go to the first (scratch) directory; test/fuzz/corpus stays as is.
-  if build-fuzz/bin/fuzz-$f "$work/$f/corpus" test/fuzz/corpus \
+  seeds=(test/fuzz/corpus)
+  [ "$f" = lsp ] && seeds+=(test/fuzz/corpus-lsp)
+  [ "$f" = host-json ] && seeds=(test/fuzz/corpus-host-json)
+  # New inputs go to the first (scratch) directory; the seeds stay as they are.
+  if build-fuzz/bin/fuzz-$f "$work/$f/corpus" "${seeds[@]}" \
        -max_total_time="$secs" -max_len="${FUZZ_MAX_LEN:-131072}" -timeout=60 \
        -artifact_prefix="$work/$f/" -print_final_stats=1 "${extra[@]}" \
        >"$work/$f/log" 2>&1; then

@@ -9,12 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
+#include "vyre/Basic/FileUri.h"
+#include "vyre/Basic/Utf16.h"
 
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
 
 #include <map>
 
@@ -42,7 +41,8 @@ std::vector<Group> groupNotes(const std::vector<RecordedDiag> &diags) {
 
 struct Position {
   std::string file; // the path as the compiler opened it
-  unsigned line = 0, column = 0;
+  unsigned line = 0, column = 0; // column: 1-based, in bytes
+  size_t utf16Column = 0;        // the same column in UTF-16 code units
 };
 
 std::optional<Position> position(llvm::SourceMgr &sm, llvm::SMLoc loc) {
@@ -52,25 +52,9 @@ std::optional<Position> position(llvm::SourceMgr &sm, llvm::SMLoc loc) {
   if (!buf)
     return std::nullopt;
   auto [line, col] = sm.getLineAndColumn(loc, buf);
+  llvm::StringRef before(loc.getPointer() - (col - 1), col - 1);
   return Position{sm.getMemoryBuffer(buf)->getBufferIdentifier().str(), line,
-                  col};
-}
-
-/// RFC 8089 file URI of an absolute path, percent-encoding every byte
-/// outside RFC 3986's unreserved set and '/'.
-std::string fileUri(llvm::StringRef path) {
-  llvm::SmallString<256> abs(path);
-  llvm::sys::fs::make_absolute(abs);
-  llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
-  std::string uri = "file://";
-  for (unsigned char c : abs) {
-    if (llvm::isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        c == '/')
-      uri += static_cast<char>(c);
-    else
-      uri += llvm::formatv("%{0:X2}", c).str();
-  }
-  return uri;
+                  col, utf16Length(before) + 1};
 }
 
 bool isStdin(llvm::StringRef file) { return file == "<stdin>"; }
@@ -113,7 +97,7 @@ void vyre::writeDiagnosticsSarif(const std::vector<RecordedDiag> &diags,
     std::optional<Position> p = position(sm, loc);
     if (!p)
       return std::nullopt;
-    std::string uri = isStdin(p->file) ? "stdin" : fileUri(p->file);
+    std::string uri = isStdin(p->file) ? "stdin" : pathToFileUri(p->file);
     auto [it, inserted] = artifactIndex.try_emplace(uri, artifacts.size());
     if (inserted)
       artifacts.push_back(json::Object{{"location", json::Object{{"uri", uri}}}});
@@ -123,7 +107,7 @@ void vyre::writeDiagnosticsSarif(const std::vector<RecordedDiag> &diags,
              {"artifactLocation",
               json::Object{{"uri", uri}, {"index", it->second}}},
              {"region", json::Object{{"startLine", p->line},
-                                     {"startColumn", p->column}}}}}};
+                                     {"startColumn", p->utf16Column}}}}}};
   };
 
   // Rules: every warning group, then "error" for the errors that have none.
@@ -189,8 +173,7 @@ void vyre::writeDiagnosticsSarif(const std::vector<RecordedDiag> &diags,
       {"artifacts", std::move(artifacts)},
       {"invocations",
        json::Array{json::Object{{"executionSuccessful", !anyError}}}},
-      // Columns count bytes: the same as UTF-16 code units on the ASCII
-      // lines that vyre source is made of outside comments and strings.
+      // As LSP's default: a column after "é" differs from a byte column.
       {"columnKind", "utf16CodeUnits"},
       {"results", std::move(results)}};
   json::Object doc{

@@ -1,6 +1,7 @@
 //===- JsonRead.cpp - reading numbers and flags from JSON ------------------===//
 #include "JsonRead.h"
 
+#include "vyre/Basic/JsonParse.h"
 #include "vyre/Scenario/HostLayout.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -59,7 +60,7 @@ llvm::Expected<llvm::json::Value> vyre::readJsonFile(llvm::StringRef path) {
   auto buf = llvm::MemoryBuffer::getFileOrSTDIN(path);
   if (!buf)
     return scenario::err(path + ": " + buf.getError().message());
-  auto v = llvm::json::parse((*buf)->getBuffer());
+  auto v = parseJson((*buf)->getBuffer()); // nesting capped: see JsonParse.h
   if (!v)
     return scenario::err(path + ": " + llvm::toString(v.takeError()));
   return std::move(*v);

@@ -46,9 +46,10 @@ void vyre::serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
         std::min<uint64_t>(l.ioSlotCount, words / l.ioSlotWords));
   host::serviceIoQueue(l, io, [&](const uint32_t *request) {
     std::vector<uint32_t> row;
+    // host.h's atomic word load, not std::atomic_ref: the fuzz build
+    // compiles this library as C++17 (see the root CMakeLists.txt).
     for (uint32_t k = 0; k < l.ioSlotWords; ++k)
-      row.push_back(std::atomic_ref<uint32_t>(const_cast<uint32_t &>(request[k]))
-                        .load(std::memory_order_relaxed));
+      row.push_back(host::detail::load(&request[k]));
     log.push_back(std::move(row));
     return !s.ioAnswersError; // io_status.OK (or ERROR)
   });

@@ -40,6 +40,15 @@ config.substitutions.append(("%vyre-lsp", os.path.join(tools, "vyre-lsp")))
 config.substitutions.append(("%diff-exec", "bash " + os.path.join(
     config.vyrec_src_root, "test", "lit", "exec", "diff-exec.sh")))
 config.substitutions.append(("%python", "python3"))
+# Vim with LSP channels (job_start's 'lsp' mode): a real client for
+# test/lit/lsp/vim-client.test.
+import subprocess
+if subprocess.run(["vim", "-N", "-u", "NONE", "-i", "NONE", "-es", "-c",
+                   "try | call job_start(['true'], {'in_mode': 'lsp', "
+                   "'out_mode': 'lsp'}) | catch | cquit | endtry | qall!"],
+                  capture_output=True, timeout=30).returncode == 0 \
+        if _shutil.which("vim") else False:
+    config.available_features.add("vim-lsp")
 
 # Always Mesa's lavapipe (a CPU driver), never whatever GPU the machine has,
 # so results and timings do not depend on the test machine.

@@ -1,6 +1,8 @@
 //===- Document.cpp - compile one document and answer queries on it -----===//
 #include "Document.h"
 
+#include "vyre/Basic/FileUri.h"
+#include "vyre/Basic/Utf16.h"
 #include "vyre/IR/Printer.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Parse/Parser.h"
@@ -13,39 +15,13 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
+#include <algorithm>
+
 using namespace vyre;
 using namespace vyre::lsp;
 namespace json = llvm::json;
 using llvm::cast;
 using llvm::dyn_cast;
-
-std::string vyre::lsp::uriToPath(llvm::StringRef uri) {
-  if (!uri.consume_front("file://"))
-    return uri.str();
-  std::string out;
-  for (size_t i = 0; i < uri.size(); ++i) {
-    unsigned v;
-    if (uri[i] == '%' && i + 2 < uri.size() + 0 &&
-        !uri.substr(i + 1, 2).getAsInteger(16, v)) {
-      out += static_cast<char>(v);
-      i += 2;
-    } else {
-      out += uri[i];
-    }
-  }
-  return out;
-}
-
-std::string vyre::lsp::pathToUri(llvm::StringRef path) {
-  std::string uri = "file://";
-  for (unsigned char c : path) {
-    if (llvm::isAlnum(c) || llvm::StringRef("-._~/").contains(c))
-      uri += static_cast<char>(c);
-    else
-      uri += llvm::formatv("%{0:X2}", c).str();
-  }
-  return uri;
-}
 
 namespace {
 
@@ -66,8 +42,9 @@ std::string withDoc(std::string code, llvm::StringRef doc) {
 
 } // namespace
 
-Document::Document(std::string path, std::string text)
-    : path(std::move(path)), source(std::move(text)) {
+Document::Document(std::string path, std::string text,
+                   PositionEncoding encoding)
+    : path(std::move(path)), source(std::move(text)), encoding(encoding) {
   auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
   memory->addFile(this->path, 0,
                   llvm::MemoryBuffer::getMemBufferCopy(source, this->path));
@@ -108,17 +85,29 @@ const char *Document::pointerAt(Position p) const {
       return nullptr;
     c = nl + 1;
   }
-  return c + p.character <= text.end() ? c + p.character : nullptr;
+  // A character past the end of the line is the line's end, never a
+  // position on the next line (LSP: it "defaults back to the line length").
+  llvm::StringRef line = text.substr(static_cast<size_t>(c - text.begin()));
+  line = line.take_until([](char x) { return x == '\n'; });
+  if (line.endswith("\r"))
+    line = line.drop_back();
+  size_t bytes = encoding == PositionEncoding::UTF16
+                     ? utf8PrefixOfUtf16(line, p.character)
+                     : std::min<size_t>(p.character, line.size());
+  return c + bytes;
+}
+
+json::Object Document::position(llvm::SMLoc loc, size_t length) const {
+  unsigned buf = sm.FindBufferContainingLoc(loc);
+  auto [line, col] = sm.getLineAndColumn(loc, buf);
+  llvm::StringRef before(loc.getPointer() - (col - 1), col - 1 + length);
+  size_t character = encoding == PositionEncoding::UTF16 ? utf16Length(before)
+                                                         : before.size();
+  return json::Object{{"line", line - 1}, {"character", character}};
 }
 
 json::Value Document::range(llvm::SMLoc loc, size_t length) const {
-  unsigned buf = sm.FindBufferContainingLoc(loc);
-  auto [line, col] = sm.getLineAndColumn(loc, buf);
-  auto pos = [](unsigned l, unsigned c) {
-    return json::Object{{"line", l - 1}, {"character", c - 1}};
-  };
-  return json::Object{{"start", pos(line, col)},
-                      {"end", pos(line, col + static_cast<unsigned>(length))}};
+  return json::Object{{"start", position(loc)}, {"end", position(loc, length)}};
 }
 
 json::Value Document::location(llvm::SMLoc loc, size_t length) const {
@@ -126,9 +115,7 @@ json::Value Document::location(llvm::SMLoc loc, size_t length) const {
   std::string file = sm.getMemoryBuffer(buf)->getBufferIdentifier().str();
   if (llvm::StringRef(file).startswith("<"))
     return nullptr; // the prelude built into the compiler: no file to open
-  llvm::SmallString<256> abs(file);
-  llvm::sys::fs::make_absolute(abs);
-  return json::Object{{"uri", pathToUri(abs)}, {"range", range(loc, length)}};
+  return json::Object{{"uri", pathToFileUri(file)}, {"range", range(loc, length)}};
 }
 
 /// The length of the identifier (or number) at \p p, at least 1.
@@ -423,8 +410,10 @@ json::Value Document::definition(Position p) const {
   const Reference *r = referenceAt(p);
   if (!r || !r->target.isValid())
     return nullptr;
-  return location(r->target, wordLength(r->target.getPointer(),
-                                        r->target.getPointer() + 256));
+  llvm::StringRef buffer =
+      sm.getMemoryBuffer(sm.FindBufferContainingLoc(r->target))->getBuffer();
+  return location(r->target,
+                  wordLength(r->target.getPointer(), buffer.end()));
 }
 
 json::Value Document::hover(Position p) const {
@@ -496,11 +485,10 @@ json::Array Document::documentSymbols() const {
     return out;
   auto symbol = [&](const std::string &name, int kind, llvm::SMLoc nameLoc,
                     const SourceFile::Item &item, std::string detail) {
-    // The whole item, from its first token to its last.
-    auto [l0, c0] = sm.getLineAndColumn(item.start, docBuffer);
-    auto [l1, c1] = sm.getLineAndColumn(item.end, docBuffer);
-    json::Object whole{{"start", json::Object{{"line", l0 - 1}, {"character", c0 - 1}}},
-                       {"end", json::Object{{"line", l1 - 1}, {"character", c1}}}};
+    // The whole item, from its first token to its last (a one-byte '}'
+    // or ';').
+    json::Object whole{{"start", position(item.start)},
+                       {"end", position(item.end, 1)}};
     out.push_back(json::Object{{"name", name},
                                {"detail", std::move(detail)},
                                {"kind", kind},

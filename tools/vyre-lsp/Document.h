@@ -24,8 +24,12 @@
 
 namespace vyre::lsp {
 
-/// An LSP position: 0-based line and character (vyre source is ASCII outside
-/// comments and strings, so bytes are UTF-16 code units).
+/// How an LSP position counts characters (LSP 3.17 positionEncoding): UTF-16
+/// code units by default, bytes when the client offers utf-8.
+enum class PositionEncoding { UTF8, UTF16 };
+
+/// An LSP position: 0-based line and character, in the session's encoding.
+/// A character past the end of its line means the end of the line.
 struct Position {
   unsigned line = 0, character = 0;
 };
@@ -42,8 +46,9 @@ struct Reference {
 class Document {
 public:
   /// Compiles \p text as the file \p path (imports resolve next to it on
-  /// disk; the prelude is the built-in one).
-  Document(std::string path, std::string text);
+  /// disk; the prelude is the built-in one). Positions, in queries and
+  /// answers, count characters in \p encoding.
+  Document(std::string path, std::string text, PositionEncoding encoding);
 
   llvm::json::Array diagnostics() const;
   /// textDocument/definition: a Location, or null.
@@ -62,10 +67,13 @@ private:
   const Reference *referenceAt(Position p) const;
   const char *pointerAt(Position p) const;
   llvm::json::Value location(llvm::SMLoc loc, size_t length) const;
+  /// The position of the byte \p length bytes after \p loc, on loc's line.
+  llvm::json::Object position(llvm::SMLoc loc, size_t length = 0) const;
   llvm::json::Value range(llvm::SMLoc loc, size_t length) const;
   void index();
 
   std::string path, source;
+  PositionEncoding encoding;
   /// The open text overlaid on the real file system. The SourceMgr's buffers
   /// may point into its in-memory files, so it outlives sm (declared first).
   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> fileSystem;
@@ -78,10 +86,6 @@ private:
   const SourceFile *root = nullptr;
   std::vector<Reference> refs;
 };
-
-/// file:///a%20b/c.vyre -> /a b/c.vyre, and back.
-std::string uriToPath(llvm::StringRef uri);
-std::string pathToUri(llvm::StringRef path);
 
 } // namespace vyre::lsp
 

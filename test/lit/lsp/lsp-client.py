@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""lsp-client.py SERVER FILE STEP...: a scripted LSP client for the lit suite.
+"""lsp-client.py [--position-encodings=E,...] SERVER FILE STEP...: a scripted
+LSP client for the lit suite.
 
 Starts SERVER, sends `initialize`, `initialized` and `textDocument/didOpen`
 for FILE (its text, its file:// URI), then one message per STEP, and finally
@@ -9,15 +10,23 @@ requires. Each message the server sends is printed on one line, as
 a notification such as publishDiagnostics), so FileCheck can read them.
 STEPs: hover:LINE:COL, definition:LINE:COL, completion:LINE:COL (1-based
 LINE and COL, as an editor shows them), symbols, format, change:OTHER_FILE
-(a full-text didChange with OTHER_FILE's text)."""
+(a full-text didChange with OTHER_FILE's text). COL counts in the session's
+position encoding (UTF-16 code units unless the server chose utf-8 from the
+encodings the client offers with --position-encodings; without it the client
+offers none, i.e. utf-16 only)."""
 import json
 import os
 import subprocess
 import sys
+import urllib.parse
 
+client_caps = {}
+if sys.argv[1].startswith("--position-encodings="):
+    offered = sys.argv.pop(1).partition("=")[2].split(",")
+    client_caps = {"general": {"positionEncodings": offered}}
 server = subprocess.Popen([sys.argv[1]], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 path = os.path.abspath(sys.argv[2])
-uri = "file://" + path
+uri = "file://" + urllib.parse.quote(path)  # RFC 3986: a space is %20
 next_id = 0
 
 
@@ -62,7 +71,7 @@ def position(spec):
     return {"textDocument": {"uri": uri}, "position": {"line": int(line) - 1, "character": int(col) - 1}}
 
 
-await_reply("initialize", send("initialize", {"processId": None, "rootUri": None, "capabilities": {}}))
+await_reply("initialize", send("initialize", {"processId": None, "rootUri": None, "capabilities": client_caps}))
 send("initialized", {}, request=False)
 send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "vyre", "version": 1,
                                                "text": open(path).read()}}, request=False)
