@@ -1,0 +1,352 @@
+//===- WgslTest.cpp - the WGSL target through its builder ----------------===//
+//
+// Drives WgslKernelBuilder by hand (a loop, an if, a compare-exchange, a
+// guarded access, a switch left from inside, a subgroup vote) and checks
+// the text line by line; emitWgsl's shell and facts (through the
+// megakernel stand-in while lib/Kernel's is being written); and what
+// checkWgslSupport refuses. Each expected module was validated by Tint
+// (Dawn's node bindings, backend=null) when it was written.
+//
+//===----------------------------------------------------------------------===//
+#include "TestSupport.h"
+#include "WgslKernelBuilder.h"
+#include "vyre/Prelude/Prelude.h"
+#include "vyre/Sema/Sema.h"
+#include "vyre/Target/WGSL.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace vyre;
+using namespace vyre::kernel;
+
+namespace {
+
+struct Checked : test::InMemoryModule {
+  SemaResult sema;
+
+  explicit Checked(llvm::StringRef user) {
+    addFile(preludeSource(), preludeBufferName(), true);
+    addFile(user, "test.vyre", false);
+    REQUIRE_MESSAGE(!diags.hasErrors(), diagOs.str());
+    REQUIRE_MESSAGE(runSema(module, diags, sema), diagOs.str());
+  }
+
+  /// checkWgslSupport's verdict; its diagnostics are in diagText.
+  bool supported() {
+    return checkWgslSupport(module, sema, KernelPlan::make(sema, {}), diags);
+  }
+};
+
+/// WGSL_DUMP=DIR: writes \p text to DIR/\p file, for a WGSL validator
+/// outside the test (Tint, through Dawn's node bindings).
+void dumpForTint(llvm::StringRef file, llvm::StringRef text) {
+  const char *dir = std::getenv("WGSL_DUMP");
+  if (!dir)
+    return;
+  std::error_code ec;
+  llvm::raw_fd_ostream os((llvm::Twine(dir) + "/" + file).str(), ec);
+  REQUIRE_MESSAGE(!ec, ec.message());
+  os << text;
+}
+
+std::string text(llvm::Expected<WgslModule> m, llvm::StringRef dumpAs) {
+  if (m)
+    dumpForTint(dumpAs, m->text);
+  if (!m) {
+    FAIL(llvm::toString(m.takeError()));
+    return "";
+  }
+  return m->text;
+}
+
+} // namespace
+
+TEST_CASE("WGSL: the vocabulary's statements, rendered") {
+  Checked c("");
+  KernelOptions opts;
+  opts.skeleton = Skeleton::Subgroup;
+  KernelPlan plan = KernelPlan::make(c.sema, opts);
+  wgsl::WgslKernelBuilder k(c.sema, plan);
+  const BufferDecl *ring = c.sema.ringBuffer;
+
+  Fn probe = k.declare();
+  k.define(probe, "probe", 1, Ty::U32, Inline::Never, {"limit"},
+           [&](llvm::ArrayRef<Val> p) {
+    Var count = k.local(Ty::U32);
+    k.name(count, "count");
+    k.loop([&] { return k.binary(BinaryOp::Lt, k.get(count), p[0]); },
+           [&] {
+             Val gid = k.builtin(Builtin::GlobalIdX);
+             Val old = k.atomic(AtomicOp::CompareExchange, MemoryOrder::AcqRel,
+                                k.element(ring, gid), {k.u32(0), k.u32(1)});
+             k.ifThen(k.binary(BinaryOp::Eq, old, k.u32(0)),
+                      [&] { k.breakLoop(); });
+             Val w = k.guardedAccess(ring, gid, true, {}, [&](Ptr at) {
+               return k.load(at);
+             });
+             k.switchOn(
+                 w, {1, 2, 3}, [](size_t i) { return i != 1; },
+                 [&](size_t i) {
+                   if (i == 2)
+                     return k.breakLoop();
+                   k.store(k.element(ring, gid), k.u32(5));
+                 },
+                 [&] {});
+             k.breakIf(k.group(GroupOp::Any,
+                               {k.binary(BinaryOp::Eq, w, k.u32(7))}));
+           },
+           [&] {
+             k.set(count, k.binary(BinaryOp::Add, k.get(count), k.u32(1)));
+           });
+    k.returnValue(k.get(count));
+  });
+  Fn loop = k.declare();
+  k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+           [&](llvm::ArrayRef<Val>) {
+             k.call(probe, Ty::U32, {k.protocol(PV::slot_COUNT)});
+           });
+  k.entryPoint(loop, 0);
+  // The loop's header is a let and a break; its body is not a block of its
+  // own (the continuing part sees its lets); the strong compare-exchange
+  // retries the weak one; the switch's case 3 leaves the loop through a
+  // flag, reset after the loop; the kernel's own `main` gives its name to
+  // the entry point.
+  CHECK(text(k.finish(), "statements.wgsl") == R"(enable subgroups;
+diagnostic(off, subgroup_uniformity);
+
+@id(0) override slot_COUNT: u32 = 256u;
+@id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read_write> ring_buffer: array<atomic<u32>>;
+var<private> _gid_x: u32;
+
+fn probe(_p2_limit: u32) -> u32 {
+  var _v3_count: u32;
+  var _v10: u32;
+  var _v16: u32;
+  var _v22: bool;
+  loop {
+    let _4 = _v3_count;
+    let _5 = _4 < _p2_limit;
+    if !_5 { break; }
+    loop {
+      let _11 = atomicCompareExchangeWeak(&ring_buffer[_gid_x], 0u, 1u);
+      if _11.exchanged || _11.old_value != 0u {
+        _v10 = _11.old_value;
+        break;
+      }
+    }
+    let _12 = _v10;
+    let _13 = _12 == 0u;
+    if _13 {
+      break;
+    }
+    let _14 = arrayLength(&ring_buffer);
+    let _15 = _gid_x < _14;
+    if _15 {
+      let _18 = atomicLoad(&ring_buffer[_gid_x]);
+      _v16 = _18;
+    } else {
+      record_out_of_bounds();
+      _v16 = 0u;
+    }
+    let _19 = _v16;
+    switch _19 {
+      case 2u: {}
+      case 1u: {
+        atomicStore(&ring_buffer[_gid_x], 5u);
+      }
+      case 3u: {
+        _v22 = true; break;
+      }
+      default: {}
+    }
+    if _v22 { break; }
+    let _24 = _19 == 7u;
+    let _25 = subgroupAny(_24);
+    if _25 { break; }
+    continuing {
+      let _26 = _v3_count;
+      let _27 = _26 + 1u;
+      _v3_count = _27;
+    }
+  }
+  _v22 = false;
+  let _29 = _v3_count;
+  return _29;
+}
+
+fn main_loop() {
+  let _31 = slot_COUNT;
+  let _32 = probe(_31);
+}
+
+// Out of range (docs/protocol.md, "Robustness").
+fn record_out_of_bounds() {
+  atomicAdd(&control[142u], 1u);
+}
+
+@compute @workgroup_size(kernel_WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) _gid: vec3<u32>) {
+  _gid_x = _gid.x;
+  main_loop();
+}
+)");
+}
+
+TEST_CASE("WGSL: a portable module enables nothing and refuses subgroups") {
+  Checked c("");
+  KernelOptions opts;
+  opts.skeleton = Skeleton::Portable;
+  KernelPlan plan = KernelPlan::make(c.sema, opts);
+  {
+    wgsl::WgslKernelBuilder k(c.sema, plan);
+    Fn loop = k.declare();
+    k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+             [&](llvm::ArrayRef<Val>) {
+               // Constants fold as WGSL computes them at run time: WGSL
+               // rejects a constant shift by 32 or division by zero.
+               Val gid = k.builtin(Builtin::GlobalIdX);
+               Val shifted = k.binary(BinaryOp::Shl, gid, k.u32(33));
+               Val folded = k.binary(BinaryOp::Div, k.u32(7), k.u32(0));
+               Val byZero = k.binary(BinaryOp::Rem, shifted, k.u32(0));
+               Val pick = k.select(Ty::U32, k.unary(UnaryOp::LogicalNot,
+                                                    k.boolean(false)),
+                                   folded, byZero);
+               k.store(k.element(c.sema.control, k.u32(3)), pick);
+               k.fence(true, true);
+             });
+    k.entryPoint(loop, 0);
+    CHECK(text(k.finish(), "portable.wgsl") == R"(@id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+var<private> _gid_x: u32;
+
+fn main_loop() {
+  let _5 = _gid_x << 1u;
+  let _10 = select(0u, 7u, true);
+  atomicStore(&control[3u], _10);
+  // fence(acquire, release): WGSL has no device-scope fence (docs/protocol.md, "WebGPU")
+}
+
+@compute @workgroup_size(kernel_WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) _gid: vec3<u32>) {
+  _gid_x = _gid.x;
+  main_loop();
+}
+)");
+  }
+  wgsl::WgslKernelBuilder k(c.sema, plan);
+  Fn loop = k.declare();
+  k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+           [&](llvm::ArrayRef<Val>) { k.group(GroupOp::Elect, {}); });
+  k.entryPoint(loop, 0);
+  llvm::Expected<WgslModule> m = k.finish();
+  REQUIRE(!m);
+  CHECK(llvm::toString(m.takeError()) ==
+        "WGSL: a subgroup operation in a module without subgroups");
+}
+
+TEST_CASE("WGSL: module-scope names are valid WGSL identifiers, unique") {
+  wgsl::WgslNames names;
+  names.reserve("_gid_x");
+  CHECK(names.unique("main") == "main");
+  CHECK(names.unique("main") == "main_2");
+  CHECK(names.unique("loop") == "loop_");
+  CHECK(names.unique("select") == "select_");
+  CHECK(names.unique("storage") == "storage_");
+  CHECK(names.unique("vec3u") == "vec3u_");
+  CHECK(names.unique("mat4x2") == "mat4x2_");
+  CHECK(names.unique("vec5") == "vec5");
+  CHECK(names.unique("__x") == "v__x");
+  CHECK(names.unique("_gid_x") == "v_gid_x");
+  CHECK(names.unique("9lives") == "v9lives");
+  CHECK(names.unique("a-b c") == "a_b_c");
+}
+
+TEST_CASE("WGSL: emitWgsl's shell, entry points and facts") {
+  Checked c("buffer loop: u32[4] read @binding(4);\n"
+            "handler BIG = 0x100 { atomic_add(control[0], loop[arg0 % 4]); }\n"
+            "handler BIGGER = 0x101 { atomic_add(control[1], 1); }\n");
+  SUBCASE("the subgroup loop needs the subgroups feature") {
+    KernelOptions opts;
+    opts.skeleton = Skeleton::Subgroup;
+    llvm::Expected<WgslModule> m = emitWgsl(c.module, c.sema, opts);
+    REQUIRE_MESSAGE(bool(m), llvm::toString(m.takeError()));
+    CHECK(llvm::StringRef(m->text).startswith(
+        "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n"));
+    CHECK(m->features == std::vector<std::string>{"subgroups"});
+    CHECK(m->entryPoints == std::vector<std::string>{"main"});
+    REQUIRE(m->bindings.size() == 1); // what the code uses
+    CHECK(m->bindings[0].name == "control");
+    CHECK(m->bindings[0].set == 0);
+    CHECK(m->bindings[0].binding == 0);
+    CHECK(!m->bindings[0].readOnly);
+    CHECK(m->storageBuffersPerStage == 1);
+    REQUIRE(m->overrides.size() == 2); // by id
+    CHECK(m->overrides[0].id == 1);
+    CHECK(m->overrides[0].name == "kernel_ITERATION_BUDGET");
+    CHECK(m->overrides[1].id == 3);
+    CHECK(m->overrides[1].name == "kernel_WORKGROUP_SIZE");
+    CHECK(m->overrides[1].defaultValue == 64);
+    dumpForTint("subgroup.wgsl", m->text);
+    CHECK(m->text.find("@builtin(subgroup_invocation_id)") ==
+          std::string::npos); // the lane is not used
+  }
+  SUBCASE("shards: one entry point each, the portable loop") {
+    KernelOptions opts;
+    opts.shards = 2;
+    opts.entryPoint = "loop"; // a WGSL keyword: escaped
+    llvm::Expected<WgslModule> m = emitWgsl(c.module, c.sema, opts);
+    REQUIRE_MESSAGE(bool(m), llvm::toString(m.takeError()));
+    CHECK(m->features.empty());
+    CHECK(m->text.find("enable") == std::string::npos);
+    CHECK(m->entryPoints ==
+          std::vector<std::string>{"loop_", "loop_shard1"});
+    CHECK(m->text.find("fn loop_() {\n  loop_loop();\n}") !=
+          std::string::npos);
+    CHECK(m->text.find("fn loop_shard1(") != std::string::npos);
+    dumpForTint("shards.wgsl", m->text);
+    CHECK(m->text.find("  loop_shard1_loop();\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("WGSL: what --target=webgpu refuses") {
+  SUBCASE("the prelude's orderings pair with the host: accepted") {
+    Checked c("");
+    CHECK(c.supported());
+    CHECK(c.diagText.empty());
+  }
+  SUBCASE("a user handler's acquire") {
+    Checked c("handler H = 0x100 {\n"
+              "  let x = atomic_load(control[0], acquire);\n"
+              "  atomic_store(control[1], x, relaxed);\n"
+              "}\n");
+    CHECK(!c.supported());
+    CHECK(c.diagText ==
+          "test.vyre:2:35: error: memory order 'acquire' of atomic_load "
+          "cannot be expressed for --target=webgpu: WGSL atomics are "
+          "relaxed only\n"
+          "  let x = atomic_load(control[0], acquire);\n"
+          "                                  ^\n");
+  }
+  SUBCASE("a handler that writes the ring") {
+    Checked c("handler H = 0x100 {\n"
+              "  ring_buffer[arg0] = 1;\n"
+              "  atomic_or(ring_buffer[arg1], 2);\n"
+              "}\n");
+    CHECK(!c.supported());
+    CHECK(c.diagText.find("test.vyre:2:3: error: handler 'H' storing to "
+                          "ring_buffer cannot be expressed for "
+                          "--target=webgpu: another invocation could claim "
+                          "the slot it publishes without release/acquire, "
+                          "and WGSL atomics are relaxed only") !=
+          std::string::npos);
+    CHECK(c.diagText.find("test.vyre:3:3: error: handler 'H' updating "
+                          "ring_buffer with atomic_or cannot be expressed") !=
+          std::string::npos);
+  }
+}
