@@ -11,11 +11,6 @@ using Ty = kernel::Ty;
 
 namespace {
 
-// finish() replaces kMarkBegin ID kMarkEnd with the id's identifier.
-constexpr char kMarkBegin = '\x01', kMarkEnd = '\x02';
-
-llvm::StringRef wgslType(Ty t) { return t == Ty::Bool ? "bool" : "u32"; }
-
 /// \p op applied to two constants as WGSL evaluates it at run time (u32
 /// wraps; x / 0 is x and x % 0 is 0; a shift counts modulo 32): WGSL
 /// rejects a constant expression that overflows, divides by zero or
@@ -89,33 +84,19 @@ llvm::StringRef atomicFunction(AtomicOp op) {
   return "";
 }
 
-/// The module-scope copy of each built-in (kernel::Builtin order) and the
-/// entry point's parameter it is filled from.
-struct BuiltinInfo {
-  const char *global, *param, *attribute, *type, *component;
-};
-constexpr BuiltinInfo kBuiltins[] = {
+} // namespace
+
+const BuiltinInput wgsl::kBuiltinInputs[3] = {
     {"_gid_x", "_gid", "global_invocation_id", "vec3<u32>", ".x"},
     {"_nwg_x", "_nwg", "num_workgroups", "vec3<u32>", ".x"},
     {"_lane", "_lane_in", "subgroup_invocation_id", "u32", ""},
-};
-
-} // namespace
-
-/// A function being defined: its hoisted `var`s and its body, indented
-/// by \p depth, and the breakable constructs around the builder's position.
-struct WgslKernelBuilder::Function {
-  std::string header, vars, body;
-  unsigned depth = 1;
-  bool isOpen = true;
-  std::vector<Breakable> breakables;
 };
 
 WgslKernelBuilder::WgslKernelBuilder(const SemaResult &sema,
                                      const KernelPlan &plan)
     : sema(sema), plan(plan), overrideNames(kNumProtocolValues),
       overrideUsed(kNumProtocolValues) {
-  for (const BuiltinInfo &b : kBuiltins)
+  for (const BuiltinInput &b : kBuiltinInputs)
     names.reserve(b.global);
   // Entry points first: the host calls them by the name it asked for.
   for (const ShardPlan::Shard &s : plan.shards.shards)
@@ -217,7 +198,7 @@ Val WgslKernelBuilder::builtin(kernel::Builtin b) {
   builtinUsed[i] = true;
   if (!builtinIds[i]) {
     builtinIds[i] = newId(Kind::Global);
-    ids[builtinIds[i]].text = kBuiltins[i].global;
+    ids[builtinIds[i]].text = kBuiltinInputs[i].global;
   }
   return builtinIds[i];
 }
@@ -447,319 +428,4 @@ void WgslKernelBuilder::name(uint32_t id, llvm::StringRef n) {
     e.name = names.unique(n);
   else if (e.kind == Kind::Let || e.kind == Kind::Var || e.kind == Kind::Param)
     e.name = identifierChars(n); // after `_vN_`: valid and unique as is
-}
-
-//===-- Control flow -------------------------------------------------------===//
-
-bool WgslKernelBuilder::open() const {
-  return !stack.empty() && stack.back()->isOpen;
-}
-
-void WgslKernelBuilder::ifElse(Val cond, llvm::function_ref<void()> thenBody,
-                               llvm::function_ref<void()> elseBody) {
-  Function &f = fn();
-  stmt("if " + ref(cond) + " {");
-  ++f.depth;
-  f.isOpen = true;
-  thenBody();
-  bool reached = f.isOpen;
-  --f.depth;
-  if (elseBody) {
-    stmt("} else {");
-    ++f.depth;
-    f.isOpen = true;
-    elseBody();
-    reached |= f.isOpen;
-    --f.depth;
-  } else {
-    reached = true;
-  }
-  stmt("}");
-  // Every arm left (a break): what follows is unreachable.
-  f.isOpen = reached;
-}
-
-void WgslKernelBuilder::loop(llvm::function_ref<Val()> header,
-                             llvm::function_ref<void()> body,
-                             llvm::function_ref<void()> continuing) {
-  Function &f = fn();
-  stmt("loop {");
-  ++f.depth;
-  f.breakables.push_back(Breakable::loop());
-  Val more = header();
-  // No `break` for a constant true: WGSL's behaviour analysis then knows
-  // the loop does not end, as SPIR-V's does.
-  if (constant(more) != std::optional<uint32_t>(1))
-    stmt("if !" + ref(more) + " { break; }");
-  f.isOpen = true;
-  // The body is not a block of its own: the continuing part sees its lets.
-  body();
-  size_t before = f.body.size();
-  stmt("continuing {");
-  size_t opened = f.body.size();
-  ++f.depth;
-  f.isOpen = true;
-  continuing();
-  --f.depth;
-  if (f.body.size() == opened)
-    f.body.resize(before); // nothing to continue with
-  else
-    stmt("}");
-  kernel::Var flag = f.breakables.back().flag;
-  f.breakables.pop_back();
-  --f.depth;
-  stmt("}");
-  if (flag) // for the next time this loop runs
-    set(flag, boolean(false));
-  f.isOpen = true;
-}
-
-int WgslKernelBuilder::innermostLoop() {
-  auto &bs = fn().breakables;
-  for (int i = static_cast<int>(bs.size()) - 1; i >= 0; --i)
-    if (bs[i].isLoop)
-      return i;
-  return -1;
-}
-
-void WgslKernelBuilder::leaveLoop(Val cond) {
-  int l = innermostLoop();
-  if (l < 0)
-    return fail("WGSL: a break outside a loop");
-  Function &f = fn();
-  std::string then = "break;";
-  if (static_cast<size_t>(l) + 1 != f.breakables.size()) {
-    // Inside a switch, where `break` leaves the switch: set the loop's
-    // flag, which each switch on the way out tests (switchOn).
-    Breakable &lp = f.breakables[l];
-    if (!lp.flag)
-      lp.flag = local(Ty::Bool);
-    for (size_t i = l + 1; i < f.breakables.size(); ++i)
-      f.breakables[i].leavesLoop = true;
-    then = ref(lp.flag) + " = true; break;";
-  }
-  if (cond)
-    stmt("if " + ref(cond) + " { " + then + " }");
-  else
-    stmt(then);
-  f.isOpen = false;
-}
-
-void WgslKernelBuilder::breakLoop() { leaveLoop(0); }
-void WgslKernelBuilder::breakIf(Val cond) { leaveLoop(cond); }
-
-void WgslKernelBuilder::switchOn(Val sel, llvm::ArrayRef<uint32_t> values,
-                                 llvm::function_ref<bool(size_t)> hasBody,
-                                 llvm::function_ref<void(size_t)> body,
-                                 llvm::function_ref<void()> otherwise) {
-  Function &f = fn();
-  if (values.size() > maxSwitchCases())
-    fail("WGSL: a switch over more than maxSwitchCases() values");
-  stmt("switch " + ref(sel) + " {");
-  ++f.depth;
-  f.breakables.push_back(Breakable::switchStmt());
-  // Values without a body do nothing; left out, they would reach default.
-  std::string empty;
-  for (size_t i = 0; i < values.size(); ++i)
-    if (!hasBody(i))
-      empty += (empty.empty() ? "" : ", ") + std::to_string(values[i]) + "u";
-  if (!empty.empty())
-    stmt("case " + empty + ": {}");
-  auto clause = [&](const llvm::Twine &label, llvm::function_ref<void()> run) {
-    size_t before = f.body.size();
-    stmt(label + ": {");
-    size_t opened = f.body.size();
-    ++f.depth;
-    f.isOpen = true;
-    run();
-    --f.depth;
-    if (f.body.size() != opened)
-      return stmt("}");
-    f.body.resize(before);
-    stmt(label + ": {}");
-  };
-  for (size_t i = 0; i < values.size(); ++i)
-    if (hasBody(i))
-      clause("case " + llvm::Twine(values[i]) + "u", [&] { body(i); });
-  clause("default", otherwise);
-  bool leaves = f.breakables.back().leavesLoop;
-  f.breakables.pop_back();
-  --f.depth;
-  stmt("}");
-  f.isOpen = true;
-  if (leaves) {
-    int l = innermostLoop();
-    stmt("if " + ref(f.breakables[l].flag) + " { break; }");
-  }
-}
-
-//===-- Functions ----------------------------------------------------------===//
-
-kernel::Fn WgslKernelBuilder::declare() { return newId(Kind::Fn); }
-
-void WgslKernelBuilder::define(
-    kernel::Fn f, llvm::StringRef fnName, unsigned params,
-    std::optional<Ty> ret, kernel::Inline,
-    llvm::ArrayRef<llvm::StringRef> paramNames,
-    llvm::function_ref<void(llvm::ArrayRef<Val>)> body) {
-  // (WGSL has no inlining control: Inline::Never says nothing here.)
-  if (f == 0 || f >= ids.size() || ids[f].kind != Kind::Fn)
-    return fail("WGSL: define() of an id declare() did not give");
-  ids[f].name = names.unique(fnName);
-  auto state = std::make_unique<Function>();
-  llvm::SmallVector<Val, 5> args;
-  std::string header = "fn " + ref(f) + "(";
-  for (unsigned i = 0; i < params; ++i) {
-    Val p = newId(Kind::Param);
-    if (i < paramNames.size())
-      ids[p].name = identifierChars(paramNames[i]);
-    args.push_back(p);
-    header += (i ? ", " : "") + ref(p) + ": u32";
-  }
-  header += ")";
-  if (ret)
-    header += " -> " + wgslType(*ret).str();
-  state->header = header + " {\n";
-  stack.push_back(std::move(state));
-  body(args);
-  Function &done = fn();
-  functions.push_back(done.header + done.vars + done.body + "}\n");
-  stack.pop_back();
-}
-
-Val WgslKernelBuilder::call(kernel::Fn f, std::optional<Ty> ret,
-                            llvm::ArrayRef<Val> args) {
-  std::string text = ref(f) + "(";
-  for (size_t i = 0; i < args.size(); ++i)
-    text += (i ? ", " : "") + ref(args[i]);
-  text += ")";
-  if (ret)
-    return let(*ret, text);
-  stmt(text + ";");
-  return 0;
-}
-
-void WgslKernelBuilder::returnValue(Val v) {
-  stmt("return " + ref(v) + ";");
-  fn().isOpen = false;
-}
-
-//===-- The module ---------------------------------------------------------===//
-
-void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
-  if (loop == 0 || loop >= ids.size() || ids[loop].kind != Kind::Fn ||
-      shard >= entryNames.size())
-    return fail("WGSL: an entry point that is not a shard's function");
-  // The kernel's own function of that name gives the name up.
-  ids[loop].name =
-      names.unique(plan.shards.shards[shard].entryPoint + "_loop");
-  std::string params, copies;
-  for (unsigned b = 0; b < 3; ++b) {
-    if (!builtinUsed[b])
-      continue;
-    const BuiltinInfo &info = kBuiltins[b];
-    params += (params.empty() ? "" : ", ") + std::string("@builtin(") +
-              info.attribute + ") " + info.param + ": " + info.type;
-    copies += std::string("  ") + info.global + " = " + info.param +
-              info.component + ";\n";
-  }
-  unsigned wg = static_cast<unsigned>(PV::kernel_WORKGROUP_SIZE);
-  std::string size = overrideNames[wg];
-  if (size.empty())
-    size = std::to_string(sema.protocol[PV::kernel_WORKGROUP_SIZE]) + "u";
-  else
-    overrideUsed[wg] = true;
-  entries.push_back("@compute @workgroup_size(" + size + ")\nfn " +
-                    entryNames[shard] +
-                    "(" + params + ") {\n" + copies + "  " + ref(loop) +
-                    "();\n}\n");
-}
-
-std::string WgslKernelBuilder::resolve(llvm::StringRef text) const {
-  std::string out;
-  out.reserve(text.size());
-  while (!text.empty()) {
-    size_t at = text.find(kMarkBegin);
-    out += text.take_front(at);
-    if (at == llvm::StringRef::npos)
-      break;
-    text = text.drop_front(at + 1);
-    size_t end = text.find(kMarkEnd);
-    uint32_t id = 0;
-    text.take_front(end).getAsInteger(10, id);
-    out += identifier(id);
-    text = text.drop_front(end + 1);
-  }
-  return out;
-}
-
-llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
-  for (size_t id = 1; id < ids.size(); ++id)
-    if (ids[id].kind == Kind::Fn && ids[id].name.empty())
-      fail("WGSL: a function declared but never defined");
-  if (!stack.empty())
-    fail("WGSL: a function still being defined");
-  if (entries.size() != entryNames.size())
-    fail("WGSL: a shard without an entry point");
-  if (!error.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
-
-  WgslModule m;
-  std::string out;
-  if (plan.subgroupLoop()) {
-    // The skeletons run subgroup operations where the lanes diverge on
-    // purpose (docs/protocol.md): WGSL's uniformity analysis cannot see
-    // that, as SPIR-V's non-uniform operations need not.
-    out += "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n\n";
-    m.features.push_back("subgroups");
-  }
-  // The overrides by id, as a host's GPUProgrammableStage.constants names
-  // them.
-  std::vector<unsigned> used;
-  for (unsigned i = 0; i < kNumProtocolValues; ++i)
-    if (overrideUsed[i])
-      used.push_back(i);
-  llvm::sort(used, [](unsigned a, unsigned b) {
-    return protocolTable()[a].specId < protocolTable()[b].specId;
-  });
-  for (unsigned i : used) {
-    WgslModule::Override o;
-    o.id = static_cast<uint32_t>(protocolTable()[i].specId);
-    o.name = overrideNames[i];
-    o.value = static_cast<PV>(i);
-    o.defaultValue = sema.protocol[o.value];
-    out += "@id(" + std::to_string(o.id) + ") override " + o.name +
-           ": u32 = " + std::to_string(o.defaultValue) + "u;\n";
-    m.overrides.push_back(std::move(o));
-  }
-  if (oobUsed)
-    bufferName(sema.control);
-  for (const BufferDecl *d : sema.buffers) {
-    if (!bufferUsed.lookup(d))
-      continue;
-    WgslModule::Binding b{d->setValue, d->bindingValue, bufferNames[d],
-                          d->access == Access::Read, d};
-    out += "@group(" + std::to_string(b.set) + ") @binding(" +
-           std::to_string(b.binding) + ") var<storage, " +
-           (b.readOnly ? "read> " + b.name + ": array<u32>;\n"
-                       : "read_write> " + b.name + ": array<atomic<u32>>;\n");
-    m.bindings.push_back(std::move(b));
-  }
-  m.storageBuffersPerStage = static_cast<unsigned>(m.bindings.size());
-  for (unsigned b = 0; b < 3; ++b)
-    if (builtinUsed[b])
-      out += std::string("var<private> ") + kBuiltins[b].global + ": u32;\n";
-  for (const std::string &f : functions)
-    out += "\n" + resolve(f);
-  if (oobUsed)
-    out += "\n// Out of range (docs/protocol.md, \"Robustness\").\nfn " +
-           oobName + "() {\n  atomicAdd(&" + bufferNames[sema.control] +
-           "[" +
-           std::to_string(sema.protocol[PV::control_OUT_OF_BOUNDS_COUNT]) +
-           "u], 1u);\n}\n";
-  for (const std::string &e : entries)
-    out += "\n" + resolve(e);
-  m.entryPoints = entryNames;
-  m.text = std::move(out);
-  return m;
 }

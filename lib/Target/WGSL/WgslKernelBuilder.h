@@ -32,6 +32,20 @@
 
 namespace vyre::wgsl {
 
+/// finish() replaces kMarkBegin ID kMarkEnd with the id's identifier.
+constexpr char kMarkBegin = '\x01', kMarkEnd = '\x02';
+
+inline llvm::StringRef wgslType(kernel::Ty t) {
+  return t == kernel::Ty::Bool ? "bool" : "u32";
+}
+
+/// The module-scope copy of each built-in (kernel::Builtin order) and the
+/// entry point's parameter it is filled from.
+struct BuiltinInput {
+  const char *global, *param, *attribute, *type, *component;
+};
+extern const BuiltinInput kBuiltinInputs[3];
+
 class WgslKernelBuilder final : public kernel::KernelBuilder {
 public:
   using Val = kernel::Val;
@@ -125,7 +139,14 @@ private:
     }
     static Breakable switchStmt() { return Breakable(); }
   };
-  struct Function;
+  /// A function being defined: its hoisted `var`s and its body, indented
+  /// by \p depth, and the breakable constructs around the builder's position.
+  struct Function {
+    std::string header, vars, body;
+    unsigned depth = 1;
+    bool isOpen = true;
+    std::vector<Breakable> breakables;
+  };
 
   const SemaResult &sema;
   const KernelPlan &plan;

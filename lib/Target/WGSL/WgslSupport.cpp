@@ -30,7 +30,7 @@ bool vyre::checkWgslSupport(const Module &, const SemaResult &sema,
   unsigned before = diags.errorCount();
   const std::string ring(spelling(BufferRole::Ring));
   auto isRing = [&](const BufferRef &b) {
-    return b.decl ? b.decl == sema.ringBuffer : b.name == ring;
+    return b.decl && b.decl == sema.ringBuffer;
   };
   for (const HandlerDecl *h : sema.handlers) {
     if (!h->body)
