@@ -250,6 +250,138 @@ fn main(@builtin(global_invocation_id) _gid: vec3<u32>) {
         "WGSL: a subgroup operation in a module without subgroups");
 }
 
+TEST_CASE("WGSL: the grouped loop's operations, and a break out of two "
+          "switches") {
+  Checked c("buffer select: u32[4] read @binding(4);\n"
+            "handler H = 0x100 { atomic_add(control[0], select[arg0 % 4]); }\n");
+  KernelOptions opts;
+  opts.skeleton = Skeleton::Grouped;
+  KernelPlan plan = KernelPlan::make(c.sema, opts);
+  REQUIRE(plan.grouped());
+  wgsl::WgslKernelBuilder k(c.sema, plan);
+  const BufferDecl *control = c.sema.control;
+  const BufferDecl *table = c.sema.buffers.back();
+  REQUIRE(table->name == "select");
+
+  Fn helper = k.declare();
+  Fn loop = k.declare();
+  k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+           [&](llvm::ArrayRef<Val>) {
+    Val lane = k.builtin(Builtin::SubgroupLane);
+    Val groups = k.builtin(Builtin::NumWorkgroupsX);
+    Val word = k.load(k.element(table, lane)); // read-only: no atomic
+    Val sum = k.group(GroupOp::Add, {word});
+    Val lo = k.group(GroupOp::Min, {sum});
+    Val hi = k.group(GroupOp::Max, {lo});
+    Val before = k.group(GroupOp::ExclusiveAdd, {hi});
+    Val first = k.group(GroupOp::BroadcastFirst, {before});
+    Val other = k.group(GroupOp::Shuffle, {first, k.u32(1)});
+    Val all = k.group(GroupOp::All, {k.binary(BinaryOp::Ne, other, groups)});
+    Val low = k.bits(BitOp::FindLsb, k.unary(UnaryOp::BitNot, other));
+    Val count = k.bits(BitOp::Count, low);
+    for (AtomicOp op : {AtomicOp::Sub, AtomicOp::And, AtomicOp::Or,
+                        AtomicOp::Xor, AtomicOp::Min, AtomicOp::Max,
+                        AtomicOp::Exchange})
+      k.atomic(op, MemoryOrder::Relaxed, k.element(control, k.u32(9)),
+               {count});
+    Val both = k.binary(BinaryOp::Eq, all, k.boolean(false), Ty::Bool);
+    Var v = k.local(Ty::Bool);
+    k.name(v, "both ways");
+    k.set(v, k.select(Ty::Bool, both, all, k.boolean(true)));
+    k.loop([&] { return k.boolean(true); },
+           [&] {
+             k.switchOn(
+                 count, {4}, [](size_t) { return true; },
+                 [&](size_t) {
+                   k.switchOn(
+                       low, {}, [](size_t) { return false; },
+                       [](size_t) {}, [&] { k.breakLoop(); });
+                   k.call(helper, std::nullopt, {});
+                 },
+                 [&] {});
+             k.ifElse(k.get(v), [&] { k.breakLoop(); },
+                      [&] { k.breakLoop(); });
+             CHECK(!k.open()); // both arms left
+           },
+           [&] {});
+  });
+  // Defined after its caller, inside no other function.
+  k.define(helper, "helper", 0, std::nullopt, Inline::Never, {},
+           [&](llvm::ArrayRef<Val>) { k.subgroupBarrier(); });
+  k.entryPoint(loop, 0);
+  // `select` (a WGSL built-in) is escaped; the switch in a switch leaves
+  // the loop through one flag, tested after each switch.
+  CHECK(text(k.finish(), "grouped.wgsl") == R"(enable subgroups;
+diagnostic(off, subgroup_uniformity);
+
+@id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(4) var<storage, read> select_: array<u32>;
+var<private> _nwg_x: u32;
+var<private> _lane: u32;
+
+fn main_loop() {
+  var _v36_both_ways: bool;
+  var _v39: bool;
+  let _6 = select_[_lane];
+  let _7 = subgroupAdd(_6);
+  let _8 = subgroupMin(_7);
+  let _9 = subgroupMax(_8);
+  let _10 = subgroupExclusiveAdd(_9);
+  let _11 = subgroupBroadcastFirst(_10);
+  let _13 = subgroupShuffle(_11, 1u);
+  let _14 = _13 != _nwg_x;
+  let _15 = subgroupAll(_14);
+  let _16 = ~_13;
+  let _17 = firstTrailingBit(_16);
+  let _18 = countOneBits(_17);
+  let _21 = atomicSub(&control[9u], _18);
+  let _23 = atomicAnd(&control[9u], _18);
+  let _25 = atomicOr(&control[9u], _18);
+  let _27 = atomicXor(&control[9u], _18);
+  let _29 = atomicMin(&control[9u], _18);
+  let _31 = atomicMax(&control[9u], _18);
+  let _33 = atomicExchange(&control[9u], _18);
+  let _35 = _15 == false;
+  let _38 = select(true, _15, _35);
+  _v36_both_ways = _38;
+  loop {
+    switch _18 {
+      case 4u: {
+        switch _17 {
+          default: {
+            _v39 = true; break;
+          }
+        }
+        if _v39 { break; }
+        helper();
+      }
+      default: {}
+    }
+    if _v39 { break; }
+    let _40 = _v36_both_ways;
+    if _40 {
+      break;
+    } else {
+      break;
+    }
+  }
+  _v39 = false;
+}
+
+fn helper() {
+  // subgroup barrier: WGSL has none (docs/protocol.md, "WebGPU")
+}
+
+@compute @workgroup_size(kernel_WORKGROUP_SIZE)
+fn main(@builtin(num_workgroups) _nwg: vec3<u32>, @builtin(subgroup_invocation_id) _lane_in: u32) {
+  _nwg_x = _nwg.x;
+  _lane = _lane_in;
+  main_loop();
+}
+)");
+}
+
 TEST_CASE("WGSL: module-scope names are valid WGSL identifiers, unique") {
   wgsl::WgslNames names;
   names.reserve("_gid_x");
