@@ -19,6 +19,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <functional>
 
 using namespace vyre;
 using namespace vyre::kernel;
@@ -480,5 +481,61 @@ TEST_CASE("WGSL: what --target=webgpu refuses") {
     CHECK(c.diagText.find("test.vyre:3:3: error: handler 'H' updating "
                           "ring_buffer with atomic_or cannot be expressed") !=
           std::string::npos);
+  }
+  SUBCASE("statements nested deeper than WGSL compilers take") {
+    // 58 nested statements are taken (the lowering adds up to 5 braces:
+    // kWgslMaxBraceDepth is 63), 59 are not.
+    auto nested = [](unsigned n) {
+      std::string body = "handler H = 0x100 {\n";
+      for (unsigned i = 0; i < n; ++i)
+        body += "if arg0 == " + std::to_string(i) + " {\n";
+      body += "let old = atomic_compare_exchange(control[arg1], 0, 1);\n";
+      body += std::string(n, '}') + "\n}\n";
+      return body;
+    };
+    Checked ok(nested(58));
+    CHECK(ok.supported());
+    Checked deep(nested(59));
+    CHECK(!deep.supported());
+    CHECK(deep.diagText.find(
+              "test.vyre:60:1: error: handler 'H' nesting statements 59 deep "
+              "cannot be expressed for --target=webgpu: WGSL compilers reject "
+              "a function nested more than 63 braces deep") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("WGSL: the builder refuses statements nested past the limit") {
+  // What the limit's arithmetic rests on: a statement 62 braces deep (with
+  // its one-line `if`, 63) was taken by Tint; one more is an error here.
+  Checked c("");
+  KernelPlan plan = KernelPlan::make(c.sema, {});
+  for (unsigned depth : {kWgslMaxBraceDepth - 1, kWgslMaxBraceDepth}) {
+    wgsl::WgslKernelBuilder k(c.sema, plan);
+    Fn loop = k.declare();
+    k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+             [&](llvm::ArrayRef<Val>) {
+      Val gid = k.builtin(Builtin::GlobalIdX);
+      std::function<void(unsigned)> nest = [&](unsigned level) {
+        if (level == depth) // the statements of this block
+          return k.loop([&] { return k.boolean(true); },
+                        [&] { k.breakIf(k.binary(BinaryOp::Eq, gid,
+                                                 k.u32(level))); },
+                        [] {});
+        k.ifThen(k.binary(BinaryOp::Ne, gid, k.u32(level)),
+                 [&] { nest(level + 1); });
+      };
+      nest(2); // the function's braces and the loop's
+    });
+    k.entryPoint(loop, 0);
+    llvm::Expected<WgslModule> m = k.finish();
+    if (depth < kWgslMaxBraceDepth) {
+      CHECK(text(std::move(m), "deepest.wgsl").size() > 0);
+    } else {
+      REQUIRE(!m);
+      CHECK(llvm::toString(m.takeError()) ==
+            "WGSL: statements nested deeper than WGSL compilers take "
+            "(kWgslMaxBraceDepth)");
+    }
   }
 }

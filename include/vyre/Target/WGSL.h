@@ -26,6 +26,12 @@ namespace vyre {
 /// The target's spelling in diagnostics (`--target=webgpu`).
 inline constexpr const char *kWebGpuTarget = "webgpu";
 
+/// The deepest brace nesting in one WGSL function that compilers take:
+/// WGSL promises 127 brace-enclosed statements, but Tint (Chrome's
+/// compiler) rejects a function whose statements nest 64 deep ("statement
+/// nesting depth / chaining length exceeds limit of 127").
+inline constexpr unsigned kWgslMaxBraceDepth = 63;
+
 /// A WGSL module and what a WebGPU host (and the manifest) needs to know
 /// about it.
 struct WgslModule {
@@ -63,8 +69,9 @@ struct WgslModule {
 /// what WGSL cannot make correct: a user handler's atomic with a memory
 /// order other than relaxed (WGSL atomics are relaxed only, and it has no
 /// fence), and a handler that writes the ring buffer (a slot it publishes
-/// would be claimed without release/acquire). Returns false if it
-/// reported an error.
+/// would be claimed without release/acquire); and a handler whose
+/// statements nest too deep for WGSL compilers (kWgslMaxBraceDepth).
+/// Returns false if it reported an error.
 bool checkWgslSupport(const Module &module, const SemaResult &sema,
                       const KernelPlan &plan, DiagnosticEngine &diags);
 

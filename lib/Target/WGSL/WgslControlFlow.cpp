@@ -186,7 +186,12 @@ void WgslKernelBuilder::define(
   stack.push_back(std::move(state));
   body(args);
   Function &done = fn();
-  functions.push_back(done.header + done.vars + done.body + "}\n");
+  std::string text = std::move(done.header);
+  text.reserve(text.size() + done.vars.size() + done.body.size() + 2);
+  text += done.vars;
+  text += done.body;
+  text += "}\n";
+  functions.push_back(std::move(text));
   stack.pop_back();
 }
 

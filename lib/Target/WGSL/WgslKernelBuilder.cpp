@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace vyre;
 using namespace vyre::wgsl;
@@ -153,9 +154,12 @@ void WgslKernelBuilder::stmt(const llvm::Twine &text) {
   if (stack.empty())
     return fail("WGSL: code outside a function");
   Function &f = fn();
+  // (One brace level is left for a one-line `if c { break; }`.)
+  if (f.depth >= kWgslMaxBraceDepth)
+    fail("WGSL: statements nested deeper than WGSL compilers take "
+         "(kWgslMaxBraceDepth)");
   f.body.append(2 * f.depth, ' ');
-  f.body += text.str();
-  f.body += '\n';
+  llvm::raw_string_ostream(f.body) << text << '\n';
 }
 
 Val WgslKernelBuilder::let(Ty t, const llvm::Twine &expr) {

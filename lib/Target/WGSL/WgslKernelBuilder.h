@@ -188,7 +188,8 @@ private:
   /// The innermost loop's index in the breakable stack; -1 outside loops.
   int innermostLoop();
   void fail(const llvm::Twine &msg);
-  std::string resolve(llvm::StringRef text) const;
+  /// Appends \p text to \p out, its markers replaced by identifiers.
+  void resolve(llvm::StringRef text, std::string &out) const;
 };
 
 } // namespace vyre::wgsl

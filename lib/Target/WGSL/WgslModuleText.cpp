@@ -42,9 +42,7 @@ void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
                     "();\n}\n");
 }
 
-std::string WgslKernelBuilder::resolve(llvm::StringRef text) const {
-  std::string out;
-  out.reserve(text.size());
+void WgslKernelBuilder::resolve(llvm::StringRef text, std::string &out) const {
   while (!text.empty()) {
     size_t at = text.find(kMarkBegin);
     out += text.take_front(at);
@@ -57,7 +55,6 @@ std::string WgslKernelBuilder::resolve(llvm::StringRef text) const {
     out += identifier(id);
     text = text.drop_front(end + 1);
   }
-  return out;
 }
 
 llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
@@ -73,6 +70,10 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
 
   WgslModule m;
   std::string out;
+  size_t size = 4096;
+  for (const std::string &f : functions)
+    size += f.size() + 1;
+  out.reserve(size);
   if (plan.subgroupLoop()) {
     // The skeletons run subgroup operations where the lanes diverge on
     // purpose (docs/protocol.md): WGSL's uniformity analysis cannot see
@@ -116,16 +117,20 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
   for (unsigned b = 0; b < 3; ++b)
     if (builtinUsed[b])
       out += std::string("var<private> ") + kBuiltinInputs[b].global + ": u32;\n";
-  for (const std::string &f : functions)
-    out += "\n" + resolve(f);
+  for (const std::string &f : functions) {
+    out += '\n';
+    resolve(f, out);
+  }
   if (oobUsed)
     out += "\n// Out of range (docs/protocol.md, \"Robustness\").\nfn " +
            oobName + "() {\n  atomicAdd(&" + bufferNames[sema.control] +
            "[" +
            std::to_string(sema.protocol[PV::control_OUT_OF_BOUNDS_COUNT]) +
            "u], 1u);\n}\n";
-  for (const std::string &e : entries)
-    out += "\n" + resolve(e);
+  for (const std::string &e : entries) {
+    out += '\n';
+    resolve(e, out);
+  }
   m.entryPoints = entryNames;
   m.text = std::move(out);
   return m;

@@ -17,6 +17,29 @@ using namespace vyre;
 
 namespace {
 
+/// The braces a handler's WGSL adds around its deepest user statement at
+/// most: the function's own; a guarded access's `if`, and inside it a
+/// strong compare-exchange's `loop` and `if` (WgslKernelBuilder); and the
+/// one of a one-line `if c { break; }`.
+constexpr unsigned kLoweringBraces = 5;
+constexpr unsigned kMaxHandlerNesting = kWgslMaxBraceDepth - kLoweringBraces;
+
+/// The first `if` or `for` of \p body nested more than kMaxHandlerNesting
+/// deep (each `if`, `else if` and `for` is one brace level), if any.
+const Stmt *tooDeep(Stmt &body) {
+  llvm::SmallVector<std::pair<Stmt *, unsigned>, 32> stack{{&body, 0}};
+  while (!stack.empty()) {
+    auto [s, depth] = stack.pop_back_val();
+    bool nests = s->kind == Stmt::Kind::If || s->kind == Stmt::Kind::For;
+    if (nests && ++depth > kMaxHandlerNesting)
+      return s;
+    forEachChild(*s, [&, depth = depth](Stmt &c) {
+      stack.push_back({&c, depth});
+    });
+  }
+  return nullptr;
+}
+
 std::string refusal(const llvm::Twine &what, const llvm::Twine &why) {
   return (what + " cannot be expressed for --target=" + kWebGpuTarget +
           ": " + why)
@@ -35,6 +58,13 @@ bool vyre::checkWgslSupport(const Module &, const SemaResult &sema,
   for (const HandlerDecl *h : sema.handlers) {
     if (!h->body)
       continue;
+    if (const Stmt *deep = tooDeep(*h->body))
+      diags.error(deep->loc,
+                  refusal("handler '" + h->name + "' nesting statements " +
+                              llvm::Twine(kMaxHandlerNesting + 1) + " deep",
+                          "WGSL compilers reject a function nested more "
+                          "than " + llvm::Twine(kWgslMaxBraceDepth) +
+                              " braces deep"));
     // Stores to the ring (Sema's handlersWriteRing, located).
     walkStmts(*h->body, [&](Stmt &s) {
       if (auto *st = llvm::dyn_cast<StoreStmt>(&s); st && isRing(st->buffer))
