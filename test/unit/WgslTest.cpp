@@ -383,6 +383,37 @@ fn main(@builtin(num_workgroups) _nwg: vec3<u32>, @builtin(subgroup_invocation_i
 )");
 }
 
+TEST_CASE("WGSL: a switch takes 1022 values and the default") {
+  Checked c("");
+  KernelPlan plan = KernelPlan::make(c.sema, {});
+  for (size_t n : {size_t(1022), size_t(1023)}) {
+    wgsl::WgslKernelBuilder k(c.sema, plan);
+    CHECK(k.maxSwitchCases() == 1022);
+    std::vector<uint32_t> values(n);
+    for (size_t i = 0; i < n; ++i)
+      values[i] = static_cast<uint32_t>(i);
+    Fn loop = k.declare();
+    k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+             [&](llvm::ArrayRef<Val>) {
+               k.switchOn(k.builtin(Builtin::GlobalIdX), values,
+                          [](size_t i) { return i % 2 == 0; },
+                          [&](size_t i) {
+                            k.store(k.element(c.sema.control, k.u32(1)),
+                                    k.u32(static_cast<uint32_t>(i)));
+                          },
+                          [] {});
+             });
+    k.entryPoint(loop, 0);
+    llvm::Expected<WgslModule> m = k.finish();
+    CHECK(bool(m) == (n == 1022));
+    if (!m)
+      CHECK(llvm::toString(m.takeError()) ==
+            "WGSL: a switch over more than maxSwitchCases() values");
+    else
+      dumpForTint("switch.wgsl", m->text);
+  }
+}
+
 TEST_CASE("WGSL: module-scope names are valid WGSL identifiers, unique") {
   wgsl::WgslNames names;
   names.reserve("_gid_x");

@@ -94,9 +94,9 @@ public:
                 llvm::function_ref<bool(size_t)> hasBody,
                 llvm::function_ref<void(size_t)> body,
                 llvm::function_ref<void()> otherwise) override;
-  /// WGSL's limit on a switch statement's case selectors (WGSL spec,
-  /// "Limits").
-  size_t maxSwitchCases() const override { return 1023; }
+  /// WGSL's limit on a switch statement's case selectors, 1023, counts
+  /// the default clause too (WGSL spec, "Limits").
+  size_t maxSwitchCases() const override { return 1022; }
 
   kernel::Fn declare() override;
   void define(kernel::Fn f, llvm::StringRef name, unsigned params,
