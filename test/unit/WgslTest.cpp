@@ -383,6 +383,63 @@ fn main(@builtin(num_workgroups) _nwg: vec3<u32>, @builtin(subgroup_invocation_i
 )");
 }
 
+TEST_CASE("WGSL: a loop's continuing part leaves by `break if`") {
+  Checked c("");
+  KernelPlan plan = KernelPlan::make(c.sema, {});
+  for (bool nested : {false, true}) {
+    wgsl::WgslKernelBuilder k(c.sema, plan);
+    Fn loop = k.declare();
+    k.define(loop, "main", 0, std::nullopt, Inline::Default, {},
+             [&](llvm::ArrayRef<Val>) {
+      Var i = k.local(Ty::U32);
+      k.loop([&] { return k.boolean(true); }, [&] {},
+             [&] {
+               Val next = k.binary(BinaryOp::Add, k.get(i), k.u32(1));
+               k.set(i, next);
+               Val done = k.binary(BinaryOp::Ge, next, k.u32(8));
+               if (nested) { // WGSL's continuing has no `break` but its last
+                 k.ifThen(done, [&] { k.breakLoop(); });
+               } else {
+                 k.breakIf(done);
+                 CHECK(!k.open());
+               }
+             });
+    });
+    k.entryPoint(loop, 0);
+    llvm::Expected<WgslModule> m = k.finish();
+    if (nested) {
+      REQUIRE(!m);
+      CHECK(llvm::toString(m.takeError()) ==
+            "WGSL: a break nested inside a loop's continuing part");
+      continue;
+    }
+    CHECK(text(std::move(m), "continuing.wgsl") ==
+          R"(enable subgroups;
+diagnostic(off, subgroup_uniformity);
+
+@id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+
+fn main_loop() {
+  var _v2: u32;
+  loop {
+    continuing {
+      let _5 = _v2;
+      let _6 = _5 + 1u;
+      _v2 = _6;
+      let _8 = _6 >= 8u;
+      break if _8;
+    }
+  }
+}
+
+@compute @workgroup_size(kernel_WORKGROUP_SIZE)
+fn main() {
+  main_loop();
+}
+)");
+  }
+}
+
 TEST_CASE("WGSL: a switch takes 1022 values and the default") {
   Checked c("");
   KernelPlan plan = KernelPlan::make(c.sema, {});

@@ -62,6 +62,7 @@ void WgslKernelBuilder::loop(llvm::function_ref<Val()> header,
   size_t opened = f.body.size();
   ++f.depth;
   f.isOpen = true;
+  f.breakables.back().continuingDepth = f.depth;
   continuing();
   --f.depth;
   if (f.body.size() == opened)
@@ -90,6 +91,15 @@ void WgslKernelBuilder::leaveLoop(Val cond) {
   if (l < 0)
     return fail("WGSL: a break outside a loop");
   Function &f = fn();
+  if (unsigned at = f.breakables[l].continuingDepth) {
+    // WGSL's continuing block leaves only by `break if`, its last
+    // statement.
+    if (static_cast<size_t>(l) + 1 != f.breakables.size() || f.depth != at)
+      return fail("WGSL: a break nested inside a loop's continuing part");
+    stmt("break if " + ref(cond ? cond : boolean(true)) + ";");
+    f.isOpen = false;
+    return;
+  }
   std::string then = "break;";
   if (static_cast<size_t>(l) + 1 != f.breakables.size()) {
     // Inside a switch, where `break` leaves the switch: set the loop's

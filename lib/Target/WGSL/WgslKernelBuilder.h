@@ -132,6 +132,7 @@ private:
     bool isLoop = false;
     kernel::Var flag = 0;    // loop: set before leaving from a switch
     bool leavesLoop = false; // switch: some break inside leaves the loop
+    unsigned continuingDepth = 0; // loop: its continuing block's, once in it
     static Breakable loop() {
       Breakable b;
       b.isLoop = true;
