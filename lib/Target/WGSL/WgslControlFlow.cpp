@@ -12,7 +12,7 @@ using namespace vyre::wgsl;
 using kernel::Val;
 using Ty = kernel::Ty;
 
-//===-- Control flow -------------------------------------------------------===//
+//===-- Control flow ------------------------------------------------------===//
 
 bool WgslKernelBuilder::open() const {
   return !stack.empty() && stack.back()->isOpen;
@@ -166,7 +166,7 @@ void WgslKernelBuilder::switchOn(Val sel, llvm::ArrayRef<uint32_t> values,
   }
 }
 
-//===-- Functions ----------------------------------------------------------===//
+//===-- Functions ---------------------------------------------------------===//
 
 kernel::Fn WgslKernelBuilder::declare() { return newId(Kind::Fn); }
 

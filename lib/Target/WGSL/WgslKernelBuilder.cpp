@@ -168,7 +168,7 @@ Val WgslKernelBuilder::let(Ty t, const llvm::Twine &expr) {
   return v;
 }
 
-//===-- Values -------------------------------------------------------------===//
+//===-- Values ------------------------------------------------------------===//
 
 Val WgslKernelBuilder::constantOf(Ty t, uint32_t v) {
   uint64_t key = (uint64_t(t == Ty::Bool) << 32) | v;
@@ -177,7 +177,8 @@ Val WgslKernelBuilder::constantOf(Ty t, uint32_t v) {
     return it->second;
   Val id = newId(Kind::Const, t);
   ids[id].value = v;
-  ids[id].text = t == Ty::Bool ? (v ? "true" : "false") : std::to_string(v) + "u";
+  ids[id].text =
+      t == Ty::Bool ? (v ? "true" : "false") : std::to_string(v) + "u";
   return it->second = id;
 }
 
@@ -243,7 +244,7 @@ Val WgslKernelBuilder::select(Ty t, Val cond, Val ifTrue, Val ifFalse) {
                     ref(cond) + ")");
 }
 
-//===-- Memory -------------------------------------------------------------===//
+//===-- Memory ------------------------------------------------------------===//
 
 std::string WgslKernelBuilder::bufferName(const BufferDecl *buf) {
   auto it = bufferNames.find(buf);
@@ -364,7 +365,7 @@ Val WgslKernelBuilder::guardedAccess(
   return hasResult ? get(r) : 0;
 }
 
-//===-- Subgroups ----------------------------------------------------------===//
+//===-- Subgroups ---------------------------------------------------------===//
 
 Val WgslKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
   using G = kernel::GroupOp;
@@ -403,7 +404,7 @@ void WgslKernelBuilder::subgroupBarrier() {
   stmt("// subgroup barrier: WGSL has none (docs/protocol.md, \"WebGPU\")");
 }
 
-//===-- Variables ----------------------------------------------------------===//
+//===-- Variables ---------------------------------------------------------===//
 
 kernel::Var WgslKernelBuilder::local(Ty t) {
   kernel::Var v = newId(Kind::Var, t);

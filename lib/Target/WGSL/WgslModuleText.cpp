@@ -11,7 +11,7 @@
 using namespace vyre;
 using namespace vyre::wgsl;
 
-//===-- The module ---------------------------------------------------------===//
+//===-- The module --------------------------------------------------------===//
 
 void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
   if (loop == 0 || loop >= ids.size() || ids[loop].kind != Kind::Fn ||
@@ -116,15 +116,15 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
   m.storageBuffersPerStage = static_cast<unsigned>(m.bindings.size());
   for (unsigned b = 0; b < 3; ++b)
     if (builtinUsed[b])
-      out += std::string("var<private> ") + kBuiltinInputs[b].global + ": u32;\n";
+      out +=
+          std::string("var<private> ") + kBuiltinInputs[b].global + ": u32;\n";
   for (const std::string &f : functions) {
     out += '\n';
     resolve(f, out);
   }
   if (oobUsed)
     out += "\n// Out of range (docs/protocol.md, \"Robustness\").\nfn " +
-           oobName + "() {\n  atomicAdd(&" + bufferNames[sema.control] +
-           "[" +
+           oobName + "() {\n  atomicAdd(&" + bufferNames[sema.control] + "[" +
            std::to_string(sema.protocol[PV::control_OUT_OF_BOUNDS_COUNT]) +
            "u], 1u);\n}\n";
   for (const std::string &e : entries) {
