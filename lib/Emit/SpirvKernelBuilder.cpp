@@ -7,8 +7,6 @@ using namespace vyre;
 using namespace vyre::emit;
 using kernel::Val;
 
-kernel::KernelBuilder::~KernelBuilder() = default;
-
 Val SpirvKernelBuilder::builtin(kernel::Builtin which) {
   if (which == kernel::Builtin::SubgroupLane)
     return fn().op(spv::Op::OpLoad, ctx.u32(), {ctx.laneVar});

@@ -13,6 +13,8 @@
 using namespace vyre;
 using namespace vyre::kernel;
 
+KernelBuilder::~KernelBuilder() = default;
+
 std::string vyre::kernel::handlerFunctionName(const HandlerDecl &h) {
   return "handler_" + h.name;
 }

@@ -1,0 +1,137 @@
+//===- WgslModuleText.cpp - the WGSL module: shell and entry points ------===//
+//
+// The `enable`, the overrides and storage buffers the code used, the
+// private copies of the built-ins, every function (their markers resolved
+// to identifiers), record_out_of_bounds, and one `@compute` wrapper per
+// shard; and the facts a WebGPU host needs (WgslModule).
+//
+//===----------------------------------------------------------------------===//
+#include "WgslKernelBuilder.h"
+
+using namespace vyre;
+using namespace vyre::wgsl;
+
+//===-- The module --------------------------------------------------------===//
+
+void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
+  if (loop == 0 || loop >= ids.size() || ids[loop].kind != Kind::Fn ||
+      shard >= entryNames.size())
+    return fail("WGSL: an entry point that is not a shard's function");
+  // The kernel's own function of that name gives the name up.
+  ids[loop].name =
+      names.unique(plan.shards.shards[shard].entryPoint + "_loop");
+  std::string params, copies;
+  for (unsigned b = 0; b < 3; ++b) {
+    if (!builtinUsed[b])
+      continue;
+    const BuiltinInput &info = kBuiltinInputs[b];
+    params += (params.empty() ? "" : ", ") + std::string("@builtin(") +
+              info.attribute + ") " + info.param + ": " + info.type;
+    copies += std::string("  ") + info.global + " = " + info.param +
+              info.component + ";\n";
+  }
+  unsigned wg = static_cast<unsigned>(PV::kernel_WORKGROUP_SIZE);
+  std::string size = overrideNames[wg];
+  if (size.empty())
+    size = std::to_string(sema.protocol[PV::kernel_WORKGROUP_SIZE]) + "u";
+  else
+    overrideUsed[wg] = true;
+  entries.push_back("@compute @workgroup_size(" + size + ")\nfn " +
+                    entryNames[shard] +
+                    "(" + params + ") {\n" + copies + "  " + ref(loop) +
+                    "();\n}\n");
+}
+
+void WgslKernelBuilder::resolve(llvm::StringRef text, std::string &out) const {
+  while (!text.empty()) {
+    size_t at = text.find(kMarkBegin);
+    out += text.take_front(at);
+    if (at == llvm::StringRef::npos)
+      break;
+    text = text.drop_front(at + 1);
+    size_t end = text.find(kMarkEnd);
+    uint32_t id = 0;
+    text.take_front(end).getAsInteger(10, id);
+    out += identifier(id);
+    text = text.drop_front(end + 1);
+  }
+}
+
+llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
+  for (size_t id = 1; id < ids.size(); ++id)
+    if (ids[id].kind == Kind::Fn && ids[id].name.empty())
+      fail("WGSL: a function declared but never defined");
+  if (!stack.empty())
+    fail("WGSL: a function still being defined");
+  if (entries.size() != entryNames.size())
+    fail("WGSL: a shard without an entry point");
+  if (!error.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
+
+  WgslModule m;
+  std::string out;
+  size_t size = 4096;
+  for (const std::string &f : functions)
+    size += f.size() + 1;
+  out.reserve(size);
+  if (plan.subgroupLoop()) {
+    // The skeletons run subgroup operations where the lanes diverge on
+    // purpose (docs/protocol.md): WGSL's uniformity analysis cannot see
+    // that, as SPIR-V's non-uniform operations need not.
+    out += "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n\n";
+    m.features.push_back("subgroups");
+  }
+  // The overrides by id, as a host's GPUProgrammableStage.constants names
+  // them.
+  std::vector<unsigned> used;
+  for (unsigned i = 0; i < kNumProtocolValues; ++i)
+    if (overrideUsed[i])
+      used.push_back(i);
+  llvm::sort(used, [](unsigned a, unsigned b) {
+    return protocolTable()[a].specId < protocolTable()[b].specId;
+  });
+  for (unsigned i : used) {
+    WgslModule::Override o;
+    o.id = static_cast<uint32_t>(protocolTable()[i].specId);
+    o.name = overrideNames[i];
+    o.value = static_cast<PV>(i);
+    o.defaultValue = sema.protocol[o.value];
+    out += "@id(" + std::to_string(o.id) + ") override " + o.name +
+           ": u32 = " + std::to_string(o.defaultValue) + "u;\n";
+    m.overrides.push_back(std::move(o));
+  }
+  if (oobUsed)
+    bufferName(sema.control);
+  for (const BufferDecl *d : sema.buffers) {
+    if (!bufferUsed.lookup(d))
+      continue;
+    WgslModule::Binding b{d->setValue, d->bindingValue, bufferNames[d],
+                          d->access == Access::Read, d};
+    out += "@group(" + std::to_string(b.set) + ") @binding(" +
+           std::to_string(b.binding) + ") var<storage, " +
+           (b.readOnly ? "read> " + b.name + ": array<u32>;\n"
+                       : "read_write> " + b.name + ": array<atomic<u32>>;\n");
+    m.bindings.push_back(std::move(b));
+  }
+  m.storageBuffersPerStage = static_cast<unsigned>(m.bindings.size());
+  for (unsigned b = 0; b < 3; ++b)
+    if (builtinUsed[b])
+      out +=
+          std::string("var<private> ") + kBuiltinInputs[b].global + ": u32;\n";
+  for (const std::string &f : functions) {
+    out += '\n';
+    resolve(f, out);
+  }
+  if (oobUsed)
+    out += "\n// Out of range (docs/protocol.md, \"Robustness\").\nfn " +
+           oobName + "() {\n  atomicAdd(&" + bufferNames[sema.control] + "[" +
+           std::to_string(sema.protocol[PV::control_OUT_OF_BOUNDS_COUNT]) +
+           "u], 1u);\n}\n";
+  for (const std::string &e : entries) {
+    out += '\n';
+    resolve(e, out);
+  }
+  m.entryPoints = entryNames;
+  m.text = std::move(out);
+  return m;
+}
