@@ -15,6 +15,7 @@
 #include "vyre/Parse/Lexer.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
+#include "vyre/Target/WGSL.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/BuryPointer.h"
@@ -28,13 +29,18 @@
 using namespace vyre;
 
 std::string vyre::defaultOutput(const CompilerOptions &o) {
-  if (o.emit != "spirv")
+  if (o.emit != "spirv" && o.emit != "wgsl")
     return "-";
+  llvm::StringRef ext = o.emit == "wgsl" ? ".wgsl" : ".spv";
   if (o.input == "-")
-    return "out.spv";
+    return ("out" + ext).str();
   llvm::SmallString<256> p(llvm::sys::path::filename(o.input));
-  llvm::sys::path::replace_extension(p, ".spv");
+  llvm::sys::path::replace_extension(p, ext);
   return std::string(p);
+}
+
+bool vyre::targetsWebGpu(const CompilerOptions &o) {
+  return o.targetEnv == kWebGpuTarget;
 }
 
 namespace {
@@ -128,12 +134,16 @@ bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
 
 EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   EmitOptions eopts;
-  eopts.targetEnv = *parseTargetEnv(o.targetEnv);
+  // (--target-env=webgpu: the SPIR-V fields keep their defaults, unused.)
+  eopts.targetEnv = parseTargetEnv(o.targetEnv).value_or(TargetEnv::Vulkan1_1);
   eopts.spirvVersion = parseSpirvVersion(o.spirvVersion); // vyrec checks it
   // No --skeleton: the grouped skeleton where the module's SPIR-V version
   // has subgroup operations, the portable one below (--target-env=vulkan1.0
   // and --spirv-version<1.3 are not an error; the manifest says which).
-  bool subgroupByDefault = !(moduleSpirvVersion(eopts) < kSubgroupSpirvVersion);
+  // WebGPU: the portable loop, which needs no optional feature (`subgroups`
+  // is one: docs/embedding.md, "WebGPU").
+  bool subgroupByDefault = !targetsWebGpu(o) &&
+                           !(moduleSpirvVersion(eopts) < kSubgroupSpirvVersion);
   // (vyrec accepts only parseSkeleton's spellings.)
   eopts.skeleton = o.skeleton.empty()
                        ? (subgroupByDefault ? Skeleton::Grouped : Skeleton::Portable)
@@ -150,6 +160,32 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   eopts.validate = o.validate;
   eopts.sm = &sm; // -g: OpLine needs the source locations
   return eopts;
+}
+
+/// Why \p o's outputs and options do not fit its target (SPIR-V for a
+/// Vulkan --target-env, WGSL for webgpu), or "".
+std::string targetOptionsError(const CompilerOptions &o) {
+  bool webgpu = targetsWebGpu(o);
+  if (o.emit == "wgsl" && !webgpu)
+    return "--emit=wgsl needs --target-env=webgpu";
+  if (!webgpu)
+    return "";
+  for (const char *spirvOnly : {"spirv", "asm", "c-header"})
+    if (o.emit == spirvOnly)
+      return "--emit=" + o.emit +
+             " writes SPIR-V, which --target-env=webgpu does not: use "
+             "--emit=wgsl";
+  std::pair<bool, const char *> spirvOptions[] = {
+      {!o.header.empty(), "--header"},
+      {!o.spirvVersion.empty(), "--spirv-version"},
+      {o.memoryModel != "glsl450", "--memory-model"},
+      {o.optimize || o.optimizeSize, "-O and -Os"},
+      {o.debugInfo, "-g"}};
+  for (auto [given, name] : spirvOptions)
+    if (given)
+      return std::string(name) +
+             " applies to SPIR-V; --target-env=webgpu writes WGSL";
+  return "";
 }
 
 /// One validated module and what the outputs are built from. The manifest
@@ -182,7 +218,51 @@ private:
   // requirements and interface, --manifest) and the manifest up to two:
   // each is built once.
   std::optional<std::vector<uint32_t>> wordsCache;
+  std::optional<WgslModule> wgslCache;
   std::optional<llvm::json::Value> manifestJson;
+  /// What stopped the compile when words(), wgsl() or manifest() returned
+  /// none: WGSL refused the module (a located error), or an internal error.
+  ExitCode failure = InternalError;
+
+  /// --target-env=webgpu: the WGSL module, built once (checkWgslSupport
+  /// first: what WGSL cannot make correct is the user's error).
+  const WgslModule *wgsl() {
+    if (!wgslCache) {
+      if (!checkWgslSupport(module, sema, KernelPlan::make(sema, eopts),
+                            diags)) {
+        failure = CompileError;
+        return nullptr;
+      }
+      llvm::Expected<WgslModule> w = emitWgsl(module, sema, eopts);
+      if (!w) {
+        diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                       llvm::toString(w.takeError()));
+        return nullptr;
+      }
+      wgslCache = std::move(*w);
+    }
+    return &*wgslCache;
+  }
+
+  /// What the target reports about its module, for the manifest.
+  std::optional<TargetFacts> targetFacts() {
+    if (targetsWebGpu(o)) {
+      const WgslModule *w = wgsl();
+      if (!w)
+        return std::nullopt;
+      return webgpuTargetFacts(*w, sema);
+    }
+    const std::vector<uint32_t> *w = words();
+    if (!w)
+      return std::nullopt;
+    llvm::Expected<TargetFacts> facts = spirvTargetFacts(*w, eopts);
+    if (!facts) {
+      diags.error(llvm::SMLoc(), "internal compiler error: " +
+                                     llvm::toString(facts.takeError()));
+      return std::nullopt;
+    }
+    return std::move(*facts);
+  }
 
   /// The module's SPIR-V words, emitted once for every output that needs them.
   const std::vector<uint32_t> *words() {
@@ -200,17 +280,10 @@ private:
 
   const llvm::json::Value *manifest() {
     if (!manifestJson) {
-      const std::vector<uint32_t> *w = words();
-      if (!w)
+      std::optional<TargetFacts> facts = targetFacts();
+      if (!facts)
         return nullptr;
-      llvm::Expected<llvm::json::Value> m =
-          buildManifest(module, sema, eopts, sm, *w);
-      if (!m) {
-        diags.error(llvm::SMLoc(), "internal compiler error: " +
-                                       llvm::toString(m.takeError()));
-        return nullptr;
-      }
-      manifestJson = std::move(*m);
+      manifestJson = buildManifest(module, sema, eopts, sm, *facts);
     }
     return &*manifestJson;
   }
@@ -219,7 +292,7 @@ private:
 std::optional<ExitCode> Compilation::manifestText(std::string &text) {
   const llvm::json::Value *m = manifest();
   if (!m)
-    return InternalError;
+    return failure;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", *m) << "\n";
   os.flush();
@@ -237,6 +310,11 @@ std::optional<ExitCode> Compilation::buildPrimary(std::string &primary) {
       printSourceFile(*module.files[module.rootFile], os);
   } else if (o.emit == "manifest") {
     return manifestText(primary);
+  } else if (o.emit == "wgsl") {
+    const WgslModule *w = wgsl();
+    if (!w)
+      return failure;
+    primary = w->text;
   } else {
     return buildFromSpirv(primary);
   }
@@ -329,6 +407,10 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   OutputPaths paths = outputPaths(o);
   if (!checkOutputPaths(paths, diags))
     return UsageError;
+  if (std::string err = targetOptionsError(o); !err.empty()) {
+    diags.error(llvm::SMLoc(), err);
+    return UsageError;
+  }
   EmitOptions eopts = emitOptions(o, sm);
   if (std::string err = emitOptionsError(eopts); !err.empty()) {
     diags.error(llvm::SMLoc(), err);

@@ -141,15 +141,12 @@ private:
       b["atomic"] = d->atomic;
       BufferRole role = sema.roleOf(d);
       Value words = nullptr, formula = nullptr;
-      if (d->sizeValue)
-        words = *d->sizeValue;
+      if (std::optional<uint64_t> n = bufferWords(sema, *d))
+        words = *n;
       if (d->size && mentionsProtocol(d->size.get()))
         formula = exprText(*d->size);
-      if (d == sema.ringBuffer && !d->size) {
-        // Runtime-sized: the host sizes it from the tunable slot.COUNT.
-        words = uint64_t(v(PV::slot_COUNT)) * v(PV::slot_WORDS);
+      if (d == sema.ringBuffer && !d->size)
         formula = "slot.COUNT * slot.WORDS";
-      }
       b["words"] = std::move(words);
       b["size_formula"] = std::move(formula);
       b["role"] = spelling(role);
@@ -357,6 +354,17 @@ llvm::json::Value vyre::buildManifest(const Module &module,
                                      llvm::SourceMgr &sm,
                                      const TargetFacts &facts) {
   return ManifestWriter(module, sema, opts, sm, facts).build();
+}
+
+std::optional<uint64_t> vyre::bufferWords(const SemaResult &sema,
+                                          const BufferDecl &d) {
+  if (d.sizeValue)
+    return *d.sizeValue;
+  // Runtime-sized: the host sizes the ring from the tunable slot.COUNT.
+  if (&d == sema.ringBuffer && !d.size)
+    return uint64_t(sema.protocol[PV::slot_COUNT]) *
+           sema.protocol[PV::slot_WORDS];
+  return std::nullopt;
 }
 
 std::string vyre::sha256Hex(llvm::StringRef bytes) {

@@ -535,7 +535,7 @@ TEST_CASE("WGSL: emitWgsl's shell, entry points and facts") {
   }
 }
 
-TEST_CASE("WGSL: what --target=webgpu refuses") {
+TEST_CASE("WGSL: what --target-env=webgpu refuses") {
   SUBCASE("the prelude's orderings pair with the host: accepted") {
     Checked c("");
     CHECK(c.supported());
@@ -549,7 +549,7 @@ TEST_CASE("WGSL: what --target=webgpu refuses") {
     CHECK(!c.supported());
     CHECK(c.diagText ==
           "test.vyre:2:35: error: memory order 'acquire' of atomic_load "
-          "cannot be expressed for --target=webgpu: WGSL atomics are "
+          "cannot be expressed for --target-env=webgpu: WGSL atomics are "
           "relaxed only\n"
           "  let x = atomic_load(control[0], acquire);\n"
           "                                  ^\n");
@@ -562,7 +562,7 @@ TEST_CASE("WGSL: what --target=webgpu refuses") {
     CHECK(!c.supported());
     CHECK(c.diagText.find("test.vyre:2:3: error: handler 'H' storing to "
                           "ring_buffer cannot be expressed for "
-                          "--target=webgpu: another invocation could claim "
+                          "--target-env=webgpu: another invocation could claim "
                           "the slot it publishes without release/acquire, "
                           "and WGSL atomics are relaxed only") !=
           std::string::npos);
@@ -587,7 +587,7 @@ TEST_CASE("WGSL: what --target=webgpu refuses") {
     CHECK(!deep.supported());
     CHECK(deep.diagText.find(
               "test.vyre:60:1: error: handler 'H' nesting statements 59 deep "
-              "cannot be expressed for --target=webgpu: WGSL compilers reject "
+              "cannot be expressed for --target-env=webgpu: WGSL compilers reject "
               "a function nested more than 63 braces deep") !=
           std::string::npos);
   }

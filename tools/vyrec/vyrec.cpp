@@ -101,10 +101,10 @@ int main(int argc, char **argv) {
       ->required();
   app.add_option("-o,--output", o.output,
                  "output file ('-' for standard output; default: INPUT.spv "
-                 "for spirv, standard output otherwise)");
+                 "for spirv, INPUT.wgsl for wgsl, standard output otherwise)");
   app.add_option("--emit", o.emit, "what to write")
-      ->check(CLI::IsMember({"spirv", "asm", "ir", "manifest", "c-header",
-                                  "protocol-doc"}));
+      ->check(CLI::IsMember({"spirv", "wgsl", "asm", "ir", "manifest",
+                             "c-header", "protocol-doc"}));
   app.add_option("--vn", o.variableName,
                  "--emit=c-header: name of the word array and prefix of the "
                  "constants (default: the input's base name)");
@@ -126,8 +126,10 @@ int main(int argc, char **argv) {
   app.add_option("-D,--define", o.defines,
                  "override or define a root-file const: NAME=VALUE")
       ->allow_extra_args(false);
-  app.add_option("--target-env", o.targetEnv, "Vulkan version the module targets")
-      ->check(CLI::IsMember({"vulkan1.0", "vulkan1.1", "vulkan1.2", "vulkan1.3"}));
+  app.add_option("--target-env", o.targetEnv,
+                 "Vulkan version the module targets, or webgpu (a WGSL module)")
+      ->check(CLI::IsMember(
+          {"vulkan1.0", "vulkan1.1", "vulkan1.2", "vulkan1.3", "webgpu"}));
   app.add_option("--spirv-version", o.spirvVersion,
                  "SPIR-V version of the module, at most the newest the target "
                  "env accepts (default: that newest)")
@@ -214,6 +216,9 @@ int main(int argc, char **argv) {
     return rc == 0 ? Success : UsageError;
   }
 
+  // A WebGPU module is WGSL: that is what a bare --target-env=webgpu writes.
+  if (targetsWebGpu(o) && !app.count("--emit"))
+    o.emit = "wgsl";
   o.disableFree = true; // the process exits right after
   return compile(o);
 }

@@ -27,7 +27,9 @@ enum ExitCode {
 struct CompilerOptions {
   std::string input;  ///< "-" is standard input
   std::string output; ///< empty: defaultOutput()
-  std::string emit = "spirv"; ///< spirv, asm, ir, manifest, c-header, protocol-doc
+  /// spirv, wgsl, asm, ir, manifest, c-header, protocol-doc (vyrec: wgsl by
+  /// default for --target-env=webgpu)
+  std::string emit = "spirv";
   std::string manifest;       ///< --manifest FILE; empty: none
   std::string depfile;        ///< --depfile/-MF FILE; empty: none
   std::string variableName;   ///< --vn
@@ -47,7 +49,7 @@ struct CompilerOptions {
   std::string prelude;
   std::string color = "auto"; ///< auto, always, never
   std::string diagnosticsFormat = "text"; ///< text, json, sarif
-  std::string targetEnv = "vulkan1.1";
+  std::string targetEnv = "vulkan1.1"; ///< vulkan1.0 .. vulkan1.3, webgpu
   /// --spirv-version: "1.0".."1.6"; empty is the newest the env accepts.
   std::string spirvVersion;
   std::string memoryModel = "glsl450";
@@ -73,8 +75,12 @@ struct CompilerOptions {
 ExitCode compile(const CompilerOptions &opts);
 
 /// The primary output's path when -o is not given: INPUT.spv (out.spv for
-/// standard input) for SPIR-V, standard output for every other --emit.
+/// standard input) for SPIR-V, INPUT.wgsl (out.wgsl) for WGSL, standard
+/// output for every other --emit.
 std::string defaultOutput(const CompilerOptions &opts);
+
+/// --target-env=webgpu: the module is WGSL (lib/Target/WGSL), not SPIR-V.
+bool targetsWebGpu(const CompilerOptions &opts);
 
 } // namespace vyre
 

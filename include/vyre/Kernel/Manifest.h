@@ -42,6 +42,11 @@ llvm::json::Value buildManifest(const Module &module, const SemaResult &sema,
                                 const KernelOptions &opts, llvm::SourceMgr &sm,
                                 const TargetFacts &facts);
 
+/// The u32 words \p d holds with the default protocol values: its size, or
+/// for a runtime-sized ring buffer slot.COUNT * slot.WORDS; none for another
+/// runtime-sized buffer (the manifest's bindings[].words).
+std::optional<uint64_t> bufferWords(const SemaResult &sema, const BufferDecl &d);
+
 /// Lower-case hex SHA-256 of \p bytes: the manifest's and the C header's
 /// `module_sha256`.
 std::string sha256Hex(llvm::StringRef bytes);

@@ -1,6 +1,6 @@
 //===- WGSL.h - the megakernel as WGSL, for WebGPU hosts -----------------===//
 //
-// vyrec --target=webgpu: lib/Kernel's megakernel rendered as WGSL text
+// vyrec --target-env=webgpu: lib/Kernel's megakernel rendered as WGSL text
 // (WgslKernelBuilder), around a module shell of storage buffers, `override`
 // declarations where SPIR-V has spec constants, and one
 // `@compute` entry point per shard. What WGSL cannot say is refused first,
@@ -13,6 +13,7 @@
 #include "vyre/Basic/Diagnostics.h"
 #include "vyre/IR/IR.h"
 #include "vyre/Kernel/KernelPlan.h"
+#include "vyre/Kernel/Manifest.h"
 #include "vyre/Sema/Sema.h"
 
 #include "llvm/Support/Error.h"
@@ -23,7 +24,7 @@
 
 namespace vyre {
 
-/// The target's spelling in diagnostics (`--target=webgpu`).
+/// The target's spelling in diagnostics (`--target-env=webgpu`).
 inline constexpr const char *kWebGpuTarget = "webgpu";
 
 /// The deepest brace nesting in one WGSL function that compilers take:
@@ -63,6 +64,10 @@ struct WgslModule {
   std::vector<std::string> features;
   /// The limit maxStorageBuffersPerShaderStage must allow.
   unsigned storageBuffersPerStage = 0;
+  /// The classes of subgroup operation the loops use, in Vulkan's names
+  /// (basic, vote, arithmetic, ballot, shuffle: the manifest's
+  /// skeleton.subgroup_operations; WebGPU's `subgroups` has them all).
+  std::vector<std::string> subgroupOperations;
 };
 
 /// Refuses, with an error located at the construct and naming the target,
@@ -80,6 +85,11 @@ bool checkWgslSupport(const Module &module, const SemaResult &sema,
 llvm::Expected<WgslModule> emitWgsl(const Module &module,
                                     const SemaResult &sema,
                                     const KernelOptions &opts);
+
+/// What the manifest says about \p m (target_env "webgpu", memory model
+/// "wgsl", the SHA-256 of the text, and `requires`: the GPUFeatureNames and
+/// the limits the default protocol values need).
+TargetFacts webgpuTargetFacts(const WgslModule &m, const SemaResult &sema);
 
 } // namespace vyre
 

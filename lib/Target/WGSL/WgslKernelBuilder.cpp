@@ -367,6 +367,25 @@ Val WgslKernelBuilder::guardedAccess(
 
 //===-- Subgroups ---------------------------------------------------------===//
 
+/// Vulkan's name for the class of subgroup operation \p op belongs to
+/// (VkSubgroupFeatureFlagBits), the manifest's words for it.
+SubgroupClass vyre::wgsl::subgroupClass(kernel::GroupOp op) {
+  using G = kernel::GroupOp;
+  switch (op) {
+  case G::Elect: return SubgroupClass::Basic;
+  case G::Any:
+  case G::All: return SubgroupClass::Vote;
+  case G::Min:
+  case G::Max:
+  case G::Add:
+  case G::ExclusiveAdd: return SubgroupClass::Arithmetic;
+  case G::BallotCount:
+  case G::BroadcastFirst: return SubgroupClass::Ballot;
+  case G::Shuffle: return SubgroupClass::Shuffle;
+  }
+  return SubgroupClass::Basic;
+}
+
 Val WgslKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
   using G = kernel::GroupOp;
   if (!plan.subgroupLoop())
@@ -376,6 +395,7 @@ Val WgslKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
     fail("WGSL: a subgroup operation with the wrong number of operands");
     return u32(0);
   }
+  subgroupClasses |= 1u << unsigned(subgroupClass(op));
   auto call = [&](Ty t, llvm::StringRef f) {
     std::string args;
     for (Val v : x)

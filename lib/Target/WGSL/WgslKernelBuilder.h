@@ -46,6 +46,13 @@ struct BuiltinInput {
 };
 extern const BuiltinInput kBuiltinInputs[3];
 
+/// The classes of subgroup operation, in the order the manifest lists
+/// them (Vulkan's VkSubgroupFeatureFlagBits order).
+enum class SubgroupClass : uint8_t { Basic, Vote, Arithmetic, Ballot, Shuffle };
+inline constexpr const char *kSubgroupClassNames[] = {
+    "basic", "vote", "arithmetic", "ballot", "shuffle"};
+SubgroupClass subgroupClass(kernel::GroupOp op);
+
 class WgslKernelBuilder final : public kernel::KernelBuilder {
 public:
   using Val = kernel::Val;
@@ -165,6 +172,9 @@ private:
   std::string oobName;
   bool oobUsed = false;
   bool builtinUsed[3] = {};
+  /// The subgroup operation classes used (WgslModule::subgroupOperations),
+  /// as bits in kSubgroupClasses' order.
+  unsigned subgroupClasses = 0;
   Val builtinIds[3] = {};
   std::string error;
 

@@ -132,6 +132,9 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
     resolve(e, out);
   }
   m.entryPoints = entryNames;
+  for (unsigned c = 0; c < std::size(kSubgroupClassNames); ++c)
+    if (subgroupClasses & (1u << c))
+      m.subgroupOperations.push_back(kSubgroupClassNames[c]);
   m.text = std::move(out);
   return m;
 }

@@ -1,4 +1,4 @@
-//===- WgslSupport.cpp - what --target=webgpu refuses --------------------===//
+//===- WgslSupport.cpp - what --target-env=webgpu refuses --------------------===//
 //
 // WGSL atomics are relaxed only and WGSL has no device-scope fence
 // (docs/protocol.md, "WebGPU"). The prelude's own orderings pair with the
@@ -41,7 +41,7 @@ const Stmt *tooDeep(Stmt &body) {
 }
 
 std::string refusal(const llvm::Twine &what, const llvm::Twine &why) {
-  return (what + " cannot be expressed for --target=" + kWebGpuTarget +
+  return (what + " cannot be expressed for --target-env=" + kWebGpuTarget +
           ": " + why)
       .str();
 }
