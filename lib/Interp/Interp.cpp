@@ -74,11 +74,24 @@ public:
     ioQueue = layout.find(BufferRole::IoQueue);
   }
 
-  /// Every shard's persistent loop, one after another (an unsharded
-  /// module has one).
+  /// One dispatch: every shard's persistent loop, one after another (an
+  /// unsharded module has one). With "publish": "live", dispatches again
+  /// while the host has not requested the shutdown, as vyre-run does
+  /// (Host::relaunchLive); a dispatch in which neither the kernel nor the
+  /// host did anything can only be followed by identical ones, so it is
+  /// the hang vyre-run reports after timeout_ms.
   void run() {
-    for (unsigned i = 0, n = plan ? plan->shards.size() : 1; i < n; ++i)
-      runShard(i);
+    if (s.publishLive)
+      startLive();
+    for (;;) {
+      bool progress = false;
+      for (unsigned i = 0, n = plan ? plan->shards.size() : 1; i < n; ++i)
+        progress |= runShard(i);
+      if (!s.publishLive || live.shutdown)
+        return;
+      if (!progress)
+        throw Stop{InterpResult::Hang, liveHang(), {}};
+    }
   }
 
 private:
@@ -93,6 +106,20 @@ private:
 
   llvm::StringMap<unsigned> bufferIndex;
   int control, ring, ioQueue;
+
+  /// "publish": "live": vyre-run's host (Host::publishLive), made
+  /// deterministic: it acts before every invocation's pass, as soon as it
+  /// can, publishing slot k once DONE_COUNT reaches k and requesting the
+  /// shutdown once every slot is done.
+  struct LiveHost {
+    std::vector<uint32_t> slots; // the scenario's ring
+    unsigned published = 0;
+    bool shutdown = false;
+  } live;
+  void startLive();
+  /// One look by the live host; true if it published or shut down.
+  bool liveHostStep();
+  std::string liveHang();
 
   // The running handler.
   const HandlerDecl *handler = nullptr;
@@ -134,7 +161,17 @@ private:
   /// One pass of invocation \p gid; true if it claimed a slot.
   bool stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count);
   bool priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count);
-  void runShard(unsigned shard);
+  /// Whether one pass that began after an invocation saw SHUTDOWN drains
+  /// its slots, so it leaves even if it claimed some (docs/protocol.md,
+  /// "The persistent loop": only_host_publishes; Megakernel's
+  /// singleDrainPass). The priority schedule never does.
+  bool singleDrainPass() const {
+    return P[PV::kernel_SCHEDULE] != P[PV::schedule_PRIORITY] && !plan &&
+           !sema.handlersWriteRing;
+  }
+  /// One shard's persistent loop; true if anything was claimed, or the
+  /// live host acted.
+  bool runShard(unsigned shard);
   /// Sharded: does the running shard own the slot at \p slotBase?
   bool shardOwns(uint64_t slotBase) {
     return !plan ||
@@ -500,7 +537,7 @@ bool Machine::priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
   return false;
 }
 
-void Machine::runShard(unsigned shardIndex) {
+bool Machine::runShard(unsigned shardIndex) {
   shard = shardIndex;
   // The scenario's kernel.WORKGROUP_SIZE (a spec constant: "spec" may set it).
   const uint64_t nthreads = uint64_t(s.workgroups) * P[PV::kernel_WORKGROUP_SIZE];
@@ -511,23 +548,79 @@ void Machine::runShard(unsigned shardIndex) {
       P[PV::slot_COUNT], mem[ring].size() / std::max<uint64_t>(slotWords, 1));
   const bool priority = P[PV::kernel_SCHEDULE] == P[PV::schedule_PRIORITY];
   std::vector<bool> left(nthreads, false);
+  bool any = false;
   for (uint32_t pass = 0; pass < P[PV::kernel_ITERATION_BUDGET]; ++pass) {
-    bool anyClaimed = false;
+    bool progress = false;
     for (uint64_t gid = 0; gid < nthreads; ++gid) {
       if (left[gid])
         continue;
+      if (s.publishLive)
+        progress |= liveHostStep();
+      // The flag is read before the scan: a pass that began after it was
+      // seen drains (docs/protocol.md, "The persistent loop").
+      const bool shutdown = word(control, P[PV::control_SHUTDOWN], {}) != 0;
       bool claimed = priority ? priorityPass(gid, nthreads, count)
                               : stridedPass(gid, nthreads, count);
-      anyClaimed |= claimed;
-      if (!claimed && word(control, P[PV::control_SHUTDOWN], {}) != 0)
+      progress |= claimed;
+      if (shutdown && (singleDrainPass() || !claimed))
         left[gid] = true;
     }
-    // A pass in which no invocation claimed anything changed nothing, so
-    // every later pass claims nothing either: the invocations have left (on
-    // shutdown) or spin without effect until the budget runs out.
-    if (!anyClaimed)
+    any |= progress;
+    // A pass in which no invocation claimed anything (and the host did
+    // nothing) changed nothing, so every later pass claims nothing either:
+    // the invocations have left (on shutdown) or spin without effect until
+    // the budget runs out.
+    if (!progress)
       break;
   }
+  return any;
+}
+
+void Machine::startLive() {
+  // vyre-run's device starts with an empty ring; the host keeps the
+  // scenario's slots and publishes them one at a time.
+  live.slots = mem[ring];
+  std::fill(mem[ring].begin(), mem[ring].end(), 0u);
+}
+
+bool Machine::liveHostStep() {
+  if (live.shutdown)
+    return false;
+  const std::vector<uint32_t> &c = mem[control];
+  std::vector<uint32_t> &r = mem[ring];
+  const uint32_t doneAt = P[PV::control_DONE_COUNT];
+  if (doneAt >= c.size())
+    return false;
+  bool acted = false;
+  // Payload first, then the status (the host's release store).
+  while (live.published < s.publishedSlots && c[doneAt] >= live.published) {
+    const uint64_t base = uint64_t(live.published) * P[PV::slot_WORDS];
+    for (uint32_t w = 0; w < P[PV::slot_WORDS] && base + w < r.size(); ++w)
+      if (w != P[PV::slot_STATUS_WORD])
+        r[base + w] = live.slots[base + w];
+    if (base + P[PV::slot_STATUS_WORD] < r.size())
+      r[base + P[PV::slot_STATUS_WORD]] = live.slots[base + P[PV::slot_STATUS_WORD]];
+    ++live.published;
+    acted = true;
+  }
+  if (live.published == s.publishedSlots && c[doneAt] >= live.published &&
+      P[PV::control_SHUTDOWN] < c.size()) {
+    mem[control][P[PV::control_SHUTDOWN]] = 1;
+    live.shutdown = true;
+    acted = true;
+  }
+  return acted;
+}
+
+std::string Machine::liveHang() {
+  const std::vector<uint32_t> &c = mem[control];
+  const uint32_t doneAt = P[PV::control_DONE_COUNT];
+  const uint32_t done = doneAt < c.size() ? c[doneAt] : 0;
+  return "the live host waits for a slot that never finishes (vyre-run "
+         "reports it after timeout_ms): " +
+         std::to_string(live.published) + " of " +
+         std::to_string(s.publishedSlots) + " slots published live, " +
+         std::to_string(done) + " done";
 }
 
 } // namespace
@@ -540,15 +633,6 @@ InterpResult vyre::interpret(const Module &, const SemaResult &sema,
   Machine machine(sema, layout, scenario, shards, result);
   try {
     machine.run();
-    // "publish": "live": the host's shutdown request once every slot is
-    // done. Publishing them one at a time while the kernel runs leaves the
-    // same final state as publishing them before (each slot runs once).
-    if (scenario.publishLive) {
-      int control = layout.find(BufferRole::Control);
-      uint32_t at = scenario.protocol[PV::control_SHUTDOWN];
-      if (control >= 0 && at < result.memory[control].size())
-        result.memory[control][at] = 1;
-    }
     // The host's last look at the queue after the kernel finished.
     int io = layout.find(BufferRole::IoQueue);
     if (scenario.serviceIo && io >= 0)

@@ -81,10 +81,10 @@ void printRows(llvm::raw_ostream &os, llvm::StringRef key,
 
 std::string vyre::formatResult(const HostLayout &layout, const Scenario &s,
                                const std::vector<std::vector<uint32_t>> &memory,
-                               const IoLog &serviced) {
+                               const IoLog &serviced, llvm::StringRef result) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << "{\n  \"result\": \"ok\"";
+  os << "{\n  \"result\": \"" << result << "\"";
 
   for (const BufferSelection &sel : s.print) {
     const std::vector<uint32_t> &words = memory[sel.buffer];

@@ -10,6 +10,7 @@
 #include "vyre/host/packed_slot.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 #include <map>
@@ -280,6 +281,10 @@ llvm::Error ScenarioReader::readSlot(const Value &v, unsigned index) {
       return x.takeError();
     w.status = *x;
   }
+  if (w.vyreEncoding && !host::vyrePublishesOpcode(w.code))
+    return err(what + ": vyre's host refuses opcode 0x" + llvm::utohexstr(w.code) +
+               " (reserved: the high bit, 0xFFF0 .. 0xFFFF; it writes a "
+               "LOAD_MISS slot with encode_load_miss, not publish_slot)");
   return writeSlot(index, w, what);
 }
 
@@ -392,6 +397,10 @@ llvm::Error ScenarioReader::writeSlot(unsigned index, const SlotWords &w,
       return e;
   if (auto e = inRing(base + l.statusWord))
     return e;
+  if (w.vyreEncoding && !host::vyrePublishesOver(l, ringWords[base + l.statusWord]))
+    return err(what + ": vyre's host refuses to publish over a slot whose "
+                      "status is " + llvm::Twine(ringWords[base + l.statusWord]) +
+               " (only EMPTY and DONE slots)");
   // The tenant and priority words, when given, before the status.
   if (w.tenant) {
     if (auto e = inRing(base + l.tenantWord))
@@ -528,9 +537,10 @@ llvm::Error ScenarioReader::readTenantsAndPartitions(const Object &root) {
     auto n = getNumber(*v, "tenants");
     if (!n)
       return n.takeError();
+    // The whole table is rebuilt, up to TENANT_FAIRNESS_BASE.
     if (auto e = fits(std::max({uint64_t(l.tenantBase) + 1,
-                                std::min<uint64_t>(uint64_t(l.tenantBase) + 1 + *n, l.tenantQuotaBase),
-                                std::min<uint64_t>(uint64_t(l.tenantQuotaBase) + *n, l.tenantFairnessBase)}),
+                                uint64_t(l.tenantQuotaBase),
+                                uint64_t(l.tenantFairnessBase)}),
                       "tenants"))
       return e;
     host::setTenantTable(l, control.data(), static_cast<uint32_t>(*n));

@@ -155,6 +155,7 @@ TEST_CASE("encodePackedAsVyre writes vyre's bytes, byte 1 included") {
 TEST_CASE("publishSlotAsVyre writes the tenant and priority.NORMAL") {
   Layout l;
   std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0xAB);
+  ring[l.slotWords + l.statusWord] = l.statusDone; // recycled
   const uint32_t args[] = {5, 6};
   REQUIRE(publishSlotAsVyre(l, ring.data(), 1, 9, 2, args, 2));
   const uint32_t *s = ring.data() + l.slotWords;
@@ -189,6 +190,76 @@ TEST_CASE("setTenantTable and setTenantMask follow vyre's control table") {
   CHECK(all[32] == 1000000);
   CHECK(all[63] == 1000000);
   CHECK(all[64] == 0);
+}
+
+// vyre's publish_slot refuses what validate_publish_opcode reserves and a
+// slot still in flight, and writes nothing then.
+TEST_CASE("publishSlotAsVyre refuses what vyre's host refuses") {
+  Layout l;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0);
+  const uint32_t args[] = {1};
+  for (uint32_t reserved : {0xFFFDu /* LOAD_MISS */, 0x80000005u, 0xFFF0u,
+                            0xFFFFu})
+    CHECK_FALSE(publishSlotAsVyre(l, ring.data(), 0, 0, reserved, args, 1));
+  CHECK(ring[l.opcodeWord] == 0);
+  CHECK(ring[l.statusWord] == l.statusEmpty);
+  for (uint32_t ok : {0u, 7u, 8u, 0xFFEFu, 0x10000u, 0x7FFFFFFFu, 0x80000001u,
+                      0xFFFEu, 0xFFFFFFFFu})
+    CHECK(vyrePublishesOpcode(ok));
+  // Published, then claimed: in flight. DONE may be recycled.
+  REQUIRE(publishSlotAsVyre(l, ring.data(), 0, 0, 2, args, 1));
+  CHECK_FALSE(publishSlotAsVyre(l, ring.data(), 0, 0, 3, args, 1));
+  ring[l.statusWord] = l.statusClaimed;
+  CHECK_FALSE(publishSlotAsVyre(l, ring.data(), 0, 0, 3, args, 1));
+  CHECK(ring[l.opcodeWord] == 2);
+  ring[l.statusWord] = l.statusDone;
+  CHECK(publishSlotAsVyre(l, ring.data(), 0, 0, 3, args, 1));
+  CHECK(ring[l.opcodeWord] == 3);
+}
+
+// encode_control rebuilds the whole table: fewer tenants later disable the
+// others, masks and quotas alike.
+TEST_CASE("setTenantTable rebuilds the table as encode_control does") {
+  Layout l;
+  std::vector<uint32_t> control(224, 0);
+  setTenantTable(l, control.data(), 3);
+  setTenantTable(l, control.data(), 1);
+  CHECK(control[3] == ~0u);
+  CHECK(control[4] == 0);
+  CHECK(control[5] == 0);
+  CHECK(control[32] == 1000000);
+  CHECK(control[33] == 0);
+  CHECK(control[34] == 0);
+  control[64] = 5; // a claim counter: not part of the table
+  setTenantTable(l, control.data(), 0);
+  CHECK(control[2] == 3);
+  CHECK(control[3] == 0);
+  CHECK(control[32] == 0);
+  CHECK(control[64] == 5);
+}
+
+// Tenant t's mask is control[3 + t]: from tenant 29 on that is a protocol
+// word (quota, claim counter, metric, partition bound, ...).
+TEST_CASE("setTenantMask refuses a tenant whose mask word is a protocol word") {
+  Layout l;
+  std::vector<uint32_t> control(224, 0);
+  setTenantTable(l, control.data(), 1);
+  CHECK(setTenantMask(l, control.data(), control.size(), 28, 1));
+  CHECK(control[31] == 1);
+  for (uint32_t tenant : {29u, 60u, 127u, 132u, 156u}) {
+    CHECK_FALSE(setTenantMask(l, control.data(), control.size(), tenant, 0));
+    CHECK_FALSE(setTenantMask(l, control.data(), control.size(), tenant, 1));
+  }
+  CHECK(control[32] == 1000000);
+  CHECK(control[130] == 0);
+  CHECK(control[135] == 0);
+  // Wrapping to word 0 (SHUTDOWN) is refused too.
+  CHECK_FALSE(setTenantMask(l, control.data(), control.size(), 0xFFFFFFFDu, 1));
+  CHECK(control[0] == 0);
+  // A table the host moved past the protocol words.
+  control[l.tenantBase] = l.observableBase;
+  CHECK(setTenantMask(l, control.data(), control.size(), 40, 7));
+  CHECK(control[200] == 7);
 }
 
 // vyre's default_priority_offsets(256): 51 per level, the remainder 1 to

@@ -621,6 +621,18 @@ TEST_CASE("scenario errors") {
   CHECK(p.scenarioError(R"({"slots": [{"encoding": "vyre", "packed": [{"opcode": 1,
         "args": [1,2,3,4,5,6,7,8,9,10,11,12]}]}]})") ==
         "slots[0]: vyre's host refuses this packed slot (more than 255 ops, or metadata and arguments past slot.ARGS words)");
+  // What vyre's publish_slot refuses: reserved opcodes, slots in flight.
+  CHECK(p.scenarioError(R"({"slots": [{"encoding": "vyre", "opcode": "LOAD_MISS", "args": [1]}]})") ==
+        "slots[0]: vyre's host refuses opcode 0xFFFD (reserved: the high bit, 0xFFF0 .. 0xFFFF; it writes a LOAD_MISS slot with encode_load_miss, not publish_slot)");
+  CHECK(p.scenarioError(R"({"slots": [{"encoding": "vyre", "opcode": "0x80000005"}]})") ==
+        "slots[0]: vyre's host refuses opcode 0x80000005 (reserved: the high bit, 0xFFF0 .. 0xFFFF; it writes a LOAD_MISS slot with encode_load_miss, not publish_slot)");
+  CHECK(p.scenarioError(R"({"buffers": {"ring_buffer": {"16": 2}},
+        "slots": [{"encoding": "vyre", "opcode": 1}, {"encoding": "vyre", "opcode": 1}]})") ==
+        "slots[1]: vyre's host refuses to publish over a slot whose status is 2 (only EMPTY and DONE slots)");
+  // Its built-ins, a DONE slot recycled, and LOAD_MISS without "encoding".
+  p.scenario(R"({"buffers": {"ring_buffer": {"0": 3}},
+      "slots": [{"encoding": "vyre", "opcode": "PACKED_SLOT"}, {"encoding": "vyre", "opcode": "SHUTDOWN"},
+                {"encoding": "vyre", "opcode": "PRINTF"}, {"opcode": "LOAD_MISS"}]})");
 }
 
 TEST_CASE("the tenant gate and the priority schedule") {
@@ -643,6 +655,45 @@ TEST_CASE("the tenant gate and the priority schedule") {
                         "control");
   CHECK(c3[170] == 0);
   CHECK(c3[1] == 0);
+}
+
+// vyre-run's live host publishes slot k once DONE_COUNT reaches k: a slot
+// that never finishes stops it, and vyre-run reports a hang.
+TEST_CASE("publish live: the interpreter models vyre-run's host") {
+  Program p("");
+  auto c = p.runFor(R"({"publish": "live", "slots": [
+      {"opcode": "ATOMIC_ADD", "args": [1, 170]}, {"opcode": "ATOMIC_ADD", "args": [2, 170]}]})",
+                    "control");
+  CHECK(c[170] == 3);
+  CHECK(c[0] == 1); // the host's shutdown, once both are done
+  for (const char *stuck : {R"({"opcode": "NOP", "status": "EMPTY"})",
+                            R"({"opcode": "NOP", "status": "DONE"})"}) {
+    Scenario s = p.scenario(std::string(R"({"publish": "live", "slots": [{"opcode": "NOP"}, )") +
+                            stuck + R"(, {"opcode": "NOP"}]})");
+    InterpResult r = p.run(s);
+    CHECK(r.status == InterpResult::Hang);
+    CHECK(r.message == "the live host waits for a slot that never finishes (vyre-run "
+                       "reports it after timeout_ms): 2 of 3 slots published live, 1 done");
+  }
+  // The tenant gate refuses tenant 1 (vyre's one-tenant table).
+  Program gate("protocol { kernel.TENANT_GATE = 1; }");
+  Scenario s = gate.scenario(R"({"publish": "live", "tenants": 1, "slots": [
+      {"opcode": "NOP", "tenant": 1}]})");
+  CHECK(gate.run(s).status == InterpResult::Hang);
+}
+
+// An invocation that saw SHUTDOWN before a pass leaves after it where only
+// the host publishes: a slot refused in that pass stays PUBLISHED even if
+// a later slot of the pass enabled its tenant (docs/protocol.md).
+TEST_CASE("the last pass after SHUTDOWN leaves a refused slot PUBLISHED") {
+  Program gate("protocol { kernel.TENANT_GATE = 1; }");
+  auto ring = gate.runFor(R"({"shutdown": true, "tenants": 1,
+      "spec": {"kernel.WORKGROUP_SIZE": 1}, "slots": [
+      {"opcode": "NOP", "tenant": 1},
+      {"opcode": "STORE_U32", "args": [1, 4], "tenant": 0}]})",
+                          "ring_buffer");
+  CHECK(ring[0] == 1);  // PUBLISHED
+  CHECK(ring[16] == 3); // DONE
 }
 
 TEST_CASE("formatResult: the canonical output") {

@@ -6,8 +6,8 @@
 // the scenario (docs/scenario.md) through lib/Interp and prints the same
 // JSON that vyre-run prints for the compiled module on a Vulkan device.
 // Exit codes: 0 ok; 1 bad input (compile errors, bad scenario, bad command
-// line); 3 hang (the scenario's max_steps ran out); 4 fault (an
-// out-of-range buffer access).
+// line); 3 hang (the scenario's max_steps ran out, or a "publish": "live"
+// slot never finishes); 4 fault (an out-of-range buffer access).
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"

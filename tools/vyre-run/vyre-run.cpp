@@ -920,6 +920,18 @@ public:
                                            : 0;
   }
 
+  /// Invocations the driver cut short (docs/scenario.md, "lavapipe"):
+  /// CUT_SHORT_COUNT less the scenario's initial value, which "buffers"
+  /// may preset like any control word (the kernel only adds to it).
+  static uint32_t cutShortCount(const HostLayout &layout, const Scenario &s,
+                                const uint32_t *control, uint64_t words) {
+    const uint32_t at = hostLayout(s.protocol).cutShortCountWord;
+    if (at >= words || at >= s.memory[layout.find(BufferRole::Control)].size())
+      return 0;
+    return host::detail::load(control + at) -
+           s.memory[layout.find(BufferRole::Control)][at];
+  }
+
   /// "publish": "live": whether a dispatch that ended before the host
   /// requested the shutdown is dispatched again. A resident kernel may end
   /// early without losing anything: at kernel.ITERATION_BUDGET, or, on
@@ -932,9 +944,7 @@ public:
     if (!s.publishLive || liveShutdown)
       return false;
     Buffer &control = buffers[layout.find(BufferRole::Control)];
-    const host::Layout l = hostLayout(s.protocol);
-    return l.cutShortCountWord >= control.count ||
-           host::detail::load(control.words + l.cutShortCountWord) == 0;
+    return cutShortCount(layout, s, control.words, control.count) == 0;
   }
   /// Dispatches of the last run: more than 1 where relaunchLive applied.
   unsigned dispatches = 0;
@@ -1292,27 +1302,28 @@ int main(int argc, char **argv) {
       llvm::errs() << loopNote << "\n";
     }
     std::vector<std::vector<uint32_t>> memory = host.readBack();
-    llvm::outs() << formatResult(*layout, *scenario, memory, serviced);
+    // Invocations whose loops the driver ended early (llvmpipe's loop
+    // limit) counted themselves: their work may be lost, so the run is a
+    // hang, not "ok", and the JSON says so (docs/scenario.md, "lavapipe").
+    const int c = layout->find(BufferRole::Control);
+    const uint32_t cutShort =
+        Host::cutShortCount(*layout, *scenario, memory[c].data(), memory[c].size());
+    const char *result = cutShort ? "hang" : "ok";
+    llvm::outs() << formatResult(*layout, *scenario, memory, serviced, result);
     if (!dumpPath.empty()) {
       Scenario all = *scenario;
       setDefaultOutput(all, *layout);
       if (llvm::Error err = writeFileAtomically(
-              dumpPath, formatResult(*layout, all, memory, serviced)))
+              dumpPath, formatResult(*layout, all, memory, serviced, result)))
         throw InputError{llvm::toString(std::move(err))};
     }
     host.close();
-    // Invocations whose loops the driver ended early (llvmpipe's loop
-    // limit) counted themselves: their work may be lost, so the run is not
-    // "ok" (docs/scenario.md, "lavapipe").
-    if (int c = layout->find(BufferRole::Control); c >= 0) {
-      const host::Layout l = hostLayout(scenario->protocol);
-      if (l.cutShortCountWord < memory[c].size() && memory[c][l.cutShortCountWord]) {
-        llvm::errs() << "vyre-run: hang: " << memory[c][l.cutShortCountWord]
-                     << " invocation(s) were cut short by the driver (their "
-                        "loops ended before the kernel left: llvmpipe's loop "
-                        "limit?); the results above are incomplete\n";
-        return 3;
-      }
+    if (cutShort) {
+      llvm::errs() << "vyre-run: hang: " << cutShort
+                   << " invocation(s) were cut short by the driver (their "
+                      "loops ended before the kernel left: llvmpipe's loop "
+                      "limit?); the results above are incomplete\n";
+      return 3;
     }
     if (host.validationErrors) {
       llvm::errs() << "vyre-run: the validation layer reported "

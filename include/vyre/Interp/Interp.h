@@ -7,8 +7,12 @@
 // tenant's mask is set; kernel.SCHEDULE = schedule.PRIORITY: one slot per
 // pass, by partition, docs/protocol.md "Schedules"); a claimed slot is tallied in metrics,
 // dispatched (packed slots decoded), counted in DONE_COUNT and marked DONE;
-// an invocation leaves after a pass that claimed nothing once
-// control[SHUTDOWN] != 0, and after kernel.ITERATION_BUDGET passes.
+// an invocation that saw control[SHUTDOWN] != 0 before a pass leaves after
+// it (where handlers or shards can publish, or under the priority schedule,
+// only if the pass also claimed nothing), and after kernel.ITERATION_BUDGET
+// passes. With "publish": "live" the scenario's slots are published by a
+// model of vyre-run's host, and a run that can make no more progress is a
+// hang.
 // docs/scenario.md describes the model and how it matches vyre-run.
 //
 // A handler's out-of-range buffer access is skipped and counted in

@@ -95,11 +95,13 @@ uint64_t ioStatusIndex(const Scenario &s, uint32_t i);
 void serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
                        IoLog &log);
 
-/// The canonical JSON output (a "result": "ok" document) for the final
-/// words \p memory. Byte-identical for equal inputs, whoever ran the kernel.
+/// The canonical JSON output for the final words \p memory: a "result":
+/// \p result document ("ok"; vyre-run's "hang" where the driver cut the
+/// kernel short and the words are incomplete, exit 3). Byte-identical for
+/// equal inputs, whoever ran the kernel.
 std::string formatResult(const HostLayout &layout, const Scenario &s,
                          const std::vector<std::vector<uint32_t>> &memory,
-                         const IoLog &serviced);
+                         const IoLog &serviced, llvm::StringRef result = "ok");
 
 } // namespace vyre
 

@@ -285,6 +285,10 @@ inline bool encodePacked(const Layout &l, const InnerOp *ops, size_t count,
                          data.data(), data.size(), argWords);
 }
 
+inline uint32_t slotStatus(const Layout &l, const uint32_t *ring, uint32_t slot) {
+  return detail::load(ring + size_t(slot) * l.slotWords + l.statusWord);
+}
+
 /// Writes a slot's opcode and arguments, then publishes it: the status word
 /// is written last with release ordering, so the kernel that claims the slot
 /// sees the payload. The slot must be EMPTY (or DONE and being recycled).
@@ -301,14 +305,45 @@ inline bool publishSlot(const Layout &l, uint32_t *ring, uint32_t slot,
   return true;
 }
 
+/// Whether vyre's host publishes \p opcode (protocol/opcode.rs,
+/// validate_publish_opcode, with vyre's own values): its built-in opcodes
+/// NOP .. BATCH_FENCE (0 .. 7), PACKED_SLOT (0x80000001), PRINTF (0xFFFE)
+/// and SHUTDOWN (0xFFFFFFFF), and user opcodes outside the reserved ranges
+/// (the high bit set, or 0xFFF0 .. 0xFFFF). LOAD_MISS (0xFFFD) is reserved:
+/// vyre's host writes a LOAD_MISS slot with encode_load_miss instead, which
+/// puts 0 (priority.CRITICAL), not priority.NORMAL, in the priority word.
+inline bool vyrePublishesOpcode(uint32_t opcode) {
+  constexpr uint32_t batchFence = 7, packedSlot = 0x80000001u,
+                     printfOp = 0xFFFEu, shutdownOp = 0xFFFFFFFFu,
+                     systemMask = 0x80000000u, reservedLow = 0xFFF0u,
+                     reservedHigh = 0xFFFFu;
+  if (opcode <= batchFence || opcode == packedSlot || opcode == printfOp ||
+      opcode == shutdownOp)
+    return true;
+  return (opcode & systemMask) == 0 &&
+         !(opcode >= reservedLow && opcode <= reservedHigh);
+}
+
+/// Whether vyre's host writes over a slot whose status is \p status: only
+/// an EMPTY or DONE one (publish.rs: "only EMPTY and DONE slots may be
+/// written by the host"); a slot still in flight is refused.
+inline bool vyrePublishesOver(const Layout &l, uint32_t status) {
+  return status == l.statusEmpty || status == l.statusDone;
+}
+
 /// Publishes a slot as vyre's host does (protocol_api/publish.rs): the
 /// opcode, the tenant id, priority.NORMAL in the priority word and the
 /// arguments (the rest of the argument words 0), then the status, last.
-/// Returns false if \p slot is out of range or there are too many args.
+/// Returns false, and writes nothing, where vyre's host refuses: \p slot out
+/// of range, too many args, an opcode vyre reserves (vyrePublishesOpcode:
+/// LOAD_MISS, 0x80000005, ...) or a slot that is not EMPTY or DONE
+/// (vyrePublishesOver).
 inline bool publishSlotAsVyre(const Layout &l, uint32_t *ring, uint32_t slot,
                               uint32_t tenant, uint32_t opcode,
                               const uint32_t *args, size_t nargs) {
-  if (slot >= l.slotCount || nargs > l.argsPerSlot)
+  if (slot >= l.slotCount || nargs > l.argsPerSlot ||
+      !vyrePublishesOpcode(opcode) ||
+      !vyrePublishesOver(l, slotStatus(l, ring, slot)))
     return false;
   uint32_t *s = ring + size_t(slot) * l.slotWords;
   s[l.tenantWord] = tenant;
@@ -362,27 +397,54 @@ inline bool encodePackedAsVyre(const Layout &l, const VyreOp *ops, size_t n,
 }
 
 /// The tenant table of vyre's host (encode_control with \p tenants
-/// tenants): control[TENANT_BASE] = TENANT_BASE + 1, the masks of tenants
-/// 0 .. tenants-1 from there all ones and their quota words (from
-/// TENANT_QUOTA_BASE) 1,000,000, each table cut at the next region.
-/// With kernel.TENANT_GATE = 1 this lets tenants 0 .. tenants-1 run.
+/// tenants), rebuilt whole as encode_control builds it:
+/// control[TENANT_BASE] = TENANT_BASE + 1, then every mask word up to
+/// TENANT_QUOTA_BASE (tenant t's is TENANT_BASE + 1 + t) all ones for
+/// tenants 0 .. tenants-1 and 0 for the others, and every quota word from
+/// TENANT_QUOTA_BASE up to TENANT_FAIRNESS_BASE 1,000,000 for tenants
+/// 0 .. tenants-1 and 0 for the others; so setTenantTable(3) then
+/// setTenantTable(1) leaves only tenant 0 enabled. Nothing else is
+/// written (encode_control also zeroes the rest of a new control buffer).
+/// With kernel.TENANT_GATE = 1 this lets tenants 0 .. tenants-1 run that
+/// have a mask word (with vyre's values, tenants 0 .. 28: the masks end at
+/// TENANT_QUOTA_BASE). A higher tenant t reads control[TENANT_BASE + 1 + t],
+/// a protocol word, as its mask, exactly as vyre's kernel does: with vyre's
+/// values tenant 29 + k reads quota word k (non-zero for k < tenants), then
+/// the tenant claim counters, the metrics and the other control words
+/// (docs/protocol.md, "Tenants"); a host keeps its tenant ids below 29.
 inline void setTenantTable(const Layout &l, uint32_t *control, uint32_t tenants) {
   uint32_t table = l.tenantBase + 1;
   detail::word(control + l.tenantBase).store(table, std::memory_order_release);
-  for (uint64_t w = table; w < uint64_t(table) + tenants && w < l.tenantQuotaBase; ++w)
-    detail::word(control + w).store(~0u, std::memory_order_release);
-  for (uint64_t w = l.tenantQuotaBase;
-       w < uint64_t(l.tenantQuotaBase) + tenants && w < l.tenantFairnessBase; ++w)
-    detail::word(control + w).store(1000000u, std::memory_order_release);
+  for (uint64_t w = table; w < l.tenantQuotaBase; ++w)
+    detail::word(control + w)
+        .store(w - table < tenants ? ~0u : 0u, std::memory_order_release);
+  for (uint64_t w = l.tenantQuotaBase; w < l.tenantFairnessBase; ++w)
+    detail::word(control + w)
+        .store(w - l.tenantQuotaBase < tenants ? 1000000u : 0u,
+               std::memory_order_release);
+}
+
+/// Whether control word \p at may hold a tenant mask: a word of vyre's
+/// mask table (TENANT_BASE + 1 up to TENANT_QUOTA_BASE), or a word at or
+/// past OBSERVABLE_BASE (a table the host placed there, past every
+/// protocol word). Every other word has a protocol meaning (SHUTDOWN,
+/// DONE_COUNT, the quotas, claim counters, metrics, error counters, ...).
+inline bool isTenantMaskWord(const Layout &l, uint64_t at) {
+  return (at > l.tenantBase && at < l.tenantQuotaBase) || at >= l.observableBase;
 }
 
 /// Sets tenant \p tenant's mask (0 refuses its slots) in the table
-/// control[TENANT_BASE] points at. Returns false if the mask word is not
-/// below \p controlWords (the kernel would refuse the tenant anyway).
+/// control[TENANT_BASE] points at: control[control[TENANT_BASE] + tenant]
+/// (u32 arithmetic, as the kernel computes it). Returns false, and writes
+/// nothing, if that word is not below \p controlWords (the kernel would
+/// refuse the tenant anyway) or is a protocol word (isTenantMaskWord: with
+/// vyre's table, tenants 29 and up, whose "mask" is a quota word, a claim
+/// counter, a metric, ...; tenant 127's would be control[130], a priority
+/// partition bound).
 inline bool setTenantMask(const Layout &l, uint32_t *control,
                           uint64_t controlWords, uint32_t tenant, uint32_t mask) {
   uint32_t at = detail::load(control + l.tenantBase) + tenant;
-  if (at >= controlWords)
+  if (at >= controlWords || !isTenantMaskWord(l, at))
     return false;
   detail::word(control + at).store(mask, std::memory_order_release);
   return true;
@@ -419,10 +481,6 @@ inline bool publishPacked(const Layout &l, uint32_t *ring, uint32_t slot,
   std::vector<uint32_t> args(l.argsPerSlot);
   return encodePacked(l, ops, count, args.data()) &&
          publishSlot(l, ring, slot, l.packedSlotOpcode, args.data(), args.size());
-}
-
-inline uint32_t slotStatus(const Layout &l, const uint32_t *ring, uint32_t slot) {
-  return detail::load(ring + size_t(slot) * l.slotWords + l.statusWord);
 }
 
 /// Marks a DONE slot EMPTY again so it can be republished.
