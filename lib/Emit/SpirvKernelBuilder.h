@@ -60,6 +60,7 @@ public:
 
   Val group(kernel::GroupOp op, llvm::ArrayRef<Val> operands) override;
   void subgroupBarrier() override;
+  bool hasSubgroupBarrier() const override { return true; }
 
   kernel::Var local(Ty t) override {
     kernel::Var v = fn().localVariable(

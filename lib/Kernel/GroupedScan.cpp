@@ -304,8 +304,9 @@ Val MegakernelBuilder::ownerOf(Val i, Val upTo, Val width) {
 ///   won = 0
 void MegakernelBuilder::finishBatch() {
   Val won = k.get(step.wonBits);
-  Val n = k.group(GroupOp::Add, {k.bits(BitOp::Count, won)});
-  countDone(n, [&] {
+  Val claimed = k.bits(BitOp::Count, won);
+  Val n = k.group(GroupOp::Add, {claimed});
+  countDone(n, [&] { return claimed; }, [&] {
     k.ifThen(ne(won, c(0)), [&] {
       k.fence(/*acquire=*/false, /*release=*/true);
       for (unsigned i = 0; i < plan.claimBatch; ++i) {

@@ -151,7 +151,8 @@ private:
                        unsigned to);
   void tryClaim(const BatchReads &r, unsigned k,
                 llvm::function_ref<void(Val won)> then);
-  void countDone(Val n, llvm::function_ref<void()> markDone);
+  void countDone(Val n, llvm::function_ref<Val()> own,
+                 llvm::function_ref<void()> markDone);
 
   //===-- PortableScan.cpp ---------------------------------------------===//
   void portableStep(Val s);

@@ -147,7 +147,20 @@ void MegakernelBuilder::tryClaim(const BatchReads &r, unsigned i,
 ///     if elect(): DONE_COUNT += n (release)
 ///     subgroup_barrier()   // ... the add, which happens before ...
 ///     markDone()           // ... every DONE store (release)
-void MegakernelBuilder::countDone(Val n, llvm::function_ref<void()> markDone) {
+/// Without a subgroup barrier (WGSL) the lanes, split by the handlers, may
+/// not have converged again, and an elect() could then pick one lane per
+/// group of them: each invocation adds its \p own slots instead.
+void MegakernelBuilder::countDone(Val n, llvm::function_ref<Val()> own,
+                                  llvm::function_ref<void()> markDone) {
+  if (!k.hasSubgroupBarrier()) {
+    Val mine = own();
+    k.ifThen(ne(mine, c(0)), [&] {
+      Ptr doneCount = control(P(PV::control_DONE_COUNT));
+      k.atomic(AtomicOp::Add, MemoryOrder::Release, doneCount, {mine});
+      markDone();
+    });
+    return;
+  }
   k.ifThen(ne(n, c(0)), [&] {
     k.subgroupBarrier();
     k.ifThen(k.group(GroupOp::Elect, {}), [&] {

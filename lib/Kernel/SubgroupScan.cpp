@@ -45,7 +45,13 @@ void MegakernelBuilder::subgroupStep(Val s, Val nthreads, Val scanSlots) {
       k.set(step.claimed, k.boolean(true));
       runSlot(slotBase[i], opcode[i], /*countMetrics=*/false);
     });
-  countDone(n, [&] {
+  auto own = [&] { // this invocation's winners
+    Val count = c(0);
+    for (unsigned i = 0; i < batch; ++i)
+      count = add(count, select(won[i], c(1), c(0)));
+    return count;
+  };
+  countDone(n, own, [&] {
     for (unsigned i = 0; i < batch; ++i)
       k.ifThen(won[i], [&] {
         k.atomic(AtomicOp::Store, MemoryOrder::Release,

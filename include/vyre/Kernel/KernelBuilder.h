@@ -113,8 +113,13 @@ public:
   //===-- Subgroups --------------------------------------------------------===//
   virtual Val group(GroupOp op, llvm::ArrayRef<Val> operands) = 0;
   /// Every invocation's memory accesses before it happen before every
-  /// invocation's after it, within the subgroup, at device scope.
+  /// invocation's after it, within the subgroup, at device scope; and every
+  /// invocation of the subgroup arrives before any goes on.
   virtual void subgroupBarrier() = 0;
+  /// Whether subgroupBarrier() is one (SPIR-V); WGSL has none, so after the
+  /// lanes diverge the skeletons make no subgroup operation depend on their
+  /// having converged again.
+  virtual bool hasSubgroupBarrier() const = 0;
 
   //===-- Variables --------------------------------------------------------===//
   /// A function-local variable (uninitialized: set it before reading).

@@ -84,6 +84,8 @@ public:
 
   Val group(kernel::GroupOp op, llvm::ArrayRef<Val> operands) override;
   void subgroupBarrier() override;
+  /// WGSL has no subgroup barrier (docs/protocol.md, "WebGPU").
+  bool hasSubgroupBarrier() const override { return false; }
 
   kernel::Var local(Ty t) override;
   Val get(kernel::Var v) override;

@@ -16,10 +16,12 @@ import argparse
 import concurrent.futures
 import hashlib
 import os
-import re
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from repo_inputs import repo_inputs  # noqa: E402
 
 SKELETONS = ["portable", "subgroup", "grouped"]
 ENVS = ["vulkan1.0", "vulkan1.1", "vulkan1.2", "vulkan1.3"]
@@ -40,42 +42,6 @@ def configs():
         for sk in SKELETONS:
             yield "%s-%s" % (env, sk), ["--target-env=" + env, "--skeleton=" + sk]
     yield from EXTRA
-
-
-def vyre_files(root):
-    out = subprocess.run(["git", "-C", root, "ls-files", "*.vyre"],
-                         capture_output=True, text=True)
-    if out.returncode == 0 and out.stdout.strip():
-        return sorted(out.stdout.split())
-    # Not a git checkout (an exported tree): walk it.
-    found = []
-    for d, _, names in os.walk(root):
-        if "/build" in d or "/.git" in d:
-            continue
-        found += [os.path.relpath(os.path.join(d, n), root)
-                  for n in names if n.endswith(".vyre")]
-    return sorted(found)
-
-
-def split_parts(root, tmp):
-    """The .vyre parts of the lit tests that split-file, as (key, dir, name):
-    compiled in their own folder, by relative name, so paths in the outputs
-    do not depend on the machine."""
-    split = os.path.join(os.environ.get("LLVM_TOOLS_DIR", "/usr/lib/llvm-14/bin"),
-                         "split-file")
-    parts = []
-    tests = subprocess.run(["git", "-C", root, "ls-files", "test/lit/*.test"],
-                           capture_output=True, text=True).stdout.split()
-    for t in sorted(tests):
-        with open(os.path.join(root, t), errors="replace") as f:
-            names = re.findall(r"^(?://|;|#)--- (\S+\.vyre)\s*$", f.read(), re.M)
-        if not names:
-            continue
-        out = os.path.join(tmp, "split", t.replace("/", "_"))
-        subprocess.run([split, os.path.join(root, t), out], check=True,
-                       capture_output=True)
-        parts += [(t + ":" + n, out, n) for n in names]
-    return parts
 
 
 def sha(path):
@@ -107,10 +73,9 @@ def main():
     ap.add_argument("-j", type=int, default=os.cpu_count() or 2)
     a = ap.parse_args()
     a.vyrec = os.path.abspath(a.vyrec)
-    files = vyre_files(a.root)
     with tempfile.TemporaryDirectory() as tmp, \
             concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        inputs = [(f, a.root, f) for f in files] + split_parts(a.root, tmp)
+        inputs = repo_inputs(a.root, tmp)
         jobs = [pool.submit(one, a.vyrec, cwd, tmp, key, rel, n, fl)
                 for key, cwd, rel in inputs for n, fl in configs()]
         lines = [j.result() for j in jobs]
