@@ -7,6 +7,7 @@
 #include "vyre/Parse/Parser.h"
 #include "vyre/Prelude/Prelude.h"
 #include "vyre/Sema/Sema.h"
+#include "vyre/Target/WGSL.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -83,6 +84,22 @@ bool fuzz::checkCompile(llvm::StringRef text) {
     if (!manifest)
       fail("a valid module gives no manifest",
            llvm::toString(manifest.takeError()), text);
+  }
+  // WebGPU: what checkWgslSupport accepts, emitWgsl must write (no
+  // internal error), with each loop.
+  for (Skeleton loop : {Skeleton::Portable, Skeleton::Grouped}) {
+    KernelOptions kopts;
+    kopts.skeleton = loop;
+    DiagnosticEngine wgslDiags(sm, llvm::nulls());
+    if (!checkWgslSupport(module, sema, KernelPlan::make(sema, kopts),
+                          wgslDiags))
+      continue;
+    llvm::Expected<WgslModule> wgsl = emitWgsl(module, sema, kopts);
+    if (!wgsl)
+      fail("a program WGSL accepts gives no WGSL module",
+           llvm::toString(wgsl.takeError()), text);
+    if (wgsl->text.empty())
+      fail("emitWgsl returned an empty module", spelling(loop), text);
   }
   return true;
 }

@@ -15,7 +15,8 @@ namespace {
 // Summary", "Reserved Words"), the predeclared types, address spaces and
 // access modes (a declaration would shadow them in the renderer's own
 // declarations), and the built-in functions. Sorted, for binary search.
-constexpr std::array kReserved = {
+// (A plain array: clang 14 cannot deduce std::array's size from this many.)
+constexpr const char *kReserved[] = {
     "NULL", "Self", "abs", "abstract", "acos", "acosh", "active", "alias",
     "alignas", "alignof", "all", "any", "array", "arrayLength", "as", "asin",
     "asinh", "asm", "asm_fragment", "async", "atan", "atan2", "atanh",
@@ -98,9 +99,9 @@ bool isPredeclaredTypeFamily(llvm::StringRef s) {
 } // namespace
 
 bool wgsl::isReservedWord(llvm::StringRef s) {
-  static_assert(kReserved.size() > 1);
+  static_assert(std::size(kReserved) > 1);
   return std::binary_search(
-             kReserved.begin(), kReserved.end(), s,
+             std::begin(kReserved), std::end(kReserved), s,
              [](llvm::StringRef a, llvm::StringRef b) { return a < b; }) ||
          isPredeclaredTypeFamily(s);
 }
