@@ -13,6 +13,9 @@
 #include "vyre/IR/Walk.h"
 #include "vyre/Target/WGSL.h"
 
+#include <algorithm>
+#include <vector>
+
 using namespace vyre;
 
 namespace {
@@ -55,42 +58,57 @@ bool vyre::checkWgslSupport(const Module &, const SemaResult &sema,
   auto isRing = [&](const BufferRef &b) {
     return b.decl && b.decl == sema.ringBuffer;
   };
+  // Each handler's, collected and then reported in source order (its
+  // stores and its atomics are found by two walks).
+  std::vector<std::pair<llvm::SMLoc, std::string>> refusals;
+  auto refuse = [&](llvm::SMLoc loc, std::string text) {
+    refusals.push_back({loc, std::move(text)});
+  };
+  auto report = [&] {
+    std::stable_sort(refusals.begin(), refusals.end(), [](auto &a, auto &b) {
+      return a.first.getPointer() < b.first.getPointer();
+    });
+    for (auto &[loc, text] : refusals)
+      diags.error(loc, text);
+    refusals.clear();
+  };
   for (const HandlerDecl *h : sema.handlers) {
     if (!h->body)
       continue;
     if (const Stmt *deep = tooDeep(*h->body))
-      diags.error(deep->loc,
-                  refusal("handler '" + h->name + "' nesting statements " +
-                              llvm::Twine(kMaxHandlerNesting + 1) + " deep",
-                          "WGSL compilers reject a function nested more "
-                          "than " + llvm::Twine(kWgslMaxBraceDepth) +
-                              " braces deep"));
+      refuse(deep->loc,
+             refusal("handler '" + h->name + "' nesting statements " +
+                         llvm::Twine(kMaxHandlerNesting + 1) + " deep",
+                     "WGSL compilers reject a function nested more "
+                     "than " + llvm::Twine(kWgslMaxBraceDepth) +
+                         " braces deep"));
     // Stores to the ring (Sema's handlersWriteRing, located).
     walkStmts(*h->body, [&](Stmt &s) {
       if (auto *st = llvm::dyn_cast<StoreStmt>(&s); st && isRing(st->buffer))
-        diags.error(st->loc,
-                    refusal("handler '" + h->name + "' storing to " + ring,
-                            "another invocation could claim the slot it "
-                            "publishes without release/acquire, and WGSL "
-                            "atomics are relaxed only"));
+        refuse(st->loc,
+               refusal("handler '" + h->name + "' storing to " + ring,
+                       "another invocation could claim the slot it "
+                       "publishes without release/acquire, and WGSL "
+                       "atomics are relaxed only"));
     });
     walkExprs(*h->body, [&](Expr &e) {
       auto *a = llvm::dyn_cast<AtomicExpr>(&e);
       if (!a)
         return;
       if (a->op != AtomicOp::Load && isRing(a->buffer))
-        diags.error(a->loc,
-                    refusal("handler '" + h->name + "' updating " + ring +
-                                " with " + spelling(a->op),
-                            "another invocation could claim the slot it "
-                            "publishes without release/acquire, and WGSL "
-                            "atomics are relaxed only"));
+        refuse(a->loc,
+               refusal("handler '" + h->name + "' updating " + ring +
+                           " with " + spelling(a->op),
+                       "another invocation could claim the slot it "
+                       "publishes without release/acquire, and WGSL "
+                       "atomics are relaxed only"));
       else if (!h->fromPrelude && a->order != MemoryOrder::Relaxed)
-        diags.error(a->explicitOrder ? a->orderLoc : a->loc,
-                    refusal("memory order '" + spelling(a->order) + "' of " +
-                                spelling(a->op),
-                            "WGSL atomics are relaxed only"));
+        refuse(a->explicitOrder ? a->orderLoc : a->loc,
+               refusal("memory order '" + spelling(a->order) + "' of " +
+                           spelling(a->op),
+                       "WGSL atomics are relaxed only"));
     });
+    report();
   }
   return diags.errorCount() == before;
 }
