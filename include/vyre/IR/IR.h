@@ -365,7 +365,7 @@ struct BufferDecl {
 /// One `group.KEY = expr;` line of a `protocol { ... }` block.
 struct ProtocolEntry {
   std::string group, key;
-  llvm::SMLoc loc;
+  llvm::SMLoc loc, end; // its first token and its ';'
   ExprPtr value;
   std::string doc;
   std::optional<uint32_t> evaluated; // set by Sema
@@ -407,6 +407,10 @@ struct SourceFile {
   llvm::StringRef text;
   std::vector<llvm::StringRef> comments;
 };
+
+/// The UTF-8 byte-order mark: skipped at the start of a file, as clang, gcc
+/// and rustc do, and kept by the formatter.
+constexpr llvm::StringLiteral kUtf8Bom = "\xEF\xBB\xBF";
 
 /// Everything one compilation sees: the prelude, the root file and every
 /// file they import, in dependency order (a file after all it imports).
