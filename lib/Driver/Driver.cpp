@@ -15,10 +15,12 @@
 #include "vyre/Parse/Lexer.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
+#include "vyre/Sema/Shards.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -126,6 +128,43 @@ bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
   return true;
 }
 
+/// The depfile's targets without -MT: the outputs that are files.
+std::vector<std::string> depfileTargets(const OutputPaths &p) {
+  std::vector<std::string> targets;
+  for (const std::string *t : {&p.primary, &p.manifest, &p.header})
+    if (!t->empty() && *t != "-")
+      targets.push_back(*t);
+  return targets;
+}
+
+/// An output that names one of \p inputs (the same path, or a link to it)
+/// would destroy a source file: a usage error, as gcc's "input file is the
+/// same as output file". -i (\p inPlace) writes the input on purpose.
+bool checkOutputsSpareInputs(const OutputPaths &p,
+                             llvm::ArrayRef<std::string> inputs, bool inPlace,
+                             DiagnosticEngine &diags) {
+  const std::pair<const char *, const std::string *> named[] = {
+      {"-o", inPlace ? nullptr : &p.primary},
+      {"--manifest", &p.manifest},
+      {"--header", &p.header},
+      {"the depfile", &p.depfile}};
+  for (const auto &[option, path] : named) {
+    if (!path || path->empty() || *path == "-")
+      continue;
+    for (const std::string &input : inputs) {
+      bool same = false;
+      if (input.empty() || input == "-" ||
+          llvm::sys::fs::equivalent(*path, input, same) || !same)
+        continue;
+      diags.error(llvm::SMLoc(), llvm::Twine(option) + " '" + *path +
+                                     "' is the input file '" + input +
+                                     "': it would be overwritten");
+      return false;
+    }
+  }
+  return true;
+}
+
 EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   EmitOptions eopts;
   eopts.targetEnv = *parseTargetEnv(o.targetEnv);
@@ -152,6 +191,26 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   eopts.validate = o.validate;
   eopts.sm = &sm; // -g: OpLine needs the source locations
   return eopts;
+}
+
+/// An explicit --skeleton or --claim-batch that this module's kernel would
+/// not use (a sharded module and one with the priority schedule run the
+/// portable loop), or "".
+std::string skeletonOptionError(const CompilerOptions &o,
+                                const EmitOptions &eopts,
+                                const SemaResult &sema) {
+  bool explicitSkeleton = o.skeleton == "grouped" || o.skeleton == "subgroup";
+  if (!(explicitSkeleton || o.claimBatch) ||
+      emit::usesSubgroupSkeleton(eopts, sema))
+    return "";
+  std::string why =
+      !shardable(sema)
+          ? "a module with kernel.SCHEDULE = schedule.PRIORITY"
+          : "a sharded module (--shards=" + o.shards + ")";
+  std::string option = explicitSkeleton ? "--skeleton=" + o.skeleton
+                                        : "--claim-batch";
+  return option + ": " + why +
+         " runs the portable skeleton (docs/protocol.md); drop " + option;
 }
 
 /// One validated module and what the outputs are built from. The manifest
@@ -328,9 +387,26 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return UsageError;
   }
 
-  OutputPaths paths = outputPaths(o);
-  if (!checkOutputPaths(paths, diags))
+  // --syntax-only and --format validate nothing, and a manifest or header
+  // is built from a validated module: asking for both is a mistake.
+  if (o.syntaxOnly && (!o.manifest.empty() || !o.header.empty())) {
+    diags.error(llvm::SMLoc(),
+                llvm::Twine(options.format ? "--format" : "--syntax-only") +
+                    " does not compile the module: it cannot write " +
+                    (o.manifest.empty() ? "--header" : "--manifest"));
     return UsageError;
+  }
+
+  OutputPaths paths = outputPaths(o);
+  if (!checkOutputPaths(paths, diags) ||
+      !checkOutputsSpareInputs(paths, {o.input, o.prelude}, o.inPlace, diags))
+    return UsageError;
+  if (!paths.depfile.empty() && o.depTargets.empty() &&
+      depfileTargets(paths).empty()) {
+    diags.error(llvm::SMLoc(), "the depfile needs a target, and -o - writes "
+                               "no file: name one with -MT");
+    return UsageError;
+  }
   EmitOptions eopts = emitOptions(o, sm);
   if (std::string err = emitOptionsError(eopts); !err.empty()) {
     diags.error(llvm::SMLoc(), err);
@@ -361,6 +437,14 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return verifyDiagnostics(diags, llvm::errs()) ? Success : CompileError;
   if (!ok || diags.hasErrors())
     return CompileError;
+  if (!checkOutputsSpareInputs(paths, c.dependencies, o.inPlace, diags))
+    return UsageError; // an output naming an imported file
+  if (!o.syntaxOnly) {
+    if (std::string err = skeletonOptionError(o, eopts, c.sema); !err.empty()) {
+      diags.error(llvm::SMLoc(), err);
+      return UsageError;
+    }
+  }
   // --shards=K asks for K entry points; planShards makes one for a module
   // with the priority schedule (its claim has no shard filter).
   if (!o.syntaxOnly && parseShardCount(o.shards).value_or(1) > 1 &&
@@ -376,6 +460,10 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   if (std::optional<ExitCode> stop = c.buildPrimary(primary))
     return *stop;
 
+  // -i leaves a file it does not change untouched (its inode, times, owner
+  // and hard links), as clang-format -i does.
+  if (o.inPlace && primary == c.module.files[c.module.rootFile]->text)
+    return Success;
   OutputSet outputs;
   outputs.add(paths.primary, std::move(primary));
   if (!paths.manifest.empty()) {
@@ -390,16 +478,12 @@ ExitCode vyre::compile(const CompilerOptions &options) {
       return *stop;
     outputs.add(paths.header, std::move(header));
   }
-  if (!paths.depfile.empty()) {
-    std::vector<std::string> targets;
-    for (const std::string *t : {&paths.primary, &paths.manifest, &paths.header})
-      if (!t->empty() && *t != "-")
-        targets.push_back(*t);
+  if (!paths.depfile.empty())
     outputs.add(paths.depfile,
-                makeDepfile(o.depTargets.empty() ? targets : o.depTargets,
+                makeDepfile(o.depTargets.empty() ? depfileTargets(paths)
+                                                 : o.depTargets,
                             c.dependencies, o.depPhony,
                             /*escapeTargets=*/o.depTargets.empty()));
-  }
 
   if (llvm::Error err = outputs.commit()) {
     diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));

@@ -198,10 +198,7 @@ uint32_t emitTenantTable(ModuleContext &ctx, FunctionBuilder &fb);
 uint32_t emitPriorityClaimFunction(ModuleContext &ctx);
 
 //===-- Megakernel.cpp ------------------------------------------------------===//
-/// Whether the module's persistent loop is the subgroup skeleton
-/// (--skeleton=subgroup, unless kernel.SCHEDULE is schedule.PRIORITY, whose
-/// per-invocation claim replaces the scan): the manifest's `skeleton`.
-bool usesSubgroupSkeleton(const EmitOptions &opts, const SemaResult &sema);
+/// usesSubgroupSkeleton: Emit.h.
 /// Slots an invocation claims at a time: --claim-batch for the grouped
 /// skeleton, kSubgroupClaimBatch for the subgroup one, 1 for the portable
 /// loop (the manifest's skeleton.claim_batch).

@@ -104,6 +104,15 @@ SpirvVersion moduleSpirvVersion(const EmitOptions &opts);
 /// driver's usage error, and emitSpirv's refusal.
 std::string emitOptionsError(const EmitOptions &opts);
 
+namespace emit {
+/// Whether the module's persistent loop is the subgroup (or grouped)
+/// skeleton: --skeleton=subgroup or grouped, unless kernel.SCHEDULE is
+/// schedule.PRIORITY (whose per-invocation claim replaces the scan) or the
+/// module is sharded; the manifest's `skeleton`. The driver refuses an
+/// explicit --skeleton or --claim-batch that this makes unused.
+bool usesSubgroupSkeleton(const EmitOptions &opts, const SemaResult &sema);
+} // namespace emit
+
 /// Builds, optionally validates (spvtools; EmitOptions::validate) and
 /// optionally optimizes the megakernel. A module that fails validation is
 /// returned as an error carrying the validator's message: an internal
