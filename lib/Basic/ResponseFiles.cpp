@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -41,8 +42,22 @@ llvm::Error expand(const char *arg, llvm::StringRef baseDir,
                                    "cannot read response file '%s': %s",
                                    path.c_str(),
                                    buf.getError().message().c_str());
+  // As LLVM's own expansion: UTF-16 (with its byte-order mark) is read as
+  // UTF-8, and a UTF-8 byte-order mark is skipped.
+  llvm::StringRef text = (*buf)->getBuffer();
+  std::string utf8;
+  llvm::ArrayRef<char> bytes(text.data(), text.size());
+  if (llvm::hasUTF16ByteOrderMark(bytes)) {
+    if (!llvm::convertUTF16ToUTF8String(bytes, utf8))
+      return llvm::createStringError(
+          std::make_error_code(std::errc::illegal_byte_sequence),
+          "cannot read response file '%s': invalid UTF-16", path.c_str());
+    text = utf8;
+  }
+  if (text.startswith("\xEF\xBB\xBF"))
+    text = text.drop_front(3);
   llvm::SmallVector<const char *, 16> words;
-  llvm::cl::TokenizeGNUCommandLine((*buf)->getBuffer(), saver, words);
+  llvm::cl::TokenizeGNUCommandLine(text, saver, words);
   stack.push_back(std::string(path));
   std::string dir(llvm::sys::path::parent_path(path));
   for (const char *w : words)

@@ -25,6 +25,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <optional>
 
 using namespace vyre;
@@ -101,14 +102,19 @@ OutputPaths outputPaths(const CompilerOptions &o) {
   return p;
 }
 
+/// Each output path with the option that names it, for messages.
+using NamedOutputs = std::array<std::pair<const char *, const std::string *>, 4>;
+NamedOutputs namedOutputs(const OutputPaths &p) {
+  return {{{"-o", &p.primary},
+           {"--manifest", &p.manifest},
+           {"--header", &p.header},
+           {"the depfile", &p.depfile}}};
+}
+
 /// Two outputs that name one file (`-o x --manifest x`, `-o - --manifest
 /// -`, or a link to the other) would lose one of them: a usage error.
 bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
-  const std::pair<const char *, const std::string *> named[] = {
-      {"-o", &p.primary},
-      {"--manifest", &p.manifest},
-      {"--header", &p.header},
-      {"the depfile", &p.depfile}};
+  NamedOutputs named = namedOutputs(p);
   for (size_t i = 0; i < std::size(named); ++i)
     for (size_t j = 0; j < i; ++j) {
       const std::string &a = *named[j].second, &b = *named[i].second;
@@ -143,13 +149,8 @@ std::vector<std::string> depfileTargets(const OutputPaths &p) {
 bool checkOutputsSpareInputs(const OutputPaths &p,
                              llvm::ArrayRef<std::string> inputs, bool inPlace,
                              DiagnosticEngine &diags) {
-  const std::pair<const char *, const std::string *> named[] = {
-      {"-o", inPlace ? nullptr : &p.primary},
-      {"--manifest", &p.manifest},
-      {"--header", &p.header},
-      {"the depfile", &p.depfile}};
-  for (const auto &[option, path] : named) {
-    if (!path || path->empty() || *path == "-")
+  for (const auto &[option, path] : namedOutputs(p)) {
+    if (path->empty() || *path == "-" || (inPlace && path == &p.primary))
       continue;
     for (const std::string &input : inputs) {
       bool same = false;

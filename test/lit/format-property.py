@@ -4,7 +4,8 @@
 Each .vyre file of the repository that parses on its own (`git ls-files`),
 and SEEDS programs of test/gen/gen.py (default 4), gets comments inserted at
 its token boundaries (vyre_tokens.token_boundaries): a trailing `//`, an
-own-line `//`, a `///`, a `/* */` and a multi-line `/* */`, in turn:
+own-line `//`, a `///`, a `/* */`, a multi-line `/* */` and a `//` between
+blank lines, in turn:
   * a mutant with a comment at every boundary, in LF and in CRLF, and
     another with other kinds at each boundary;
   * single-comment mutants at a deterministic sample of the boundaries.
@@ -38,6 +39,7 @@ KINDS = (
     lambda n: f"\n/// doc {n}\n",
     lambda n: f" /* block {n} */ ",
     lambda n: f"\n/* multi {n}\n   line */\n",
+    lambda n: f"\n\n// after a blank line {n}\n\n",
 )
 
 
