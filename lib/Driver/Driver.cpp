@@ -404,8 +404,8 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return UsageError;
   if (!paths.depfile.empty() && o.depTargets.empty() &&
       depfileTargets(paths).empty()) {
-    diags.error(llvm::SMLoc(), "the depfile needs a target, and -o - writes "
-                               "no file: name one with -MT");
+    diags.error(llvm::SMLoc(), "the depfile needs a target, and every output "
+                               "goes to standard output: name one with -MT");
     return UsageError;
   }
   EmitOptions eopts = emitOptions(o, sm);
