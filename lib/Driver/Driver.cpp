@@ -463,8 +463,12 @@ ExitCode vyre::compile(const CompilerOptions &options) {
 
   // -i leaves a file it does not change untouched (its inode, times, owner
   // and hard links), as clang-format -i does.
-  if (o.inPlace && primary == c.module.files[c.module.rootFile]->text)
-    return Success;
+  if (o.inPlace) {
+    const SourceFile &root = *c.module.files[c.module.rootFile];
+    if (llvm::StringRef(primary) ==
+        (root.utf8Bom ? kUtf8Bom.str() : "") + root.text.str())
+      return Success;
+  }
   OutputSet outputs;
   outputs.add(paths.primary, std::move(primary));
   if (!paths.manifest.empty()) {

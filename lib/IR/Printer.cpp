@@ -546,7 +546,7 @@ void vyre::formatSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
   // The file's conventions stay: its byte-order mark, and CRLF line endings
   // where its first line ends with one (the printer writes LF).
   llvm::StringRef text = file.text;
-  if (text.startswith(kUtf8Bom))
+  if (file.utf8Bom || text.startswith(kUtf8Bom))
     os << kUtf8Bom;
   size_t firstLf = text.find('\n');
   if (firstLf == llvm::StringRef::npos || firstLf == 0 ||
