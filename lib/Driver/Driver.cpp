@@ -15,15 +15,18 @@
 #include "vyre/Parse/Lexer.h"
 #include "vyre/Parse/Loader.h"
 #include "vyre/Sema/Sema.h"
+#include "vyre/Sema/Shards.h"
 #include "vyre/Target/WGSL.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <optional>
 
 using namespace vyre;
@@ -105,14 +108,19 @@ OutputPaths outputPaths(const CompilerOptions &o) {
   return p;
 }
 
+/// Each output path with the option that names it, for messages.
+using NamedOutputs = std::array<std::pair<const char *, const std::string *>, 4>;
+NamedOutputs namedOutputs(const OutputPaths &p) {
+  return {{{"-o", &p.primary},
+           {"--manifest", &p.manifest},
+           {"--header", &p.header},
+           {"the depfile", &p.depfile}}};
+}
+
 /// Two outputs that name one file (`-o x --manifest x`, `-o - --manifest
 /// -`, or a link to the other) would lose one of them: a usage error.
 bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
-  const std::pair<const char *, const std::string *> named[] = {
-      {"-o", &p.primary},
-      {"--manifest", &p.manifest},
-      {"--header", &p.header},
-      {"the depfile", &p.depfile}};
+  NamedOutputs named = namedOutputs(p);
   for (size_t i = 0; i < std::size(named); ++i)
     for (size_t j = 0; j < i; ++j) {
       const std::string &a = *named[j].second, &b = *named[i].second;
@@ -129,6 +137,38 @@ bool checkOutputPaths(const OutputPaths &p, DiagnosticEngine &diags) {
                                      "; each output needs its own");
       return false;
     }
+  return true;
+}
+
+/// The depfile's targets without -MT: the outputs that are files.
+std::vector<std::string> depfileTargets(const OutputPaths &p) {
+  std::vector<std::string> targets;
+  for (const std::string *t : {&p.primary, &p.manifest, &p.header})
+    if (!t->empty() && *t != "-")
+      targets.push_back(*t);
+  return targets;
+}
+
+/// An output that names one of \p inputs (the same path, or a link to it)
+/// would destroy a source file: a usage error, as gcc's "input file is the
+/// same as output file". -i (\p inPlace) writes the input on purpose.
+bool checkOutputsSpareInputs(const OutputPaths &p,
+                             llvm::ArrayRef<std::string> inputs, bool inPlace,
+                             DiagnosticEngine &diags) {
+  for (const auto &[option, path] : namedOutputs(p)) {
+    if (path->empty() || *path == "-" || (inPlace && path == &p.primary))
+      continue;
+    for (const std::string &input : inputs) {
+      bool same = false;
+      if (input.empty() || input == "-" ||
+          llvm::sys::fs::equivalent(*path, input, same) || !same)
+        continue;
+      diags.error(llvm::SMLoc(), llvm::Twine(option) + " '" + *path +
+                                     "' is the input file '" + input +
+                                     "': it would be overwritten");
+      return false;
+    }
+  }
   return true;
 }
 
@@ -186,6 +226,26 @@ std::string targetOptionsError(const CompilerOptions &o) {
       return std::string(name) +
              " applies to SPIR-V; --target-env=webgpu writes WGSL";
   return "";
+}
+
+/// An explicit --skeleton or --claim-batch that this module's kernel would
+/// not use (a sharded module and one with the priority schedule run the
+/// portable loop), or "".
+std::string skeletonOptionError(const CompilerOptions &o,
+                                const EmitOptions &eopts,
+                                const SemaResult &sema) {
+  bool explicitSkeleton = o.skeleton == "grouped" || o.skeleton == "subgroup";
+  if (!(explicitSkeleton || o.claimBatch) ||
+      KernelPlan::make(sema, eopts).subgroupLoop())
+    return "";
+  std::string why =
+      !shardable(sema)
+          ? "a module with kernel.SCHEDULE = schedule.PRIORITY"
+          : "a sharded module (--shards=" + o.shards + ")";
+  std::string option = explicitSkeleton ? "--skeleton=" + o.skeleton
+                                        : "--claim-batch";
+  return option + ": " + why +
+         " runs the portable skeleton (docs/protocol.md); drop " + option;
 }
 
 /// One validated module and what the outputs are built from. The manifest
@@ -404,9 +464,26 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return UsageError;
   }
 
-  OutputPaths paths = outputPaths(o);
-  if (!checkOutputPaths(paths, diags))
+  // --syntax-only and --format validate nothing, and a manifest or header
+  // is built from a validated module: asking for both is a mistake.
+  if (o.syntaxOnly && (!o.manifest.empty() || !o.header.empty())) {
+    diags.error(llvm::SMLoc(),
+                llvm::Twine(options.format ? "--format" : "--syntax-only") +
+                    " does not compile the module: it cannot write " +
+                    (o.manifest.empty() ? "--header" : "--manifest"));
     return UsageError;
+  }
+
+  OutputPaths paths = outputPaths(o);
+  if (!checkOutputPaths(paths, diags) ||
+      !checkOutputsSpareInputs(paths, {o.input, o.prelude}, o.inPlace, diags))
+    return UsageError;
+  if (!paths.depfile.empty() && o.depTargets.empty() &&
+      depfileTargets(paths).empty()) {
+    diags.error(llvm::SMLoc(), "the depfile needs a target, and every output "
+                               "goes to standard output: name one with -MT");
+    return UsageError;
+  }
   if (std::string err = targetOptionsError(o); !err.empty()) {
     diags.error(llvm::SMLoc(), err);
     return UsageError;
@@ -439,6 +516,14 @@ ExitCode vyre::compile(const CompilerOptions &options) {
     return verifyDiagnostics(diags, llvm::errs()) ? Success : CompileError;
   if (!ok || diags.hasErrors())
     return CompileError;
+  if (!checkOutputsSpareInputs(paths, c.dependencies, o.inPlace, diags))
+    return UsageError; // an output naming an imported file
+  if (!o.syntaxOnly) {
+    if (std::string err = skeletonOptionError(o, eopts, c.sema); !err.empty()) {
+      diags.error(llvm::SMLoc(), err);
+      return UsageError;
+    }
+  }
   // --shards=K asks for K entry points; planShards makes one for a module
   // with the priority schedule (its claim has no shard filter).
   if (!o.syntaxOnly && parseShardCount(o.shards).value_or(1) > 1 &&
@@ -454,6 +539,14 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   if (std::optional<ExitCode> stop = c.buildPrimary(primary))
     return *stop;
 
+  // -i leaves a file it does not change untouched (its inode, times, owner
+  // and hard links), as clang-format -i does.
+  if (o.inPlace) {
+    const SourceFile &root = *c.module.files[c.module.rootFile];
+    if (llvm::StringRef(primary) ==
+        (root.utf8Bom ? kUtf8Bom.str() : "") + root.text.str())
+      return Success;
+  }
   OutputSet outputs;
   outputs.add(paths.primary, std::move(primary));
   if (!paths.manifest.empty()) {
@@ -468,16 +561,12 @@ ExitCode vyre::compile(const CompilerOptions &options) {
       return *stop;
     outputs.add(paths.header, std::move(header));
   }
-  if (!paths.depfile.empty()) {
-    std::vector<std::string> targets;
-    for (const std::string *t : {&paths.primary, &paths.manifest, &paths.header})
-      if (!t->empty() && *t != "-")
-        targets.push_back(*t);
+  if (!paths.depfile.empty())
     outputs.add(paths.depfile,
-                makeDepfile(o.depTargets.empty() ? targets : o.depTargets,
+                makeDepfile(o.depTargets.empty() ? depfileTargets(paths)
+                                                 : o.depTargets,
                             c.dependencies, o.depPhony,
                             /*escapeTargets=*/o.depTargets.empty()));
-  }
 
   if (llvm::Error err = outputs.commit()) {
     diags.error(llvm::SMLoc(), llvm::toString(std::move(err)));

@@ -46,20 +46,64 @@ private:
   // Comments (formatting only).
   bool formatting() const { return trivia != nullptr; }
   bool atLineStart() const { return out.empty() || out.back() == '\n'; }
+  /// The last line printed ends with a `//` comment: nothing may join it.
+  bool lineClosed() const { return out.size() == lineCommentEnd; }
+  /// Nothing but indentation on the line being printed.
+  bool onBlankLine() const {
+    size_t lastCode = out.find_last_not_of(' ');
+    return lastCode == std::string::npos || out[lastCode] == '\n';
+  }
   bool afterBlankOrOpen() const;
   bool blankLineBefore(const char *p) const;
   bool ownLine(const char *p) const;
+  const char *textBegin() const; // the file's text, after a byte-order mark
   /// Prints the comments that start before \p pos (only those that trail
   /// a line of code, with \p trailingOnly).
   void commentsBefore(llvm::SMLoc pos, unsigned indent,
                       bool trailingOnly = false);
+  void ownLineComment(llvm::StringRef c, unsigned indent);
+  /// Appends \p c with LF line endings (formatSourceFile restores CRLF).
+  void appendComment(llvm::StringRef c);
+  /// Where the first token after \p p starts (blanks and comments skipped).
+  llvm::SMLoc tokenAfter(const char *p) const;
   /// Keeps one blank line where the source had one before \p pos.
   void blankLineIfSource(llvm::SMLoc pos);
+  /// Ends an item or a protocol entry with its ';' (at \p semi): the
+  /// comments before it stay before it, so that none becomes the next
+  /// item's doc comment.
+  void endItem(llvm::SMLoc semi) {
+    commentsBefore(semi, exprIndent);
+    if (llvm::StringRef(out).endswith("*/ "))
+      out.pop_back();
+    out += ";\n";
+  }
 
   const SourceFile *trivia;
   size_t nextComment = 0;
+  size_t lineCommentEnd = std::string::npos;
   unsigned exprIndent = 0; // the statement's indentation, for line comments
 };
+
+const char *Printer::textBegin() const {
+  llvm::StringRef t = trivia->text;
+  return t.begin() + (t.startswith(kUtf8Bom) ? kUtf8Bom.size() : 0);
+}
+
+llvm::SMLoc Printer::tokenAfter(const char *p) const {
+  const std::vector<llvm::StringRef> &cs = trivia->comments;
+  auto c = llvm::lower_bound(
+      cs, p, [](llvm::StringRef s, const char *q) { return s.begin() < q; });
+  const char *end = trivia->text.end();
+  while (p < end) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+      ++p;
+    else if (c != cs.end() && c->begin() == p)
+      p = (c++)->end();
+    else
+      break;
+  }
+  return llvm::SMLoc::getFromPointer(p);
+}
 
 bool Printer::afterBlankOrOpen() const {
   if (out.empty())
@@ -70,7 +114,7 @@ bool Printer::afterBlankOrOpen() const {
 
 /// The source has an empty line between \p p and the code before it.
 bool Printer::blankLineBefore(const char *p) const {
-  const char *begin = trivia->text.begin();
+  const char *begin = textBegin();
   unsigned newlines = 0;
   while (p > begin && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r' ||
                        p[-1] == '\n')) {
@@ -82,7 +126,7 @@ bool Printer::blankLineBefore(const char *p) const {
 
 /// Nothing but blanks precede \p p on its source line.
 bool Printer::ownLine(const char *p) const {
-  const char *begin = trivia->text.begin();
+  const char *begin = textBegin();
   while (p > begin && (p[-1] == ' ' || p[-1] == '\t'))
     --p;
   return p == begin || p[-1] == '\n';
@@ -92,6 +136,34 @@ void Printer::blankLineIfSource(llvm::SMLoc pos) {
   if (formatting() && pos.isValid() && atLineStart() && !afterBlankOrOpen() &&
       blankLineBefore(pos.getPointer()))
     out += '\n';
+}
+
+void Printer::appendComment(llvm::StringRef c) {
+  for (size_t i = 0; i < c.size(); ++i)
+    if (!(c[i] == '\r' && i + 1 < c.size() && c[i + 1] == '\n'))
+      out += c[i];
+}
+
+/// A comment on a line of its own, at \p indent; inside a line of code
+/// (an expression) the code goes on after it, on the next line, four
+/// columns further in.
+void Printer::ownLineComment(llvm::StringRef c, unsigned indent) {
+  bool continuation = !atLineStart();
+  // A continuation line that holds only its indentation takes the comment.
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  if (!atLineStart())
+    out += '\n';
+  if (!afterBlankOrOpen() && blankLineBefore(c.begin()))
+    out += '\n';
+  unsigned at = continuation ? exprIndent + 4 : indent;
+  indentTo(at);
+  appendComment(c);
+  out += '\n';
+  if (c.startswith("//"))
+    lineCommentEnd = out.size();
+  if (continuation)
+    indentTo(at);
 }
 
 void Printer::commentsBefore(llvm::SMLoc pos, unsigned indent,
@@ -107,27 +179,28 @@ void Printer::commentsBefore(llvm::SMLoc pos, unsigned indent,
     bool isLine = c.startswith("//");
     if (isLine)
       c = c.rtrim(" \t\r");
-    if (ownLine(c.begin())) {
-      if (!atLineStart())
-        out += '\n';
-      if (!afterBlankOrOpen() && blankLineBefore(c.begin()))
-        out += '\n';
-      indentTo(indent);
-      out += c.str();
-      out += '\n';
-    } else if (atLineStart() && !out.empty()) {
+    // A comment that trailed code goes on a line of its own where it
+    // cannot join the line before (which ends with a `//` comment, or is
+    // the file's first) and where it would start one (a continuation line),
+    // as the next run sees it.
+    if (ownLine(c.begin()) || (onBlankLine() && (!atLineStart() ||
+                                                 out.empty() || lineClosed()))) {
+      ownLineComment(c, indent);
+    } else if (atLineStart()) {
       // It trailed the line just printed: join that line.
       out.pop_back();
       out += ' ';
-      out += c.str();
+      appendComment(c);
       out += '\n';
+      if (isLine)
+        lineCommentEnd = out.size();
     } else {
       // Inside a line (an expression): inline; a line comment ends the
       // line, and the expression continues on the next, indented.
       if (!out.empty() && out.back() != ' ' && out.back() != '(' &&
           out.back() != '[')
         out += ' ';
-      out += c.str();
+      appendComment(c);
       if (isLine) {
         out += '\n';
         indentTo(exprIndent + 4);
@@ -383,14 +456,15 @@ void Printer::file(const SourceFile &file) {
           out += '\\';
         out += c;
       }
-      out += "\";\n";
+      out += '"';
+      endItem(item.end);
       break;
     case SourceFile::Item::Kind::Const: {
       const ConstDecl &c = *file.consts[item.index];
       doc(c.doc, 0);
       out += "const " + c.name + " = ";
       expr(*c.init);
-      out += ";\n";
+      endItem(item.end);
       break;
     }
     case SourceFile::Item::Kind::Buffer: {
@@ -410,11 +484,15 @@ void Printer::file(const SourceFile &file) {
       }
       out += " @binding(";
       expr(*b.binding);
-      out += ");\n";
+      out += ')';
+      endItem(item.end);
       break;
     }
     case SourceFile::Item::Kind::Protocol:
-      out += "protocol {\n";
+      out += "protocol";
+      if (formatting()) // the comments before '{' are no entry's doc
+        commentsBefore(tokenAfter(item.start.getPointer() + 8), 0);
+      out += out.back() == ' ' ? "{\n" : " {\n";
       for (const ProtocolEntry &e : file.protocolBlocks[item.index]) {
         commentsBefore(e.loc, 2);
         blankLineIfSource(e.loc);
@@ -422,7 +500,7 @@ void Printer::file(const SourceFile &file) {
         out += "  " + e.group + '.' + e.key + " = ";
         exprIndent = 2;
         expr(*e.value);
-        out += ";\n";
+        endItem(e.end);
       }
       commentsBefore(item.end, 2);
       out += "}\n";
@@ -465,5 +543,20 @@ void vyre::printSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
 void vyre::formatSourceFile(const SourceFile &file, llvm::raw_ostream &os) {
   Printer p(&file);
   p.file(file);
-  os << p.out;
+  // The file's conventions stay: its byte-order mark, and CRLF line endings
+  // where its first line ends with one (the printer writes LF).
+  llvm::StringRef text = file.text;
+  if (file.utf8Bom || text.startswith(kUtf8Bom))
+    os << kUtf8Bom;
+  size_t firstLf = text.find('\n');
+  if (firstLf == llvm::StringRef::npos || firstLf == 0 ||
+      text[firstLf - 1] != '\r') {
+    os << p.out;
+    return;
+  }
+  for (char c : p.out) {
+    if (c == '\n')
+      os << '\r';
+    os << c;
+  }
 }

@@ -82,8 +82,14 @@ bool Loader::isRegularFile(const std::string &path) {
 int Loader::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buf,
                       const std::string &key, const std::string &canonical,
                       bool isPrelude, llvm::SMLoc importLoc) {
+  // Without its byte-order mark, a file's first line has gcc's columns.
+  bool bom = buf->getBuffer().startswith(kUtf8Bom);
+  if (bom)
+    buf = llvm::MemoryBuffer::getMemBufferCopy(
+        buf->getBuffer().drop_front(kUtf8Bom.size()), buf->getBufferIdentifier());
   unsigned id = diags.sourceMgr().AddNewSourceBuffer(std::move(buf), importLoc);
   auto file = std::make_unique<SourceFile>();
+  file->utf8Bom = bom;
   file->path = key;
   file->bufferId = id;
   file->isPrelude = isPrelude;

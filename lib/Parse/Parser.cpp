@@ -440,6 +440,7 @@ void Parser::parseProtocol(SourceFile &out) {
       skipToStatementEnd();
       continue;
     }
+    e.end = lastLoc;
     entries.push_back(std::move(e));
   }
   if (!expect(Tok::RBrace, "to close the protocol block"))

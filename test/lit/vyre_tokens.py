@@ -56,3 +56,33 @@ def reference_tokens(text):
         else:
             i += 1
     return out
+
+
+
+TWO_CHAR_PUNCT = ("..", "==", "!=", "<=", ">=", "<<", ">>", "&&", "||")
+
+
+def token_boundaries(text):
+    """The offsets where a token starts or ends, outside comments and
+    strings: where a comment can be inserted without changing the tokens
+    (format-property.py)."""
+    opaque = {s: e for kind, s, e in reference_tokens(text)
+              if kind.startswith(("comment", "string"))}
+    out, i, n = set(), 0, len(text)
+    while i < n:
+        if i in opaque:
+            j = opaque[i]
+            if text[i] == '"':
+                out |= {i, j}
+        elif text[i].isspace():
+            j = i + 1
+        elif text[i].isalnum() or text[i] == "_":
+            j = i
+            while j < n and (text[j].isalnum() or text[j] == "_"):
+                j += 1
+            out |= {i, j}
+        else:
+            j = i + (2 if text.startswith(TWO_CHAR_PUNCT, i) else 1)
+            out |= {i, j}
+        i = j
+    return sorted(out)

@@ -6,12 +6,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Basic/Diagnostics.h"
+#include "vyre/Basic/ResponseFiles.h"
 #include "vyre/Driver/Driver.h"
 #include "vyre/Sema/Shards.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
-#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -97,7 +98,9 @@ int main(int argc, char **argv) {
                "and its protocol manifest"};
   app.name("vyrec");
   app.set_version_flag("--version", "vyrec " VYREC_VERSION);
-  app.add_option("input", o.input, "input .vyre file ('-' for standard input)")
+  // Taken as a list so that extra inputs get vyrec's own error.
+  std::vector<std::string> inputs;
+  app.add_option("input", inputs, "input .vyre file ('-' for standard input)")
       ->required();
   app.add_option("-o,--output", o.output,
                  "output file ('-' for standard output; default: INPUT.spv "
@@ -127,26 +130,31 @@ int main(int argc, char **argv) {
                  "override or define a root-file const: NAME=VALUE")
       ->allow_extra_args(false);
   app.add_option("--target-env", o.targetEnv,
-                 "Vulkan version the module targets, or webgpu (a WGSL module)")
+                 "Vulkan version the module targets, or webgpu (a WGSL module) "
+                 "(default: vulkan1.1)")
       ->check(CLI::IsMember(
           {"vulkan1.0", "vulkan1.1", "vulkan1.2", "vulkan1.3", "webgpu"}));
   app.add_option("--spirv-version", o.spirvVersion,
                  "SPIR-V version of the module, at most the newest the target "
                  "env accepts (default: that newest)")
       ->check(CLI::IsMember({"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"}));
-  app.add_option("--memory-model", o.memoryModel, "SPIR-V memory model")
+  app.add_option("--memory-model", o.memoryModel,
+                 "SPIR-V memory model (default: glsl450)")
       ->check(CLI::IsMember({"glsl450", "vulkan"}));
   app.add_option("--skeleton", o.skeleton,
-                 "persistent loop: subgroup (aggregated per subgroup; needs "
-                 "subgroup operations, SPIR-V 1.3), grouped (subgroup, and each "
-                 "batch run by opcode) or portable (default: subgroup where the "
-                 "SPIR-V version allows it)")
+                 "persistent loop: grouped (claims --claim-batch slots per "
+                 "invocation, runs each batch by opcode; needs subgroup "
+                 "operations, SPIR-V 1.3), subgroup (two slots per invocation) "
+                 "or portable (default: grouped where the SPIR-V version "
+                 "allows it, portable below)")
       ->check(CLI::IsMember({"subgroup", "grouped", "portable"}));
   app.add_option("--claim-batch", o.claimBatch,
                  "grouped skeleton: slots each invocation claims per batch "
-                 "(docs/protocol.md, The grouped skeleton)")
+                 "(default: " + std::to_string(kDefaultClaimBatch) +
+                 "; docs/protocol.md, The grouped skeleton)")
       ->check(CLI::Range(1u, kMaxClaimBatch));
-  app.add_option("-e,--entry", o.entry, "entry point name (glslang: -e)");
+  app.add_option("-e,--entry", o.entry,
+                 "entry point name (default: main; glslang: -e)");
   app.add_option("--shards", o.shards,
                  "split the opcodes over this many entry points, or 'auto' "
                  "(docs/protocol.md, Shards)")
@@ -197,11 +205,8 @@ int main(int argc, char **argv) {
   llvm::BumpPtrAllocator alloc;
   llvm::StringSaver saver(alloc);
   llvm::SmallVector<const char *, 32> args(argv, argv + argc);
-  if (!llvm::cl::ExpandResponseFiles(saver, llvm::cl::TokenizeGNUCommandLine,
-                                     args, /*MarkEOLs=*/false,
-                                     /*RelativeNames=*/true)) {
-    llvm::errs() << "vyrec: error: cannot expand the response files (a file "
-                    "that includes itself?)\n";
+  if (llvm::Error err = expandResponseFiles(args, saver)) {
+    llvm::errs() << "vyrec: error: " << llvm::toString(std::move(err)) << "\n";
     return UsageError;
   }
 
@@ -216,6 +221,13 @@ int main(int argc, char **argv) {
     return rc == 0 ? Success : UsageError;
   }
 
+  if (inputs.size() > 1) {
+    llvm::errs() << "vyrec: error: " << inputs.size() << " input files ("
+                 << llvm::join(inputs, ", ")
+                 << "): vyrec compiles one file per run\n";
+    return UsageError;
+  }
+  o.input = inputs.front();
   // A WebGPU module is WGSL: that is what a bare --target-env=webgpu writes.
   if (targetsWebGpu(o) && !app.count("--emit"))
     o.emit = "wgsl";

@@ -365,7 +365,7 @@ struct BufferDecl {
 /// One `group.KEY = expr;` line of a `protocol { ... }` block.
 struct ProtocolEntry {
   std::string group, key;
-  llvm::SMLoc loc;
+  llvm::SMLoc loc, end; // its first token and its ';'
   ExprPtr value;
   std::string doc;
   std::optional<uint32_t> evaluated; // set by Sema
@@ -406,7 +406,16 @@ struct SourceFile {
   /// before the node that follows it. Both point into the SourceMgr buffer.
   llvm::StringRef text;
   std::vector<llvm::StringRef> comments;
+  /// The file began with a UTF-8 byte-order mark, which the loader took out
+  /// of its buffer (so columns count from after it); the formatter puts it
+  /// back.
+  bool utf8Bom = false;
 };
+
+/// The UTF-8 byte-order mark: skipped at the start of a file, as clang, gcc
+/// and rustc do (the loader drops it from the buffer, the lexer skips it in
+/// a buffer that still has it), and kept by the formatter.
+constexpr llvm::StringLiteral kUtf8Bom = "\xEF\xBB\xBF";
 
 /// Everything one compilation sees: the prelude, the root file and every
 /// file they import, in dependency order (a file after all it imports).

@@ -14,8 +14,10 @@ namespace vyre {
 void printSourceFile(const SourceFile &file, llvm::raw_ostream &os);
 /// `vyrec --format`: the canonical text plus every comment of the file
 /// (SourceFile::comments), each where it was relative to the code; blank
-/// lines between statements and items are kept (at most one). Idempotent,
-/// and the result parses to the same IR.
+/// lines between statements and items are kept (at most one); so are a
+/// UTF-8 byte-order mark and CRLF line endings (where the first line ends
+/// with CRLF, every line does). Idempotent, and the result parses to the
+/// same IR.
 void formatSourceFile(const SourceFile &file, llvm::raw_ostream &os);
 void printExpr(const Expr &e, llvm::raw_ostream &os);
 void printStmt(const Stmt &s, llvm::raw_ostream &os, unsigned indent = 0);

@@ -3,6 +3,7 @@
 #define VYRE_PARSE_LEXER_H
 
 #include "vyre/Basic/Diagnostics.h"
+#include "vyre/IR/IR.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Compiler.h"
@@ -60,10 +61,12 @@ std::string hexByte(unsigned char b);
 class Lexer {
 public:
   /// When \p comments is given, every comment is appended to it (trivia
-  /// for the formatter).
+  /// for the formatter). A leading UTF-8 byte-order mark is skipped.
   Lexer(llvm::StringRef buffer, DiagnosticEngine &diags,
         std::vector<llvm::StringRef> *comments = nullptr)
-      : buf(buffer), cur(buffer.begin()), diags(diags), comments(comments) {}
+      : buf(buffer),
+        cur(buffer.begin() + (buffer.startswith(kUtf8Bom) ? kUtf8Bom.size() : 0)),
+        diags(diags), comments(comments) {}
   Token next() {
     Token t;
     lex(t);
