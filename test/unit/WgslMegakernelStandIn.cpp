@@ -4,10 +4,11 @@
 // Megakernel.h), so WgslTest can drive emitWgsl before lib/Kernel's
 // megakernel lands: one persistent loop per shard that counts passes up to
 // kernel.ITERATION_BUDGET, leaves on control.SHUTDOWN, and (subgroup
-// loops) counts the lanes of its subgroup. lib/Kernel's definition, once
-// linked, replaces it; delete this file then. Likewise the weak
-// KernelBuilder destructor (its key function, which lib/Emit's
-// SpirvKernelBuilder.cpp defines today: lib/Kernel is its home).
+// loops) counts the lanes of its subgroup. Once lib/Kernel/Megakernel.cpp
+// exists, test/unit/CMakeLists.txt leaves this file out (a weak definition
+// linked first would win over the library's); delete it then. Likewise the
+// weak KernelBuilder destructor (its key function, whose home is
+// lib/Kernel).
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Kernel/Megakernel.h"
