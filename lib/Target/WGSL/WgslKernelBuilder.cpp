@@ -1,9 +1,9 @@
 //===- WgslKernelBuilder.cpp - the kernel vocabulary rendered as WGSL ----===//
 #include "WgslKernelBuilder.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace vyre;
 using namespace vyre::wgsl;
@@ -177,7 +177,9 @@ void WgslKernelBuilder::stmt(const llvm::Twine &text) {
     fail("WGSL: statements nested deeper than WGSL compilers take "
          "(kWgslMaxBraceDepth)");
   f.body.append(2 * f.depth, ' ');
-  llvm::raw_string_ostream(f.body) << text << '\n';
+  llvm::SmallString<128> line;
+  f.body += text.toStringRef(line);
+  f.body += '\n';
 }
 
 Val WgslKernelBuilder::let(Ty t, const llvm::Twine &expr) {
