@@ -33,7 +33,7 @@
 
 namespace vyre::wgsl {
 
-/// finish() replaces kMarkBegin ID kMarkEnd with the id's identifier.
+/// finish() replaces kMarkBegin ID kMarkEnd with function ID's name.
 constexpr char kMarkBegin = '\x01', kMarkEnd = '\x02';
 
 inline llvm::StringRef wgslType(kernel::Ty t) {
@@ -128,14 +128,15 @@ private:
     /// 1 once defined.
     uint32_t value = 0;
     const BufferDecl *buf = nullptr; // Ptr
-    bool referenced = false; // its identifier is in the text: name() is late
+    /// Its identifier is in the text: a later name() is ignored.
+    bool referenced = false;
   };
   /// A construct that `break` leaves: WGSL's break in a switch leaves the
   /// switch, so a loop left from inside one sets the loop's flag.
   struct Breakable {
     bool isLoop = false;
-    kernel::Var flag = 0;    // loop: set before leaving from a switch
-    bool leavesLoop = false; // switch: some break inside leaves the loop
+    kernel::Var flag = 0;         // loop: set before leaving from a switch
+    bool leavesLoop = false;      // switch: some break inside leaves it
     unsigned continuingDepth = 0; // loop: its continuing block's, once in it
     static Breakable loop() {
       Breakable b;
