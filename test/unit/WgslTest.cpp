@@ -488,6 +488,47 @@ TEST_CASE("WGSL: module-scope names are valid WGSL identifiers, unique") {
   CHECK(names.unique("a-b c") == "a_b_c");
 }
 
+/// The facts emitWgsl reports agree with the module and the source: each
+/// binding is a buffer's (set, binding, access, escaped name) and declared
+/// so, sorted; each override a protocol value with a SpecId, declared with
+/// its default, sorted by id.
+void checkFacts(const WgslModule &m, const SemaResult &sema) {
+  CHECK(m.storageBuffersPerStage == m.bindings.size());
+  for (size_t i = 0; i < m.bindings.size(); ++i) {
+    const WgslModule::Binding &b = m.bindings[i];
+    REQUIRE(b.decl);
+    CHECK(b.set == b.decl->setValue);
+    CHECK(b.binding == b.decl->bindingValue);
+    CHECK(b.readOnly == (b.decl->access == Access::Read));
+    CHECK(m.text.find("@group(" + std::to_string(b.set) + ") @binding(" +
+                      std::to_string(b.binding) + ") var<storage, " +
+                      (b.readOnly ? "read> " + b.name + ": array<u32>;"
+                                  : "read_write> " + b.name +
+                                        ": array<atomic<u32>>;")) !=
+          std::string::npos);
+    if (i)
+      CHECK(std::make_pair(m.bindings[i - 1].set, m.bindings[i - 1].binding) <
+            std::make_pair(b.set, b.binding));
+  }
+  CHECK(!m.bindings.empty());
+  CHECK(m.bindings[0].decl == sema.control); // record_out_of_bounds's
+  bool workgroupSize = false;
+  for (size_t i = 0; i < m.overrides.size(); ++i) {
+    const WgslModule::Override &o = m.overrides[i];
+    const ProtocolInfo &info = protocolInfo(o.value);
+    CHECK(o.id == static_cast<uint32_t>(info.specId));
+    CHECK(o.name == (info.group + "_" + info.key).str());
+    CHECK(o.defaultValue == sema.protocol[o.value]);
+    CHECK(m.text.find("@id(" + std::to_string(o.id) + ") override " +
+                      o.name + ": u32 = " + std::to_string(o.defaultValue) +
+                      "u;\n") != std::string::npos);
+    if (i)
+      CHECK(m.overrides[i - 1].id < o.id);
+    workgroupSize |= o.value == PV::kernel_WORKGROUP_SIZE;
+  }
+  CHECK(workgroupSize);
+}
+
 TEST_CASE("WGSL: emitWgsl's shell, entry points and facts") {
   Checked c("buffer loop: u32[4] read @binding(4);\n"
             "handler BIG = 0x100 { atomic_add(control[0], loop[arg0 % 4]); }\n"
@@ -497,25 +538,15 @@ TEST_CASE("WGSL: emitWgsl's shell, entry points and facts") {
     opts.skeleton = Skeleton::Subgroup;
     llvm::Expected<WgslModule> m = emitWgsl(c.module, c.sema, opts);
     REQUIRE_MESSAGE(bool(m), llvm::toString(m.takeError()));
+    dumpForTint("subgroup.wgsl", m->text);
     CHECK(llvm::StringRef(m->text).startswith(
         "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n"));
     CHECK(m->features == std::vector<std::string>{"subgroups"});
     CHECK(m->entryPoints == std::vector<std::string>{"main"});
-    REQUIRE(m->bindings.size() == 1); // what the code uses
-    CHECK(m->bindings[0].name == "control");
-    CHECK(m->bindings[0].set == 0);
-    CHECK(m->bindings[0].binding == 0);
-    CHECK(!m->bindings[0].readOnly);
-    CHECK(m->storageBuffersPerStage == 1);
-    REQUIRE(m->overrides.size() == 2); // by id
-    CHECK(m->overrides[0].id == 1);
-    CHECK(m->overrides[0].name == "kernel_ITERATION_BUDGET");
-    CHECK(m->overrides[1].id == 3);
-    CHECK(m->overrides[1].name == "kernel_WORKGROUP_SIZE");
-    CHECK(m->overrides[1].defaultValue == 64);
-    dumpForTint("subgroup.wgsl", m->text);
-    CHECK(m->text.find("@builtin(subgroup_invocation_id)") ==
-          std::string::npos); // the lane is not used
+    CHECK(m->text.find("@compute @workgroup_size(kernel_WORKGROUP_SIZE)\n"
+                       "fn main(") != std::string::npos);
+    CHECK(m->text.find("  main_loop();\n}\n") != std::string::npos);
+    checkFacts(*m, c.sema);
   }
   SUBCASE("shards: one entry point each, the portable loop") {
     KernelOptions opts;
@@ -523,15 +554,16 @@ TEST_CASE("WGSL: emitWgsl's shell, entry points and facts") {
     opts.entryPoint = "loop"; // a WGSL keyword: escaped
     llvm::Expected<WgslModule> m = emitWgsl(c.module, c.sema, opts);
     REQUIRE_MESSAGE(bool(m), llvm::toString(m.takeError()));
+    dumpForTint("shards.wgsl", m->text);
     CHECK(m->features.empty());
     CHECK(m->text.find("enable") == std::string::npos);
     CHECK(m->entryPoints ==
           std::vector<std::string>{"loop_", "loop_shard1"});
-    CHECK(m->text.find("fn loop_() {\n  loop_loop();\n}") !=
-          std::string::npos);
+    CHECK(m->text.find("fn loop_(") != std::string::npos);
+    CHECK(m->text.find("  loop_loop();\n}\n") != std::string::npos);
     CHECK(m->text.find("fn loop_shard1(") != std::string::npos);
-    dumpForTint("shards.wgsl", m->text);
-    CHECK(m->text.find("  loop_shard1_loop();\n") != std::string::npos);
+    CHECK(m->text.find("  loop_shard1_loop();\n}\n") != std::string::npos);
+    checkFacts(*m, c.sema);
   }
 }
 

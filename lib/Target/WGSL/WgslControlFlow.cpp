@@ -178,14 +178,15 @@ void WgslKernelBuilder::define(
   // (WGSL has no inlining control: Inline::Never says nothing here.)
   if (f == 0 || f >= ids.size() || ids[f].kind != Kind::Fn)
     return fail("WGSL: define() of an id declare() did not give");
-  ids[f].name = names.unique(fnName);
+  readable[f] = names.unique(fnName);
+  ids[f].value = 1; // defined
   auto state = std::make_unique<Function>();
   llvm::SmallVector<Val, 5> args;
   std::string header = "fn " + ref(f) + "(";
   for (unsigned i = 0; i < params; ++i) {
     Val p = newId(Kind::Param);
     if (i < paramNames.size())
-      ids[p].name = identifierChars(paramNames[i]);
+      readable[p] = identifierChars(paramNames[i]);
     args.push_back(p);
     header += (i ? ", " : "") + ref(p) + ": u32";
   }
@@ -197,8 +198,14 @@ void WgslKernelBuilder::define(
   body(args);
   Function &done = fn();
   std::string text = std::move(done.header);
-  text.reserve(text.size() + done.vars.size() + done.body.size() + 2);
-  text += done.vars;
+  text.reserve(text.size() + 24 * done.locals.size() + done.body.size() + 2);
+  for (kernel::Var v : done.locals) {
+    text += "  var ";
+    appendIdentifier(v, text);
+    text += ": ";
+    text += wgslType(ids[v].ty);
+    text += ";\n";
+  }
   text += done.body;
   text += "}\n";
   functions.push_back(std::move(text));

@@ -1,9 +1,9 @@
 //===- WgslKernelBuilder.cpp - the kernel vocabulary rendered as WGSL ----===//
 #include "WgslKernelBuilder.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace vyre;
 using namespace vyre::wgsl;
@@ -122,25 +122,43 @@ uint32_t WgslKernelBuilder::newId(Kind k, Ty t) {
   return static_cast<uint32_t>(ids.size() - 1);
 }
 
-std::string WgslKernelBuilder::ref(uint32_t id) const {
-  const Entity &e = ids[id];
-  if (e.kind == Kind::Const || e.kind == Kind::Global)
-    return e.text;
-  return (llvm::Twine(kMarkBegin) + llvm::Twine(id) + llvm::Twine(kMarkEnd))
-      .str();
+std::string WgslKernelBuilder::ref(uint32_t id) {
+  Entity &e = ids[id];
+  switch (e.kind) {
+  case Kind::Global: return kBuiltinInputs[e.value].global;
+  case Kind::Const:
+    if (e.ty == Ty::Bool)
+      return e.value ? "true" : "false";
+    return std::to_string(e.value) + "u";
+  case Kind::Fn: {
+    std::string s(1, kMarkBegin);
+    s += std::to_string(id);
+    s += kMarkEnd;
+    return s;
+  }
+  default: {
+    e.referenced = true;
+    std::string s;
+    appendIdentifier(id, s);
+    return s;
+  }
+  }
 }
 
-std::string WgslKernelBuilder::identifier(uint32_t id) const {
+void WgslKernelBuilder::appendIdentifier(uint32_t id, std::string &out) const {
   const Entity &e = ids[id];
-  if (e.kind == Kind::Fn)
-    return e.name;
-  llvm::StringRef prefix = e.kind == Kind::Var     ? "_v"
-                           : e.kind == Kind::Param ? "_p"
-                                                   : "_";
-  std::string s = (prefix + llvm::Twine(id)).str();
-  if (!e.name.empty())
-    s += "_" + e.name;
-  return s;
+  auto name = readable.find(id);
+  if (e.kind == Kind::Fn) {
+    if (name != readable.end())
+      out += name->second;
+    return;
+  }
+  out += e.kind == Kind::Var ? "_v" : e.kind == Kind::Param ? "_p" : "_";
+  out += std::to_string(id);
+  if (name != readable.end()) {
+    out += '_';
+    out += name->second;
+  }
 }
 
 WgslKernelBuilder::Function &WgslKernelBuilder::fn() { return *stack.back(); }
@@ -159,7 +177,9 @@ void WgslKernelBuilder::stmt(const llvm::Twine &text) {
     fail("WGSL: statements nested deeper than WGSL compilers take "
          "(kWgslMaxBraceDepth)");
   f.body.append(2 * f.depth, ' ');
-  llvm::raw_string_ostream(f.body) << text << '\n';
+  llvm::SmallString<128> line;
+  f.body += text.toStringRef(line);
+  f.body += '\n';
 }
 
 Val WgslKernelBuilder::let(Ty t, const llvm::Twine &expr) {
@@ -177,8 +197,6 @@ Val WgslKernelBuilder::constantOf(Ty t, uint32_t v) {
     return it->second;
   Val id = newId(Kind::Const, t);
   ids[id].value = v;
-  ids[id].text =
-      t == Ty::Bool ? (v ? "true" : "false") : std::to_string(v) + "u";
   return it->second = id;
 }
 
@@ -203,7 +221,7 @@ Val WgslKernelBuilder::builtin(kernel::Builtin b) {
   builtinUsed[i] = true;
   if (!builtinIds[i]) {
     builtinIds[i] = newId(Kind::Global);
-    ids[builtinIds[i]].text = kBuiltinInputs[i].global;
+    ids[builtinIds[i]].value = i;
   }
   return builtinIds[i];
 }
@@ -259,12 +277,12 @@ std::string WgslKernelBuilder::bufferName(const BufferDecl *buf) {
 kernel::Ptr WgslKernelBuilder::element(const BufferDecl *buf, Val index) {
   kernel::Ptr p = newId(Kind::Ptr);
   ids[p].buf = buf;
-  ids[p].text = ref(index);
+  ids[p].value = index;
   return p;
 }
 
 std::string WgslKernelBuilder::place(kernel::Ptr p) {
-  return "&" + bufferName(ids[p].buf) + "[" + ids[p].text + "]";
+  return "&" + bufferName(ids[p].buf) + "[" + ref(ids[p].value) + "]";
 }
 
 bool WgslKernelBuilder::readWrite(kernel::Ptr p) const {
@@ -273,7 +291,8 @@ bool WgslKernelBuilder::readWrite(kernel::Ptr p) const {
 
 Val WgslKernelBuilder::load(kernel::Ptr p) {
   if (!readWrite(p)) // array<u32>: no atomics there
-    return let(Ty::U32, bufferName(ids[p].buf) + "[" + ids[p].text + "]");
+    return let(Ty::U32,
+               bufferName(ids[p].buf) + "[" + ref(ids[p].value) + "]");
   return let(Ty::U32, "atomicLoad(" + place(p) + ")");
 }
 
@@ -435,7 +454,7 @@ kernel::Var WgslKernelBuilder::local(Ty t) {
   // Hoisted: a variable declared in a nested block may be used after it
   // (SPIR-V's OpVariables live at the function's start too). WGSL
   // zero-initializes it.
-  fn().vars += "  var " + ref(v) + ": " + wgslType(t).str() + ";\n";
+  fn().locals.push_back(v);
   return v;
 }
 
@@ -448,9 +467,10 @@ void WgslKernelBuilder::set(kernel::Var v, Val x) {
 void WgslKernelBuilder::name(uint32_t id, llvm::StringRef n) {
   if (id == 0 || id >= ids.size())
     return fail("WGSL: name() of an unknown id");
-  Entity &e = ids[id];
-  if (e.kind == Kind::Fn)
-    e.name = names.unique(n);
-  else if (e.kind == Kind::Let || e.kind == Kind::Var || e.kind == Kind::Param)
-    e.name = identifierChars(n); // after `_vN_`: valid and unique as is
+  Kind k = ids[id].kind;
+  if (k == Kind::Fn)
+    readable[id] = names.unique(n);
+  else if ((k == Kind::Let || k == Kind::Var || k == Kind::Param) &&
+           !ids[id].referenced) // (too late otherwise: it keeps `_vN`)
+    readable[id] = identifierChars(n); // after `_vN_`: valid, unique as is
 }

@@ -9,9 +9,10 @@
 // `enable`, the overrides and buffers the code uses, every function, the
 // entry points.
 //
-// Names are resolved when the module is printed (a function may be called
-// before it is defined, and name() may come after the uses), so the text
-// refers to every non-constant id through a marker that finish() replaces.
+// Function names are resolved when the module is printed (a function may
+// be called before it is defined, and an entry point takes its loop's
+// name), so the text refers to a function through a marker that finish()
+// replaces.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VYRE_LIB_TARGET_WGSL_WGSLKERNELBUILDER_H
@@ -32,7 +33,7 @@
 
 namespace vyre::wgsl {
 
-/// finish() replaces kMarkBegin ID kMarkEnd with the id's identifier.
+/// finish() replaces kMarkBegin ID kMarkEnd with function ID's name.
 constexpr char kMarkBegin = '\x01', kMarkEnd = '\x02';
 
 inline llvm::StringRef wgslType(kernel::Ty t) {
@@ -127,20 +128,24 @@ public:
 
 private:
   enum class Kind : uint8_t { Const, Global, Let, Var, Param, Fn, Ptr };
+  /// Small and trivially copyable: a megakernel of 10,000 handlers has
+  /// millions.
   struct Entity {
     Kind kind = Kind::Const;
     Ty ty = Ty::U32;
-    std::optional<uint32_t> value; // Const
-    std::string text; // Const, Global: the WGSL; Ptr: the index's text
-    std::string name; // name(): the identifier's readable suffix; Fn: all
+    /// Const: the value; Global: the kernel::Builtin; Ptr: the index; Fn:
+    /// 1 once defined.
+    uint32_t value = 0;
     const BufferDecl *buf = nullptr; // Ptr
+    /// Its identifier is in the text: a later name() is ignored.
+    bool referenced = false;
   };
   /// A construct that `break` leaves: WGSL's break in a switch leaves the
   /// switch, so a loop left from inside one sets the loop's flag.
   struct Breakable {
     bool isLoop = false;
-    kernel::Var flag = 0;    // loop: set before leaving from a switch
-    bool leavesLoop = false; // switch: some break inside leaves the loop
+    kernel::Var flag = 0;         // loop: set before leaving from a switch
+    bool leavesLoop = false;      // switch: some break inside leaves it
     unsigned continuingDepth = 0; // loop: its continuing block's, once in it
     static Breakable loop() {
       Breakable b;
@@ -152,7 +157,8 @@ private:
   /// A function being defined: its hoisted `var`s and its body, indented
   /// by \p depth, and the breakable constructs around the builder's position.
   struct Function {
-    std::string header, vars, body;
+    std::string header, body;
+    std::vector<kernel::Var> locals; // declared when the function ends
     unsigned depth = 1;
     bool isOpen = true;
     std::vector<Breakable> breakables;
@@ -163,6 +169,8 @@ private:
   WgslNames names;
   std::vector<Entity> ids{Entity()}; // id 0 is no value
   llvm::DenseMap<uint64_t, Val> constants;      // (type, value) -> id
+  /// name(): an identifier's readable suffix; a function's whole name.
+  llvm::DenseMap<uint32_t, std::string> readable;
   std::vector<std::unique_ptr<Function>> stack; // functions being defined
   std::vector<std::string> functions;           // finished, in order
   std::vector<std::string> entries;    // the entry points' text
@@ -181,11 +189,18 @@ private:
   std::string error;
 
   uint32_t newId(Kind k, Ty t = Ty::U32);
-  /// The text that refers to \p id: a constant's literal, else a marker.
-  std::string ref(uint32_t id) const;
-  /// The WGSL identifier of \p id (finish()'s marker replacement).
-  std::string identifier(uint32_t id) const;
-  std::optional<uint32_t> constant(Val v) const { return ids[v].value; }
+  /// The text that refers to \p id: a constant's literal, a function's
+  /// marker (a function may be called before it is named), else its
+  /// identifier.
+  std::string ref(uint32_t id);
+  /// Appends the WGSL identifier of \p id to \p out (finish()'s marker
+  /// replacement).
+  void appendIdentifier(uint32_t id, std::string &out) const;
+  std::optional<uint32_t> constant(Val v) const {
+    if (ids[v].kind != Kind::Const)
+      return std::nullopt;
+    return ids[v].value;
+  }
   Function &fn();
   void stmt(const llvm::Twine &text);
   /// `let _N = expr;`: a new value.

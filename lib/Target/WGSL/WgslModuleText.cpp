@@ -18,7 +18,7 @@ void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
       shard >= entryNames.size())
     return fail("WGSL: an entry point that is not a shard's function");
   // The kernel's own function of that name gives the name up.
-  ids[loop].name =
+  readable[loop] =
       names.unique(plan.shards.shards[shard].entryPoint + "_loop");
   std::string params, copies;
   for (unsigned b = 0; b < 3; ++b) {
@@ -52,14 +52,14 @@ void WgslKernelBuilder::resolve(llvm::StringRef text, std::string &out) const {
     size_t end = text.find(kMarkEnd);
     uint32_t id = 0;
     text.take_front(end).getAsInteger(10, id);
-    out += identifier(id);
+    appendIdentifier(id, out);
     text = text.drop_front(end + 1);
   }
 }
 
 llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
   for (size_t id = 1; id < ids.size(); ++id)
-    if (ids[id].kind == Kind::Fn && ids[id].name.empty())
+    if (ids[id].kind == Kind::Fn && !ids[id].value)
       fail("WGSL: a function declared but never defined");
   if (!stack.empty())
     fail("WGSL: a function still being defined");
