@@ -1,10 +1,10 @@
 //===- Emit.cpp - emitSpirv: build, validate, optimize -------------------===//
 //
-// The backend's entry point. SpirvBuilder.cpp encodes words; FunctionEmitter
-// lowers handler bodies; Megakernel.cpp builds the entry point, the
-// persistent loop and the dispatch; Validate.cpp wraps SPIRV-Tools;
-// Manifest.cpp writes the JSON manifest; ProtocolDoc.cpp renders the
-// protocol table.
+// The SPIR-V target's entry point. SpirvModule.cpp writes the module shell
+// around the megakernel that lib/Kernel builds through SpirvKernelBuilder
+// (SpirvBuilder.cpp encodes the words); Validate.cpp wraps SPIRV-Tools;
+// Requirements.cpp reads the manifest's facts back from the words;
+// ProtocolDoc.cpp renders the protocol table.
 //
 //===----------------------------------------------------------------------===//
 #include "EmitInternal.h"

@@ -4,7 +4,7 @@
 // where the count byte and the (opcode, arg_offset) pairs lie in a slot's
 // argument words, how many metadata words they take, and when an inner op's
 // arguments fit. Everything that reads or writes packed slots uses these:
-// the kernel's decoder (lib/Emit/Megakernel.cpp), the interpreter, the
+// the kernel's decoder (lib/Kernel/Packed.cpp), the interpreter, the
 // layout checks of Sema (lib/Sema/Bounds.cpp), the manifest's
 // "packed_slot" object, the scenario reader and the encoders of host.h.
 //
