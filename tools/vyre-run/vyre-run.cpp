@@ -156,7 +156,7 @@ llvm::Expected<host::Requirements> readRequirements(const llvm::json::Object &m)
 }
 
 /// The feature structs vyre-run can check and enable, by the member names
-/// `requires.device_features` uses (lib/Emit/Requirements.def's column).
+/// `requires.device_features` uses (lib/Target/SPIRV/Requirements.def's column).
 struct DeviceFeatures {
   VkPhysicalDeviceFeatures2 core{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   VkPhysicalDeviceVulkanMemoryModelFeatures memoryModel{

@@ -96,7 +96,7 @@ llvm::Expected<std::string> disassemble(llvm::ArrayRef<uint32_t> words,
 /// The "vyre-manifest/1" JSON document for \p words, the module emitSpirv
 /// built with the same options: its `module_sha256`, `requires` and
 /// `bindings` are read from the words (docs/manifest.md). An error if the
-/// module declares a capability or extension lib/Emit/Requirements.def does
+/// module declares a capability or extension lib/Target/SPIRV/Requirements.def does
 /// not map (an internal error).
 llvm::Expected<llvm::json::Value>
 buildManifest(const Module &module, const SemaResult &sema,
@@ -105,7 +105,7 @@ buildManifest(const Module &module, const SemaResult &sema,
 
 /// What the SPIR-V target reports for the manifest about \p words, the
 /// module emitSpirv built with \p opts: read back from the words
-/// (lib/Emit/Requirements.def maps each declaration to what it needs; a
+/// (lib/Target/SPIRV/Requirements.def maps each declaration to what it needs; a
 /// declaration without a row is an internal error).
 llvm::Expected<TargetFacts> spirvTargetFacts(llvm::ArrayRef<uint32_t> words,
                                              const EmitOptions &opts);

@@ -2,7 +2,7 @@
 //
 // lib/Kernel writes the megakernel once (the skeletons, the dispatch, the
 // packed decoder, the priority claim, handler lowering) against this small
-// vocabulary; each target renders it: lib/Emit's SpirvKernelBuilder into
+// vocabulary; each target renders it: lib/Target/SPIRV's SpirvKernelBuilder into
 // SPIR-V words, lib/Target/WGSL's into WGSL text. It speaks the language's
 // own operators, atomics and memory orders (vyre/IR/IR.h), so handler
 // bodies and skeletons share one tongue. (Tint's core IR with one writer

@@ -81,7 +81,7 @@ llvm::Expected<const Row *> findRow(const Row (&table)[N], uint32_t value,
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
       "the module declares " + what.str() + " " + std::to_string(value) +
-          ", which has no row in lib/Emit/Requirements.def");
+          ", which has no row in lib/Target/SPIRV/Requirements.def");
 }
 
 } // namespace
@@ -159,7 +159,7 @@ llvm::Expected<Object> vyre::emit::moduleRequirements(const ModuleFacts &facts,
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "the module declares extension " + ext +
-              ", which has no row in lib/Emit/Requirements.def");
+              ", which has no row in lib/Target/SPIRV/Requirements.def");
     addUnique(spirvExtensions, ext);
     if (std::make_pair(api.major, api.minor) <
         std::make_pair(row->coreMajor, row->coreMinor)) {
