@@ -42,32 +42,6 @@ uint32_t fold(BinaryOp op, uint32_t a, uint32_t b) {
   return 0;
 }
 
-llvm::StringRef infix(BinaryOp op) {
-  switch (op) {
-  case BinaryOp::Add: return "+";
-  case BinaryOp::Sub: return "-";
-  case BinaryOp::Mul: return "*";
-  case BinaryOp::Div: return "/";
-  case BinaryOp::Rem: return "%";
-  case BinaryOp::BitAnd: return "&";
-  case BinaryOp::BitOr: return "|";
-  case BinaryOp::BitXor: return "^";
-  case BinaryOp::Shl: return "<<";
-  case BinaryOp::Shr: return ">>";
-  case BinaryOp::Eq: return "==";
-  case BinaryOp::Ne: return "!=";
-  case BinaryOp::Lt: return "<";
-  case BinaryOp::Le: return "<=";
-  case BinaryOp::Gt: return ">";
-  case BinaryOp::Ge: return ">=";
-  case BinaryOp::LogicalAnd: return "&&";
-  case BinaryOp::LogicalOr: return "||";
-  case BinaryOp::Min: return "min";
-  case BinaryOp::Max: return "max";
-  }
-  return "";
-}
-
 llvm::StringRef atomicFunction(AtomicOp op) {
   switch (op) {
   case AtomicOp::Load: return "atomicLoad";
@@ -239,8 +213,9 @@ Val WgslKernelBuilder::binary(BinaryOp op, Val a, Val b, Ty operands) {
     b = u32(*cb & 31);
   (void)operands; // WGSL's == and != take bools as they are
   if (op == BinaryOp::Min || op == BinaryOp::Max)
-    return let(result, infix(op) + "(" + ref(a) + ", " + ref(b) + ")");
-  return let(result, ref(a) + " " + infix(op) + " " + ref(b));
+    return let(result, spelling(op) + "(" + ref(a) + ", " + ref(b) + ")");
+  // The language's operators are spelled as WGSL spells them.
+  return let(result, ref(a) + " " + spelling(op) + " " + ref(b));
 }
 
 Val WgslKernelBuilder::unary(UnaryOp op, Val a) {
