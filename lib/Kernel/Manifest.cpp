@@ -175,9 +175,11 @@ private:
   /// Sorted by spec id.
   Array specConstants() {
     std::vector<unsigned> rows;
-    for (unsigned i = 0; i < kNumProtocolValues; ++i)
-      if (protocolTable()[i].specId >= 0)
+    for (unsigned i = 0; i < kNumProtocolValues; ++i) {
+      int id = protocolTable()[i].specId;
+      if (id >= 0 && (!facts.specIds || facts.specIds->count(unsigned(id))))
         rows.push_back(i);
+    }
     std::sort(rows.begin(), rows.end(), [](unsigned a, unsigned b) {
       return protocolTable()[a].specId < protocolTable()[b].specId;
     });
