@@ -21,5 +21,7 @@ export LSAN_OPTIONS="suppressions=$PWD/test/lsan.supp:print_suppressions=0"
 # plain suite): lavapipe's JIT allocates heavily, and with the full unwinder
 # every allocation is minutes of stack walking.
 export VYREC_TEST_NO_VULKAN=1
+# The sweeps over every input run in the plain suite (lit.cfg.py says why).
+export VYREC_TEST_NO_SWEEPS=1
 # ASan makes the lit suite several times slower than ctest's default 1500 s.
 ctest --test-dir build-asan --output-on-failure --timeout 3600

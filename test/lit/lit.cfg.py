@@ -70,6 +70,16 @@ vyre_run = os.path.join(tools, "vyre-run")
 # VYREC_TEST_NO_VULKAN=1 (scripts/test-asan.sh) leaves the driver tests
 # unsupported: lavapipe's JIT under LeakSanitizer's full unwinder takes
 # minutes per kernel. Interpreter-only execution tests still run.
+# The sweeps over every repository input (emit/byte-identity.test,
+# webgpu/repo-modules.test, parse/format-property.test: thousands of vyrec
+# runs) need the feature `sweeps`; VYREC_TEST_NO_SWEEPS=1 (scripts/
+# test-asan.sh) leaves them out, since under AddressSanitizer they would take
+# most of CI's time for code paths the other tests and the fuzzers already
+# run under the sanitizers.
+if os.environ.get("VYREC_TEST_NO_SWEEPS"):
+    lit_config.note("VYREC_TEST_NO_SWEEPS is set: the sweeps over every input are unsupported")
+else:
+    config.available_features.add("sweeps")
 if os.environ.get("VYREC_TEST_NO_VULKAN"):
     lit_config.note("VYREC_TEST_NO_VULKAN is set: tests that need a Vulkan device are unsupported")
 elif lavapipe and os.path.exists(vyre_run):
