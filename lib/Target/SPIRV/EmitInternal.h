@@ -118,8 +118,6 @@ struct ModuleContext {
   /// `OpArrayLength` of \p buf's runtime array: the words the host bound
   /// (computed once per function, in its first block).
   uint32_t arrayLength(FunctionBuilder &fb, const BufferDecl *buf);
-  /// control[\p counter] += 1 (relaxed): one of the error counters.
-  void countError(FunctionBuilder &fb, PV counter);
   /// A bounds-checked access to buf[index]:
   ///   if index < arrayLength(buf) { r = body(&buf[index]) }
   ///   else { record_out_of_bounds() }        // OUT_OF_BOUNDS_COUNT += 1

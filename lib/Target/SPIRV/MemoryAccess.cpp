@@ -154,11 +154,6 @@ uint32_t ModuleContext::arrayLength(FunctionBuilder &fb, const BufferDecl *buf) 
   return fb.entryOp(spv::Op::OpArrayLength, u32(), {it->second, 0});
 }
 
-void ModuleContext::countError(FunctionBuilder &fb, PV counter) {
-  atomic(fb, AtomicOp::Add, MemoryOrder::Relaxed,
-         wordPointer(fb, sema.control, c(sema.protocol[counter])), {c(1)});
-}
-
 uint32_t ModuleContext::guardedAccess(
     FunctionBuilder &fb, const BufferDecl *buf, uint32_t index, bool hasResult,
     llvm::SMLoc loc, llvm::function_ref<uint32_t(uint32_t ptr)> body) {
