@@ -305,7 +305,8 @@ Val MegakernelBuilder::ownerOf(Val i, Val upTo, Val width) {
 void MegakernelBuilder::finishBatch() {
   Val won = k.get(step.wonBits);
   Val claimed = k.bits(BitOp::Count, won);
-  Val n = k.group(GroupOp::Add, {claimed});
+  // The subgroup's total, where countDone uses it (a subgroup barrier).
+  Val n = k.hasSubgroupBarrier() ? k.group(GroupOp::Add, {claimed}) : 0;
   countDone(n, [&] { return claimed; }, [&] {
     k.ifThen(ne(won, c(0)), [&] {
       k.fence(/*acquire=*/false, /*release=*/true);

@@ -355,11 +355,9 @@ private:
 void vyre::kernel::lowerHandler(KernelBuilder &k, const SemaResult &,
                                 const HandlerDecl &h, Fn f,
                                 std::string &error) {
-  llvm::SmallVector<llvm::StringRef, kNumHandlerInputs> names;
-  for (HandlerInput in : kHandlerParameterOrder)
-    names.push_back(spelling(in));
   k.define(f, handlerFunctionName(h), kNumHandlerInputs, std::nullopt,
-           Inline::Default, names, [&](llvm::ArrayRef<Val> params) {
+           Inline::Default, handlerInputNames(),
+           [&](llvm::ArrayRef<Val> params) {
              k.line(h.loc);
              HandlerLowering lowering(k, params, error);
              if (h.body)

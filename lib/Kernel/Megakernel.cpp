@@ -56,9 +56,8 @@ void MegakernelBuilder::handlerFunctions() {
   }
 }
 
-/// The names of a handler's (and dispatch_op's) parameters, in
-/// kHandlerParameterOrder.
-static llvm::SmallVector<llvm::StringRef, kNumHandlerInputs> inputNames() {
+llvm::SmallVector<llvm::StringRef, kNumHandlerInputs>
+vyre::kernel::handlerInputNames() {
   llvm::SmallVector<llvm::StringRef, kNumHandlerInputs> names;
   for (HandlerInput in : kHandlerParameterOrder)
     names.push_back(spelling(in));
@@ -80,7 +79,7 @@ Fn MegakernelBuilder::dispatchFunction(unsigned shardIndex) {
   // Never inlined: main and decode_packed both call it, and an optimizer's
   // exhaustive inlining would otherwise copy every handler body into both.
   k.define(dispatchFn, name, kNumHandlerInputs, std::nullopt, Inline::Never,
-           inputNames(), [&](llvm::ArrayRef<Val> params) {
+           handlerInputNames(), [&](llvm::ArrayRef<Val> params) {
              std::vector<DispatchCase> cases;
              cases.reserve(byOpcode[shardIndex].size() + 1);
              for (auto &[value, hs] : byOpcode[shardIndex]) {

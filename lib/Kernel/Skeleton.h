@@ -33,6 +33,10 @@
 
 namespace vyre::kernel {
 
+/// The names of a handler's (and dispatch_op's) parameters, in
+/// kHandlerParameterOrder.
+llvm::SmallVector<llvm::StringRef, kNumHandlerInputs> handlerInputNames();
+
 /// Lowers \p h's body into function \p f (declared, not yet defined):
 /// `handler_NAME(slot_base, opcode, arg0, arg1, arg2)`
 /// (kHandlerParameterOrder). Internal errors go to \p error.

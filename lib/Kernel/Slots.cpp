@@ -149,7 +149,8 @@ void MegakernelBuilder::tryClaim(const BatchReads &r, unsigned i,
 ///     markDone()           // ... every DONE store (release)
 /// Without a subgroup barrier (WGSL) the lanes, split by the handlers, may
 /// not have converged again, and an elect() could then pick one lane per
-/// group of them: each invocation adds its \p own slots instead.
+/// group of them: each invocation adds its \p own slots instead (\p n is
+/// then not computed).
 void MegakernelBuilder::countDone(Val n, llvm::function_ref<Val()> own,
                                   llvm::function_ref<void()> markDone) {
   if (!k.hasSubgroupBarrier()) {

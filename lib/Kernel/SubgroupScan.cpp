@@ -37,6 +37,8 @@ void MegakernelBuilder::subgroupStep(Val s, Val nthreads, Val scanSlots) {
     won[i] = k.get(step.won[i]);
     opcode[i] = k.get(step.opcode[i]);
     subgroupMetrics(won[i], opcode[i]);
+    if (!k.hasSubgroupBarrier())
+      continue; // countDone adds per invocation: no subgroup total
     Val ni = k.group(GroupOp::BallotCount, {won[i]});
     n = i ? add(n, ni) : ni;
   }
