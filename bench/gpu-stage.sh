@@ -9,15 +9,21 @@
 # bench_N.comp by glslangValidator (glslang_N.spv, with glslang_N.json:
 # vyrec's layout and the peer's SHA-256); at N=10 also the subgroup and
 # portable skeletons (vyrec_10.subgroup.spv, vyrec_10.portable.spv and
-# their manifests). Then, there: BENCH_OUT=DEST DEST/bench/gpu.sh.
+# their manifests), and the WGSL modules at N=10 for the WebGPU rows
+# (webgpu_10.wgsl: the grouped loop; webgpu_10.portable.wgsl) with
+# vyre-scenario and the WebGPU host's scripts (DEST/vyre-run-webgpu/).
+# Then, there: BENCH_OUT=DEST DEST/bench/gpu.sh (VYRE_WEBGPU="node
+# DEST/vyre-run-webgpu/vyre-run-webgpu.mjs" adds the WebGPU rows; Node and
+# Dawn come from scripts/gpu-webgpu-stage.sh, docs/gpu-runs.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=$1; shift
 ns=("$@"); [ ${#ns[@]} -gt 0 ] || ns=(10 100 200 400 1000)
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DVYREC_STATIC_RUNTIME=ON >/dev/null
-cmake --build build-gpu --target vyrec vyre-run
-mkdir -p "$dest/bin" "$dest/bench" "$dest/src"
-cp build-gpu/bin/vyre-run "$dest/bin/"
+cmake --build build-gpu --target vyrec vyre-run vyre-scenario
+mkdir -p "$dest/bin" "$dest/bench" "$dest/src" "$dest/vyre-run-webgpu"
+cp build-gpu/bin/vyre-run build-gpu/bin/vyre-scenario "$dest/bin/"
+cp tools/vyre-run-webgpu/*.mjs "$dest/vyre-run-webgpu/"
 cp bench/gen.py bench/gpu.py bench/gpu.sh "$dest/bench/"
 python3 bench/gen.py --out "$dest/src" -n "${ns[@]}"
 # The peer's manifest: vyrec's one-entry-point layout (the peer has the same
@@ -45,5 +51,9 @@ for v in subgroup portable; do
   build-gpu/bin/vyrec -w --skeleton=$v "$dest/src/bench_10.vyre" \
     -o "$dest/vyrec_10.$v.spv" --manifest "$dest/vyrec_10.$v.json" 2>/dev/null
 done
+build-gpu/bin/vyrec -w --target-env=webgpu --skeleton=grouped "$dest/src/bench_10.vyre" \
+  -o "$dest/webgpu_10.wgsl" --manifest "$dest/webgpu_10.json" 2>/dev/null
+build-gpu/bin/vyrec -w --target-env=webgpu --skeleton=portable "$dest/src/bench_10.vyre" \
+  -o "$dest/webgpu_10.portable.wgsl" --manifest "$dest/webgpu_10.portable.json" 2>/dev/null
 rm -rf "$dest/src"
 du -sh "$dest"

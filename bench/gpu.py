@@ -25,6 +25,13 @@ counters and the reserved words) except words 2..31, on which the mix's
 COMPARE_SWAP slots race (the first CAS of each word wins, in whichever order
 the GPU runs them), like the observables, which are not compared.
 
+With --webgpu CMD (the WebGPU host, tools/vyre-run-webgpu: `node
+.../vyre-run-webgpu.mjs`), nop and mix also run vyrec's WGSL modules
+(webgpu_10.wgsl: the grouped loop, as the SPIR-V default; webgpu_10.portable.wgsl:
+WebGPU's default loop) through Dawn in the same run, timed by
+`timestamp-query` (unquantized), with the same results_equal check against
+the glslang peer, and their pipeline creation time.
+
 Writes the issue's JSON (--json) and a Markdown report (--markdown).
 """
 
@@ -54,9 +61,9 @@ def log(msg):
 
 
 def run(vr, spv, manifest, scen, env, timeout, extra=()):
-    """One vyre-run --time: (result JSON, {dispatch_s, pipeline_s, memory}) or
-    (None, error text)."""
-    cmd = [vr, '--time'] + list(extra) + [spv, manifest, scen]
+    """One vyre-run --time (or the WebGPU host's: VR is then a command list):
+    (result JSON, {dispatch_s, pipeline_s, memory}) or (None, error text)."""
+    cmd = (list(vr) if isinstance(vr, list) else [vr]) + ['--time'] + list(extra) + [spv, manifest, scen]
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -161,6 +168,36 @@ def side_by_side(vr, d, n, scen, slots, env, a, extra, variants=True):
     return row
 
 
+def webgpu_modules(d, n):
+    """(label, wgsl, manifest) of vyrec's WGSL modules for N handlers."""
+    out = [('webgpu', 'webgpu_%d' % n), ('webgpu.portable', 'webgpu_%d.portable' % n)]
+    return [(label, os.path.join(d, stem + '.wgsl'), os.path.join(d, stem + '.json'))
+            for label, stem in out if os.path.exists(os.path.join(d, stem + '.wgsl'))]
+
+
+def webgpu_rows(cmd, d, scen, slots, env, a):
+    row = {}
+    for label, wgsl, man in webgpu_modules(d, 10):
+        r = throughput(cmd, wgsl, man, scen, slots, env, a.repeats, a.timeout, [])
+        row[label] = r
+        log('    %-18s %s' % (label, r.get('error') or '%.3f ms  %.3g slots/s  pipeline %.3f s' % (
+            r['dispatch_s'] * 1e3, r['slots_per_s'], r.get('pipeline_s', 0))))
+    return row
+
+
+def webgpu_summary(row, spirv):
+    """The WebGPU rows with the SPIR-V rows' keys: vyrec_slots_per_s is the
+    WGSL module's (the grouped loop), beside the same run's peer and SPIR-V."""
+    w, g, v = row.get('webgpu', {}), spirv.get('glslang', {}), spirv.get('vyrec', {})
+    out = summary({'vyrec': w, 'glslang': g})
+    out['spirv_slots_per_s'] = v.get('slots_per_s')
+    out['portable_slots_per_s'] = row.get('webgpu.portable', {}).get('slots_per_s')
+    out['pipeline_s'] = w.get('pipeline_s')
+    if 'error' in w:
+        out['error'] = w['error']
+    return out
+
+
 def summary(row):
     v, g = row.get('vyrec', {}), row.get('glslang', {})
     out = {'vyrec_slots_per_s': v.get('slots_per_s'),
@@ -206,6 +243,8 @@ def main(argv=None):
                     help='seconds one pipeline build may take before it is recorded as null')
     ap.add_argument('--no-host-memory', action='store_true')
     ap.add_argument('--seed', type=lambda s: int(s, 0), default=gen.SEED)
+    ap.add_argument('--webgpu', help='the WebGPU host command (e.g. "node '
+                    'tools/vyre-run-webgpu/vyre-run-webgpu.mjs"): also run webgpu_10*.wgsl')
     ap.add_argument('--json', required=True)
     ap.add_argument('--markdown', required=True)
     a = ap.parse_args(argv)
@@ -244,6 +283,14 @@ def main(argv=None):
             'memory': detail[('nop', 'host')].get('vyrec', {}).get('memory', 'unknown'),
             'nop': summary(detail[('nop', 'host')]),
             'mix': summary(detail[('mix', 'host')])}
+    if a.webgpu:
+        cmd = a.webgpu.split()
+        webgpu = {}
+        for kind, scen in (('nop', nop), ('mix', mix)):
+            log('  %s, WebGPU (Dawn):' % kind)
+            webgpu[kind] = webgpu_rows(cmd, a.dir, scen, a.slots, env, a)
+        res['webgpu'] = {kind: webgpu_summary(webgpu[kind], detail[(kind, 'device')])
+                         for kind in webgpu}
     res['variants'] = {
         '%s/%s' % k: {label: r.get('slots_per_s') for label, r in row.items()}
         for k, row in detail.items()}
@@ -291,7 +338,24 @@ def markdown(res, detail):
                 kind, placement, label, r['dispatch_s'] * 1e3, r['slots_per_s'],
                 ratio(r['slots_per_s'], g)))
     out += ['', 'results_equal (control words 0..OBSERVABLE_BASE of vyrec and glslang): '
-            'NOP %s, mix %s.' % (res['nop']['results_equal'], res['mix']['results_equal']), '',
+            'NOP %s, mix %s.' % (res['nop']['results_equal'], res['mix']['results_equal']), '']
+    if 'webgpu' in res:
+        w = res['webgpu']
+        out += ['## WebGPU (vyrec\'s WGSL through Dawn, same run)', '',
+                'The WGSL modules through tools/vyre-run-webgpu on Dawn (its Vulkan backend), '
+                'device-local buffers; ratios against the same run\'s SPIR-V and glslang rows above.', '',
+                '| workload | WGSL (grouped) slots/s | vs SPIR-V | vs glslang | WGSL portable slots/s | pipeline s | results_equal |',
+                '|---|---:|---:|---:|---:|---:|---|']
+        for kind in ('nop', 'mix'):
+            r = w.get(kind, {})
+            out.append('| %s | %s | %s | %s | %s | %s | %s |' % (
+                kind, '%.3g' % r['vyrec_slots_per_s'] if r.get('vyrec_slots_per_s') else r.get('error', 'n/a'),
+                ratio(r.get('vyrec_slots_per_s'), r.get('spirv_slots_per_s')),
+                ratio(r.get('vyrec_slots_per_s'), r.get('glslang_slots_per_s')),
+                '%.3g' % r['portable_slots_per_s'] if r.get('portable_slots_per_s') else 'n/a',
+                '%.3f' % r['pipeline_s'] if r.get('pipeline_s') else 'n/a', r.get('results_equal')))
+        out.append('')
+    out += [
             '## Pipeline build (s, `__GL_SHADER_DISK_CACHE=0`)', '',
             '| handlers | vyrec | glslang | vyrec / glslang |', '|---:|---:|---:|---:|']
     for n, e in res['driver_build'].items():

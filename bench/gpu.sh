@@ -15,7 +15,9 @@
 #
 # BENCH_OUT: the modules (default bench/build-out); VYRE_RUN: vyre-run
 # (default BENCH_OUT/bin/vyre-run); VYRE_ICD: the ICD; RESULTS_DIR: where
-# RESULTS-gpu.md and results-gpu.json go (default bench/).
+# RESULTS-gpu.md and results-gpu.json go (default bench/); VYRE_WEBGPU: the
+# WebGPU host's command (e.g. "node BENCH_OUT/vyre-run-webgpu/vyre-run-webgpu.mjs"),
+# which adds the WebGPU rows (vyre-scenario from BENCH_OUT/bin).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_OUT:-$here/build-out}
@@ -29,6 +31,10 @@ fi
 if [ ! -f "$icd" ]; then
   echo "gpu.sh: no ICD at $icd (set VYRE_ICD)" >&2
   exit 1
+fi
+if [ -n "${VYRE_WEBGPU:-}" ]; then
+  export VYRE_SCENARIO=${VYRE_SCENARIO:-$out/bin/vyre-scenario} VYRE_WEBGPU_BACKEND=${VYRE_WEBGPU_BACKEND:-vulkan}
+  set -- --webgpu "$VYRE_WEBGPU" "$@"
 fi
 exec python3 "$here/gpu.py" --dir "$out" --vyre-run "$vr" --icd "$icd" \
   --json "$results/results-gpu.json" --markdown "$results/RESULTS-gpu.md" "$@"

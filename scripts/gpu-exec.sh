@@ -7,6 +7,11 @@
 # statically linked vyrec, vyre-interp and vyre-run, FileCheck and not with
 # the libraries they need, lit, and the loader package. Output: a log and a
 # summary in $OUT (or ./gpu-out).
+#
+# Then the same suite through the WebGPU host (VYRE_EXEC_HOST=webgpu: the
+# WGSL modules on Dawn's Vulkan backend on the same driver), with Node and
+# Dawn from .device/webgpu: exec-webgpu.log and its summary. GPU_EXEC_ONLY=
+# vulkan or webgpu runs one of the two.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-gpu-out}
@@ -35,8 +40,24 @@ config.vyrec_tools_dir = "$PWD/.device/bin"
 config.llvm_tools_dir = "$PWD/.device/bin"
 lit_config.load_config(config, os.path.join("$PWD", "test", "lit", "lit.cfg.py"))
 PY
-python3 .device/lit/lit.py -v "$site/exec" 2>&1 | tee "$out/exec.log"
-rc=${PIPESTATUS[0]}
-grep -E '^(PASS|FAIL|XFAIL|XPASS|UNSUPPORTED|UNRESOLVED):' "$out/exec.log" > "$out/summary.txt"
-tail -5 "$out/exec.log" >> "$out/summary.txt"
+rc=0
+summarize() { # LOG SUMMARY
+  grep -E '^(PASS|FAIL|XFAIL|XPASS|UNSUPPORTED|UNRESOLVED):' "$1" > "$2"
+  tail -5 "$1" >> "$2"
+}
+only=${GPU_EXEC_ONLY:-both}
+if [ "$only" != webgpu ]; then
+  python3 .device/lit/lit.py -v "$site/exec" 2>&1 | tee "$out/exec.log"
+  rc=${PIPESTATUS[0]}
+  summarize "$out/exec.log" "$out/summary.txt"
+fi
+if [ "$only" != vulkan ]; then
+  node=$(scripts/gpu-webgpu-unpack.sh .device/webgpu)
+  export PATH=$(dirname "$node"):$PATH XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+  VYRE_EXEC_HOST=webgpu VYRE_WEBGPU_BACKEND=vulkan \
+    python3 .device/lit/lit.py -v "$site/exec" "$site/webgpu-host" 2>&1 | tee "$out/exec-webgpu.log"
+  wrc=${PIPESTATUS[0]}
+  summarize "$out/exec-webgpu.log" "$out/summary-webgpu.txt"
+  [ "$wrc" = 0 ] || rc=$wrc
+fi
 exit "$rc"

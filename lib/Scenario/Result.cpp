@@ -55,6 +55,15 @@ void vyre::serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
   });
 }
 
+uint32_t vyre::cutShortCount(const HostLayout &layout, const Scenario &s,
+                             const uint32_t *control, uint64_t words) {
+  const int c = layout.find(BufferRole::Control);
+  const uint32_t at = hostLayout(s.protocol).cutShortCountWord;
+  if (c < 0 || at >= words || at >= s.memory[c].size())
+    return 0;
+  return host::detail::load(control + at) - s.memory[c][at];
+}
+
 namespace {
 
 //===-- Output ------------------------------------------------------------===//

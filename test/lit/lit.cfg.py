@@ -26,6 +26,10 @@ for tool in ("spirv-val", "spirv-dis", "spirv-opt"):
 import shutil as _shutil
 if _shutil.which("spirv-cross"):
     config.available_features.add("spirv-cross")
+# glslangValidator (Debian: glslang-tools) compiles what spirv-cross writes
+# (test/lit/emit/translate-*.test, test/lit/exec/translated.test).
+if _shutil.which("glslangValidator"):
+    config.available_features.add("glslang")
 
 # FileCheck and not come from LLVM 14; put them (and our tools) first on PATH.
 config.environment["PATH"] = os.pathsep.join([tools, config.llvm_tools_dir, os.environ.get("PATH", "")])
@@ -155,3 +159,30 @@ if _webgpu_problem:
     # not a reason to pass every WGSL test as unsupported.
     report = lit_config.fatal if os.environ.get("CI") else lit_config.note
     report("wgsl-check cannot start, so the WGSL tests are unsupported: " + _webgpu_problem)
+
+# Running scenarios through WebGPU (tools/vyre-run-webgpu, docs/scenario.md):
+# `webgpu-adapter` when Dawn finds a real adapter (not its null backend,
+# which executes nothing; lavapipe lacks features Dawn's Vulkan backend
+# requires). VYRE_EXEC_HOST=webgpu runs the execution suite through the
+# WebGPU host instead of vyre-run (feature `exec-webgpu`; diff-exec.sh reads
+# the variable): every test is then unsupported without an adapter, and a
+# test a WebGPU host cannot express says UNSUPPORTED: exec-webgpu.
+_run_webgpu = os.path.join(config.vyrec_src_root, "tools", "vyre-run-webgpu", "vyre-run-webgpu.mjs")
+config.substitutions.insert(0, ("%vyre-run-webgpu", "%s %s" % (_node or "node", _run_webgpu)))
+config.environment["VYRE_RUN_WEBGPU"] = "%s %s" % (_node or "node", _run_webgpu)
+config.environment["VYRE_SCENARIO"] = os.path.join(tools, "vyre-scenario")
+for _var in ("VYRE_WEBGPU_MODULE", "VYRE_WEBGPU_BACKEND"):
+    if _var in os.environ:
+        config.environment[_var] = os.environ[_var]
+if _node and "webgpu" in config.available_features:
+    try:
+        _adapter = subprocess.run([_node, _run_webgpu, "--list-adapters"], capture_output=True,
+                                  text=True, timeout=180, env=config.environment)
+        if _adapter.returncode == 0:
+            config.available_features.add("webgpu-adapter")
+            lit_config.note("WebGPU adapter: " + _adapter.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+if os.environ.get("VYRE_EXEC_HOST") == "webgpu":
+    config.available_features.add("exec-webgpu")
+    config.environment["VYRE_EXEC_HOST"] = "webgpu"

@@ -920,18 +920,6 @@ public:
                                            : 0;
   }
 
-  /// Invocations the driver cut short (docs/scenario.md, "lavapipe"):
-  /// CUT_SHORT_COUNT less the scenario's initial value, which "buffers"
-  /// may preset like any control word (the kernel only adds to it).
-  static uint32_t cutShortCount(const HostLayout &layout, const Scenario &s,
-                                const uint32_t *control, uint64_t words) {
-    const uint32_t at = hostLayout(s.protocol).cutShortCountWord;
-    if (at >= words || at >= s.memory[layout.find(BufferRole::Control)].size())
-      return 0;
-    return host::detail::load(control + at) -
-           s.memory[layout.find(BufferRole::Control)][at];
-  }
-
   /// "publish": "live": whether a dispatch that ended before the host
   /// requested the shutdown is dispatched again. A resident kernel may end
   /// early without losing anything: at kernel.ITERATION_BUDGET, or, on
@@ -1307,7 +1295,7 @@ int main(int argc, char **argv) {
     // hang, not "ok", and the JSON says so (docs/scenario.md, "lavapipe").
     const int c = layout->find(BufferRole::Control);
     const uint32_t cutShort =
-        Host::cutShortCount(*layout, *scenario, memory[c].data(), memory[c].size());
+        cutShortCount(*layout, *scenario, memory[c].data(), memory[c].size());
     const char *result = cutShort ? "hang" : "ok";
     llvm::outs() << formatResult(*layout, *scenario, memory, serviced, result);
     if (!dumpPath.empty()) {

@@ -95,6 +95,14 @@ uint64_t ioStatusIndex(const Scenario &s, uint32_t i);
 void serviceIoRequests(const Scenario &s, uint32_t *io, uint64_t words,
                        IoLog &log);
 
+/// What the kernel added to control.CUT_SHORT_COUNT (the invocations a
+/// driver's loop limiter cut short, docs/scenario.md "lavapipe"): the final
+/// word \p control[] (\p words long) less the scenario's initial one, which
+/// a scenario may preset like any control word. 0 where the control buffer
+/// does not hold the word.
+uint32_t cutShortCount(const HostLayout &layout, const Scenario &s,
+                       const uint32_t *control, uint64_t words);
+
 /// The canonical JSON output for the final words \p memory: a "result":
 /// \p result document ("ok"; vyre-run's "hang" where the driver cut the
 /// kernel short and the words are incomplete, exit 3). Byte-identical for

@@ -245,7 +245,6 @@ std::string WgslKernelBuilder::bufferName(const BufferDecl *buf) {
     fail("WGSL: a buffer Sema did not record");
     return "?";
   }
-  bufferUsed[buf] = true;
   return it->second;
 }
 

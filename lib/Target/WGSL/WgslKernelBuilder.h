@@ -176,7 +176,6 @@ private:
   std::vector<std::string> entries;    // the entry points' text
   std::vector<std::string> entryNames; // by shard
   llvm::DenseMap<const BufferDecl *, std::string> bufferNames;
-  llvm::DenseMap<const BufferDecl *, bool> bufferUsed;
   std::vector<std::string> overrideNames; // by PV
   std::vector<bool> overrideUsed;         // by PV
   std::string oobName;

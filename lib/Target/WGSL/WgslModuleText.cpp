@@ -1,6 +1,6 @@
 //===- WgslModuleText.cpp - the WGSL module: shell and entry points ------===//
 //
-// The `enable`, the overrides and storage buffers the code used, the
+// The `enable`, the overrides the code used, every storage buffer, the
 // private copies of the built-ins, every function (their markers resolved
 // to identifiers), record_out_of_bounds, and one `@compute` wrapper per
 // shard; and the facts a WebGPU host needs (WgslModule).
@@ -100,11 +100,9 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
            ": u32 = " + std::to_string(o.defaultValue) + "u;\n";
     m.overrides.push_back(std::move(o));
   }
-  if (oobUsed)
-    bufferName(sema.control);
+  // Every buffer, used or not: the manifest lists the same bindings for
+  // every target, and a host binds them all (-Wunused-buffer says so).
   for (const BufferDecl *d : sema.buffers) {
-    if (!bufferUsed.lookup(d))
-      continue;
     WgslModule::Binding b{d->setValue, d->bindingValue, bufferNames[d],
                           d->access == Access::Read, d};
     out += "@group(" + std::to_string(b.set) + ") @binding(" +

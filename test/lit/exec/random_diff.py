@@ -102,7 +102,8 @@ class Gen:
             return ""
         allowed = ["relaxed", "acquire", "seq_cst"] if load else \
                   ["relaxed", "release", "seq_cst"] if store else ORDERS
-        return ", " + self.rng.choice(allowed)
+        choice = self.rng.choice(allowed)
+        return ", " + ("relaxed" if WEBGPU else choice)
 
     def bool(self, scope, depth=0, atomics=True):
         r = self.rng
@@ -240,6 +241,25 @@ def scenario(rng, opcodes):
             "slots": slots}
 
 
+# VYRE_EXEC_HOST=webgpu (lit.cfg.py): the WGSL module through the WebGPU
+# host ($VYRE_RUN_WEBGPU) instead of vyre-run. WGSL atomics are relaxed only
+# (vyrec refuses other orders for WebGPU), so every order is spelled
+# relaxed; the random choices stay the same, and so do the programs'
+# values (one invocation per slot's handler: orders change no result here).
+WEBGPU = os.environ.get("VYRE_EXEC_HOST") == "webgpu"
+MODULE = ".wgsl" if WEBGPU else ".spv"
+RUN = os.environ.get("VYRE_RUN_WEBGPU", "").split() if WEBGPU else ["vyre-run"]
+
+
+def target_flags(spec):
+    """vyrec's options for the host under test: WebGPU's default loop is
+    the portable one, without the kernel.PORTABLE_LOOP switch that a spec
+    may set (then the grouped loop, SPIR-V's default)."""
+    if not WEBGPU:
+        return []
+    return ["--target-env=webgpu"] + (["--skeleton=grouped"] if "kernel.PORTABLE_LOOP" in spec else [])
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
@@ -255,7 +275,7 @@ def compare(base, sb, interp_only, hang=None):
         return "FAIL %s: the interpreter faulted on a generated program:\n%s" % (sb, i.stderr)
     if interp_only:
         return None
-    v = run(["vyre-run", "--dump", sb + ".run.dump", base + ".spv", base + ".json",
+    v = run(RUN + ["--dump", sb + ".run.dump", base + MODULE, base + ".json",
              sb + ".json"])
     if (i.returncode, i.stdout) != (v.returncode, v.stdout):
         return "FAIL %s: vyre-interp (exit %d) and vyre-run (exit %d) disagree\n%s%s" % (
@@ -410,6 +430,8 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.rings:
+        if WEBGPU:
+            ap.error("--rings publishes live, which a WebGPU host cannot")
         return rings_main(args)
     spec = {k: int(v, 0) for k, v in (s.split("=", 1) for s in args.spec)}
     rng = random.Random(args.seed)
@@ -426,7 +448,8 @@ def main():
             gen = Gen(rng)
             with open(base + ".vyre", "w") as f:
                 f.write(gen.program(opcodes))
-            c = run(["vyrec", "--validate", "-w"] + args.vyrec_flag + [base + ".vyre", "-o", base + ".spv",
+            c = run(["vyrec", "--validate", "-w"] + target_flags(spec) + args.vyrec_flag +
+                    [base + ".vyre", "-o", base + MODULE,
                      "--manifest", base + ".json"])
             if c.returncode == 0:
                 break
