@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs vyrec's build and test dependencies from Debian packages and the
+# Installs vyrec's build and test dependencies from Debian packages (chromium:
+# its SwiftShader Vulkan driver gives Dawn a WebGPU adapter that executes on
+# machines without a GPU, and its WebGPU runs the browser test) and the
 # npm packages package-lock.json pins, builds vyrec into build/ and compiles
 # the shipped example. Safe to re-run.
 set -euo pipefail
@@ -8,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ python3 python3-jsonschema llvm-14-dev llvm-14-tools
           spirv-headers spirv-tools libcli11-dev doctest-dev
           libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
-          spirv-cross
+          spirv-cross chromium
           clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

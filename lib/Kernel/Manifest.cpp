@@ -177,7 +177,7 @@ private:
     std::vector<unsigned> rows;
     for (unsigned i = 0; i < kNumProtocolValues; ++i) {
       int id = protocolTable()[i].specId;
-      if (id >= 0 && (!facts.specIds || facts.specIds->count(unsigned(id))))
+      if (id >= 0)
         rows.push_back(i);
     }
     std::sort(rows.begin(), rows.end(), [](unsigned a, unsigned b) {

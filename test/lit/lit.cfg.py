@@ -168,21 +168,36 @@ if _webgpu_problem:
 # the variable): every test is then unsupported without an adapter, and a
 # test a WebGPU host cannot express says UNSUPPORTED: exec-webgpu.
 _run_webgpu = os.path.join(config.vyrec_src_root, "tools", "vyre-run-webgpu", "vyre-run-webgpu.mjs")
-config.substitutions.insert(0, ("%vyre-run-webgpu", "%s %s" % (_node or "node", _run_webgpu)))
-config.environment["VYRE_RUN_WEBGPU"] = "%s %s" % (_node or "node", _run_webgpu)
+# Dawn's Vulkan backend finds no adapter on lavapipe, but SwiftShader (the
+# Vulkan driver Debian's chromium package ships) is one that executes: the
+# WebGPU host uses it on machines without a GPU, and the driver under test
+# (VYREC_TEST_ICD) on those with one.
+_webgpu_icd = os.environ.get("VYREC_TEST_ICD") or next(iter(sorted(glob.glob(
+    "/usr/lib/chromium/vk_swiftshader_icd.json"))), None)
+_run_webgpu_cmd = "%s %s" % (_node or "node", _run_webgpu)
+if _webgpu_icd:
+    _run_webgpu_cmd = "env VK_ICD_FILENAMES=%s VK_DRIVER_FILES=%s %s" % (
+        _webgpu_icd, _webgpu_icd, _run_webgpu_cmd)
+config.substitutions.insert(0, ("%vyre-run-webgpu", _run_webgpu_cmd))
+config.environment["VYRE_RUN_WEBGPU"] = _run_webgpu_cmd
 config.environment["VYRE_SCENARIO"] = os.path.join(tools, "vyre-scenario")
 for _var in ("VYRE_WEBGPU_MODULE", "VYRE_WEBGPU_BACKEND"):
     if _var in os.environ:
         config.environment[_var] = os.environ[_var]
 if _node and "webgpu" in config.available_features:
     try:
-        _adapter = subprocess.run([_node, _run_webgpu, "--list-adapters"], capture_output=True,
+        _adapter = subprocess.run(_run_webgpu_cmd.split() + ["--list-adapters"], capture_output=True,
                                   text=True, timeout=180, env=config.environment)
         if _adapter.returncode == 0:
             config.available_features.add("webgpu-adapter")
             lit_config.note("WebGPU adapter: " + _adapter.stdout.strip())
     except (OSError, subprocess.SubprocessError):
         pass
+# A browser as the WebGPU host (webgpu-host/browser.test): Debian's chromium.
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
+config.substitutions.insert(0, ("%browser-run", "python3 " + os.path.join(
+    config.vyrec_src_root, "tools", "vyre-run-webgpu", "browser-run.py")))
 if os.environ.get("VYRE_EXEC_HOST") == "webgpu":
     config.available_features.add("exec-webgpu")
     config.environment["VYRE_EXEC_HOST"] = "webgpu"

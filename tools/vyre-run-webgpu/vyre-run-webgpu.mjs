@@ -24,7 +24,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adapterShortfalls, checkModule, Megakernel, requestMegakernelDevice } from './vyre-webgpu.mjs';
+import {
+  adapterShortfalls, checkModule, planRefusal, planShortfalls, requestMegakernelDevice, runPlan,
+} from './vyre-webgpu.mjs';
 
 const EXIT = { ok: 0, input: 1, webgpu: 2, hang: 3, requirement: 4 };
 const USAGE = 'usage: vyre-run-webgpu MODULE.wgsl MANIFEST.json SCENARIO.json ' +
@@ -124,9 +126,8 @@ async function run(args) {
     const prepared = vyreScenario(args, ['prepare', manifestPath, scenarioPath, dir]);
     if (prepared !== 0) return prepared;
     const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
-    if (plan.publish === 'live')
-      fail(EXIT.input, `${scenarioPath}: "publish": "live" needs a host that writes the ring while the kernel runs; ` +
-        'WebGPU orders every queue write after the dispatch in flight, so a WebGPU host cannot (docs/scenario.md)');
+    const refusal = planRefusal(plan);
+    if (refusal) fail(EXIT.input, `${scenarioPath}: ${refusal}`);
 
     const gpu = await openGpu(args);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -135,47 +136,36 @@ async function run(args) {
     if (missing.length)
       fail(EXIT.requirement, `the adapter (${adapterName(adapter)}) lacks what ${manifestPath} requires:\n` +
         missing.map(m => `  ${m}`).join('\n'));
-    if (plan.workgroups > adapter.limits.maxComputeWorkgroupsPerDimension)
-      fail(EXIT.requirement, `${plan.workgroups} workgroups: the adapter dispatches at most ` +
-        `${adapter.limits.maxComputeWorkgroupsPerDimension} (maxComputeWorkgroupsPerDimension)`);
-    for (const b of plan.buffers)
-      if (b.words * 4 > adapter.limits.maxStorageBufferBindingSize)
-        fail(EXIT.requirement, `${b.name}: ${b.words * 4} bytes, but the adapter binds at most ` +
-          `${adapter.limits.maxStorageBufferBindingSize} (maxStorageBufferBindingSize)`);
+    const short = planShortfalls(adapter, plan);
+    if (short.length) fail(EXIT.requirement, short.join('\n'));
 
     const device = await requestMegakernelDevice(adapter, manifest, { timestamps: args.time });
     let lost = null;
     device.lost.then(info => { lost = info; });
     const scopes = ['validation', 'out-of-memory', 'internal'];
     for (const s of scopes) device.pushErrorScope(s);
-    const bufferWords = Object.fromEntries(plan.buffers.map(b => [b.name, b.words]));
-    let kernel;
-    try {
-      kernel = await Megakernel.create(device, manifest, code, { constants: plan.constants, bufferWords });
-    } catch (e) { fail(EXIT.webgpu, e.message); }
     const initial = plan.buffers.map((b, i) => readWords(join(dir, `initial-${i}.bin`)));
-    let best = null;
-    for (let r = 0; r < args.repeat; ++r) {
-      plan.buffers.forEach((b, i) => kernel.write(b.name, initial[i]));
-      await within(kernel.dispatch(plan.workgroups), plan.timeout_ms);
-      const ms = await kernel.dispatchMilliseconds();
-      if (ms !== null) best = best === null ? ms : Math.min(best, ms);
+    let run;
+    try {
+      run = await runPlan(device, manifest, code, plan, initial,
+        { repeat: args.repeat, wait: done => within(done, plan.timeout_ms) });
+    } catch (e) {
+      if (e instanceof Exit) throw e;
+      fail(EXIT.webgpu, e.message);
     }
-    const finals = [];
-    for (const b of plan.buffers) finals.push(await kernel.read(b.name));
     for (const _ of scopes) {
       const error = await device.popErrorScope();
       if (error) fail(EXIT.webgpu, `WebGPU error: ${error.message}`);
     }
     if (lost) fail(EXIT.webgpu, `the device was lost: ${lost.reason}: ${lost.message}`);
+    const { finals, milliseconds: best } = run;
     finals.forEach((words, i) => writeFileSync(join(dir, `final-${i}.bin`), words));
     if (args.time) {
       process.stderr.write(best === null ? 'dispatch: (the device has no timestamp-query)\n'
         : `dispatch: ${best.toFixed(3)} ms\n`);
-      process.stderr.write(`pipeline: ${kernel.pipelineMs.toFixed(3)} ms\n`);
+      process.stderr.write(`pipeline: ${run.pipelineMs.toFixed(3)} ms\n`);
       process.stderr.write(`adapter: ${adapterName(adapter)}\n`);
     }
-    kernel.destroy();
     device.destroy();
     return vyreScenario(args, ['result', manifestPath, scenarioPath, dir, ...(args.dump ? ['--dump', args.dump] : [])],
       { passStdout: true });

@@ -73,6 +73,54 @@ export function entryPoints(manifest) {
   return [manifest.entry_point ?? 'main'];
 }
 
+/// Why a WebGPU host cannot run a prepared plan, or null.
+export function planRefusal(plan) {
+  return plan.publish === 'before' ? null
+    : `"publish": "${plan.publish}" needs a host that writes the ring while the kernel runs; ` +
+      'WebGPU orders every queue write after the dispatch in flight, so a WebGPU host cannot (docs/scenario.md)';
+}
+
+/// What the adapter lacks to run a prepared plan: its dispatch size and
+/// buffer sizes against the adapter's limits; one line each.
+export function planShortfalls(adapter, plan) {
+  const out = [];
+  const most = adapter.limits.maxComputeWorkgroupsPerDimension;
+  if (plan.workgroups > most)
+    out.push(`${plan.workgroups} workgroups: the adapter dispatches at most ${most} (maxComputeWorkgroupsPerDimension)`);
+  for (const b of plan.buffers)
+    if (b.words * 4 > adapter.limits.maxStorageBufferBindingSize)
+      out.push(`${b.name}: ${b.words * 4} bytes, but the adapter binds at most ` +
+        `${adapter.limits.maxStorageBufferBindingSize} (maxStorageBufferBindingSize)`);
+  return out;
+}
+
+/// Runs a scenario that `vyre-scenario prepare` turned into `plan` (its
+/// plan.json) and `initial` (each buffer's initial words, a Uint32Array per
+/// plan.buffers entry): creates the kernel, writes the words, dispatches
+/// `repeat` times from them, and resolves to {finals, milliseconds,
+/// pipelineMs}: each buffer's final words, the fastest dispatch's GPU time
+/// (null without timestamp-query). `wait(promise)` may bound each dispatch
+/// (the Node runner reports a hang after timeout_ms). Errors throw.
+export async function runPlan(device, manifest, code, plan, initial,
+                              { repeat = 1, wait = p => p } = {}) {
+  const refusal = planRefusal(plan);
+  if (refusal) throw new Error(refusal);
+  const bufferWords = Object.fromEntries(plan.buffers.map(b => [b.name, b.words]));
+  const kernel = await Megakernel.create(device, manifest, code, { constants: plan.constants, bufferWords });
+  let best = null;
+  for (let r = 0; r < repeat; ++r) {
+    plan.buffers.forEach((b, i) => kernel.write(b.name, initial[i]));
+    await wait(kernel.dispatch(plan.workgroups));
+    const ms = await kernel.dispatchMilliseconds();
+    if (ms !== null) best = best === null ? ms : Math.min(best, ms);
+  }
+  const finals = [];
+  for (const b of plan.buffers) finals.push(await kernel.read(b.name));
+  const pipelineMs = kernel.pipelineMs;
+  kernel.destroy();
+  return { finals, milliseconds: best, pipelineMs };
+}
+
 export class Megakernel {
   /// `constants`: override values by spec id ({"0": 1024, ...}; the
   /// manifest's spec_constants name them); `bufferWords`: the size of each

@@ -36,10 +36,6 @@ struct TargetFacts {
   llvm::json::Array subgroupOperations;
   /// (set, binding) of every buffer the module declares: its interface.
   std::set<std::pair<uint32_t, uint32_t>> bindings;
-  /// The specialization ids the module declares, where a host may set only
-  /// those (WebGPU refuses a pipeline constant the module does not
-  /// declare); none: every protocol row with a SpecId (SPIR-V).
-  std::optional<std::set<uint32_t>> specIds;
 };
 
 llvm::json::Value buildManifest(const Module &module, const SemaResult &sema,

@@ -37,9 +37,6 @@ TargetFacts vyre::webgpuTargetFacts(const WgslModule &m,
       {"maxBufferSize", largest}};
   facts.requirements = Object{{"webgpu_features", std::move(features)},
                               {"limits", std::move(limits)}};
-  facts.specIds.emplace();
-  for (const WgslModule::Override &o : m.overrides)
-    facts.specIds->insert(o.id);
   for (const std::string &op : m.subgroupOperations)
     facts.subgroupOperations.push_back(op);
   return facts;

@@ -69,8 +69,7 @@ const BuiltinInput wgsl::kBuiltinInputs[3] = {
 
 WgslKernelBuilder::WgslKernelBuilder(const SemaResult &sema,
                                      const KernelPlan &plan)
-    : sema(sema), plan(plan), overrideNames(kNumProtocolValues),
-      overrideUsed(kNumProtocolValues) {
+    : sema(sema), plan(plan), overrideNames(kNumProtocolValues) {
   for (const BuiltinInput &b : kBuiltinInputs)
     names.reserve(b.global);
   // Entry points first: the host calls them by the name it asked for.
@@ -181,7 +180,6 @@ Val WgslKernelBuilder::protocol(PV v) {
   unsigned i = static_cast<unsigned>(v);
   if (overrideNames[i].empty())
     return u32(sema.protocol[v]);
-  overrideUsed[i] = true;
   // Through a `let`: an expression of overrides alone would be an
   // override-expression, which pipeline creation rejects if it overflows
   // for the host's values, even where the code guards it at run time.

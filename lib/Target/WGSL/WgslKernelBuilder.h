@@ -177,7 +177,6 @@ private:
   std::vector<std::string> entryNames; // by shard
   llvm::DenseMap<const BufferDecl *, std::string> bufferNames;
   std::vector<std::string> overrideNames; // by PV
-  std::vector<bool> overrideUsed;         // by PV
   std::string oobName;
   bool oobUsed = false;
   bool builtinUsed[3] = {};

@@ -34,8 +34,6 @@ void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
   std::string size = overrideNames[wg];
   if (size.empty())
     size = std::to_string(sema.protocol[PV::kernel_WORKGROUP_SIZE]) + "u";
-  else
-    overrideUsed[wg] = true;
   entries.push_back("@compute @workgroup_size(" + size + ")\nfn " +
                     entryNames[shard] +
                     "(" + params + ") {\n" + copies + "  " + ref(loop) +
@@ -81,16 +79,18 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
     out += "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n\n";
     m.features.push_back("subgroups");
   }
-  // The overrides by id, as a host's GPUProgrammableStage.constants names
-  // them.
-  std::vector<unsigned> used;
+  // Every override by id, as a host's GPUProgrammableStage.constants names
+  // them, used or not: the same specialization constants as the SPIR-V
+  // module, so one scenario or host sets the same values for both (WebGPU
+  // refuses a pipeline constant the module does not declare).
+  std::vector<unsigned> rows;
   for (unsigned i = 0; i < kNumProtocolValues; ++i)
-    if (overrideUsed[i])
-      used.push_back(i);
-  llvm::sort(used, [](unsigned a, unsigned b) {
+    if (!overrideNames[i].empty())
+      rows.push_back(i);
+  llvm::sort(rows, [](unsigned a, unsigned b) {
     return protocolTable()[a].specId < protocolTable()[b].specId;
   });
-  for (unsigned i : used) {
+  for (unsigned i : rows) {
     WgslModule::Override o;
     o.id = static_cast<uint32_t>(protocolTable()[i].specId);
     o.name = overrideNames[i];
