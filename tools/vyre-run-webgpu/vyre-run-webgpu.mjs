@@ -84,6 +84,9 @@ function vyreScenario(args, argv, { passStdout = false } = {}) {
 }
 
 async function openGpu(args) {
+  // Dawn's Vulkan backend asks the windowing system for nothing here, but
+  // complains on every start when XDG_RUNTIME_DIR is unset (a CI runner).
+  process.env.XDG_RUNTIME_DIR ||= tmpdir();
   const { create, globals } = await import(process.env.VYRE_WEBGPU_MODULE || 'webgpu');
   Object.assign(globalThis, globals);
   // Unquantized timestamps: Dawn rounds them (to 100 us) unless told not to.
