@@ -12,8 +12,12 @@ std::string vyre::pathToFileUri(llvm::StringRef path) {
   llvm::SmallString<256> abs(path);
   llvm::sys::fs::make_absolute(abs);
   llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
-  std::string uri = "file://";
-  for (unsigned char c : abs) {
+  return "file://" + percentEncodePath(abs);
+}
+
+std::string vyre::percentEncodePath(llvm::StringRef path) {
+  std::string uri;
+  for (unsigned char c : path) {
     if (llvm::isAlnum(c) || llvm::StringRef("-._~/").contains(c)) {
       uri += static_cast<char>(c);
     } else {

@@ -71,6 +71,8 @@ DiagOptions diagOptions(const CompilerOptions &o,
                  : o.diagnosticsFormat == "json" ? DiagFormat::Json
                                                  : DiagFormat::Text;
   dopts.toolVersion = VYREC_VERSION;
+  dopts.sarifRoot = o.sarifRoot;
+  dopts.docsUrl = VYREC_DOCS_URL;
   dopts.color = o.color == "always" ||
                 (o.color == "auto" && llvm::errs().has_colors());
   if (o.color == "always")
@@ -444,6 +446,11 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   if (!parseDefines(o, diags, sopts))
     return UsageError;
 
+  if (!o.sarifRoot.empty() && diags.options().format != DiagFormat::Sarif) {
+    diags.error(llvm::SMLoc(),
+                "--sarif-root applies to --diagnostics-format=sarif");
+    return UsageError;
+  }
   if (o.inPlace && !o.format) {
     diags.error(llvm::SMLoc(), "-i needs --format");
     return UsageError;

@@ -183,6 +183,10 @@ int main(int argc, char **argv) {
                  "diagnostics on standard error as clang-style text, or one "
                  "JSON or SARIF 2.1.0 document")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
+  app.add_option("--sarif-root", o.sarifRoot,
+                 "--diagnostics-format=sarif: paths below DIR are written "
+                 "relative to it, as uriBaseId SRCROOT (default: the working "
+                 "directory)");
   app.add_option("--color", o.color, "colour diagnostics")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 

@@ -49,6 +49,9 @@ struct CompilerOptions {
   std::string prelude;
   std::string color = "auto"; ///< auto, always, never
   std::string diagnosticsFormat = "text"; ///< text, json, sarif
+  /// --sarif-root: SARIF URIs below it are relative (empty: the working
+  /// directory).
+  std::string sarifRoot;
   std::string targetEnv = "vulkan1.1"; ///< vulkan1.0 .. vulkan1.3, webgpu
   /// --spirv-version: "1.0".."1.6"; empty is the newest the env accepts.
   std::string spirvVersion;
