@@ -27,6 +27,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <cstdlib>
 #include <optional>
 
 using namespace vyre;
@@ -58,6 +59,13 @@ void forceDiagnosticColors() {
   llvm::errs().enable_colors(true);
 }
 
+/// NO_COLOR (https://no-color.org): set and not empty, it turns off the
+/// colours --color=auto would choose; an explicit --color=always wins.
+bool noColorRequested() {
+  const char *v = std::getenv("NO_COLOR");
+  return v && *v;
+}
+
 /// \p unknownWarnings gets the -W options that name no group.
 DiagOptions diagOptions(const CompilerOptions &o,
                         std::vector<std::string> &unknownWarnings) {
@@ -74,7 +82,8 @@ DiagOptions diagOptions(const CompilerOptions &o,
   dopts.sarifRoot = o.sarifRoot;
   dopts.docsUrl = VYREC_DOCS_URL;
   dopts.color = o.color == "always" ||
-                (o.color == "auto" && llvm::errs().has_colors());
+                (o.color == "auto" && !noColorRequested() &&
+                 llvm::errs().has_colors());
   if (o.color == "always")
     forceDiagnosticColors();
   return dopts;
