@@ -77,6 +77,19 @@ struct CompilerOptions {
 /// files (or standard output for "-"). Returns the exit code.
 ExitCode compile(const CompilerOptions &opts);
 
+/// Compiles each of \p inputs with \p o (o.input ignored), as glslc -c
+/// does: each to its own default output, each its own transaction. Returns
+/// the worst exit code. Options that would make the outputs ambiguous are a
+/// usage error before anything is compiled (severalInputsError).
+ExitCode compileEach(const CompilerOptions &o,
+                     const std::vector<std::string> &inputs);
+
+/// Why \p inputs cannot be compiled in one call with \p o (an option that
+/// names one output, standard input or output, a JSON or SARIF document,
+/// two inputs writing one file), or "". One input is always fine.
+std::string severalInputsError(const CompilerOptions &o,
+                               const std::vector<std::string> &inputs);
+
 /// The primary output's path when -o is not given: INPUT.spv (out.spv for
 /// standard input) for SPIR-V, INPUT.wgsl (out.wgsl) for WGSL, standard
 /// output for every other --emit.
