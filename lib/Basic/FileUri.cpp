@@ -8,11 +8,15 @@
 
 using namespace vyre;
 
-std::string vyre::pathToFileUri(llvm::StringRef path) {
+std::string vyre::absolutePath(llvm::StringRef path) {
   llvm::SmallString<256> abs(path);
   llvm::sys::fs::make_absolute(abs);
   llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
-  return "file://" + percentEncodePath(abs);
+  return std::string(abs);
+}
+
+std::string vyre::pathToFileUri(llvm::StringRef path) {
+  return "file://" + percentEncodePath(absolutePath(path));
 }
 
 std::string vyre::percentEncodePath(llvm::StringRef path) {

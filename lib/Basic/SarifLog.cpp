@@ -24,7 +24,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
@@ -90,14 +89,6 @@ json::Object rule(const RuleText &r, const std::string &docsUrl) {
   }
   o["help"] = json::Object{{"text", helpText}, {"markdown", markdown}};
   return o;
-}
-
-/// \p path made absolute, with `.` and `..` resolved.
-std::string absolutePath(llvm::StringRef path) {
-  llvm::SmallString<256> abs(path);
-  llvm::sys::fs::make_absolute(abs);
-  llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
-  return std::string(abs);
 }
 
 class SarifLog {

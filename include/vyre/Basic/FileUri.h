@@ -19,6 +19,10 @@ namespace vyre {
 /// ".." components first.
 std::string pathToFileUri(llvm::StringRef path);
 
+/// \p path made absolute, without "." and ".." components: the path
+/// pathToFileUri encodes.
+std::string absolutePath(llvm::StringRef path);
+
 /// \p path with every byte outside RFC 3986's unreserved set and '/'
 /// percent-encoded: a URI path, or a relative reference (SARIF's URIs
 /// relative to a uriBaseId).
