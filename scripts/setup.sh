@@ -24,18 +24,27 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-# Tint for the WGSL tests: Dawn's node bindings (npm `webgpu`), exactly the
-# versions package-lock.json pins (docs/webgpu.md). npm ci replaces
-# node_modules/ wholesale, so it runs only when the lockfile changed since the
-# last install or the installed package does not start; then it must start.
+# The npm packages, exactly the versions package-lock.json pins: Tint for the
+# WGSL tests, Dawn's node bindings (npm `webgpu`, docs/webgpu.md), and the
+# SARIF 2.1.0 schema and Microsoft's SARIF multitool that validate every SARIF
+# log of the tests (npm @microsoft/sarif-multitool-linux, docs/cli.md). npm ci
+# replaces node_modules/ wholesale, so it runs only when the lockfile changed
+# since the last install or the installed package does not start; then it
+# must start. Scripts stay off: the multitool's only one makes it executable.
 installed_lock=node_modules/.vyrec-package-lock.json
+multitool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if ! cmp -s package-lock.json "$installed_lock" ||
    ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; then
   if ! npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; then
-    echo "setup: error: npm ci could not install the webgpu package (see npm's message above)" >&2
+    echo "setup: error: npm ci could not install the npm packages (see npm's message above)" >&2
     exit 1
   fi
   cp package-lock.json "$installed_lock"
+fi
+chmod u+x "$multitool"
+if ! "$multitool" --version >/dev/null 2>&1; then
+  echo "setup: error: the SARIF multitool ($multitool) does not start" >&2
+  exit 1
 fi
 if ! info_error=$(node test/webgpu/wgsl-check.mjs --info 2>&1 >/dev/null); then
   echo "setup: error: the webgpu package does not start Dawn's null adapter: $info_error" >&2
@@ -45,4 +54,4 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
 ./build/bin/vyrec examples/counter.vyre -o build/counter.spv --manifest build/counter.json
-echo "setup: installed node_modules/webgpu, built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"
+echo "setup: installed node_modules (webgpu, the SARIF multitool), built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"

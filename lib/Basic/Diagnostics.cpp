@@ -104,7 +104,8 @@ const char *vyre::spelling(Severity s) {
 }
 
 static const DiagGroupInfo kGroups[] = {
-#define DIAG_GROUP(Id, Name, DefaultOn, Summary) {Name, DefaultOn, Summary},
+#define DIAG_GROUP(Id, Name, DefaultOn, Summary, Description, Anchor)        \
+  {Name, DefaultOn, Summary, Description, Anchor},
 #include "vyre/Basic/DiagnosticGroups.def"
 };
 

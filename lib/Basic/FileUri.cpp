@@ -8,12 +8,20 @@
 
 using namespace vyre;
 
-std::string vyre::pathToFileUri(llvm::StringRef path) {
+std::string vyre::absolutePath(llvm::StringRef path) {
   llvm::SmallString<256> abs(path);
   llvm::sys::fs::make_absolute(abs);
   llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
-  std::string uri = "file://";
-  for (unsigned char c : abs) {
+  return std::string(abs);
+}
+
+std::string vyre::pathToFileUri(llvm::StringRef path) {
+  return "file://" + percentEncodePath(absolutePath(path));
+}
+
+std::string vyre::percentEncodePath(llvm::StringRef path) {
+  std::string uri;
+  for (unsigned char c : path) {
     if (llvm::isAlnum(c) || llvm::StringRef("-._~/").contains(c)) {
       uri += static_cast<char>(c);
     } else {

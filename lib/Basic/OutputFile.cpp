@@ -7,6 +7,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -57,7 +58,7 @@ llvm::Expected<std::string> followLinks(llvm::StringRef path) {
 
 struct Staged {
   const OutputFileData *out;
-  enum Kind { Stdout, InPlace, Replace } kind = Replace;
+  enum Kind { Stdout, InPlace, Replace, Unchanged } kind = Replace;
   std::string target; // links followed
   std::string temp;   // Replace: the complete new file
   std::string backup; // Replace over an old file: a hard link to (or copy of) it
@@ -145,8 +146,23 @@ void cleanUp(std::vector<Staged> &staged, bool rollBack) {
   }
 }
 
+/// True when the regular file \p path (status \p st) already holds exactly
+/// \p bytes. Such an output is left alone, its times included: a build
+/// system then sees nothing new, and what depends on it is not rebuilt (a
+/// comment-only edit of the input would otherwise recompile every user of
+/// the C header).
+bool holds(const std::string &path, const fs::file_status &st,
+           llvm::StringRef bytes) {
+  if (st.getSize() != bytes.size())
+    return false;
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> old =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  return old && (*old)->getBuffer() == bytes;
+}
+
 /// Classifies one output and, for a regular target, writes its temporary
-/// file (and backs up the old file).
+/// file (and backs up the old file) unless it already holds the bytes.
 llvm::Error stage(Staged &s) {
   if (s.out->path == "-") {
     s.kind = Staged::Stdout;
@@ -162,6 +178,10 @@ llvm::Error stage(Staged &s) {
     return writeError(s.out->path, std::make_error_code(std::errc::is_a_directory));
   if (s.existed && st.type() != fs::file_type::regular_file) {
     s.kind = Staged::InPlace; // a device, a FIFO: never replace it
+    return llvm::Error::success();
+  }
+  if (s.existed && holds(s.target, st, s.out->bytes)) {
+    s.kind = Staged::Unchanged;
     return llvm::Error::success();
   }
   if (std::error_code ec = writeTemp(s, st)) {
@@ -226,7 +246,7 @@ llvm::Error vyre::writeOutputs(llvm::ArrayRef<OutputFileData> outputs) {
   // Standard output, devices and FIFOs cannot be taken back: they go after
   // every temporary file exists and before any rename.
   for (Staged &s : staged)
-    if (s.kind != Staged::Replace)
+    if (s.kind == Staged::Stdout || s.kind == Staged::InPlace)
       if (llvm::Error err = writeInPlace(s)) {
         cleanUp(staged, /*rollBack=*/false);
         return err;

@@ -27,6 +27,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <cstdlib>
 #include <optional>
 
 using namespace vyre;
@@ -58,6 +59,13 @@ void forceDiagnosticColors() {
   llvm::errs().enable_colors(true);
 }
 
+/// NO_COLOR (https://no-color.org): set and not empty, it turns off the
+/// colours --color=auto would choose; an explicit --color=always wins.
+bool noColorRequested() {
+  const char *v = std::getenv("NO_COLOR");
+  return v && *v;
+}
+
 /// \p unknownWarnings gets the -W options that name no group.
 DiagOptions diagOptions(const CompilerOptions &o,
                         std::vector<std::string> &unknownWarnings) {
@@ -71,8 +79,11 @@ DiagOptions diagOptions(const CompilerOptions &o,
                  : o.diagnosticsFormat == "json" ? DiagFormat::Json
                                                  : DiagFormat::Text;
   dopts.toolVersion = VYREC_VERSION;
+  dopts.sarifRoot = o.sarifRoot;
+  dopts.docsUrl = VYREC_DOCS_URL;
   dopts.color = o.color == "always" ||
-                (o.color == "auto" && llvm::errs().has_colors());
+                (o.color == "auto" && !noColorRequested() &&
+                 llvm::errs().has_colors());
   if (o.color == "always")
     forceDiagnosticColors();
   return dopts;
@@ -444,6 +455,11 @@ ExitCode vyre::compile(const CompilerOptions &options) {
   if (!parseDefines(o, diags, sopts))
     return UsageError;
 
+  if (!o.sarifRoot.empty() && diags.options().format != DiagFormat::Sarif) {
+    diags.error(llvm::SMLoc(),
+                "--sarif-root applies to --diagnostics-format=sarif");
+    return UsageError;
+  }
   if (o.inPlace && !o.format) {
     diags.error(llvm::SMLoc(), "-i needs --format");
     return UsageError;

@@ -131,6 +131,29 @@ if _schema_python:
     # Before "%python", which is a prefix of this name.
     config.substitutions.insert(0, ("%python-jsonschema", _schema_python))
 
+# SARIF logs (--diagnostics-format=sarif): %validate-sarif LOG... checks each
+# against the SARIF 2.1.0 JSON schema that Microsoft's SARIF multitool ships
+# (npm @microsoft/sarif-multitool-linux, pinned by package-lock.json), runs
+# the multitool's own `validate`, and checks vyrec's promises
+# (test/sarif/validate-sarif.py). Every test that writes a SARIF log
+# validates it (test/lit/cli/sarif-logs-validated.test checks that).
+_sarif_pkg = os.path.join(config.vyrec_src_root, "node_modules", "@microsoft",
+                          "sarif-multitool-linux")
+_sarif_schema = os.path.join(_sarif_pkg, "sarif-2.1.0.json")
+_multitool = os.path.join(_sarif_pkg, "Sarif.Multitool")
+if _schema_python and os.path.exists(_sarif_schema) and os.access(_multitool, os.X_OK):
+    config.available_features.add("sarif-schema")
+    config.substitutions.insert(0, ("%validate-sarif", " ".join([
+        _schema_python,
+        os.path.join(config.vyrec_src_root, "test", "sarif", "validate-sarif.py"),
+        "--schema", _sarif_schema, "--multitool", _multitool,
+        "--docs", os.path.join(config.vyrec_src_root, "docs", "validation.md")])))
+else:
+    # CI ran scripts/setup.sh: a missing validator there is a broken set-up.
+    (lit_config.fatal if os.environ.get("CI") else lit_config.note)(
+        "no SARIF validator (python3-jsonschema, and %s with an executable "
+        "Sarif.Multitool: scripts/setup.sh): the SARIF tests are unsupported" % _sarif_pkg)
+
 # WGSL validation (test/lit/webgpu, docs/webgpu.md): Tint, through Dawn's node
 # bindings (the npm package `webgpu` that scripts/setup.sh installs from the
 # committed lockfile), on Dawn's null backend. `webgpu` when the checker

@@ -10,7 +10,6 @@
 #include "vyre/Driver/Driver.h"
 #include "vyre/Sema/Shards.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/Support/StringSaver.h"
@@ -98,9 +97,11 @@ int main(int argc, char **argv) {
                "and its protocol manifest"};
   app.name("vyrec");
   app.set_version_flag("--version", "vyrec " VYREC_VERSION);
-  // Taken as a list so that extra inputs get vyrec's own error.
+  // Several inputs compile one by one (docs/cli.md, "Several input files").
   std::vector<std::string> inputs;
-  app.add_option("input", inputs, "input .vyre file ('-' for standard input)")
+  app.add_option("input", inputs,
+                 "input .vyre files ('-' for standard input); several compile "
+                 "one by one, each to its default output")
       ->required();
   app.add_option("-o,--output", o.output,
                  "output file ('-' for standard output; default: INPUT.spv "
@@ -183,6 +184,10 @@ int main(int argc, char **argv) {
                  "diagnostics on standard error as clang-style text, or one "
                  "JSON or SARIF 2.1.0 document")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
+  app.add_option("--sarif-root", o.sarifRoot,
+                 "--diagnostics-format=sarif: paths below DIR are written "
+                 "relative to it, as uriBaseId SRCROOT (default: the working "
+                 "directory)");
   app.add_option("--color", o.color, "colour diagnostics")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
@@ -221,16 +226,12 @@ int main(int argc, char **argv) {
     return rc == 0 ? Success : UsageError;
   }
 
-  if (inputs.size() > 1) {
-    llvm::errs() << "vyrec: error: " << inputs.size() << " input files ("
-                 << llvm::join(inputs, ", ")
-                 << "): vyrec compiles one file per run\n";
-    return UsageError;
-  }
-  o.input = inputs.front();
   // A WebGPU module is WGSL: that is what a bare --target-env=webgpu writes.
   if (targetsWebGpu(o) && !app.count("--emit"))
     o.emit = "wgsl";
   o.disableFree = true; // the process exits right after
+  if (inputs.size() > 1)
+    return compileEach(o, inputs); // as glslc -c: each to its own output
+  o.input = inputs.front();
   return compile(o);
 }

@@ -32,7 +32,7 @@ const char *spelling(Severity s);
 /// A named warning group (DiagnosticGroups.def). A warning without one
 /// (DiagGroup::None) obeys only -w and -Werror.
 enum class DiagGroup : uint8_t {
-#define DIAG_GROUP(Id, Name, DefaultOn, Summary) Id,
+#define DIAG_GROUP(Id, Name, DefaultOn, Summary, Description, Anchor) Id,
 #include "vyre/Basic/DiagnosticGroups.def"
   None,
 };
@@ -42,6 +42,8 @@ struct DiagGroupInfo {
   const char *name;
   bool defaultOn;
   const char *summary;
+  const char *description; ///< why it matters and what to do
+  const char *docAnchor;   ///< the heading of docs/validation.md about it
 };
 const DiagGroupInfo &diagGroupInfo(DiagGroup g);
 std::optional<DiagGroup> findDiagGroup(llvm::StringRef name);
@@ -62,6 +64,12 @@ struct DiagOptions {
   DiagFormat format = DiagFormat::Text;
   std::string toolName = "vyrec";   // prefix of location-less diagnostics
   std::string toolVersion;          // SARIF's tool.driver.version
+  /// SARIF: URIs of files under this directory are relative to its
+  /// uriBaseId (originalUriBaseIds); empty is the working directory.
+  std::string sarifRoot;
+  /// SARIF: the absolute URI of vyrec's docs/ folder (helpUri,
+  /// informationUri); empty: none given.
+  std::string docsUrl;
   bool warningsAsErrors = false; // -Werror
   bool suppressWarnings = false; // -w
   bool color = false;

@@ -19,6 +19,15 @@ namespace vyre {
 /// ".." components first.
 std::string pathToFileUri(llvm::StringRef path);
 
+/// \p path made absolute, without "." and ".." components: the path
+/// pathToFileUri encodes.
+std::string absolutePath(llvm::StringRef path);
+
+/// \p path with every byte outside RFC 3986's unreserved set and '/'
+/// percent-encoded: a URI path, or a relative reference (SARIF's URIs
+/// relative to a uriBaseId).
+std::string percentEncodePath(llvm::StringRef path);
+
 /// The path of a file:// URI (with an empty or "localhost" authority),
 /// percent-decoded; any other text is returned as it is. A '%' not followed
 /// by two hex digits stays a '%'.

@@ -8,6 +8,8 @@
 //  - a symbolic link: followed (chains too; a dangling link creates its
 //    target), so the link stays and its target gets the bytes, as GCC and
 //    clang write through links.
+//  - a regular file that already holds exactly the new bytes: left alone
+//    (its inode and times too), so a build system sees nothing new.
 //  - a regular file, or no file yet: a temporary file in the target's
 //    directory, renamed over the target once complete (the old file keeps
 //    its permissions). When the directory cannot take a temporary file but

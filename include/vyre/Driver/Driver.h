@@ -49,6 +49,9 @@ struct CompilerOptions {
   std::string prelude;
   std::string color = "auto"; ///< auto, always, never
   std::string diagnosticsFormat = "text"; ///< text, json, sarif
+  /// --sarif-root: SARIF URIs below it are relative (empty: the working
+  /// directory).
+  std::string sarifRoot;
   std::string targetEnv = "vulkan1.1"; ///< vulkan1.0 .. vulkan1.3, webgpu
   /// --spirv-version: "1.0".."1.6"; empty is the newest the env accepts.
   std::string spirvVersion;
@@ -73,6 +76,19 @@ struct CompilerOptions {
 /// Runs one compilation: diagnostics go to standard error, outputs to their
 /// files (or standard output for "-"). Returns the exit code.
 ExitCode compile(const CompilerOptions &opts);
+
+/// Compiles each of \p inputs with \p o (o.input ignored), as glslc -c
+/// does: each to its own default output, each its own transaction. Returns
+/// the worst exit code. Options that would make the outputs ambiguous are a
+/// usage error before anything is compiled (severalInputsError).
+ExitCode compileEach(const CompilerOptions &o,
+                     const std::vector<std::string> &inputs);
+
+/// Why \p inputs cannot be compiled in one call with \p o (an option that
+/// names one output, standard input or output, a JSON or SARIF document,
+/// two inputs writing one file), or "". One input is always fine.
+std::string severalInputsError(const CompilerOptions &o,
+                               const std::vector<std::string> &inputs);
 
 /// The primary output's path when -o is not given: INPUT.spv (out.spv for
 /// standard input) for SPIR-V, INPUT.wgsl (out.wgsl) for WGSL, standard
