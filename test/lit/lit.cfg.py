@@ -155,3 +155,22 @@ if _webgpu_problem:
     # not a reason to pass every WGSL test as unsupported.
     report = lit_config.fatal if os.environ.get("CI") else lit_config.note
     report("wgsl-check cannot start, so the WGSL tests are unsupported: " + _webgpu_problem)
+
+# A real LSP client for vyre-lsp (test/lit/lsp/lsp-node.mjs): the npm
+# packages vscode-jsonrpc and vscode-languageserver-protocol that
+# package-lock.json pins (scripts/setup.sh installs them with npm ci).
+# %node-lsp runs a scenario script with node.
+config.substitutions.append(("%node", _node or "node"))
+_node_lsp_problem = "node is not on PATH"
+if _node:
+    _probe = subprocess.run(
+        [_node, "--input-type=module", "-e",
+         "await import('vscode-languageserver-protocol/node'); await import('vscode-jsonrpc/node')"],
+        cwd=config.vyrec_src_root, capture_output=True, text=True, timeout=60)
+    _node_lsp_problem = _probe.stderr.strip().splitlines()[-1:] if _probe.returncode else None
+if _node_lsp_problem:
+    report = lit_config.fatal if os.environ.get("CI") else lit_config.note
+    report("the npm LSP client cannot start, so the tests that need it are unsupported: %s"
+           % _node_lsp_problem)
+else:
+    config.available_features.add("node-lsp")

@@ -391,8 +391,9 @@ int vyre::lsp::runServer(std::istream &in, std::ostream &out, std::ostream &log,
       if (!options.waitForInput)
         break; // in memory: handle each message before reading the next
     }
-    // Handle what was read, then compile what is due.
-    while (!pending.empty()) {
+    // Handle one message (reading again before the next: a cancel may have
+    // come meanwhile); with none left, compile what is due.
+    if (!pending.empty()) {
       Received msg = std::move(pending.front());
       pending.pop_front();
       if (!msg.parseError.empty())
@@ -402,6 +403,8 @@ int vyre::lsp::runServer(std::istream &in, std::ostream &out, std::ostream &log,
             {"error", json::Object{{"code", -32700}, {"message", msg.parseError}}}});
       else if (!server.handle(msg.message, cancelled))
         return server.exitCode();
+      if (!pending.empty())
+        continue;
     }
     cancelled.clear(); // every request they could name was answered
     nextCompile = server.documents().compileDue();
