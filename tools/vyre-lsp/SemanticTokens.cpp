@@ -54,10 +54,10 @@ json::Array Document::semanticTokens() const {
       if (dot == llvm::StringRef::npos)
         break;
       tokens.push_back({r.begin, dot, TokenType::Namespace, 0});
-      tokens.push_back({r.begin + dot + 1, r.length - dot - 1,
-                        r.kind == Reference::Kind::Opcode ? TokenType::Function
-                                                          : TokenType::EnumMember,
-                        Readonly});
+      if (r.kind == Reference::Kind::Opcode)
+        tokens.push_back({r.begin + dot + 1, r.length - dot - 1, TokenType::Function, 0});
+      else
+        tokens.push_back({r.begin + dot + 1, r.length - dot - 1, TokenType::EnumMember, Readonly});
       break;
     }
     }
