@@ -22,19 +22,27 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-# Tint for the WGSL tests: Dawn's node bindings (npm `webgpu`), exactly the
-# versions package-lock.json pins (docs/webgpu.md). npm ci replaces
-# node_modules/ wholesale, so it runs only when the lockfile changed since the
-# last install or the installed package does not start; then it must start.
-installed_lock=node_modules/.vyrec-package-lock.json
-if ! cmp -s package-lock.json "$installed_lock" ||
-   ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; then
-  if ! npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; then
-    echo "setup: error: npm ci could not install the webgpu package (see npm's message above)" >&2
-    exit 1
+# The npm packages, exactly the versions the lockfiles pin: at the root,
+# Tint for the WGSL tests (Dawn's node bindings, npm `webgpu`:
+# docs/webgpu.md) and the LSP client library of the language-server tests
+# (vscode-languageserver-protocol: docs/lsp.md); in editors/vscode, the
+# extension's language client and vsce, which packs it (editors/README.md).
+# npm ci replaces node_modules/ wholesale, so it runs only when the lockfile
+# changed since the last install (or, at the root, the webgpu package does
+# not start).
+npm_ci() { # DIR WHAT
+  local installed_lock="$1/node_modules/.vyrec-package-lock.json"
+  if ! cmp -s "$1/package-lock.json" "$installed_lock" ||
+     { [ "$1" = . ] && ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; }; then
+    if ! (cd "$1" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null); then
+      echo "setup: error: npm ci could not install $2 in $1 (see npm's message above)" >&2
+      exit 1
+    fi
+    cp "$1/package-lock.json" "$installed_lock"
   fi
-  cp package-lock.json "$installed_lock"
-fi
+}
+npm_ci . "the webgpu and LSP client packages"
+npm_ci editors/vscode "the VS Code extension's packages"
 if ! info_error=$(node test/webgpu/wgsl-check.mjs --info 2>&1 >/dev/null); then
   echo "setup: error: the webgpu package does not start Dawn's null adapter: $info_error" >&2
   exit 1
@@ -43,4 +51,4 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
 ./build/bin/vyrec examples/counter.vyre -o build/counter.spv --manifest build/counter.json
-echo "setup: installed node_modules/webgpu, built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"
+echo "setup: installed node_modules (webgpu, the LSP client) and editors/vscode/node_modules, built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"

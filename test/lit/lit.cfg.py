@@ -174,3 +174,14 @@ if _node_lsp_problem:
            % _node_lsp_problem)
 else:
     config.available_features.add("node-lsp")
+
+# Microsoft's vsce (npm @vscode/vsce, pinned by editors/vscode/package-lock.json;
+# scripts/setup.sh installs it with npm ci there): packs editors/vscode into
+# a .vsix (test/lit/editors/vscode-vsix.test).
+if _node and os.path.exists(os.path.join(config.vyrec_src_root, "editors", "vscode",
+                                         "node_modules", "@vscode", "vsce", "vsce")):
+    config.available_features.add("vsce")
+else:
+    report = lit_config.fatal if os.environ.get("CI") else lit_config.note
+    report("editors/vscode/node_modules has no @vscode/vsce (scripts/setup.sh installs it), "
+           "so the .vsix test is unsupported")
