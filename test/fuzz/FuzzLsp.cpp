@@ -10,7 +10,7 @@
 //    first document), the back picks a sequence of well-framed messages:
 //    initialize (with or without an id, offering utf-8 or not), didOpen,
 //    didChange with an edit of the text at a random byte range (the change
-//    also carries a random LSP range, which full sync ignores), hover,
+//    also carries a random LSP range, which incremental sync applies), hover,
 //    definition and completion at positions on, past and far beyond the
 //    document's lines (negative, huge), symbols, formatting, didClose,
 //    shutdown, requests with odd ids, JSON nested around the limit, and
