@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ python3 python3-jsonschema llvm-14-dev llvm-14-tools
           spirv-headers spirv-tools libcli11-dev doctest-dev
           libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
-          spirv-cross
+          spirv-cross neovim
           clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

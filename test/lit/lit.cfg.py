@@ -49,6 +49,10 @@ if subprocess.run(["vim", "-N", "-u", "NONE", "-i", "NONE", "-es", "-c",
                   capture_output=True, timeout=30).returncode == 0 \
         if _shutil.which("vim") else False:
     config.available_features.add("vim-lsp")
+# Neovim (Debian: neovim, 0.7.2; scripts/setup.sh installs it): its built-in
+# LSP client runs docs/lsp.md's snippet (test/lit/lsp/nvim-client.test).
+if _shutil.which("nvim"):
+    config.available_features.add("nvim")
 
 # Always Mesa's lavapipe (a CPU driver), never whatever GPU the machine has,
 # so results and timings do not depend on the test machine.
