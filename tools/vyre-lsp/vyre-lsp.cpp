@@ -9,6 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "Server.h"
 
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdlib>
 #include <iostream>
 #include <poll.h>
 #include <unistd.h>
@@ -19,6 +22,12 @@ int main() {
   // clangd waits 50-500 ms; a keystroke every 150 ms keeps one compile
   // waiting, a pause of 150 ms shows the diagnostics.
   options.debounce = std::chrono::milliseconds(150);
+  // VYRE_LSP_DEBOUNCE_MS=N sets another (docs/lsp.md): the tests lengthen
+  // it so that a loaded machine cannot split a burst of edits.
+  unsigned ms = 0;
+  if (const char *env = std::getenv("VYRE_LSP_DEBOUNCE_MS"))
+    if (!llvm::StringRef(env).getAsInteger(10, ms) && ms <= 60000)
+      options.debounce = std::chrono::milliseconds(ms);
   options.waitForInput = [](int timeoutMs) {
     // Bytes already in cin's buffer (or in the pipe: libstdc++ asks the
     // kernel with FIONREAD) need no wait.

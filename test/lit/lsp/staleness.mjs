@@ -43,8 +43,14 @@ await c.conn.sendNotification(lsp.DidChangeWatchedFilesNotification.type,
 print("importer after lib changed on disk", messages(await next));
 
 // An unsaved document has no file to read.
-print("untitled", messages(await c.open("untitled:Untitled-1",
-                                        "const X = 1;\nconst Y = X + Z;\n")));
+const untitled = "untitled:Untitled-1";
+print("untitled", messages(await c.open(untitled,
+                                        "const X = 1;\n/* \u{1F600} */ const Y = X + Z;\n")));
+// A ranged edit counts UTF-16 units: Z is unit 23 of line 2 (the emoji is
+// two units, four bytes).
+next = c.diagnostics(untitled);
+c.change(untitled, { range: { start: at(2, 24), end: at(2, 25) }, text: "X" });
+print("untitled after replacing Z", messages(await next));
 
 // 30 quick edits of a 30,000-line file: one compile, of the last text (the
 // ranged edits, applied in order, spell an undeclared name of 30 x's).
