@@ -92,13 +92,18 @@ const char *Document::pointerAt(Position p) const {
   return offset ? text.begin() + *offset : nullptr;
 }
 
-json::Object Document::position(llvm::SMLoc loc, size_t length) const {
+Position Document::positionOf(llvm::SMLoc loc, size_t length) const {
   unsigned buf = sm.FindBufferContainingLoc(loc);
   auto [line, col] = sm.getLineAndColumn(loc, buf);
   llvm::StringRef before(loc.getPointer() - (col - 1), col - 1 + length);
   size_t character = encoding == PositionEncoding::UTF16 ? utf16Length(before)
                                                          : before.size();
-  return json::Object{{"line", line - 1}, {"character", character}};
+  return {line - 1, static_cast<unsigned>(character)};
+}
+
+json::Object Document::position(llvm::SMLoc loc, size_t length) const {
+  Position p = positionOf(loc, length);
+  return json::Object{{"line", p.line}, {"character", p.character}};
 }
 
 json::Value Document::range(llvm::SMLoc loc, size_t length) const {

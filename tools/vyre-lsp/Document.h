@@ -117,6 +117,7 @@ private:
   std::string uriOf(unsigned buffer) const;
   llvm::json::Value location(llvm::SMLoc loc, size_t length) const;
   /// The position of the byte \p length bytes after \p loc, on loc's line.
+  Position positionOf(llvm::SMLoc loc, size_t length = 0) const;
   llvm::json::Object position(llvm::SMLoc loc, size_t length = 0) const;
   llvm::json::Value range(llvm::SMLoc loc, size_t length) const;
   void index();

@@ -3,8 +3,6 @@
 
 #include "Document.h"
 
-#include "vyre/Basic/Utf16.h"
-
 #include <algorithm>
 
 using namespace vyre;
@@ -72,14 +70,10 @@ json::Array Document::semanticTokens() const {
   for (const Token &t : tokens) {
     if (prevEnd && t.begin < prevEnd)
       continue; // overlaps the previous one
-    auto [line, col] = sm.getLineAndColumn(llvm::SMLoc::getFromPointer(t.begin), docBuffer);
-    llvm::StringRef before(t.begin - (col - 1), col - 1);
-    llvm::StringRef name(t.begin, t.length);
-    unsigned start = static_cast<unsigned>(
-        encoding == PositionEncoding::UTF16 ? utf16Length(before) : before.size());
-    unsigned length = static_cast<unsigned>(
-        encoding == PositionEncoding::UTF16 ? utf16Length(name) : name.size());
-    --line;
+    llvm::SMLoc at = llvm::SMLoc::getFromPointer(t.begin);
+    Position from = positionOf(at), to = positionOf(at, t.length);
+    unsigned line = from.line, start = from.character;
+    unsigned length = to.character - from.character; // names span one line
     data.push_back(line - prevLine);
     data.push_back(line == prevLine ? start - prevStart : start);
     data.push_back(length);
