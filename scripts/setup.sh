@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ python3 python3-jsonschema llvm-14-dev llvm-14-tools
           spirv-headers spirv-tools libcli11-dev doctest-dev
           libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
-          spirv-cross chromium
+          spirv-cross chromium neovim
           clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
@@ -24,23 +24,31 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-# The npm packages, exactly the versions package-lock.json pins: Tint for the
-# WGSL tests, Dawn's node bindings (npm `webgpu`, docs/webgpu.md), and the
-# SARIF 2.1.0 schema and Microsoft's SARIF multitool that validate every SARIF
-# log of the tests (npm @microsoft/sarif-multitool-linux, docs/cli.md). npm ci
-# replaces node_modules/ wholesale, so it runs only when the lockfile changed
-# since the last install or the installed package does not start; then it
-# must start. Scripts stay off: the multitool's only one makes it executable.
-installed_lock=node_modules/.vyrec-package-lock.json
-multitool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
-if ! cmp -s package-lock.json "$installed_lock" ||
-   ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; then
-  if ! npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; then
-    echo "setup: error: npm ci could not install the npm packages (see npm's message above)" >&2
-    exit 1
+# The npm packages, exactly the versions the lockfiles pin: at the root,
+# Tint for the WGSL tests and the WebGPU host (Dawn's node bindings, npm
+# `webgpu`: docs/webgpu.md), the SARIF 2.1.0 schema and Microsoft's SARIF
+# multitool that validate every SARIF log of the tests (npm
+# @microsoft/sarif-multitool-linux, docs/cli.md) and the LSP client library
+# of the language-server tests (vscode-languageserver-protocol: docs/lsp.md);
+# in editors/vscode, the extension's language client and vsce, which packs
+# it (editors/README.md). npm ci replaces node_modules/ wholesale, so it runs
+# only when the lockfile changed since the last install (or, at the root,
+# the webgpu package does not start). Scripts stay off: the multitool's only
+# one makes it executable.
+npm_ci() { # DIR WHAT
+  local installed_lock="$1/node_modules/.vyrec-package-lock.json"
+  if ! cmp -s "$1/package-lock.json" "$installed_lock" ||
+     { [ "$1" = . ] && ! node test/webgpu/wgsl-check.mjs --info >/dev/null 2>&1; }; then
+    if ! (cd "$1" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null); then
+      echo "setup: error: npm ci could not install $2 in $1 (see npm's message above)" >&2
+      exit 1
+    fi
+    cp "$1/package-lock.json" "$installed_lock"
   fi
-  cp package-lock.json "$installed_lock"
-fi
+}
+npm_ci . "the webgpu, SARIF multitool and LSP client packages"
+npm_ci editors/vscode "the VS Code extension's packages"
+multitool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 chmod u+x "$multitool"
 if ! "$multitool" --version >/dev/null 2>&1; then
   echo "setup: error: the SARIF multitool ($multitool) does not start" >&2
@@ -54,4 +62,4 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
 ./build/bin/vyrec examples/counter.vyre -o build/counter.spv --manifest build/counter.json
-echo "setup: installed node_modules (webgpu, the SARIF multitool), built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"
+echo "setup: installed node_modules (webgpu, the SARIF multitool, the LSP client) and editors/vscode/node_modules, built build/bin/vyrec and compiled examples/counter.vyre into build/counter.spv and build/counter.json"

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """test_grammar.py GRAMMAR ROOT [VYREC]: tokenizes every .vyre file under ROOT
 with the TextMate grammar and checks the scopes.
+test_grammar.py GRAMMAR --scopes FILE: prints FILE's tokens, one a line, as
+`LINE: 'text' scope` (each run of non-blank characters of one scope), for
+tests that pin the scopes of particular code (test/lit/editors).
 
 A small TextMate engine (match, begin/end with nested patterns, captures,
 includes; at each position the leftmost match wins, ties by pattern order,
@@ -22,8 +25,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from vyre_tokens import reference_tokens  # noqa: E402
 
 grammar = json.load(open(sys.argv[1]))
-root = sys.argv[2]
-vyrec = sys.argv[3] if len(sys.argv) > 3 else None
+show = sys.argv[2] == "--scopes"
+root = sys.argv[3] if show else sys.argv[2]
+vyrec = sys.argv[3] if len(sys.argv) > 3 and not show else None
 repo = grammar["repository"]
 
 
@@ -107,6 +111,24 @@ def tokenize(text):
         offset += len(line) + 1
     return scopes
 
+
+def print_scopes(text):
+    scopes = tokenize(text)
+    for number, line in enumerate(text.split("\n"), 1):
+        start = sum(len(l) + 1 for l in text.split("\n")[:number - 1])
+        for m in re.finditer(r"\S+", line):
+            i = m.start()
+            while i < m.end():
+                j = i
+                while j < m.end() and scopes[start + j] == scopes[start + i]:
+                    j += 1
+                print(f"{number}: {line[i:j]!r} {scopes[start + i]}")
+                i = j
+
+
+if show:
+    print_scopes(open(root, encoding="utf-8").read())
+    sys.exit(0)
 
 files = checked_tokens = failures = 0
 counts = {}

@@ -10,11 +10,13 @@
 //    first document), the back picks a sequence of well-framed messages:
 //    initialize (with or without an id, offering utf-8 or not), didOpen,
 //    didChange with an edit of the text at a random byte range (the change
-//    also carries a random LSP range, which full sync ignores), hover,
-//    definition and completion at positions on, past and far beyond the
-//    document's lines (negative, huge), symbols, formatting, didClose,
-//    shutdown, requests with odd ids, JSON nested around the limit, and
-//    garbage bodies and headers.
+//    also carries a random LSP range, which incremental sync applies), hover,
+//    definition, completion, references, rename, signature help at
+//    positions on, past and far beyond the document's lines (negative,
+//    huge), symbols, formatting, semantic tokens, folding ranges, code
+//    actions, workspace symbols, didSave, watched-file changes, cancels,
+//    didClose, shutdown, requests with odd ids, JSON nested around the
+//    limit, and garbage bodies and headers.
 //
 // The property: the server never crashes, and what it writes is a sequence
 // of well-framed JSON objects (abort() otherwise).
@@ -151,7 +153,7 @@ private:
   }
   void one() {
     unsigned doc = in.ConsumeIntegralInRange(0, 2);
-    switch (in.ConsumeIntegralInRange(0, 14)) {
+    switch (in.ConsumeIntegralInRange(0, 15)) {
     case 0:
     case 1:
       return edit(doc);
@@ -159,15 +161,23 @@ private:
     case 3:
     case 4: {
       const char *methods[] = {"textDocument/hover", "textDocument/definition",
-                               "textDocument/completion"};
-      return request(methods[in.ConsumeIntegralInRange(0, 2)],
+                               "textDocument/completion", "textDocument/references",
+                               "textDocument/rename", "textDocument/signatureHelp"};
+      return request(methods[in.ConsumeIntegralInRange(0, 5)],
                      json::Object{{"textDocument", textDocument(doc)},
-                                  {"position", position(doc)}});
+                                  {"position", position(doc)},
+                                  {"context", json::Object{{"includeDeclaration", in.ConsumeBool()}}},
+                                  {"newName", text(16)}});
     }
-    case 5:
-      return request(in.ConsumeBool() ? "textDocument/documentSymbol"
-                                      : "textDocument/formatting",
-                     json::Object{{"textDocument", textDocument(doc)}});
+    case 5: {
+      const char *methods[] = {"textDocument/documentSymbol", "textDocument/formatting",
+                               "textDocument/semanticTokens/full", "textDocument/foldingRange",
+                               "textDocument/codeAction", "workspace/symbol"};
+      return request(methods[in.ConsumeIntegralInRange(0, 5)],
+                     json::Object{{"textDocument", textDocument(doc)},
+                                  {"range", json::Object{{"start", position(doc)}, {"end", position(doc)}}},
+                                  {"query", text(8)}});
+    }
     case 6:
       if (texts[doc].empty())
         texts[doc] = text(4096);
@@ -207,6 +217,18 @@ private:
     case 14:
       texts[doc] = text(4096);
       return message(didOpen(doc));
+    case 15: {
+      // What tells the server to look again or not at all: a save, a file
+      // changed on disk, a cancel of a recent (maybe answered) request.
+      const char *methods[] = {"textDocument/didSave", "workspace/didChangeWatchedFiles",
+                               "$/cancelRequest"};
+      return message(json::Object{
+          {"jsonrpc", "2.0"},
+          {"method", methods[in.ConsumeIntegralInRange(0, 2)]},
+          {"params", json::Object{{"textDocument", textDocument(doc)},
+                                  {"changes", json::Array{json::Object{{"uri", kUris[doc]}, {"type", 2}}}},
+                                  {"id", nextId - in.ConsumeIntegralInRange<int64_t>(0, 2)}}}});
+    }
     }
   }
 

@@ -53,6 +53,10 @@ if subprocess.run(["vim", "-N", "-u", "NONE", "-i", "NONE", "-es", "-c",
                   capture_output=True, timeout=30).returncode == 0 \
         if _shutil.which("vim") else False:
     config.available_features.add("vim-lsp")
+# Neovim (Debian: neovim, 0.7.2; scripts/setup.sh installs it): its built-in
+# LSP client runs docs/lsp.md's snippet (test/lit/lsp/nvim-client.test).
+if _shutil.which("nvim"):
+    config.available_features.add("nvim")
 
 # Always Mesa's lavapipe (a CPU driver), never whatever GPU the machine has,
 # so results and timings do not depend on the test machine.
@@ -224,3 +228,33 @@ config.substitutions.insert(0, ("%browser-run", "python3 " + os.path.join(
 if os.environ.get("VYRE_EXEC_HOST") == "webgpu":
     config.available_features.add("exec-webgpu")
     config.environment["VYRE_EXEC_HOST"] = "webgpu"
+
+# A real LSP client for vyre-lsp (test/lit/lsp/lsp-node.mjs): the npm
+# packages vscode-jsonrpc and vscode-languageserver-protocol that
+# package-lock.json pins (scripts/setup.sh installs them with npm ci).
+# %node-lsp runs a scenario script with node.
+config.substitutions.append(("%node", _node or "node"))
+_node_lsp_problem = "node is not on PATH"
+if _node:
+    _probe = subprocess.run(
+        [_node, "--input-type=module", "-e",
+         "await import('vscode-languageserver-protocol/node'); await import('vscode-jsonrpc/node')"],
+        cwd=config.vyrec_src_root, capture_output=True, text=True, timeout=60)
+    _node_lsp_problem = _probe.stderr.strip().splitlines()[-1:] if _probe.returncode else None
+if _node_lsp_problem:
+    report = lit_config.fatal if os.environ.get("CI") else lit_config.note
+    report("the npm LSP client cannot start, so the tests that need it are unsupported: %s"
+           % _node_lsp_problem)
+else:
+    config.available_features.add("node-lsp")
+
+# Microsoft's vsce (npm @vscode/vsce, pinned by editors/vscode/package-lock.json;
+# scripts/setup.sh installs it with npm ci there): packs editors/vscode into
+# a .vsix (test/lit/editors/vscode-vsix.test).
+if _node and os.path.exists(os.path.join(config.vyrec_src_root, "editors", "vscode",
+                                         "node_modules", "@vscode", "vsce", "vsce")):
+    config.available_features.add("vsce")
+else:
+    report = lit_config.fatal if os.environ.get("CI") else lit_config.note
+    report("editors/vscode/node_modules has no @vscode/vsce (scripts/setup.sh installs it), "
+           "so the .vsix test is unsupported")

@@ -1,6 +1,8 @@
 //===- Document.cpp - compile one document and answer queries on it -----===//
 #include "Document.h"
 
+#include "Describe.h"
+
 #include "vyre/Basic/FileUri.h"
 #include "vyre/Basic/Utf16.h"
 #include "vyre/IR/Printer.h"
@@ -8,8 +10,10 @@
 #include "vyre/Parse/Parser.h"
 #include "vyre/Protocol/Protocol.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -23,31 +27,21 @@ namespace json = llvm::json;
 using llvm::cast;
 using llvm::dyn_cast;
 
-namespace {
-
-std::string hex(uint32_t v) { return llvm::utohexstr(v); }
-
-std::string valueText(std::optional<uint32_t> v) {
-  if (!v)
-    return "(not evaluated)";
-  return std::to_string(*v) + (*v > 9 ? " (0x" + hex(*v) + ")" : "");
-}
-
-std::string withDoc(std::string code, llvm::StringRef doc) {
-  std::string md = "```vyre\n" + code + "\n```";
-  if (!doc.empty())
-    md += "\n\n" + doc.str();
-  return md;
-}
-
-} // namespace
-
-Document::Document(std::string path, std::string text,
-                   PositionEncoding encoding)
-    : path(std::move(path)), source(std::move(text)), encoding(encoding) {
+Document::Document(std::string path, std::string uri, std::string text,
+                   PositionEncoding encoding, const std::vector<OpenText> &others)
+    : path(std::move(path)), uri(std::move(uri)), source(std::move(text)),
+      encoding(encoding) {
   auto memory = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
   memory->addFile(this->path, 0,
                   llvm::MemoryBuffer::getMemBufferCopy(source, this->path));
+  openUris[this->path] = this->uri;
+  // The editor's text of every open file, saved or not, is what an import
+  // of it reads.
+  for (const OpenText &o : others)
+    if (!openUris.count(o.path)) {
+      memory->addFile(o.path, 0, llvm::MemoryBuffer::getMemBufferCopy(o.text, o.path));
+      openUris[o.path] = o.uri;
+    }
   fileSystem = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   fileSystem->pushOverlay(memory);
@@ -71,51 +65,71 @@ Document::Document(std::string path, std::string text,
   }
 }
 
+bool vyre::lsp::samePath(llvm::StringRef a, llvm::StringRef b) {
+  auto normal = [](llvm::StringRef p) {
+    llvm::SmallString<256> out(p);
+    llvm::sys::fs::make_absolute(out);
+    llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
+    return std::string(out);
+  };
+  return normal(a) == normal(b) || llvm::sys::fs::equivalent(a, b);
+}
+
+bool Document::reads(llvm::StringRef file) const {
+  for (const auto &f : module.files)
+    if (!f->isPrelude && samePath(f->path, file))
+      return true;
+  return false;
+}
+
 //===-- Positions -----------------------------------------------------------===//
 
 const char *Document::pointerAt(Position p) const {
   if (!docBuffer)
     return nullptr;
   llvm::StringRef text = sm.getMemoryBuffer(docBuffer)->getBuffer();
-  const char *c = text.begin();
-  for (unsigned line = 0; line < p.line; ++line) {
-    const char *nl = static_cast<const char *>(
-        memchr(c, '\n', static_cast<size_t>(text.end() - c)));
-    if (!nl)
-      return nullptr;
-    c = nl + 1;
-  }
-  // A character past the end of the line is the line's end, never a
-  // position on the next line (LSP: it "defaults back to the line length").
-  llvm::StringRef line = text.substr(static_cast<size_t>(c - text.begin()));
-  line = line.take_until([](char x) { return x == '\n'; });
-  if (line.endswith("\r"))
-    line = line.drop_back();
-  size_t bytes = encoding == PositionEncoding::UTF16
-                     ? utf8PrefixOfUtf16(line, p.character)
-                     : std::min<size_t>(p.character, line.size());
-  return c + bytes;
+  std::optional<size_t> offset = offsetAt(text, p, encoding);
+  return offset ? text.begin() + *offset : nullptr;
 }
 
-json::Object Document::position(llvm::SMLoc loc, size_t length) const {
+Position Document::positionOf(llvm::SMLoc loc, size_t length) const {
   unsigned buf = sm.FindBufferContainingLoc(loc);
   auto [line, col] = sm.getLineAndColumn(loc, buf);
   llvm::StringRef before(loc.getPointer() - (col - 1), col - 1 + length);
   size_t character = encoding == PositionEncoding::UTF16 ? utf16Length(before)
                                                          : before.size();
-  return json::Object{{"line", line - 1}, {"character", character}};
+  return {line - 1, static_cast<unsigned>(character)};
+}
+
+json::Object Document::position(llvm::SMLoc loc, size_t length) const {
+  Position p = positionOf(loc, length);
+  return json::Object{{"line", p.line}, {"character", p.character}};
 }
 
 json::Value Document::range(llvm::SMLoc loc, size_t length) const {
   return json::Object{{"start", position(loc)}, {"end", position(loc, length)}};
 }
 
-json::Value Document::location(llvm::SMLoc loc, size_t length) const {
-  unsigned buf = sm.FindBufferContainingLoc(loc);
-  std::string file = sm.getMemoryBuffer(buf)->getBufferIdentifier().str();
+std::string Document::uriOf(unsigned buffer) const {
+  std::string file = sm.getMemoryBuffer(buffer)->getBufferIdentifier().str();
   if (llvm::StringRef(file).startswith("<"))
-    return nullptr; // the prelude built into the compiler: no file to open
-  return json::Object{{"uri", pathToFileUri(file)}, {"range", range(loc, length)}};
+    return ""; // the prelude built into the compiler: no file to open
+  auto open = openUris.find(file);
+  return open != openUris.end() ? open->second : pathToFileUri(file);
+}
+
+json::Value Document::location(llvm::SMLoc loc, size_t length) const {
+  std::string fileUri = uriOf(sm.FindBufferContainingLoc(loc));
+  if (fileUri.empty())
+    return nullptr;
+  return json::Object{{"uri", fileUri}, {"range", range(loc, length)}};
+}
+
+SymbolKey Document::keyOf(llvm::SMLoc loc) const {
+  unsigned buf = sm.FindBufferContainingLoc(loc);
+  const llvm::MemoryBuffer *b = sm.getMemoryBuffer(buf);
+  return {b->getBufferIdentifier().str(),
+          static_cast<size_t>(loc.getPointer() - b->getBufferStart())};
 }
 
 /// The length of the identifier (or number) at \p p, at least 1.
@@ -224,7 +238,8 @@ std::string bufferHover(const BufferDecl &b) {
 void Document::index() {
   auto add = [&](const char *begin, size_t len, Reference::Kind k,
                  llvm::SMLoc target, std::string hover) {
-    refs.push_back({begin, len, k, target, std::move(hover)});
+    refs.push_back({begin, len, k, target, std::move(hover), 0,
+                    target.getPointer() == begin});
   };
   auto protocolRef = [&](llvm::SMLoc at, const std::string &group,
                          const std::string &key) {
@@ -233,6 +248,7 @@ void Document::index() {
       if (const HandlerDecl *h = findHandler(module, key)) {
         add(at.getPointer(), len, Reference::Kind::Opcode, h->loc,
             handlerHover(*h));
+        refs.back().nameOffset = group.size() + 1;
         return;
       }
     }
@@ -269,6 +285,15 @@ void Document::index() {
           b.decl->loc, bufferHover(*b.decl));
   };
 
+  auto local = [&](llvm::SMLoc at, const LocalDecl &l) {
+    add(at.getPointer(), l.name.size(), Reference::Kind::Local, l.loc,
+        withDoc(std::string(l.isInduction  ? "for "
+                            : l.isMutable ? "var "
+                                          : "let ") +
+                    l.name + ": " + typeName(l.type).str(),
+                ""));
+  };
+
   std::function<void(const Expr &)> expr = [&](const Expr &e) {
     switch (e.kind) {
     case Expr::Kind::IntLit:
@@ -282,11 +307,7 @@ void Document::index() {
             withDoc("const " + n.name + " = " + valueText(n.constant->value),
                     n.constant->doc));
       else if (n.target == NameTarget::Local && n.local)
-        add(n.loc.getPointer(), n.name.size(), Reference::Kind::Local,
-            n.local->loc,
-            withDoc(std::string(n.local->isInduction ? "for " : n.local->isMutable ? "var " : "let ") +
-                        n.name + ": " + typeName(n.local->type).str(),
-                    ""));
+        local(n.loc, *n.local);
       else if (n.target == NameTarget::Input)
         add(n.loc.getPointer(), n.name.size(), Reference::Kind::Input,
             llvm::SMLoc(),
@@ -330,10 +351,15 @@ void Document::index() {
     switch (s.kind) {
     case Stmt::Kind::Let:
       expr(*cast<LetStmt>(s).init);
+      local(cast<LetStmt>(s).decl.loc, cast<LetStmt>(s).decl);
       return;
-    case Stmt::Kind::Assign:
-      expr(*cast<AssignStmt>(s).value);
+    case Stmt::Kind::Assign: {
+      auto &a = cast<AssignStmt>(s);
+      if (a.target)
+        local(a.nameLoc, *a.target);
+      expr(*a.value);
       return;
+    }
     case Stmt::Kind::Store: {
       auto &st = cast<StoreStmt>(s);
       bufferRef(st.buffer);
@@ -351,6 +377,7 @@ void Document::index() {
     }
     case Stmt::Kind::For: {
       auto &f = cast<ForStmt>(s);
+      local(f.var.loc, f.var);
       expr(*f.lo);
       expr(*f.hi);
       stmt(*f.body);
@@ -368,29 +395,35 @@ void Document::index() {
     }
   };
 
-  for (const auto &c : root->consts) {
-    if (!c->init) continue; // -D consts live here without text
-    add(c->loc.getPointer(), c->name.size(), Reference::Kind::Const, c->loc,
-        withDoc("const " + c->name + " = " + valueText(c->value), c->doc));
-    expr(*c->init);
-  }
-  for (const auto &b : root->buffers) {
-    add(b->loc.getPointer(), b->name.size(), Reference::Kind::Buffer, b->loc,
-        bufferHover(*b));
-    for (const ExprPtr *x : {&b->size, &b->set, &b->binding})
-      if (*x)
-        expr(**x);
-  }
-  for (const auto &block : root->protocolBlocks)
-    for (const ProtocolEntry &e : block) {
-      protocolRef(e.loc, e.group, e.key);
-      expr(*e.value);
+  // The document and the files it imports (references and rename reach
+  // into them); not the prelude, which no one edits.
+  for (const auto &file : module.files) {
+    if (file->isPrelude || !file->bufferId)
+      continue;
+    for (const auto &c : file->consts) {
+      if (!c->init) continue; // -D consts live here without text
+      add(c->loc.getPointer(), c->name.size(), Reference::Kind::Const, c->loc,
+          withDoc("const " + c->name + " = " + valueText(c->value), c->doc));
+      expr(*c->init);
     }
-  for (const auto &h : root->handlers) {
-    add(h->loc.getPointer(), h->name.size(), Reference::Kind::Handler, h->loc,
-        handlerHover(*h));
-    expr(*h->opcode);
-    stmt(*h->body);
+    for (const auto &b : file->buffers) {
+      add(b->loc.getPointer(), b->name.size(), Reference::Kind::Buffer, b->loc,
+          bufferHover(*b));
+      for (const ExprPtr *x : {&b->size, &b->set, &b->binding})
+        if (*x)
+          expr(**x);
+    }
+    for (const auto &block : file->protocolBlocks)
+      for (const ProtocolEntry &e : block) {
+        protocolRef(e.loc, e.group, e.key);
+        expr(*e.value);
+      }
+    for (const auto &h : file->handlers) {
+      add(h->loc.getPointer(), h->name.size(), Reference::Kind::Handler,
+          h->loc, handlerHover(*h));
+      expr(*h->opcode);
+      stmt(*h->body);
+    }
   }
 }
 
@@ -423,60 +456,6 @@ json::Value Document::hover(Position p) const {
   return json::Object{
       {"contents", json::Object{{"kind", "markdown"}, {"value", r->hover}}},
       {"range", range(llvm::SMLoc::getFromPointer(r->begin), r->length)}};
-}
-
-json::Array Document::completion(Position p) const {
-  json::Array items;
-  // json::Value keeps a StringRef without copying: pass owned strings.
-  auto item = [&](llvm::StringRef label, int kind, llvm::StringRef detail) {
-    items.push_back(json::Object{
-        {"label", label.str()}, {"kind", kind}, {"detail", detail.str()}});
-  };
-  // `group.` before the cursor: that group's keys (or the handlers).
-  llvm::StringRef before(source);
-  const char *at = pointerAt(p);
-  if (at && docBuffer) {
-    llvm::StringRef text = sm.getMemoryBuffer(docBuffer)->getBuffer();
-    before = text.take_front(static_cast<size_t>(at - text.begin()));
-  } else {
-    before = "";
-  }
-  llvm::StringRef partial =
-      before.take_back(before.size() - before.find_last_not_of(
-                                           "abcdefghijklmnopqrstuvwxyz"
-                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") -
-                       1);
-  if (before.find_last_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == llvm::StringRef::npos)
-    partial = before;
-  llvm::StringRef head = before.drop_back(partial.size());
-  if (head.endswith(".")) {
-    llvm::StringRef group = head.drop_back();
-    size_t start = group.find_last_not_of(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-    group = start == llvm::StringRef::npos ? group : group.drop_front(start + 1);
-    if (group == "opcode")
-      for (const auto &f : module.files)
-        for (const auto &h : f->handlers)
-          item(h->name, 3, h->opcodeValue ? "opcode 0x" + hex(*h->opcodeValue) : "handler");
-    for (const ProtocolInfo &info : protocolTable())
-      if (info.group == group)
-        item(info.key, 5, info.doc);
-    return items;
-  }
-  for (const auto &f : module.files)
-    for (const auto &b : f->buffers)
-      item(b->name, 6, "buffer");
-  for (const auto &f : module.files)
-    for (const auto &c : f->consts)
-      item(c->name, 21, "const " + valueText(c->value));
-  llvm::StringSet<> groups;
-  for (const ProtocolInfo &info : protocolTable())
-    if (groups.insert(info.group).second)
-      item(info.group, 9, "protocol group");
-  for (const char *kw : {"handler", "const", "buffer", "protocol", "import",
-                         "let", "var", "if", "else", "for", "in", "break"})
-    item(kw, 14, "keyword");
-  return items;
 }
 
 json::Array Document::documentSymbols() const {

@@ -2,16 +2,20 @@
 #include "Server.h"
 
 #include "Document.h"
+#include "SemanticTokens.h"
+#include "TextEdit.h"
 #include "Transport.h"
+#include "Workspace.h"
 
-#include "vyre/Basic/FileUri.h"
 #include "vyre/Basic/JsonParse.h"
 
-#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
-#include <memory>
+#include <deque>
 #include <optional>
+#include <set>
 #include <string>
 
 using namespace vyre;
@@ -29,14 +33,25 @@ llvm::StringRef getString(const json::Object *o, llvm::StringRef key) {
   return "";
 }
 
+/// The requests vyre-lsp answers on an open document, at params.position.
+bool isPositional(llvm::StringRef method) {
+  return method == "textDocument/definition" ||
+         method == "textDocument/hover" ||
+         method == "textDocument/completion" ||
+         method == "textDocument/references" ||
+         method == "textDocument/rename" ||
+         method == "textDocument/signatureHelp";
+}
+
 /// The methods that are requests: sent without an id (as a notification)
 /// they get no reply, as JSON-RPC says, and change nothing.
 bool isRequest(llvm::StringRef method) {
   return method == "initialize" || method == "shutdown" ||
-         method == "textDocument/definition" ||
-         method == "textDocument/hover" || method == "textDocument/completion" ||
-         method == "textDocument/documentSymbol" ||
-         method == "textDocument/formatting";
+         isPositional(method) || method == "textDocument/documentSymbol" ||
+         method == "textDocument/formatting" ||
+         method == "textDocument/semanticTokens/full" ||
+         method == "textDocument/codeAction" ||
+         method == "textDocument/foldingRange" || method == "workspace/symbol";
 }
 
 /// utf-8 when the client lists it among capabilities.general.
@@ -53,13 +68,36 @@ PositionEncoding negotiate(const json::Object *params) {
   return PositionEncoding::UTF16;
 }
 
+/// Whether the client can watch files for the server (LSP:
+/// workspace.didChangeWatchedFiles.dynamicRegistration).
+bool canWatchFiles(const json::Object *params) {
+  const json::Object *caps = params ? params->getObject("capabilities") : nullptr;
+  const json::Object *ws = caps ? caps->getObject("workspace") : nullptr;
+  const json::Object *watched = ws ? ws->getObject("didChangeWatchedFiles") : nullptr;
+  return watched && watched->getBoolean("dynamicRegistration").getValueOr(false);
+}
+
+std::optional<int64_t> version(const json::Object *textDocument) {
+  if (textDocument)
+    if (llvm::Optional<int64_t> v = textDocument->getInteger("version"))
+      return *v;
+  return std::nullopt;
+}
+
 class Server {
 public:
-  explicit Server(std::ostream &out) : out(out) {}
-  /// Returns false when the client sent `exit`.
-  bool handle(const json::Object &msg);
+  Server(std::ostream &out, const ServerOptions &options)
+      : out(out), workspace(options.debounce, [this](json::Value params) {
+          send(json::Object{{"jsonrpc", "2.0"},
+                            {"method", "textDocument/publishDiagnostics"},
+                            {"params", std::move(params)}});
+        }) {}
+  /// Returns false when the client sent `exit`. \p cancelled: the ids of
+  /// the requests a `$/cancelRequest` already received cancels.
+  bool handle(const json::Object &msg, const std::set<std::string> &cancelled);
   int exitCode() const { return shutdownRequested ? 0 : 1; }
   void send(const json::Value &message) { out << frame(message) << std::flush; }
+  Workspace &documents() { return workspace; }
 
 private:
   void reply(const json::Value &id, json::Value result) {
@@ -72,15 +110,18 @@ private:
         {"error", json::Object{{"code", code}, {"message", message}}}});
   }
   json::Value capabilities() const;
-  void open(llvm::StringRef uri, std::string text);
-  const Document *document(const json::Object *params) const;
-  static std::optional<Position> position(const json::Object *params);
+  bool notification(llvm::StringRef method, const json::Object *params);
+  void request(llvm::StringRef method, const json::Value &id,
+               const json::Object *params);
+  json::Value positional(llvm::StringRef method, const Document &doc,
+                         Position p, const json::Object *params,
+                         const json::Value &id, bool &failed);
 
   std::ostream &out;
-  llvm::StringMap<std::unique_ptr<Document>> docs;
-  PositionEncoding encoding = PositionEncoding::UTF16;
+  Workspace workspace;
   bool initialized = false;
   bool shutdownRequested = false;
+  bool watchFiles = false;
 };
 
 json::Value Server::capabilities() const {
@@ -88,156 +129,286 @@ json::Value Server::capabilities() const {
       {"capabilities",
        json::Object{
            {"positionEncoding",
-            encoding == PositionEncoding::UTF8 ? "utf-8" : "utf-16"},
+            workspace.positionEncoding() == PositionEncoding::UTF8 ? "utf-8"
+                                                                   : "utf-16"},
            {"textDocumentSync",
-            json::Object{{"openClose", true}, {"change", 1 /* full */}}},
+            json::Object{{"openClose", true},
+                         {"change", 2 /* incremental */},
+                         {"save", json::Object{{"includeText", false}}}}},
            {"definitionProvider", true},
            {"hoverProvider", true},
            {"completionProvider",
             json::Object{{"triggerCharacters", json::Array{"."}}}},
            {"documentSymbolProvider", true},
-           {"documentFormattingProvider", true}}},
+           {"documentFormattingProvider", true},
+           {"referencesProvider", true},
+           {"renameProvider", true},
+           {"semanticTokensProvider",
+            json::Object{{"legend", semanticTokensLegend()}, {"full", true}}},
+           {"codeActionProvider",
+            json::Object{{"codeActionKinds", json::Array{"quickfix"}}}},
+           {"signatureHelpProvider",
+            json::Object{{"triggerCharacters", json::Array{"(", ","}}}},
+           {"workspaceSymbolProvider", true},
+           {"foldingRangeProvider", true}}},
       {"serverInfo", json::Object{{"name", "vyre-lsp"}, {"version", VYREC_VERSION}}}};
 }
 
-void Server::open(llvm::StringRef uri, std::string text) {
-  auto doc =
-      std::make_unique<Document>(fileUriToPath(uri), std::move(text), encoding);
-  send(json::Object{
-      {"jsonrpc", "2.0"},
-      {"method", "textDocument/publishDiagnostics"},
-      {"params", json::Object{{"uri", uri}, {"diagnostics", doc->diagnostics()}}}});
-  docs[uri] = std::move(doc);
+/// Handles a notification; returns false for `exit`.
+bool Server::notification(llvm::StringRef method, const json::Object *params) {
+  const json::Object *td = params ? params->getObject("textDocument") : nullptr;
+  llvm::StringRef uri = getString(td, "uri");
+  if (method == "exit")
+    return false;
+  if (method == "initialized" && watchFiles) {
+    // Imported files that no editor shows change on disk: the client
+    // watches them and says so (workspace/didChangeWatchedFiles).
+    json::Object watcher{{"globPattern", "**/*.vyre"}};
+    send(json::Object{
+        {"jsonrpc", "2.0"},
+        {"id", "vyre-lsp/watch"},
+        {"method", "client/registerCapability"},
+        {"params",
+         json::Object{{"registrations",
+                       json::Array{json::Object{
+                           {"id", "vyre-lsp/watch"},
+                           {"method", "workspace/didChangeWatchedFiles"},
+                           {"registerOptions",
+                            json::Object{{"watchers",
+                                          json::Array{std::move(watcher)}}}}}}}}}});
+  } else if (method == "textDocument/didOpen" && !uri.empty()) {
+    if (llvm::Optional<llvm::StringRef> text = td->getString("text"))
+      workspace.open(uri, text->str(), version(td));
+  } else if (method == "textDocument/didChange" && !uri.empty()) {
+    if (const json::Array *changes = params->getArray("contentChanges"))
+      workspace.change(uri, *changes, version(td));
+  } else if (method == "textDocument/didClose" && !uri.empty()) {
+    workspace.close(uri);
+  } else if (method == "textDocument/didSave" && !uri.empty()) {
+    workspace.fileChanged(uri);
+  } else if (method == "workspace/didChangeWatchedFiles" && params) {
+    if (const json::Array *changes = params->getArray("changes"))
+      for (const json::Value &c : *changes)
+        if (llvm::StringRef changed = getString(c.getAsObject(), "uri");
+            !changed.empty())
+          workspace.fileChanged(changed);
+  }
+  // Anything else (initialized, $/cancelRequest, $/setTrace): nothing to do.
+  return true;
 }
 
-const Document *Server::document(const json::Object *params) const {
-  if (!params)
-    return nullptr;
-  llvm::StringRef uri = getString(params->getObject("textDocument"), "uri");
-  auto it = docs.find(uri);
-  return it == docs.end() ? nullptr : it->second.get();
-}
-
-/// params.position, or none when it is missing or not two integers in
-/// [0, 2^31) (LSP's uinteger; a negative one must not wrap around).
-std::optional<Position> Server::position(const json::Object *params) {
-  const json::Object *pos = params ? params->getObject("position") : nullptr;
-  if (!pos)
-    return std::nullopt;
-  llvm::Optional<int64_t> line = pos->getInteger("line");
-  llvm::Optional<int64_t> character = pos->getInteger("character");
-  auto valid = [](llvm::Optional<int64_t> v) {
-    return v && *v >= 0 && *v <= INT32_MAX;
-  };
-  if (!valid(line) || !valid(character))
-    return std::nullopt;
-  return Position{static_cast<unsigned>(*line), static_cast<unsigned>(*character)};
-}
-
-bool Server::handle(const json::Object &msg) {
+bool Server::handle(const json::Object &msg,
+                    const std::set<std::string> &cancelled) {
   llvm::StringRef method = getString(&msg, "method");
   const json::Value *id = msg.get("id");
   const json::Object *params = msg.getObject("params");
+  if (method.empty())
+    return true; // a response (to client/registerCapability): nothing to do
+  if (!id)
+    return isRequest(method) ? true // no id to reply to (issue 27)
+                             : notification(method, params);
+  if (cancelled.count(llvm::formatv("{0}", *id).str()))
+    return replyError(*id, -32800, "request cancelled"), true;
+  request(method, *id, params);
+  return true;
+}
 
-  if (method == "exit")
-    return false;
-  if (!id && isRequest(method))
-    return true; // no id to reply to (a crash here once: issue 27)
+void Server::request(llvm::StringRef method, const json::Value &id,
+                     const json::Object *params) {
   if (method == "initialize") {
     if (initialized)
-      return replyError(*id, -32600, "initialize was already sent"), true;
+      return replyError(id, -32600, "initialize was already sent");
     initialized = true;
-    encoding = negotiate(params);
-    return reply(*id, capabilities()), true;
+    workspace.setEncoding(negotiate(params));
+    watchFiles = canWatchFiles(params);
+    return reply(id, capabilities());
   }
   if (method == "shutdown") {
     shutdownRequested = true;
-    return reply(*id, nullptr), true;
+    return reply(id, nullptr);
   }
-  if (method == "textDocument/didOpen" || method == "textDocument/didChange") {
-    const json::Object *td = params ? params->getObject("textDocument") : nullptr;
-    llvm::StringRef uri = getString(td, "uri");
-    if (uri.empty())
-      return true;
-    const json::Value *text = nullptr;
-    if (method == "textDocument/didOpen") {
-      text = td->get("text");
-    } else if (const json::Array *changes = params->getArray("contentChanges")) {
-      // Full sync: the last change holds the whole text.
-      if (!changes->empty())
-        if (const json::Object *c = changes->back().getAsObject())
-          text = c->get("text");
-    }
-    if (text && text->getAsString())
-      open(uri, text->getAsString()->str());
-    return true;
+  if (method == "workspace/symbol") {
+    std::string query = getString(params, "query").str();
+    json::Array symbols;
+    llvm::StringSet<> seen; // a file imported by several open documents
+    for (const Document *doc : workspace.all())
+      for (json::Value &s : doc->workspaceSymbols(query))
+        if (seen.insert(llvm::formatv("{0}", s).str()).second)
+          symbols.push_back(std::move(s));
+    return reply(id, std::move(symbols));
   }
-  if (method == "textDocument/didClose") {
-    if (params)
-      docs.erase(getString(params->getObject("textDocument"), "uri"));
-    return true;
-  }
-  if (!id)
-    return true; // another notification (initialized, $/...): nothing to do
-
-  const Document *doc = document(params);
+  llvm::StringRef uri =
+      getString(params ? params->getObject("textDocument") : nullptr, "uri");
+  const Document *doc = workspace.get(uri);
   if (method.startswith("textDocument/") && !doc)
-    return replyError(*id, -32602, "unknown document (open it first)"), true;
+    return replyError(id, -32602, "unknown document (open it first)");
   if (method == "textDocument/documentSymbol")
-    return reply(*id, doc->documentSymbols()), true;
+    return reply(id, doc->documentSymbols());
   if (method == "textDocument/formatting")
-    return reply(*id, doc->formatting()), true;
-  bool positional = method == "textDocument/definition" ||
-                    method == "textDocument/hover" ||
-                    method == "textDocument/completion";
-  if (!positional)
-    return replyError(*id, -32601, ("method not found: " + method).str()), true;
-  std::optional<Position> p = position(params);
+    return reply(id, doc->formatting());
+  if (method == "textDocument/semanticTokens/full")
+    return reply(id, json::Object{{"data", doc->semanticTokens()}});
+  if (method == "textDocument/foldingRange")
+    return reply(id, doc->foldingRanges());
+  if (method == "textDocument/codeAction") {
+    const json::Object *range = params->getObject("range");
+    std::optional<Position> from =
+        parsePosition(range ? range->getObject("start") : nullptr);
+    std::optional<Position> to =
+        parsePosition(range ? range->getObject("end") : nullptr);
+    if (!from || !to)
+      return replyError(id, -32602, "params.range must hold a start and an end");
+    return reply(id, doc->codeActions(*from, *to));
+  }
+  if (!isPositional(method))
+    return replyError(id, -32601, ("method not found: " + method).str());
+  std::optional<Position> p =
+      parsePosition(params->getObject("position"));
   if (!p)
-    return replyError(*id, -32602,
+    return replyError(id, -32602,
                       "params.position must hold a line and a character "
-                      "(integers from 0)"),
-           true;
-  if (method == "textDocument/definition")
-    return reply(*id, doc->definition(*p)), true;
-  if (method == "textDocument/hover")
-    return reply(*id, doc->hover(*p)), true;
-  return reply(*id, json::Object{{"isIncomplete", false},
-                                 {"items", doc->completion(*p)}}),
-         true;
+                      "(integers from 0)");
+  bool failed = false;
+  json::Value result = positional(method, *doc, *p, params, id, failed);
+  if (!failed)
+    reply(id, std::move(result));
 }
+
+json::Value Server::positional(llvm::StringRef method, const Document &doc,
+                               Position p, const json::Object *params,
+                               const json::Value &id, bool &failed) {
+  if (method == "textDocument/definition")
+    return doc.definition(p);
+  if (method == "textDocument/hover")
+    return doc.hover(p);
+  if (method == "textDocument/signatureHelp")
+    return doc.signatureHelp(p);
+  if (method == "textDocument/completion")
+    return json::Object{{"isIncomplete", false}, {"items", doc.completion(p)}};
+  // references and rename: the symbol's occurrences in every open
+  // document's files (an imported name is used by its importers).
+  std::optional<SymbolKey> symbol = doc.symbolAt(p);
+  bool rename = method == "textDocument/rename";
+  std::string newName = getString(params, "newName").str();
+  if (rename && !isIdentifier(newName)) {
+    failed = true;
+    replyError(id, -32602, "the new name must be an identifier: " + newName);
+    return nullptr;
+  }
+  if (!symbol)
+    return nullptr;
+  const json::Object *context = params->getObject("context");
+  bool withDeclaration =
+      rename || (context && context->getBoolean("includeDeclaration").getValueOr(false));
+  std::vector<Occurrence> all;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Document *d : workspace.all())
+    for (Occurrence &o : d->occurrences(*symbol, withDeclaration))
+      if (seen.insert({o.uri, llvm::formatv("{0}", o.range).str()}).second)
+        all.push_back(std::move(o));
+  if (!rename) {
+    json::Array locations;
+    for (Occurrence &o : all)
+      locations.push_back(json::Object{{"uri", o.uri}, {"range", std::move(o.range)}});
+    return locations;
+  }
+  json::Object changes;
+  for (Occurrence &o : all) {
+    json::Value *edits = changes.get(o.uri);
+    if (!edits)
+      edits = &(changes[o.uri] = json::Array{});
+    edits->getAsArray()->push_back(
+        json::Object{{"range", std::move(o.range)}, {"newText", newName}});
+  }
+  return json::Object{{"changes", std::move(changes)}};
+}
+
+/// The id a `$/cancelRequest` names, as handle() compares it.
+std::optional<std::string> cancelledId(const json::Object &msg) {
+  if (msg.getString("method") != llvm::StringRef("$/cancelRequest"))
+    return std::nullopt;
+  const json::Object *params = msg.getObject("params");
+  const json::Value *id = params ? params->get("id") : nullptr;
+  if (!id)
+    return std::nullopt;
+  return llvm::formatv("{0}", *id).str();
+}
+
+/// A message read and not yet handled: a JSON object, or the reason its
+/// body is not JSON (answered in turn, with error -32700).
+struct Received {
+  json::Object message;
+  std::string parseError;
+};
 
 } // namespace
 
-int vyre::lsp::runServer(std::istream &in, std::ostream &out, std::ostream &log) {
-  Server server(out);
+int vyre::lsp::runServer(std::istream &in, std::ostream &out, std::ostream &log,
+                         const ServerOptions &options) {
+  using Clock = Workspace::Clock;
+  Server server(out, options);
+  auto ready = [&](int timeoutMs) {
+    return !options.waitForInput || options.waitForInput(timeoutMs);
+  };
   std::string body, error;
+  std::deque<Received> pending;
+  std::set<std::string> cancelled;
+  std::optional<Clock::time_point> nextCompile;
+  bool ended = false;
   for (;;) {
-    switch (readMessage(in, body, error)) {
-    case ReadStatus::End:
+    // Read every message already sent (without waiting), or, with none,
+    // wait for one until the next compile is due.
+    while (!ended) {
+      int timeoutMs = 0;
+      if (pending.empty() && nextCompile)
+        timeoutMs = static_cast<int>(std::max<int64_t>(
+            0, std::chrono::ceil<std::chrono::milliseconds>(*nextCompile - Clock::now())
+                   .count()));
+      else if (pending.empty())
+        timeoutMs = -1;
+      if (!ready(timeoutMs))
+        break;
+      switch (readMessage(in, body, error)) {
+      case ReadStatus::End:
+        ended = true;
+        continue;
+      case ReadStatus::Broken:
+        // The rest of the stream cannot be framed: say why and stop (a
+        // client restarts a server that exits).
+        log << "vyre-lsp: error: " << error << "; exiting\n" << std::flush;
+        return 1;
+      case ReadStatus::Message:
+        break;
+      }
+      llvm::Expected<json::Value> msg = parseJson(body);
+      if (!msg) {
+        pending.push_back({json::Object{}, "parse error: " + llvm::toString(msg.takeError())});
+      } else if (json::Object *obj = msg->getAsObject()) {
+        if (std::optional<std::string> id = cancelledId(*obj))
+          cancelled.insert(*id);
+        pending.push_back({std::move(*obj), ""});
+      }
+      if (!options.waitForInput)
+        break; // in memory: handle each message before reading the next
+    }
+    // Handle one message (reading again before the next: a cancel may have
+    // come meanwhile); with none left, compile what is due.
+    if (!pending.empty()) {
+      Received msg = std::move(pending.front());
+      pending.pop_front();
+      if (!msg.parseError.empty())
+        server.send(json::Object{
+            {"jsonrpc", "2.0"},
+            {"id", nullptr},
+            {"error", json::Object{{"code", -32700}, {"message", msg.parseError}}}});
+      else if (!server.handle(msg.message, cancelled))
+        return server.exitCode();
+      if (!pending.empty())
+        continue;
+    }
+    cancelled.clear(); // every request they could name was answered
+    nextCompile = server.documents().compileDue();
+    if (ended)
       return 1; // input ended without `exit`
-    case ReadStatus::Broken:
-      // The rest of the stream cannot be framed: say why and stop (a
-      // client restarts a server that exits).
-      log << "vyre-lsp: error: " << error << "; exiting\n" << std::flush;
-      return 1;
-    case ReadStatus::Message:
-      break;
-    }
-    llvm::Expected<json::Value> msg = parseJson(body);
-    if (!msg) {
-      server.send(json::Object{
-          {"jsonrpc", "2.0"},
-          {"id", nullptr},
-          {"error", json::Object{{"code", -32700},
-                                 {"message", "parse error: " +
-                                                 llvm::toString(msg.takeError())}}}});
-      continue;
-    }
-    const json::Object *obj = msg->getAsObject();
-    if (!obj)
-      continue;
-    if (!server.handle(*obj))
-      return server.exitCode();
   }
 }
