@@ -906,6 +906,9 @@ public:
         host::detail::word(ring.words + base + l.statusWord)
             .store(liveRing[base + l.statusWord], std::memory_order_release);
       ++livePublished;
+      // publish.DOORBELL: slot k is the host's k-th, in ring order.
+      if (l.doorbellWord < control.count)
+        host::ringDoorbell(l, control.words, livePublished);
     } else if (livePublished == s.publishedSlots && done >= livePublished &&
                l.shutdownWord < control.count) {
       host::requestShutdown(l, control.words);
