@@ -15,7 +15,8 @@
 #
 # BENCH_OUT: the modules (default bench/build-out); VYRE_RUN: vyre-run
 # (default BENCH_OUT/bin/vyre-run); VYRE_ICD: the ICD; RESULTS_DIR: where
-# RESULTS-gpu.md and results-gpu.json go (default bench/).
+# RESULTS-gpu.md and results-gpu.json go (default bench/); VYRE_INTERP:
+# vyre-interp for the full-state workload (default beside vyre-run).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_OUT:-$here/build-out}
@@ -31,4 +32,5 @@ if [ ! -f "$icd" ]; then
   exit 1
 fi
 exec python3 "$here/gpu.py" --dir "$out" --vyre-run "$vr" --icd "$icd" \
+  --vyre-interp "${VYRE_INTERP:-$(dirname "$vr")/vyre-interp}" \
   --json "$results/results-gpu.json" --markdown "$results/RESULTS-gpu.md" "$@"
