@@ -50,6 +50,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
+import fullstate  # noqa: E402
 
 NVIDIA_ICD = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'
 TIMES = {
@@ -237,8 +238,6 @@ def latency_summary(rows):
 
 def full_state(vr, vi, d, env, a):
     """The full-state workload: each fullstate.VARIANT.spv against vyre-interp."""
-    sys.path.insert(0, d)
-    import fullstate  # noqa: E402  (bench/fullstate.py)
     scen = os.path.join(d, 'fullstate_%d_%d.json' % (a.slots, a.workgroups))
     write_json(scen, fullstate.scenario(a.slots, a.workgroups))
     expected = {}
