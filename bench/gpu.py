@@ -199,19 +199,27 @@ def latency_run(vr, spv, man, scen, env, requests, timeout, extra=()):
 
 def latency(vr, d, env, a):
     """The latency section: {label/placement: vyre-run --latency JSON}."""
-    scen = os.path.join(d, 'gpu_latency_%d_%d.json' % (a.slots, a.workgroups))
-    write_json(scen, {'comment': 'bench/gpu.py: round trips', 'workgroups': a.workgroups,
-                      'spec': {'slot.COUNT': a.slots}, 'service_io': False,
-                      'timeout_ms': 10000, 'slots': [{'opcode': 'NOP'}]})
+    def scenario(slots):
+        path = os.path.join(d, 'gpu_latency_%d_%d.json' % (slots, a.workgroups))
+        write_json(path, {'comment': 'bench/gpu.py: round trips', 'workgroups': a.workgroups,
+                          'spec': {'slot.COUNT': slots}, 'service_io': False,
+                          'timeout_ms': 10000, 'slots': [{'opcode': 'NOP'}]})
+        return path
+    scen, small = scenario(a.slots), scenario(64)
     rows = {}
     for label, spv, man in modules(d, 10):
         if label not in ('vyrec', 'vyrec.doorbell'):
             continue
-        for placement, extra, requests in (('device', [], a.latency_requests),
-                                           ('host', ['--memory=host'], 1000)):
+        # The issue's ring, then system memory (bounded: a request that
+        # never finishes is reported after timeout_ms), then a ring of 64
+        # slots (the issue measured 68 us there too).
+        for placement, extra, requests, ring in (
+                ('device', [], a.latency_requests, scen),
+                ('host', ['--memory=host'], 1000, scen),
+                ('device/ring64', [], 2000, small)):
             if placement == 'host' and a.no_host_memory:
                 continue
-            r = latency_run(vr, spv, man, scen, env, requests, a.timeout, extra)
+            r = latency_run(vr, spv, man, ring, env, requests, a.timeout, extra)
             rows['%s/%s' % (label, placement)] = r
             log('    %-26s %s' % ('%s/%s' % (label, placement), r.get('error') or
                 'resident p50 %.2f p99 %.2f max %.2f us, submit p50 %.2f p99 %.2f us, '
