@@ -9,8 +9,12 @@
 # bench_N.comp by glslangValidator (glslang_N.spv, with glslang_N.json:
 # vyrec's layout and the peer's SHA-256); at N=10 also the subgroup and
 # portable skeletons (vyrec_10.subgroup.spv, vyrec_10.portable.spv and
-# their manifests), and the WGSL modules at N=10 for the WebGPU rows
-# (webgpu_10.wgsl: the grouped loop; webgpu_10.portable.wgsl) with
+# their manifests), the default module with kernel.PUBLISH =
+# publish.DOORBELL (vyrec_10.doorbell.spv: the latency section's resident
+# kernel); the full-state workload (bench/fullstate.py: fullstate.SKELETON.spv
+# for each skeleton and fullstate.doorbell.spv, their sources, and a static
+# vyre-interp to compare with); and the WGSL modules at N=10 for the WebGPU
+# rows (webgpu_10.wgsl: the grouped loop; webgpu_10.portable.wgsl) with
 # vyre-scenario and the WebGPU host's scripts (DEST/vyre-run-webgpu/).
 # Then, there: BENCH_OUT=DEST DEST/bench/gpu.sh (VYRE_WEBGPU="node
 # DEST/vyre-run-webgpu/vyre-run-webgpu.mjs" adds the WebGPU rows; Node and
@@ -20,11 +24,11 @@ cd "$(dirname "$0")/.."
 dest=$1; shift
 ns=("$@"); [ ${#ns[@]} -gt 0 ] || ns=(10 100 200 400 1000)
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DVYREC_STATIC_RUNTIME=ON >/dev/null
-cmake --build build-gpu --target vyrec vyre-run vyre-scenario
+cmake --build build-gpu --target vyrec vyre-run vyre-interp vyre-scenario
 mkdir -p "$dest/bin" "$dest/bench" "$dest/src" "$dest/vyre-run-webgpu"
-cp build-gpu/bin/vyre-run build-gpu/bin/vyre-scenario "$dest/bin/"
+cp build-gpu/bin/vyre-run build-gpu/bin/vyre-interp build-gpu/bin/vyre-scenario "$dest/bin/"
 cp tools/vyre-run-webgpu/*.mjs "$dest/vyre-run-webgpu/"
-cp bench/gen.py bench/gpu.py bench/gpu.sh "$dest/bench/"
+cp bench/gen.py bench/gpu.py bench/gpu.sh bench/fullstate.py "$dest/bench/"
 python3 bench/gen.py --out "$dest/src" -n "${ns[@]}"
 # The peer's manifest: vyrec's one-entry-point layout (the peer has the same
 # bindings and spec constants) with the peer module's SHA-256, which
@@ -51,6 +55,21 @@ for v in subgroup portable; do
   build-gpu/bin/vyrec -w --skeleton=$v "$dest/src/bench_10.vyre" \
     -o "$dest/vyrec_10.$v.spv" --manifest "$dest/vyrec_10.$v.json" 2>/dev/null
 done
+# The doorbell: the same handlers, announced by the host (docs/protocol.md,
+# "The doorbell").
+{ printf 'protocol {\n  kernel.PUBLISH = publish.DOORBELL;\n}\n'; cat "$dest/src/bench_10.vyre"; } \
+  > "$dest/src/bench_10_doorbell.vyre"
+build-gpu/bin/vyrec -w "$dest/src/bench_10_doorbell.vyre" \
+  -o "$dest/vyrec_10.doorbell.spv" --manifest "$dest/vyrec_10.doorbell.json" 2>/dev/null
+# The full-state workload: every skeleton and the doorbell.
+python3 bench/fullstate.py --out "$dest" --slots 1048576 --workgroups 1024 >/dev/null
+rm "$dest/fullstate_1048576_1024.json" # gpu.py writes it there
+for v in grouped subgroup portable; do
+  build-gpu/bin/vyrec -w --skeleton=$v "$dest/fullstate.vyre" \
+    -o "$dest/fullstate.$v.spv" --manifest "$dest/fullstate.$v.json"
+done
+build-gpu/bin/vyrec -w "$dest/fullstate_doorbell.vyre" \
+  -o "$dest/fullstate.doorbell.spv" --manifest "$dest/fullstate.doorbell.json"
 build-gpu/bin/vyrec -w --target-env=webgpu --skeleton=grouped "$dest/src/bench_10.vyre" \
   -o "$dest/webgpu_10.wgsl" --manifest "$dest/webgpu_10.json" 2>/dev/null
 build-gpu/bin/vyrec -w --target-env=webgpu --skeleton=portable "$dest/src/bench_10.vyre" \

@@ -16,6 +16,16 @@ and measures, in one run, side by side:
   build   pipeline creation wall time (vyre-run --time's "pipeline:") with
           the driver's shader cache off (__GL_SHADER_DISK_CACHE=0) for each N
           given, every pipeline of the module built as vyre-run builds them
+  latency round trips (vyre-run --latency, issue 26): the N=10 module
+          resident (1024 x 64 invocations, a ring of --slots slots), one NOP
+          request at a time published and waited for (p50, p99, max), bursts
+          of 64, and one vkQueueSubmit + vkWaitForFences per request, for the
+          default module (the host publishes by status word) and
+          vyrec_10.doorbell (kernel.PUBLISH = publish.DOORBELL); again with
+          system memory (--memory=host), bounded by a timeout
+  full    the full-state workload (bench/fullstate.py): fullstate.VARIANT.spv
+          for every skeleton and the doorbell, --slots slots, whose whole
+          final state must equal vyre-interp's
 
 nop and mix run with the buffers in device-local host-visible memory (what
 vyre-run chooses where the device has it) and once more in system memory
@@ -47,6 +57,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
+import fullstate  # noqa: E402
 
 NVIDIA_ICD = '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'
 TIMES = {
@@ -207,6 +218,102 @@ def summary(row):
     return out
 
 
+def latency_run(vr, spv, man, scen, env, requests, timeout, extra=()):
+    """One vyre-run --latency: its JSON, or {'error': ...}."""
+    cmd = [vr, '--latency', str(requests)] + list(extra) + [spv, man, scen]
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {'error': 'timed out after %d s' % timeout}
+    try:
+        out = json.loads(p.stdout)
+    except ValueError:
+        return {'error': 'exit %d: %s' % (p.returncode, (p.stderr or p.stdout).strip()[-400:])}
+    if p.returncode != 0 and 'error' not in out:
+        out['error'] = 'exit %d: %s' % (p.returncode, p.stderr.strip()[-400:])
+    return out
+
+
+def latency(vr, d, env, a):
+    """The latency section: {label/placement: vyre-run --latency JSON}."""
+    def scenario(slots):
+        path = os.path.join(d, 'gpu_latency_%d_%d.json' % (slots, a.workgroups))
+        write_json(path, {'comment': 'bench/gpu.py: round trips', 'workgroups': a.workgroups,
+                          'spec': {'slot.COUNT': slots}, 'service_io': False,
+                          'timeout_ms': 10000, 'slots': [{'opcode': 'NOP'}]})
+        return path
+    scen, small = scenario(a.slots), scenario(64)
+    rows = {}
+    for label, spv, man in modules(d, 10):
+        if label not in ('vyrec', 'vyrec.doorbell'):
+            continue
+        # The issue's ring, then system memory (bounded: a request that
+        # never finishes is reported after timeout_ms), then a ring of 64
+        # slots (the issue measured 68 us there too).
+        for placement, extra, requests, ring in (
+                ('device', [], a.latency_requests, scen),
+                ('host', ['--memory=host'], 1000, scen),
+                ('device/ring64', [], 2000, small)):
+            if placement == 'host' and a.no_host_memory:
+                continue
+            r = latency_run(vr, spv, man, ring, env, requests, a.timeout, extra)
+            rows['%s/%s' % (label, placement)] = r
+            log('    %-26s %s' % ('%s/%s' % (label, placement), r.get('error') or
+                'resident p50 %.2f p99 %.2f max %.2f us, submit p50 %.2f p99 %.2f us, '
+                'burst64 p50 %.2f us' % (
+                    r['resident']['p50_us'], r['resident']['p99_us'], r['resident']['max_us'],
+                    r['submit']['p50_us'], r['submit']['p99_us'], r['burst64']['p50_us'])))
+    return rows
+
+
+def latency_summary(rows):
+    """The issue's keys, from the doorbell module where there is one."""
+    for label in ('vyrec.doorbell/device', 'vyrec/device'):
+        r = rows.get(label)
+        if r and 'error' not in r:
+            return {'module': label.split('/')[0],
+                    'resident_p50_us': r['resident']['p50_us'],
+                    'resident_p99_us': r['resident']['p99_us'],
+                    'resident_max_us': r['resident']['max_us'],
+                    'submit_p50_us': r['submit']['p50_us'],
+                    'submit_p99_us': r['submit']['p99_us'],
+                    'burst64_us': r['burst64']['p50_us']}
+    return {'error': '; '.join('%s: %s' % (k, v.get('error')) for k, v in rows.items())}
+
+
+def full_state(vr, vi, d, env, a):
+    """The full-state workload: each fullstate.VARIANT.spv against vyre-interp."""
+    scen = os.path.join(d, 'fullstate_%d_%d.json' % (a.slots, a.workgroups))
+    write_json(scen, fullstate.scenario(a.slots, a.workgroups))
+    expected = {}
+    res = {}
+    for f in sorted(os.listdir(d)):
+        if not (f.startswith('fullstate.') and f.endswith('.spv')):
+            continue
+        variant = f[len('fullstate.'):-4]
+        src = os.path.join(d, 'fullstate_doorbell.vyre' if variant == 'doorbell'
+                           else 'fullstate.vyre')
+        if src not in expected:
+            try:
+                p = subprocess.run([vi, src, scen], capture_output=True, text=True,
+                                   timeout=a.timeout)
+                expected[src] = p.stdout if p.returncode == 0 else None
+            except subprocess.TimeoutExpired:
+                expected[src] = None
+        out, info = run(vr, os.path.join(d, f), os.path.join(d, 'fullstate.%s.json' % variant),
+                        scen, env, a.timeout)
+        if expected[src] is None:
+            r = {'equal': None, 'error': 'vyre-interp failed or timed out'}
+        elif out is None:
+            r = {'equal': False, 'error': info}
+        else:
+            r = {'equal': out == json.loads(expected[src]), 'dispatch_s': info.get('dispatch_s')}
+        res[variant] = r
+        log('    %-10s %s' % (variant, r.get('error') or 'equal to the interpreter: %s'
+                              % r['equal']))
+    return res
+
+
 def driver_build(vr, d, ns, build_scen, env, timeout):
     env = dict(env, __GL_SHADER_DISK_CACHE='0')
     res = {}
@@ -242,6 +349,11 @@ def main(argv=None):
     ap.add_argument('--build-timeout', type=int, default=300,
                     help='seconds one pipeline build may take before it is recorded as null')
     ap.add_argument('--no-host-memory', action='store_true')
+    ap.add_argument('--vyre-interp', help='vyre-interp, for the full-state workload '
+                    '(default: beside vyre-run)')
+    ap.add_argument('--latency-requests', type=int, default=10000)
+    ap.add_argument('--no-latency', action='store_true')
+    ap.add_argument('--no-full-state', action='store_true')
     ap.add_argument('--seed', type=lambda s: int(s, 0), default=gen.SEED)
     ap.add_argument('--webgpu', help='the WebGPU host command (e.g. "node '
                     'tools/vyre-run-webgpu/vyre-run-webgpu.mjs"): also run webgpu_10*.wgsl')
@@ -294,6 +406,15 @@ def main(argv=None):
     res['variants'] = {
         '%s/%s' % k: {label: r.get('slots_per_s') for label, r in row.items()}
         for k, row in detail.items()}
+    if not a.no_latency:
+        log('  latency (vyre-run --latency %d):' % a.latency_requests)
+        rows = latency(a.vyre_run, a.dir, env, a)
+        res['latency'] = latency_summary(rows)
+        res['latency_runs'] = rows
+    if not a.no_full_state:
+        log('  full state (bench/fullstate.py, %d slots):' % a.slots)
+        vi = a.vyre_interp or os.path.join(os.path.dirname(a.vyre_run), 'vyre-interp')
+        res['full_state'] = full_state(a.vyre_run, vi, a.dir, env, a)
     log('  pipeline build, shader cache off:')
     res['driver_build'] = driver_build(a.vyre_run, a.dir, a.build_n, build, env,
                                        a.build_timeout)
@@ -303,6 +424,35 @@ def main(argv=None):
         f.write(markdown(res, detail))
     log(markdown(res, detail))
     return res
+
+
+def latency_markdown(res):
+    out = []
+    if 'latency_runs' in res:
+        out += ['## Round trips (`vyre-run --latency`, µs)', '',
+                'One NOP request at a time published and waited for with the kernel '
+                'resident ("kernel saw it": until its status left PUBLISHED), bursts '
+                'of 64, and one vkQueueSubmit + vkWaitForFences per request; '
+                '`vyrec.doorbell` is the default module with `kernel.PUBLISH = '
+                'publish.DOORBELL` (docs/protocol.md, "The doorbell").', '',
+                '| module / memory | resident p50 | p99 | max | kernel saw it, p50 | '
+                'submit p50 | submit p99 | burst of 64, p50 |',
+                '|---|---:|---:|---:|---:|---:|---:|---:|']
+        for label, r in res['latency_runs'].items():
+            if 'error' in r:
+                out.append('| %s | error: %s | | | | | | |' % (label, r['error']))
+                continue
+            out.append('| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' % (
+                label, r['resident']['p50_us'], r['resident']['p99_us'],
+                r['resident']['max_us'], r['resident_seen']['p50_us'],
+                r['submit']['p50_us'], r['submit']['p99_us'], r['burst64']['p50_us']))
+        out.append('')
+    if 'full_state' in res:
+        out += ['## Full state (bench/fullstate.py)', '',
+                'Every buffer after the run, against vyre-interp: ' + ', '.join(
+                    '%s: %s' % (k, v.get('error') or ('equal' if v['equal'] else 'DIFFERENT'))
+                    for k, v in res['full_state'].items()) + '.', '']
+    return out
 
 
 def ratio(a, b):
@@ -355,8 +505,8 @@ def markdown(res, detail):
                 '%.3g' % r['portable_slots_per_s'] if r.get('portable_slots_per_s') else 'n/a',
                 '%.3f' % r['pipeline_s'] if r.get('pipeline_s') else 'n/a', r.get('results_equal')))
         out.append('')
-    out += [
-            '## Pipeline build (s, `__GL_SHADER_DISK_CACHE=0`)', '',
+    out += latency_markdown(res)
+    out += ['## Pipeline build (s, `__GL_SHADER_DISK_CACHE=0`)', '',
             '| handlers | vyrec | glslang | vyrec / glslang |', '|---:|---:|---:|---:|']
     for n, e in res['driver_build'].items():
         v, g = e.get('vyrec_s'), e.get('glslang_s')

@@ -15,9 +15,11 @@
 #
 # BENCH_OUT: the modules (default bench/build-out); VYRE_RUN: vyre-run
 # (default BENCH_OUT/bin/vyre-run); VYRE_ICD: the ICD; RESULTS_DIR: where
-# RESULTS-gpu.md and results-gpu.json go (default bench/); VYRE_WEBGPU: the
-# WebGPU host's command (e.g. "node BENCH_OUT/vyre-run-webgpu/vyre-run-webgpu.mjs"),
-# which adds the WebGPU rows (vyre-scenario from BENCH_OUT/bin).
+# RESULTS-gpu.md and results-gpu.json go (default bench/); VYRE_INTERP:
+# vyre-interp for the full-state workload (default beside vyre-run);
+# VYRE_WEBGPU: the WebGPU host's command (e.g. "node
+# BENCH_OUT/vyre-run-webgpu/vyre-run-webgpu.mjs"), which adds the WebGPU rows
+# (vyre-scenario from BENCH_OUT/bin).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_OUT:-$here/build-out}
@@ -37,4 +39,5 @@ if [ -n "${VYRE_WEBGPU:-}" ]; then
   set -- --webgpu "$VYRE_WEBGPU" "$@"
 fi
 exec python3 "$here/gpu.py" --dir "$out" --vyre-run "$vr" --icd "$icd" \
+  --vyre-interp "${VYRE_INTERP:-$(dirname "$vr")/vyre-interp}" \
   --json "$results/results-gpu.json" --markdown "$results/RESULTS-gpu.md" "$@"

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "vyre/Interp/Interp.h"
+#include "vyre/Kernel/KernelPlan.h"
+#include "vyre/host/host.h"
 #include "vyre/host/packed_slot.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -160,6 +162,16 @@ private:
   void finishSlot(uint64_t slot);
   /// One pass of invocation \p gid; true if it claimed a slot.
   bool stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count);
+  /// Claims and runs the slot if it is PUBLISHED (and the tenant gate and
+  /// the running shard allow it); true if it did.
+  bool claimSlot(uint64_t slot, uint32_t tenantTable);
+  /// kernel.PUBLISH = publish.DOORBELL (KernelPlan::doorbell): the pass of
+  /// invocation \p gid, which last saw the doorbell at \p seen.
+  bool doorbellPass(uint64_t gid, uint64_t nthreads, uint64_t count,
+                    uint32_t pass, bool shutdown, uint32_t &seen);
+  bool doorbell() const {
+    return P[PV::kernel_PUBLISH] == P[PV::publish_DOORBELL] && singleDrainPass();
+  }
   bool priorityPass(uint64_t gid, uint64_t nthreads, uint64_t count);
   /// Whether one pass that began after an invocation saw SHUTDOWN drains
   /// its slots, so it leaves even if it claimed some (docs/protocol.md,
@@ -487,13 +499,41 @@ bool Machine::stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
   const uint32_t table = tenantTable();
   for (uint64_t slot = gid; slot < count; slot += nthreads) {
     step();
-    uint32_t &status = word(ring, slot * slotWords + P[PV::slot_STATUS_WORD], {});
-    if (status != P[PV::status_PUBLISHED] ||
-        !tenantAllows(table, slot * slotWords) || !shardOwns(slot * slotWords))
-      continue;
-    status = P[PV::status_CLAIMED];
-    claimed = true;
-    finishSlot(slot);
+    claimed |= claimSlot(slot, table);
+  }
+  return claimed;
+}
+
+bool Machine::claimSlot(uint64_t slot, uint32_t table) {
+  const uint64_t slotBase = slot * P[PV::slot_WORDS];
+  uint32_t &status = word(ring, slotBase + P[PV::slot_STATUS_WORD], {});
+  if (status != P[PV::status_PUBLISHED] || !tenantAllows(table, slotBase) ||
+      !shardOwns(slotBase))
+    return false;
+  status = P[PV::status_CLAIMED];
+  finishSlot(slot);
+  return true;
+}
+
+bool Machine::doorbellPass(uint64_t gid, uint64_t nthreads, uint64_t count,
+                           uint32_t pass, bool shutdown, uint32_t &seen) {
+  const uint32_t bell = word(control, P[PV::control_DOORBELL], {});
+  const uint32_t slots = std::max<uint32_t>(P[PV::slot_COUNT], 1);
+  const uint32_t announced =
+      bell >= seen ? bell - seen : bell - seen + host::doorbellModulus(slots);
+  const uint32_t first = seen % slots;
+  seen = bell;
+  if (pass == 0 || shutdown || announced > std::min(kDoorbellWindow, slots))
+    return stridedPass(gid, nthreads, count);
+  bool claimed = false;
+  const uint32_t table = tenantTable();
+  for (uint32_t i = 0; i < announced; ++i) {
+    step();
+    uint64_t p = uint64_t(first) + i;
+    if (p >= slots)
+      p -= slots;
+    if (p % nthreads == gid && p < count)
+      claimed |= claimSlot(p, table);
   }
   return claimed;
 }
@@ -548,6 +588,7 @@ bool Machine::runShard(unsigned shardIndex) {
       P[PV::slot_COUNT], mem[ring].size() / std::max<uint64_t>(slotWords, 1));
   const bool priority = P[PV::kernel_SCHEDULE] == P[PV::schedule_PRIORITY];
   std::vector<bool> left(nthreads, false);
+  std::vector<uint32_t> seenBell(doorbell() ? nthreads : 0, 0);
   bool any = false;
   for (uint32_t pass = 0; pass < P[PV::kernel_ITERATION_BUDGET]; ++pass) {
     bool progress = false;
@@ -559,8 +600,11 @@ bool Machine::runShard(unsigned shardIndex) {
       // The flag is read before the scan: a pass that began after it was
       // seen drains (docs/protocol.md, "The persistent loop").
       const bool shutdown = word(control, P[PV::control_SHUTDOWN], {}) != 0;
-      bool claimed = priority ? priorityPass(gid, nthreads, count)
-                              : stridedPass(gid, nthreads, count);
+      bool claimed =
+          priority     ? priorityPass(gid, nthreads, count)
+          : doorbell() ? doorbellPass(gid, nthreads, count, pass, shutdown,
+                                      seenBell[gid])
+                       : stridedPass(gid, nthreads, count);
       progress |= claimed;
       if (shutdown && (singleDrainPass() || !claimed))
         left[gid] = true;
@@ -603,6 +647,10 @@ bool Machine::liveHostStep() {
     ++live.published;
     acted = true;
   }
+  // publish.DOORBELL: the host counts its slots (host::Publisher::announce;
+  // the live host publishes slot k as its k-th).
+  if (acted && P[PV::control_DOORBELL] < c.size())
+    host::ringDoorbell(hostLayout(P), mem[control].data(), live.published);
   if (live.published == s.publishedSlots && c[doneAt] >= live.published &&
       P[PV::control_SHUTDOWN] < c.size()) {
     mem[control][P[PV::control_SHUTDOWN]] = 1;

@@ -32,5 +32,8 @@ KernelPlan KernelPlan::make(const SemaResult &sema, const KernelOptions &opts) {
                                                 : 1;
   p.tenantGate = sema.protocol[PV::kernel_TENANT_GATE] != 0;
   p.singleDrainPass = !p.sharded() && !sema.handlersWriteRing;
+  p.doorbell = sema.protocol[PV::kernel_PUBLISH] ==
+                   sema.protocol[PV::publish_DOORBELL] &&
+               p.singleDrainPass && !p.priority();
   return p;
 }

@@ -69,6 +69,7 @@ public:
     root["io_queue"] = ioQueue();
     root["packed_slot"] = packedSlot();
     root["schedule"] = schedule();
+    root["publish"] = publish();
     root["opcodes"] = opcodes();
     if (plan.sharded())
       root["shards"] = shards(plan.shards);
@@ -316,6 +317,33 @@ private:
                   {"partitions", std::move(partitions)},
                   {"accounting", std::move(accounting)}};
   }
+  /// The publishing contract the kernel relies on (docs/protocol.md, "The
+  /// doorbell"): "scan" (the status word, into any slot) or "doorbell" (in
+  /// ring order, then the count in control.DOORBELL). A module that asked
+  /// for the doorbell but scans anyway (a handler writes the ring, shards,
+  /// the priority schedule) says "scan" and why.
+  Object publish() {
+    const bool asked = v(PV::kernel_PUBLISH) == v(PV::publish_DOORBELL);
+    Value doorbell = nullptr, rule = nullptr, ignored = nullptr;
+    if (plan.doorbell) {
+      doorbell = v(PV::control_DOORBELL);
+      rule = "publish slot n mod slot.COUNT as the n-th (payload, then the "
+             "status PUBLISHED with release ordering), then store n + 1 "
+             "modulo slot.COUNT * floor((2^32 - 1) / slot.COUNT) in "
+             "control[control.DOORBELL] (release); recycle a slot only once "
+             "it is DONE";
+    } else if (asked) {
+      ignored = plan.priority() ? "the priority schedule claims one slot per pass"
+                : plan.sharded() ? "a shard hands slots back to the ring"
+                                 : "a handler writes ring_buffer";
+    }
+    return Object{{"contract", plan.doorbell ? "doorbell" : "scan"},
+                  {"doorbell_word", std::move(doorbell)},
+                  {"rule", std::move(rule)},
+                  {"doorbell_ignored", std::move(ignored)},
+                  {"window", plan.doorbell ? Value(kDoorbellWindow) : Value(nullptr)}};
+  }
+
   Array opcodes() {
     Array out;
     for (const HandlerDecl *h : sema.handlers) {

@@ -111,6 +111,7 @@ Fn MegakernelBuilder::mainFunction(unsigned shardIndex) {
     k.name(claimedVar, "claimed_any");
     k.name(slotVar, "slot");
     declareStepVars();
+    declareDoorbellVars();
     step.claimed = claimedVar;
     step.busy = 0;
     if (plan.sharded()) {
@@ -176,7 +177,11 @@ Fn MegakernelBuilder::mainFunction(unsigned shardIndex) {
           k.set(claimedVar, k.boolean(false));
           if (step.busy)
             k.set(step.busy, k.boolean(false));
-          scanPass(gid, nthreads, stride, scanSlots, slotVar);
+          if (plan.doorbell)
+            doorbellScan(gid, nthreads, stride, scanSlots, slotVar, pass,
+                         shutdown);
+          else
+            scanPass(gid, nthreads, stride, scanSlots, slotVar);
           k.ifThen(k.get(claimedVar), [&] { probeLoopLimit(nthreads); });
           // After the pass: leave if SHUTDOWN was set before it and (where
           // slots can turn PUBLISHED during a pass: singleDrainPass) it

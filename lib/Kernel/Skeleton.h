@@ -11,6 +11,7 @@
 //   Priority.cpp      the tenant gate and the priority schedule
 //   Packed.cpp        decode_packed
 //   Dispatch.cpp      dispatch_op's switch over the opcodes
+//   Doorbell.cpp      the pass of a module the host announces to
 //
 // Handler bodies are lowered by LowerHandler.cpp. Every part writes
 // operands into locals, in order, where C++ would not fix the order in
@@ -100,6 +101,9 @@ private:
     // opcode not yet run (own) and its chunk.
     std::vector<Var> base;
     Var wonBits = 0, unrun = 0, own = 0, chunk = 0;
+    // kernel.PUBLISH = publish.DOORBELL: the doorbell at the last scan, and
+    // the index into the slots it announced since.
+    Var seenBell = 0, windowIndex = 0;
   } step;
 
   //===-- Shorthands ---------------------------------------------------===//
@@ -136,6 +140,11 @@ private:
   void scanPass(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar);
   void stepLoop(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar,
                 bool portable);
+
+  //===-- Doorbell.cpp -------------------------------------------------===//
+  void declareDoorbellVars();
+  void doorbellScan(Val gid, Val nthreads, Val stride, Val scanSlots,
+                    Var slotVar, Val pass, Val shutdown);
 
   //===-- Slots.cpp ----------------------------------------------------===//
   void countMetric(Val opcode, Val n);

@@ -240,6 +240,11 @@ host::Layout vyre::hostLayout(const ProtocolValues &P) {
   l.ioTimeoutCountWord = P[PV::control_IO_TIMEOUT_COUNT];
   l.ioErrorCountWord = P[PV::control_IO_ERROR_COUNT];
   l.cutShortCountWord = P[PV::control_CUT_SHORT_COUNT];
+  // A module that ignores the doorbell (docs/protocol.md, "The doorbell")
+  // is still served by a host that rings it: in-order publishing with
+  // status words is also the scan contract.
+  l.doorbell = P[PV::kernel_PUBLISH] == P[PV::publish_DOORBELL] ? 1 : 0;
+  l.doorbellWord = P[PV::control_DOORBELL];
   l.debugCursorWord = P[PV::debug_CURSOR_WORD];
   l.debugRecordsBase = P[PV::debug_RECORDS_BASE];
   l.debugRecordWords = P[PV::debug_RECORD_WORDS];

@@ -169,6 +169,7 @@ void LayoutChecker::checkControl() {
   add(P::control_IO_TIMEOUT_COUNT, {}, 1);
   add(P::control_IO_ERROR_COUNT, {}, 1);
   add(P::control_CUT_SHORT_COUNT, {}, 1);
+  add(P::control_DOORBELL, {}, 1);
   add(P::control_OBSERVABLE_BASE, P::control_OBSERVABLE_WORDS, 0);
 
   auto range = [&](const Region &r) {
@@ -303,6 +304,13 @@ void LayoutChecker::checkSchedule() {
     error(P::kernel_TENANT_GATE, "kernel.TENANT_GATE (" +
                                      std::to_string(val(P::kernel_TENANT_GATE)) +
                                      ") must be 0 or 1");
+  checkDistinct({P::publish_SCAN, P::publish_DOORBELL}, "publishing contracts");
+  if (get({P::kernel_PUBLISH, P::publish_SCAN, P::publish_DOORBELL}) &&
+      val(P::kernel_PUBLISH) != val(P::publish_SCAN) &&
+      val(P::kernel_PUBLISH) != val(P::publish_DOORBELL))
+    error(P::kernel_PUBLISH, "kernel.PUBLISH (" +
+                                 std::to_string(val(P::kernel_PUBLISH)) +
+                                 ") must be publish.SCAN or publish.DOORBELL");
   if (get({P::control_TENANT_FAIRNESS_SLOTS}) &&
       val(P::control_TENANT_FAIRNESS_SLOTS) < 1)
     error(P::control_TENANT_FAIRNESS_SLOTS,

@@ -74,6 +74,51 @@ TEST_CASE("publishSlot writes payload and PUBLISHED; recycle empties it") {
   CHECK_FALSE(publishSlot(l, ring.data(), 4, 42, args, 3)); // out of range
 }
 
+TEST_CASE("Publisher publishes in ring order and rings the doorbell") {
+  Layout l;
+  l.slotCount = 3;
+  l.doorbell = 1;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0), control(224, 0);
+  Publisher pub(l, ring.data(), control.data());
+  uint32_t args[1] = {9};
+  CHECK(pub.publish(42, args, 1) == 0);
+  CHECK(control[l.doorbellWord] == 1);
+  // A burst: announced once.
+  CHECK(pub.publish(43, args, 1, /*announceNow=*/false) == 1);
+  CHECK(pub.publish(44, args, 1, false) == 2);
+  CHECK(control[l.doorbellWord] == 1);
+  pub.announce();
+  CHECK(control[l.doorbellWord] == 3);
+  CHECK(slotStatus(l, ring.data(), 2) == l.statusPublished);
+  // Slot 0 is next again, and still in flight: refused, nothing written.
+  CHECK(pub.nextSlot() == 0);
+  CHECK(pub.publish(45, args, 1) == -1);
+  CHECK(ring[l.opcodeWord] == 42);
+  CHECK_FALSE(waitDone(l, ring.data(), 0, 10));
+  ring[l.statusWord] = l.statusDone;
+  CHECK(waitDone(l, ring.data(), 0, 1));
+  CHECK(pub.publish(45, args, 1) == 0);
+  CHECK(ring[l.opcodeWord] == 45);
+  CHECK(control[l.doorbellWord] == 4);
+}
+
+TEST_CASE("the doorbell wraps at a multiple of slot.COUNT") {
+  CHECK(doorbellModulus(256) == 0xFFFFFF00u);
+  CHECK(doorbellModulus(3) == 0xFFFFFFFFu);
+  CHECK(doorbellModulus(1000) % 1000 == 0);
+  CHECK(doorbellModulus(0) == 0xFFFFFFFFu);
+  Layout l;
+  l.slotCount = 256;
+  l.doorbell = 1;
+  std::vector<uint32_t> control(224, 0);
+  ringDoorbell(l, control.data(), 0xFFFFFF00ull + 5);
+  CHECK(control[l.doorbellWord] == 5);
+  // publish.SCAN: the word is left alone.
+  l.doorbell = 0;
+  ringDoorbell(l, control.data(), 7);
+  CHECK(control[l.doorbellWord] == 5);
+}
+
 TEST_CASE("metrics, done count and printf records read the control words") {
   Layout l;
   std::vector<uint32_t> control(l.observableBase + 64, 0);

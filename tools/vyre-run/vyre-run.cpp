@@ -38,6 +38,7 @@
 #include "vyre/Basic/OutputFile.h"
 #include "vyre/Scenario/Scenario.h"
 #include "vyre/host/host.h"
+#include "Latency.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -906,11 +907,18 @@ public:
         host::detail::word(ring.words + base + l.statusWord)
             .store(liveRing[base + l.statusWord], std::memory_order_release);
       ++livePublished;
+      // publish.DOORBELL: slot k is the host's k-th, in ring order.
+      if (l.doorbellWord < control.count)
+        host::ringDoorbell(l, control.words, livePublished);
     } else if (livePublished == s.publishedSlots && done >= livePublished &&
                l.shutdownWord < control.count) {
       host::requestShutdown(l, control.words);
       liveShutdown = true;
     }
+  }
+
+  uint32_t *controlWords(const HostLayout &layout) {
+    return buffers[layout.find(BufferRole::Control)].words;
   }
 
   uint32_t liveDoneCount(const HostLayout &layout, const Scenario &s) {
@@ -934,6 +942,30 @@ public:
     Buffer &control = buffers[layout.find(BufferRole::Control)];
     return cutShortCount(layout, s, control.words, control.count) == 0;
   }
+  /// --latency: round trips to the resident kernel (Latency.h), on the
+  /// buffers as created (an empty ring).
+  LatencyResult measureLatency(const HostLayout &layout, const Scenario &s,
+                               const std::vector<uint32_t> &slot,
+                               uint32_t workgroups, const LatencyOptions &opts) {
+    struct Device : LatencyDevice {
+      Host &h;
+      uint32_t workgroups;
+      Device(Host &h, uint32_t workgroups) : h(h), workgroups(workgroups) {}
+      void submit() override { h.submit(workgroups); }
+      bool finished() override {
+        return vkGetFenceStatus(h.device, h.fence) == VK_SUCCESS;
+      }
+      void waitFinished() override {
+        while (vkWaitForFences(h.device, 1, &h.fence, VK_TRUE, 1'000'000'000) ==
+               VK_TIMEOUT)
+          ;
+      }
+    } dev(*this, workgroups);
+    dev.ring = buffers[layout.find(BufferRole::Ring)].words;
+    dev.control = buffers[layout.find(BufferRole::Control)].words;
+    return vyre::measureLatency(hostLayout(s.protocol), dev, slot, opts);
+  }
+
   /// Dispatches of the last run: more than 1 where relaunchLive applied.
   unsigned dispatches = 0;
 
@@ -1153,6 +1185,18 @@ int main(int argc, char **argv) {
                  "when the device has it, else system memory) or host "
                  "(system memory)")
       ->check(CLI::IsMember({"auto", "host"}));
+  LatencyOptions latency;
+  latency.requests = 0;
+  app.add_option("--latency", latency.requests,
+                 "measure round trips instead of running the scenario: the "
+                 "kernel resident, N requests published one at a time (each "
+                 "the scenario's first slot) and waited for, bursts of 64, "
+                 "then N dispatches of one request each; prints JSON "
+                 "(docs/scenario.md, \"Round trips\")")
+      ->check(CLI::Range(1u, 10'000'000u));
+  app.add_option("--bursts", latency.bursts,
+                 "--latency: bursts of 64 slots (default 100)")
+      ->check(CLI::Range(0u, 1'000'000u));
   app.add_flag("--build-only", buildOnly,
                "only build the pipelines (no scenario), print "
                "'pipelines: N built in S s' to standard output");
@@ -1225,7 +1269,7 @@ int main(int argc, char **argv) {
     // publishes the slots while the kernel runs (Host::publishLive).
     Scenario deviceScenario = *scenario;
     if (int ring = layout->find(BufferRole::Ring);
-        scenario->publishLive && ring >= 0) {
+        (scenario->publishLive || latency.requests) && ring >= 0) {
       host.liveRing = scenario->memory[ring];
       std::fill(deviceScenario.memory[ring].begin(),
                 deviceScenario.memory[ring].end(), 0u);
@@ -1244,6 +1288,39 @@ int main(int argc, char **argv) {
     double pipelineMs = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - pipelineStart)
                             .count();
+    if (latency.requests) {
+      int ring = layout->find(BufferRole::Ring);
+      const host::Layout hl = hostLayout(scenario->protocol);
+      if (ring < 0 || scenario->publishedSlots == 0)
+        throw InputError{scenarioPath + ": --latency needs a ring and a "
+                                        "slot to publish"};
+      if (hl.slotCount < kBurst || hl.slotCount * uint64_t(hl.slotWords) >
+                                       deviceScenario.memory[ring].size())
+        throw InputError{scenarioPath + ": --latency needs a ring of at "
+                                        "least 64 slots (slot.COUNT, and "
+                                        "the bound ring_buffer)"};
+      const std::vector<uint32_t> &control =
+          scenario->memory[layout->find(BufferRole::Control)];
+      if (hl.shutdownWord < control.size() && control[hl.shutdownWord])
+        throw InputError{scenarioPath + ": --latency keeps the kernel "
+                                        "resident: the scenario must not "
+                                        "set SHUTDOWN"};
+      std::vector<uint32_t> slot(scenario->memory[ring].begin(),
+                                 scenario->memory[ring].begin() + hl.slotWords);
+      latency.timeoutMs = scenario->timeoutMs;
+      LatencyResult r =
+          host.measureLatency(*layout, *scenario, slot, workgroups, latency);
+      llvm::outs() << formatLatency(r, latency, host.placementSummary(*layout));
+      llvm::outs().flush();
+      if (!r.error.empty()) {
+        llvm::errs() << "vyre-run: latency: " << r.error << "\n";
+        llvm::errs().flush();
+        host::requestShutdown(hl, host.controlWords(*layout));
+        std::_Exit(3); // the device may still be running: no clean-up
+      }
+      host.close();
+      return 0;
+    }
     IoLog serviced;
     double bestMs = 0;
     for (unsigned r = 0; r < repeat; ++r) {

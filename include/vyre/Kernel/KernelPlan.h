@@ -44,6 +44,11 @@ inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
 /// devices have 4 to 128).
 inline constexpr unsigned kMaxSubgroupSize = 128;
 
+/// kernel.PUBLISH = publish.DOORBELL: a pass that sees at most this many
+/// newly announced slots runs them alone; more, and it scans the ring
+/// (docs/protocol.md, "The doorbell").
+inline constexpr unsigned kDoorbellWindow = 256;
+
 /// What the command line asks of the kernel's shape.
 struct KernelOptions {
   Skeleton skeleton = Skeleton::Subgroup;
@@ -76,6 +81,11 @@ struct KernelPlan {
   /// the ring, no shard hands a slot back). Otherwise the pass must also
   /// have claimed nothing (docs/protocol.md, "The persistent loop").
   bool singleDrainPass = true;
+  /// kernel.PUBLISH = publish.DOORBELL, where only the host publishes and
+  /// the schedule is strided (a handler's or a shard's slots, and the
+  /// priority schedule's one claim per pass, would go unannounced: such a
+  /// module scans every pass, and its manifest says so).
+  bool doorbell = false;
 
   static KernelPlan make(const SemaResult &sema, const KernelOptions &opts);
 

@@ -53,6 +53,10 @@ struct Layout {
   uint32_t outOfBoundsCountWord = 142, packedClampedCountWord = 143,
            packedArityCountWord = 144, ioTimeoutCountWord = 145,
            ioErrorCountWord = 146, cutShortCountWord = 147;
+  // kernel.PUBLISH: 1 where it is publish.DOORBELL (the host rings the
+  // doorbell; the manifest's "publish" says whether the kernel relies on
+  // it), and control.DOORBELL. Words, like every field.
+  uint32_t doorbell = 0, doorbellWord = 148;
   // debug.*
   uint32_t debugCursorWord = 0, debugRecordsBase = 1, debugRecordWords = 4,
            debugBufferWords = 257;
@@ -303,6 +307,82 @@ inline bool publishSlot(const Layout &l, uint32_t *ring, uint32_t slot,
     s[l.arg0Word + a] = a < nargs ? args[a] : 0;
   detail::word(s + l.statusWord).store(l.statusPublished, std::memory_order_release);
   return true;
+}
+
+/// The doorbell's count of published slots wraps at this multiple of
+/// \p slotCount (slot.COUNT, as specialized), so that the n-th slot a host
+/// publishes is ring slot n mod slot.COUNT across the wrap too
+/// (docs/protocol.md, "The doorbell").
+inline uint32_t doorbellModulus(uint32_t slotCount) {
+  uint32_t count = slotCount ? slotCount : 1;
+  return count * (0xFFFFFFFFu / count);
+}
+
+/// publish.DOORBELL (Layout::doorbell): stores \p published, the count of
+/// slots the host has published into the ring in order (slot n mod
+/// slot.COUNT as its n-th), in control.DOORBELL with release ordering, after
+/// their status words; it wraps at doorbellModulus. Nothing under
+/// publish.SCAN.
+inline void ringDoorbell(const Layout &l, uint32_t *control, uint64_t published) {
+  if (l.doorbell)
+    detail::word(control + l.doorbellWord)
+        .store(static_cast<uint32_t>(published % doorbellModulus(l.slotCount)),
+               std::memory_order_release);
+}
+
+/// Publishes slots and waits for them under either publishing contract
+/// (the manifest's "publish"): with publish.SCAN a slot is announced by
+/// its status word alone; with publish.DOORBELL the slots are published in
+/// ring order and announce() stores the count of published slots in
+/// control.DOORBELL (release, after their status words). One Publisher
+/// per ring; it must be the only one publishing into it, and it starts
+/// where the kernel's doorbell starts, at slot 0 with the count 0.
+class Publisher {
+public:
+  Publisher(Layout l, uint32_t *ring, uint32_t *control)
+      : l(l), ring(ring), control(control) {}
+
+  /// The ring slot the next publish() fills.
+  uint32_t nextSlot() const { return l.slotCount ? count % l.slotCount : 0; }
+
+  /// Publishes opcode and args into nextSlot(), which must be EMPTY or
+  /// DONE (the host recycles a slot only once the kernel finished it), and
+  /// with \p announceNow rings the doorbell. Returns the slot, or -1 (and
+  /// writes nothing) if it is still in flight or the args do not fit.
+  int64_t publish(uint32_t opcode, const uint32_t *args, size_t nargs,
+                  bool announceNow = true) {
+    uint32_t slot = nextSlot();
+    if (slot >= l.slotCount)
+      return -1;
+    uint32_t status = slotStatus(l, ring, slot);
+    if (status != l.statusEmpty && status != l.statusDone)
+      return -1;
+    if (!publishSlot(l, ring, slot, opcode, args, nargs))
+      return -1;
+    count = count + 1 == doorbellModulus(l.slotCount) ? 0 : count + 1;
+    if (announceNow)
+      announce();
+    return slot;
+  }
+
+  /// publish.DOORBELL: tells the kernel about every slot published so far
+  /// (a burst needs one announce); publish.SCAN: nothing to do.
+  void announce() { ringDoorbell(l, control, count); }
+
+private:
+  Layout l;
+  uint32_t *ring, *control;
+  uint32_t count = 0; // slots published, modulo doorbellModulus
+};
+
+/// Polls slot \p slot's status (acquire) until it is DONE, at most
+/// \p maxPolls times; true once DONE (the handler's writes are visible).
+inline bool waitDone(const Layout &l, const uint32_t *ring, uint32_t slot,
+                     uint64_t maxPolls) {
+  for (uint64_t i = 0; i < maxPolls; ++i)
+    if (slotStatus(l, ring, slot) == l.statusDone)
+      return true;
+  return false;
 }
 
 /// Whether vyre's host publishes \p opcode (protocol/opcode.rs,
