@@ -120,9 +120,14 @@ TEST_CASE("WGSL: the vocabulary's statements, rendered") {
 diagnostic(off, subgroup_uniformity);
 
 @id(0) override slot_COUNT: u32 = 256u;
+@id(1) override kernel_ITERATION_BUDGET: u32 = 1048576u;
+@id(2) override io_POLL_LIMIT: u32 = 1000000u;
 @id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@id(4) override kernel_PORTABLE_LOOP: u32 = 0u;
 @group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
 @group(0) @binding(1) var<storage, read_write> ring_buffer: array<atomic<u32>>;
+@group(0) @binding(2) var<storage, read_write> debug_log: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> io_queue: array<atomic<u32>>;
 var<private> _gid_x: u32;
 
 fn probe(_p2_limit: u32) -> u32 {
@@ -222,8 +227,15 @@ TEST_CASE("WGSL: a portable module enables nothing and refuses subgroups") {
                k.fence(true, true);
              });
     k.entryPoint(loop, 0);
-    CHECK(text(k.finish(), "portable.wgsl") == R"(@id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+    CHECK(text(k.finish(), "portable.wgsl") == R"(@id(0) override slot_COUNT: u32 = 256u;
+@id(1) override kernel_ITERATION_BUDGET: u32 = 1048576u;
+@id(2) override io_POLL_LIMIT: u32 = 1000000u;
+@id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@id(4) override kernel_PORTABLE_LOOP: u32 = 0u;
 @group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read_write> ring_buffer: array<atomic<u32>>;
+@group(0) @binding(2) var<storage, read_write> debug_log: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> io_queue: array<atomic<u32>>;
 var<private> _gid_x: u32;
 
 fn main_loop() {
@@ -315,8 +327,15 @@ TEST_CASE("WGSL: the grouped loop's operations, and a break out of two "
   CHECK(text(k.finish(), "grouped.wgsl") == R"(enable subgroups;
 diagnostic(off, subgroup_uniformity);
 
+@id(0) override slot_COUNT: u32 = 256u;
+@id(1) override kernel_ITERATION_BUDGET: u32 = 1048576u;
+@id(2) override io_POLL_LIMIT: u32 = 1000000u;
 @id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@id(4) override kernel_PORTABLE_LOOP: u32 = 0u;
 @group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read_write> ring_buffer: array<atomic<u32>>;
+@group(0) @binding(2) var<storage, read_write> debug_log: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> io_queue: array<atomic<u32>>;
 @group(0) @binding(4) var<storage, read> select_: array<u32>;
 var<private> _nwg_x: u32;
 var<private> _lane: u32;
@@ -417,7 +436,15 @@ TEST_CASE("WGSL: a loop's continuing part leaves by `break if`") {
           R"(enable subgroups;
 diagnostic(off, subgroup_uniformity);
 
+@id(0) override slot_COUNT: u32 = 256u;
+@id(1) override kernel_ITERATION_BUDGET: u32 = 1048576u;
+@id(2) override io_POLL_LIMIT: u32 = 1000000u;
 @id(3) override kernel_WORKGROUP_SIZE: u32 = 64u;
+@id(4) override kernel_PORTABLE_LOOP: u32 = 0u;
+@group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read_write> ring_buffer: array<atomic<u32>>;
+@group(0) @binding(2) var<storage, read_write> debug_log: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> io_queue: array<atomic<u32>>;
 
 fn main_loop() {
   var _v2: u32;
