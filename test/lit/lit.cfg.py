@@ -26,6 +26,10 @@ for tool in ("spirv-val", "spirv-dis", "spirv-opt"):
 import shutil as _shutil
 if _shutil.which("spirv-cross"):
     config.available_features.add("spirv-cross")
+# glslangValidator (Debian: glslang-tools) compiles what spirv-cross writes
+# (test/lit/emit/translate-*.test, test/lit/exec/translated.test).
+if _shutil.which("glslangValidator"):
+    config.available_features.add("glslang")
 
 # FileCheck and not come from LLVM 14; put them (and our tools) first on PATH.
 config.environment["PATH"] = os.pathsep.join([tools, config.llvm_tools_dir, os.environ.get("PATH", "")])
