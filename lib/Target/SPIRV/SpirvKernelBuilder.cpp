@@ -7,6 +7,17 @@ using namespace vyre;
 using namespace vyre::emit;
 using kernel::Val;
 
+Val SpirvKernelBuilder::protocol(PV v) {
+  // The workgroup size is read as the WorkgroupSize built-in's x, as
+  // glslang writes gl_WorkGroupSize.x: spirv-cross declares no spec
+  // constant that a WorkgroupSize composite uses (it becomes the layout's
+  // local_size_x) yet names it in the code, which no GLSL compiler
+  // accepts. Drivers fold the extract of a constant.
+  if (v == PV::kernel_WORKGROUP_SIZE && ctx.workgroupSize)
+    return fn().op(spv::Op::OpCompositeExtract, ctx.u32(), {ctx.workgroupSize, 0});
+  return ctx.protocolValue(v);
+}
+
 Val SpirvKernelBuilder::builtin(kernel::Builtin which) {
   if (which == kernel::Builtin::SubgroupLane)
     return fn().op(spv::Op::OpLoad, ctx.u32(), {ctx.laneVar});

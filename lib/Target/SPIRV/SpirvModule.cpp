@@ -166,16 +166,7 @@ private:
     b.name(id, "gl_WorkGroupSize");
     b.decorate(id, spv::Decoration::BuiltIn,
                {uint32_t(spv::BuiltIn::WorkgroupSize)});
-    // The kernel reads the size as the built-in's x, not as the spec
-    // constant: spirv-cross declares a spec constant that a WorkgroupSize
-    // composite uses only as the layout's local_size_x (GLSL) and still
-    // names it in the code, which no GLSL compiler accepts; the built-in's
-    // x it spells gl_WorkGroupSize.x. Drivers fold both alike.
-    uint32_t x = b.newId();
-    SpirvBuilder::emit(b.globals, spv::Op::OpSpecConstantOp,
-                       {u32(), x, uint32_t(spv::Op::OpCompositeExtract), id, 0});
-    b.name(x, "kernel_WORKGROUP_SIZE_x");
-    ctx.specConsts[static_cast<unsigned>(PV::kernel_WORKGROUP_SIZE)] = x;
+    ctx.workgroupSize = id;
   }
 
   /// record_out_of_bounds(): control[OUT_OF_BOUNDS_COUNT] += 1 (relaxed),
