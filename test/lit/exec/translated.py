@@ -66,7 +66,8 @@ def cases(test, tmp):
         if not m or "RUN:" not in line:
             continue
         flags = shlex.split(m.group(1) or "")
-        extra = shlex.split(m.group(6))
+        # Paths under %t are the parts' folder, which is the cwd.
+        extra = [x.replace("%t/", "") for x in shlex.split(m.group(6))]
         found.append((os.path.basename(test) + ":" + m.group(3), out, m.group(4),
                       m.group(5), flags, extra, m.group(2) is None))
     return found
