@@ -181,13 +181,17 @@ void MegakernelBuilder::runGroup(Val unrun) {
   spreadRest(slots, mine, lead, width);
 }
 
-/// values[bit] (a select chain: the batch is a handful of registers, not
-/// an indexable array).
+/// values[bit]: the OR of every entry masked by (bit == i ? ~0 : 0) (the
+/// batch is a handful of registers, not an indexable array). Not a chain
+/// of selects of the entries: translators write a select as a lazy `?:`
+/// (spirv-cross, into HLSL and GLSL) and may inline an entry's shuffle into
+/// it, which then runs only in the lanes that pick that entry and reads
+/// lanes that skipped it.
 Val MegakernelBuilder::pickEntry(llvm::ArrayRef<Val> values, Val bit) {
-  Val v = values[0];
-  for (unsigned i = 1; i < values.size(); ++i) {
-    Val hit = eq(bit, c(i));
-    v = select(hit, values[i], v);
+  Val v = c(0);
+  for (unsigned i = 0; i < values.size(); ++i) {
+    Val mask = select(eq(bit, c(i)), c(~0u), c(0));
+    v = bitOr(v, bitAnd(values[i], mask));
   }
   return v;
 }
@@ -257,7 +261,7 @@ void MegakernelBuilder::spreadRest(const Batch &slots, Val mine, Val lead, Val w
           Val below = k.bits(BitOp::Count, lowMask);
           Val bit = bitAnd(ownerMine, c(1u << b));
           Val set = ne(bit, c(0));
-          Val hit = land(set, eq(below, rank));
+          Val hit = land(eq(below, rank), set); // the shuffle's side first
           j = select(hit, c(b), j);
         }
         // The owner's base[j]: one shuffle per batch entry.
@@ -286,7 +290,11 @@ Val MegakernelBuilder::ownerOf(Val i, Val upTo, Val width) {
     Val inside = lt(probe, width);
     Val at = umin(probe, lastLane);
     Val ends = k.group(GroupOp::Shuffle, {upTo, at});
-    Val past = land(inside, op(BinaryOp::Le, ends, i));
+    // The shuffle's operand first: translators write `land` as a
+    // short-circuit && (spirv-cross, into HLSL and GLSL) and may inline
+    // the shuffle into it; as the right operand it would run only in the
+    // lanes where the left holds, reading lanes that skipped it.
+    Val past = land(op(BinaryOp::Le, ends, i), inside);
     Val next = add(owner, c(half));
     owner = select(past, next, owner);
   }

@@ -26,6 +26,12 @@ for tool in ("spirv-val", "spirv-dis", "spirv-opt"):
 import shutil as _shutil
 if _shutil.which("spirv-cross"):
     config.available_features.add("spirv-cross")
+# A spirv-cross with MSL 3.2 fences (SPIRV-Cross PR 2487, 2025; Debian 12's
+# is older): VYREC_TEST_SPIRV_CROSS_MSL32=path runs emit/msl-fences.test.
+_msl32 = os.environ.get("VYREC_TEST_SPIRV_CROSS_MSL32")
+if _msl32 and os.access(_msl32, os.X_OK):
+    config.available_features.add("spirv-cross-msl32")
+    config.substitutions.append(("%spirv-cross-msl32", _msl32))
 # glslangValidator (Debian: glslang-tools) compiles what spirv-cross writes
 # (test/lit/emit/translate-*.test, test/lit/exec/translated.test).
 if _shutil.which("glslangValidator"):

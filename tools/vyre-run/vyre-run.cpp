@@ -21,7 +21,8 @@
 // vyre/host/host.h's, over a host::Layout filled from the manifest
 // (hostLayout, Scenario.h).
 //
-// It checks the module against the manifest's module_sha256 and builds its
+// It checks the module (or, with --translated-from, the module it was
+// translated from) against the manifest's module_sha256 and builds its
 // instance and device from the manifest's `requires` (API version, device
 // features, extensions, subgroup operations), refusing a device that lacks
 // any of them. --validate (or VYRE_RUN_VALIDATE=1) runs under the Khronos
@@ -1147,7 +1148,7 @@ std::vector<uint32_t> readSpirv(const std::string &path) {
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string spvPath, manifestPath, scenarioPath, dumpPath;
+  std::string spvPath, manifestPath, scenarioPath, dumpPath, originalPath;
   unsigned deviceIndex = 0;
   bool list = false, buildOnly = false;
   unsigned buildThreads = std::max(1u, std::thread::hardware_concurrency());
@@ -1159,6 +1160,10 @@ int main(int argc, char **argv) {
   app.add_option("--device", deviceIndex, "index of the device to use (default 0)");
   app.add_option("--dump", dumpPath,
                  "also write the default output (every non-zero word) here");
+  app.add_option("--translated-from", originalPath,
+                 "MODULE is a translation of this module (e.g. spirv-cross, "
+                 "then glslang): the manifest must describe this one "
+                 "(module_sha256), and MODULE runs in its place");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
   app.add_flag("--validate", host.validation,
                "run under the Khronos validation layer; exit 5 if it reports "
@@ -1234,8 +1239,13 @@ int main(int argc, char **argv) {
     if (!requirements)
       throw InputError{manifestPath + ": " +
                        llvm::toString(requirements.takeError())};
-    if (std::string sha = sha256Hex(code); sha != requirements->moduleSha256)
-      throw InputError{spvPath + " is not the module " + manifestPath +
+    // A translation cannot match module_sha256: the module it was
+    // translated from must, so the manifest still describes its protocol.
+    const std::string &described = originalPath.empty() ? spvPath : originalPath;
+    if (std::string sha = sha256Hex(originalPath.empty() ? code
+                                                         : readSpirv(originalPath));
+        sha != requirements->moduleSha256)
+      throw InputError{described + " is not the module " + manifestPath +
                        " describes (its SHA-256 is " + sha +
                        ", the manifest's module_sha256 " +
                        requirements->moduleSha256 + ")"};

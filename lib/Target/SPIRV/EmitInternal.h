@@ -79,6 +79,10 @@ struct ModuleContext {
   std::map<unsigned, uint32_t> fileStrings; // SourceMgr buffer id -> OpString
   uint32_t gidVar = 0, numWorkgroupsVar = 0;
   uint32_t laneVar = 0; // SubgroupLocalInvocationId (the grouped loop)
+  uint32_t workgroupSize = 0; // the WorkgroupSize composite (below SPIR-V 1.6)
+  /// Word pointers into `read` (NonWritable) buffers: atomic() loads them
+  /// plainly.
+  std::set<uint32_t> readOnlyWords;
 
   ModuleContext(const Module &m, const SemaResult &s, const EmitOptions &o)
       : module(m), sema(s), opts(o) {

@@ -38,7 +38,10 @@ uint32_t ModuleContext::wordPointer(FunctionBuilder &fb, const BufferDecl *buf,
     return b.newId();
   }
   uint32_t ptrT = b.typePointer(spv::StorageClass::StorageBuffer, u32());
-  return fb.op(spv::Op::OpAccessChain, ptrT, {it->second, c(0), index});
+  uint32_t ptr = fb.op(spv::Op::OpAccessChain, ptrT, {it->second, c(0), index});
+  if (buf->access == Access::Read)
+    readOnlyWords.insert(ptr);
+  return ptr;
 }
 
 uint32_t ModuleContext::loadWord(FunctionBuilder &fb, uint32_t ptr) {
@@ -106,6 +109,13 @@ uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
   //    carrying acquire semantics past its loop limiter (docs/scenario.md),
   //    while relaxed polls are only cut short.
   // seq_cst gets acq_rel fences: the Vulkan memory model has no SC.
+  // A `read` buffer never changes while the kernel runs (nothing writes
+  // it), so an atomic load of it is a plain load, and no release writes
+  // it for an acquire to pair with. Translators need this: GLSL has no
+  // atomic load and spirv-cross spells one atomicAdd(word, 0), which a
+  // readonly buffer refuses.
+  if (op == AtomicOp::Load && readOnlyWords.count(ptr))
+    return loadWord(fb, ptr);
   auto [acquire, release] = MemoryModelInfo::fences(op, order);
   uint32_t scope = c(mm.scope());
   uint32_t relaxed = c(0);
@@ -120,7 +130,11 @@ uint32_t ModuleContext::atomic(FunctionBuilder &fb, AtomicOp op,
     result = fb.op(spv::Op::OpAtomicLoad, u32(), {ptr, scope, relaxed});
     break;
   case AtomicOp::Store:
-    fb.opVoid(spv::Op::OpAtomicStore, {ptr, scope, relaxed, operands[0]});
+    // An exchange whose old value nobody reads: HLSL has no atomic store
+    // (InterlockedExchange is its spelling of one), and the spirv-cross
+    // Debian ships (2021) renders OpAtomicStore as an InterlockedExchange
+    // into a temporary it never declares, which no HLSL compiler accepts.
+    fb.op(spv::Op::OpAtomicExchange, u32(), {ptr, scope, relaxed, operands[0]});
     break;
   case AtomicOp::Add: result = rmw(spv::Op::OpAtomicIAdd); break;
   case AtomicOp::Sub: result = rmw(spv::Op::OpAtomicISub); break;

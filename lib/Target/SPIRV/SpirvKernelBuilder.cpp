@@ -7,6 +7,17 @@ using namespace vyre;
 using namespace vyre::emit;
 using kernel::Val;
 
+Val SpirvKernelBuilder::protocol(PV v) {
+  // The workgroup size is read as the WorkgroupSize built-in's x, as
+  // glslang writes gl_WorkGroupSize.x: spirv-cross declares no spec
+  // constant that a WorkgroupSize composite uses (it becomes the layout's
+  // local_size_x) yet names it in the code, which no GLSL compiler
+  // accepts. Drivers fold the extract of a constant.
+  if (v == PV::kernel_WORKGROUP_SIZE && ctx.workgroupSize)
+    return fn().op(spv::Op::OpCompositeExtract, ctx.u32(), {ctx.workgroupSize, 0});
+  return ctx.protocolValue(v);
+}
+
 Val SpirvKernelBuilder::builtin(kernel::Builtin which) {
   if (which == kernel::Builtin::SubgroupLane)
     return fn().op(spv::Op::OpLoad, ctx.u32(), {ctx.laneVar});
@@ -82,12 +93,27 @@ Val SpirvKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
   switch (op) {
   case G::Any: return groupOp(spv::Op::OpGroupNonUniformAny, boolT, x);
   case G::All: return groupOp(spv::Op::OpGroupNonUniformAll, boolT, x);
-  case G::Elect: return groupOp(spv::Op::OpGroupNonUniformElect, boolT, {});
+  // Elect and BallotCount are spelled with instructions naga's SPIR-V
+  // front end reads (test/naga/spv-front-end.txt), which has neither
+  // OpGroupNonUniformElect nor OpGroupNonUniformBallotBitCount; drivers
+  // lower both forms alike (docs/embedding.md, "wgpu / naga").
+  case G::Elect: {
+    // The first active invocation: the one whose (unique) global id the
+    // subgroup's first active lane broadcasts.
+    Val gid = builtin(kernel::Builtin::GlobalIdX);
+    Val first = groupOp(spv::Op::OpGroupNonUniformBroadcastFirst, u32, {gid});
+    return fn().op(spv::Op::OpIEqual, boolT, {first, gid});
+  }
   case G::BallotCount: {
     uint32_t ballot =
         groupOp(spv::Op::OpGroupNonUniformBallot, b.typeVec4U32(), x);
-    return groupOp(spv::Op::OpGroupNonUniformBallotBitCount, u32,
-                   {uint32_t(spv::GroupOperation::Reduce), ballot});
+    Val n = 0;
+    for (uint32_t i = 0; i < 4; ++i) {
+      Val word = fn().op(spv::Op::OpCompositeExtract, u32, {ballot, i});
+      Val bits = fn().op(spv::Op::OpBitCount, u32, {word});
+      n = n ? fn().op(spv::Op::OpIAdd, u32, {n, bits}) : bits;
+    }
+    return n;
   }
   case G::BroadcastFirst:
     return groupOp(spv::Op::OpGroupNonUniformBroadcastFirst, u32, x);

@@ -27,7 +27,7 @@ public:
 
   Val u32(uint32_t v) override { return ctx.c(v); }
   Val boolean(bool v) override { return b.constBool(v); }
-  Val protocol(PV v) override { return ctx.protocolValue(v); }
+  Val protocol(PV v) override;
   Val builtin(kernel::Builtin which) override;
   Val binary(BinaryOp op, Val a, Val c, Ty operands) override;
   Val unary(UnaryOp op, Val a) override;

@@ -166,6 +166,7 @@ private:
     b.name(id, "gl_WorkGroupSize");
     b.decorate(id, spv::Decoration::BuiltIn,
                {uint32_t(spv::BuiltIn::WorkgroupSize)});
+    ctx.workgroupSize = id;
   }
 
   /// record_out_of_bounds(): control[OUT_OF_BOUNDS_COUNT] += 1 (relaxed),
