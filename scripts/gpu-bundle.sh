@@ -24,4 +24,7 @@ cp -r /usr/lib/llvm-14/build/utils/lit .device/lit
 # The NVIDIA Vulkan driver there also needs libglvnd (else VK_ERROR_INCOMPATIBLE_DRIVER).
 (cd .device/deb && apt-get download libvulkan1 libglvnd0 libgl1 libglx0 libegl1 libopengl0 libgles2 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
 ls .device/deb/libvulkan1_*.deb >/dev/null
+# The device tool carries at most 64 MiB: the binaries and libraries travel
+# xz-compressed (about a quarter of their size); gpu-exec.sh unpacks them.
+tar -C .device -cJf .device/tools.tar.xz bin lib && rm -rf .device/bin .device/lib
 du -sh .device

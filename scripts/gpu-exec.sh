@@ -16,6 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-gpu-out}
 mkdir -p "$out"
+[ -d .device/bin ] || tar -C .device -xJf .device/tools.tar.xz
 for f in .device/deb/*.deb; do dpkg -x "$f" /; done
 ldconfig
 export LD_LIBRARY_PATH=$PWD/.device/lib
