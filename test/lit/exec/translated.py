@@ -47,6 +47,13 @@ HLSL_WORKGROUP_SIZE = 4
 # Vulkan-GLSL round trip agrees.
 KNOWN = {("priority.test:order", "hlsl"), ("priority.test:starve", "hlsl")}
 
+# The modules run here are glslang's, not vyrec's: its HLSL front end writes
+# an OpAtomicIAdd whose value is int where the result is uint, which the
+# Khronos layer reports (the drivers run it). scripts/test.sh's pass of the
+# execution suite under the layer (VYRE_RUN_VALIDATE=1) checks vyrec's own
+# modules; here the layer stays off.
+os.environ.pop("VYRE_RUN_VALIDATE", None)
+
 
 def run(cmd, cwd, stdout=None):
     return subprocess.run(cmd, cwd=cwd, capture_output=stdout is None,
