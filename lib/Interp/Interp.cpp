@@ -494,7 +494,6 @@ void Machine::finishSlot(uint64_t slot) {
 }
 
 bool Machine::stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count) {
-  const uint64_t slotWords = P[PV::slot_WORDS];
   bool claimed = false;
   const uint32_t table = tenantTable();
   for (uint64_t slot = gid; slot < count; slot += nthreads) {

@@ -203,7 +203,7 @@ llvm::Expected<HostLayout> vyre::layoutFromManifest(const Value &manifest) {
   for (auto read : {readProtocolValues, readWorkgroupSize, readBindings,
                     readOpcodes, readSpecConstants})
     if (auto e = read(*m, layout))
-      return std::move(e);
+      return e;
   return layout;
 }
 

@@ -3,6 +3,7 @@
 
 #include "vyre/Basic/JsonParse.h"
 #include "vyre/Scenario/HostLayout.h"
+#include "vyre/Scenario/Scenario.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -64,4 +65,26 @@ llvm::Expected<llvm::json::Value> vyre::readJsonFile(llvm::StringRef path) {
   if (!v)
     return scenario::err(path + ": " + llvm::toString(v.takeError()));
   return std::move(*v);
+}
+
+llvm::Expected<vyre::ManifestFile>
+vyre::readManifestFile(llvm::StringRef path) {
+  auto json = readJsonFile(path);
+  if (!json)
+    return json.takeError();
+  auto layout = layoutFromManifest(*json);
+  if (!layout)
+    return scenario::err(path + ": " + llvm::toString(layout.takeError()));
+  return ManifestFile{std::move(*json), std::move(*layout)};
+}
+
+llvm::Expected<vyre::Scenario>
+vyre::readScenarioFile(llvm::StringRef path, const HostLayout &layout) {
+  auto json = readJsonFile(path);
+  if (!json)
+    return json.takeError();
+  auto scenario = loadScenario(*json, layout);
+  if (!scenario)
+    return scenario::err(path + ": " + llvm::toString(scenario.takeError()));
+  return std::move(*scenario);
 }

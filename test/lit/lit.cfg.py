@@ -90,10 +90,15 @@ vyre_run = os.path.join(tools, "vyre-run")
 # test-asan.sh) leaves them out, since under AddressSanitizer they would take
 # most of CI's time for code paths the other tests and the fuzzers already
 # run under the sanitizers.
+# gen/generated-programs.test compiles %gen-count generated files four
+# times each: 250 normally, 30 without the sweeps (under ASan the 250 took
+# eight of CI's minutes; the fuzzers cover the same paths there).
 if os.environ.get("VYREC_TEST_NO_SWEEPS"):
     lit_config.note("VYREC_TEST_NO_SWEEPS is set: the sweeps over every input are unsupported")
+    config.substitutions.append(("%gen-count", "30"))
 else:
     config.available_features.add("sweeps")
+    config.substitutions.append(("%gen-count", "250"))
 if os.environ.get("VYREC_TEST_NO_VULKAN"):
     lit_config.note("VYREC_TEST_NO_VULKAN is set: tests that need a Vulkan device are unsupported")
 elif lavapipe and os.path.exists(vyre_run):

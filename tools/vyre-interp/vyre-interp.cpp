@@ -72,15 +72,10 @@ int main(int argc, char **argv) {
     return 1;
 
   HostLayout layout = layoutFromSema(module, sema);
-  auto json = readJsonFile(scenarioPath);
-  if (!json) {
-    llvm::errs() << "vyre-interp: " << llvm::toString(json.takeError()) << "\n";
-    return 1;
-  }
-  auto scenario = loadScenario(*json, layout);
+  auto scenario = readScenarioFile(scenarioPath, layout);
   if (!scenario) {
-    llvm::errs() << "vyre-interp: " << scenarioPath << ": "
-                 << llvm::toString(scenario.takeError()) << "\n";
+    llvm::errs() << "vyre-interp: " << llvm::toString(scenario.takeError())
+                 << "\n";
     return 1;
   }
 

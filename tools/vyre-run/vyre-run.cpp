@@ -1229,12 +1229,11 @@ int main(int argc, char **argv) {
       return 0;
     }
     std::vector<uint32_t> code = readSpirv(spvPath);
-    auto manifest = readJsonFile(manifestPath);
-    if (!manifest)
-      throw InputError{llvm::toString(manifest.takeError())};
-    auto layout = layoutFromManifest(*manifest);
-    if (!layout)
-      throw InputError{manifestPath + ": " + llvm::toString(layout.takeError())};
+    auto manifestFile = readManifestFile(manifestPath);
+    if (!manifestFile)
+      throw InputError{llvm::toString(manifestFile.takeError())};
+    const llvm::json::Value *manifest = &manifestFile->json;
+    const HostLayout *layout = &manifestFile->layout;
     auto requirements = readRequirements(*manifest->getAsObject());
     if (!requirements)
       throw InputError{manifestPath + ": " +
@@ -1266,12 +1265,9 @@ int main(int argc, char **argv) {
       llvm::outs() << report(wall);
       return 0;
     }
-    auto json = readJsonFile(scenarioPath);
-    if (!json)
-      throw InputError{llvm::toString(json.takeError())};
-    auto scenario = loadScenario(*json, *layout);
+    auto scenario = readScenarioFile(scenarioPath, *layout);
     if (!scenario)
-      throw InputError{scenarioPath + ": " + llvm::toString(scenario.takeError())};
+      throw InputError{llvm::toString(scenario.takeError())};
 
     host.createInstance(*requirements);
     host.createDevice(deviceIndex);

@@ -55,19 +55,13 @@ struct Loaded {
 };
 
 Loaded load(const std::string &manifestPath, const std::string &scenarioPath) {
-  auto manifest = readJsonFile(manifestPath);
+  auto manifest = readManifestFile(manifestPath);
   if (!manifest)
     throw InputError{llvm::toString(manifest.takeError())};
-  auto layout = layoutFromManifest(*manifest);
-  if (!layout)
-    throw InputError{manifestPath + ": " + llvm::toString(layout.takeError())};
-  auto json = readJsonFile(scenarioPath);
-  if (!json)
-    throw InputError{llvm::toString(json.takeError())};
-  auto scenario = loadScenario(*json, *layout);
+  auto scenario = readScenarioFile(scenarioPath, manifest->layout);
   if (!scenario)
-    throw InputError{scenarioPath + ": " + llvm::toString(scenario.takeError())};
-  return {std::move(*layout), std::move(*scenario)};
+    throw InputError{llvm::toString(scenario.takeError())};
+  return {std::move(manifest->layout), std::move(*scenario)};
 }
 
 void writeWords(const std::string &path, const std::vector<uint32_t> &words) {

@@ -59,6 +59,17 @@ host::Layout hostLayout(const ProtocolValues &P);
 /// Reads and parses a JSON file.
 llvm::Expected<llvm::json::Value> readJsonFile(llvm::StringRef path);
 
+/// A manifest file as a host reads it: the document (for the fields a host
+/// reads beyond the layout: requirements, entry points, skeleton) and its
+/// layout.
+struct ManifestFile {
+  llvm::json::Value json;
+  HostLayout layout;
+};
+
+/// Reads the manifest at \p path; every error names the file.
+llvm::Expected<ManifestFile> readManifestFile(llvm::StringRef path);
+
 } // namespace vyre
 
 #endif

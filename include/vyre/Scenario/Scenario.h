@@ -77,6 +77,11 @@ struct Scenario {
 llvm::Expected<Scenario> loadScenario(const llvm::json::Value &scenario,
                                       const HostLayout &layout);
 
+/// Reads the scenario file at \p path for \p layout; every error names
+/// the file.
+llvm::Expected<Scenario> readScenarioFile(llvm::StringRef path,
+                                          const HostLayout &layout);
+
 /// The requests the host serviced: each the IO_SLOT_WORDS words of the
 /// request as the host saw them when it found the status PUBLISHED.
 using IoLog = std::vector<std::vector<uint32_t>>;
