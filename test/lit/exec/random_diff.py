@@ -25,7 +25,15 @@ tenant tables, handlers that enable or disable a tenant while the ring
 runs, priority partitions and slot statuses (EMPTY, DONE, YIELD, ...),
 vyre's slot encoding. One invocation runs the ring, so the order is
 deterministic and a trace handler records it, with what the handler sees
-of the next slot. A live ring whose slot never finishes is a hang for both
+of the next slot. The strided modules claim one slot at a time (--claim-batch=1):
+the interpreter claims a slot and runs it before it looks at the next,
+and with the grouped loop's default batches a handler would see the
+slots its invocation claimed with it as CLAIMED, and a tenant it enables
+would miss the slots of its batch already refused (both allowed:
+docs/protocol.md, "Drain on shutdown"). Alternate groups of four rings
+set their kernel.PORTABLE_LOOP to 0 and 1, so that both loops run on every
+device (vyre-run picks the portable one for a CPU driver, the grouped one
+for a GPU). A live ring whose slot never finishes is a hang for both
 tools: such a case is rerun with a short timeout_ms, and both must exit 3.
 """
 import argparse
@@ -380,8 +388,10 @@ def rings_main(args):
                 setting += " kernel.SCHEDULE = schedule.PRIORITY;"
             with open(base + ".vyre", "w") as f:
                 f.write(RING_PROGRAM % setting)
-            c = run(["vyrec", "--validate", "-w", base + ".vyre", "-o", base + ".spv",
-                     "--manifest", base + ".json"])
+            # A priority module runs the portable loop only.
+            batch = [] if priority else ["--claim-batch=1"]
+            c = run(["vyrec", "--validate", "-w"] + batch + [base + ".vyre",
+                     "-o", base + ".spv", "--manifest", base + ".json"])
             if c.returncode != 0:
                 print("FAIL %s.vyre: vyrec rejected the ring program:\n%s" % (base, c.stderr))
                 return 1
@@ -391,6 +401,8 @@ def rings_main(args):
         base, gate, priority = modules[s % len(modules)]
         sb = "%s.s%d" % (base, s)
         sc, live = ring_scenario(rng, gate, priority)
+        if not priority:
+            sc["spec"]["kernel.PORTABLE_LOOP"] = (s // len(modules)) % 2
         lives += live
         with open(sb + ".json", "w") as f:
             json.dump(sc, f)
