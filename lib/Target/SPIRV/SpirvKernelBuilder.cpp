@@ -132,11 +132,21 @@ Val SpirvKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
 }
 
 void SpirvKernelBuilder::subgroupBarrier() {
-  // OpControlBarrier(Subgroup, Device, AcquireRelease | UniformMemory).
+  // A release fence, an execution barrier of the subgroup that orders no
+  // memory itself, an acquire fence: the Vulkan memory model makes each
+  // invocation's release fence synchronize with every other's acquire fence
+  // through the barrier they both execute (docs/protocol.md, "The subgroup
+  // barrier"). Translators keep that shape divergent-safe where a single
+  // OpControlBarrier(Subgroup, Device, ...) is not: spirv-cross widens its
+  // execution scope to the memory scope (MSL threadgroup_barrier, HLSL
+  // DeviceMemoryBarrierWithGroupSync), while a Subgroup memory scope with
+  // no semantics is MSL's simdgroup_barrier, GLSL's subgroupBarrier() and,
+  // HLSL having no wave barrier, nothing between two DeviceMemoryBarrier()s.
+  ctx.fence(fn(), /*acquire=*/false, /*release=*/true);
   fn().opVoid(spv::Op::OpControlBarrier,
-              {ctx.c(uint32_t(spv::Scope::Subgroup)), ctx.c(ctx.mm.scope()),
-               ctx.c(ctx.mm.barrierSemantics(/*acquire=*/true,
-                                             /*release=*/true))});
+              {ctx.c(uint32_t(spv::Scope::Subgroup)),
+               ctx.c(uint32_t(spv::Scope::Subgroup)), ctx.c(0)});
+  ctx.fence(fn(), /*acquire=*/true, /*release=*/false);
 }
 
 Val SpirvKernelBuilder::get(kernel::Var v) {
