@@ -233,11 +233,11 @@ onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
   return VK_FALSE;
 }
 
-/// The manifest's `skeleton`: the module's loop, and the spec id of
-/// kernel.PORTABLE_LOOP where that loop switches to the portable one.
+/// The manifest's `skeleton`: the module's loop, and the portable loop's
+/// entry point beside it (a subgroup or grouped module's).
 struct Skeleton {
   std::string kind = "portable";
-  std::optional<uint32_t> portableLoopSpecId;
+  std::optional<std::string> portableEntryPoint;
 };
 
 Skeleton readSkeleton(const llvm::json::Object &m) {
@@ -247,8 +247,8 @@ Skeleton readSkeleton(const llvm::json::Object &m) {
     return s;
   if (auto kind = o->getString("kind"))
     s.kind = kind->str();
-  if (auto id = o->getInteger("portable_loop_spec_id"))
-    s.portableLoopSpecId = static_cast<uint32_t>(*id);
+  if (auto entry = o->getString("portable_entry_point"))
+    s.portableEntryPoint = entry->str();
   return s;
 }
 
@@ -503,30 +503,38 @@ public:
     return fit.workgroups;
   }
 
-  /// The loop the kernel runs, as --time prints it ("loop: ..."). Where the
-  /// module's loop switches (the manifest's skeleton.portable_loop_spec_id),
-  /// a CPU device runs the portable loop (host::preferPortableLoop):
-  /// kernel.PORTABLE_LOOP's value in \p specValues becomes 1, unless the
-  /// scenario's "spec" sets it.
-  std::string chooseLoop(const Skeleton &skeleton, const Scenario &scenario,
-                         std::vector<std::pair<uint32_t, uint32_t>> &specValues) const {
-    if (!skeleton.portableLoopSpecId)
-      return "loop: " + skeleton.kind;
-    auto value = llvm::find_if(specValues, [&](const auto &v) {
-      return v.first == *skeleton.portableLoopSpecId;
-    });
-    if (value == specValues.end())
-      return "loop: " + skeleton.kind;
+  /// The loop the kernel runs, as --time prints it ("loop: ..."). Where
+  /// the module has the portable loop's entry point beside the skeleton's
+  /// (the manifest's skeleton.portable_entry_point), a CPU device runs it
+  /// (host::preferPortableLoop), and \p entries becomes that one, unless
+  /// the scenario's "spec" sets kernel.PORTABLE_LOOP: then non-zero chooses
+  /// it and 0 the skeleton's.
+  std::string chooseLoop(const Skeleton &skeleton, const Scenario *scenario,
+                         std::vector<std::string> &entries) const {
+    auto named = [](const std::vector<std::string> &e) {
+      return (e.size() == 1 ? " entry point " : " entry points ") +
+             llvm::join(e, ", ");
+    };
+    if (!skeleton.portableEntryPoint)
+      return "loop: " + skeleton.kind + "," + named(entries);
     std::string why;
-    if (llvm::is_contained(scenario.specified, PV::kernel_PORTABLE_LOOP))
+    bool portable = false;
+    if (scenario &&
+        llvm::is_contained(scenario->specified, PV::kernel_PORTABLE_LOOP)) {
+      uint32_t id = protocolInfo(PV::kernel_PORTABLE_LOOP).specId;
+      for (auto [specId, value] : scenario->specValues)
+        if (specId == id)
+          portable = value != 0;
       why = "the scenario sets kernel.PORTABLE_LOOP";
-    else if (host::preferPortableLoop(static_cast<uint32_t>(deviceType))) {
-      value->second = 1;
+    } else if (host::preferPortableLoop(static_cast<uint32_t>(deviceType))) {
+      portable = true;
       why = "CPU device";
-    } else if (value->second)
-      why = "the module's kernel.PORTABLE_LOOP";
-    std::string loop = value->second ? "portable" : skeleton.kind;
-    return "loop: " + loop + (why.empty() ? "" : " (" + why + ")");
+    }
+    if (portable)
+      entries = {*skeleton.portableEntryPoint};
+    std::string loop = portable ? "portable" : skeleton.kind;
+    return "loop: " + loop + (why.empty() ? "" : " (" + why + ")") + "," +
+           named(entries);
   }
 
   /// Refuses (MissingRequirement, naming every missing item) a device that
@@ -1176,8 +1184,8 @@ int main(int argc, char **argv) {
                "vkCreateComputePipelines calls alone, on parallel threads), "
                "on llvmpipe 'llvmpipe: kernel.WORKGROUP_SIZE ...' (the "
                "workgroup size vyre-run chose, docs/scenario.md) and "
-               "'loop: KIND (WHY)' (the loop the kernel ran: on a CPU device "
-               "the portable one, kernel.PORTABLE_LOOP)");
+               "'loop: KIND (WHY), entry point NAME' (the loop the kernel "
+               "ran and its entry point: on a CPU device the portable one)");
   std::string placement = "auto";
   unsigned repeat = 1;
   app.add_option("--repeat", repeat,
@@ -1259,6 +1267,7 @@ int main(int argc, char **argv) {
       host.createInstance(*requirements);
       host.createDevice(deviceIndex);
       host.createPipelineLayout(code, *layout);
+      host.chooseLoop(readSkeleton(*manifest->getAsObject()), nullptr, entries);
       double wall = host.buildPipelines(entries, {}, buildThreads);
       for (size_t i = 0; i < entries.size(); ++i)
         llvm::outs() << llvm::formatv("  {0}: {1:f3} s\n", entries[i],
@@ -1292,7 +1301,7 @@ int main(int argc, char **argv) {
     uint32_t workgroups =
         host.fitWorkgroupsToFibers(*layout, *scenario, specValues, fitNote);
     std::string loopNote = host.chooseLoop(readSkeleton(*manifest->getAsObject()),
-                                           *scenario, specValues);
+                                           &*scenario, entries);
     double buildSeconds = host.buildPipelines(entries, specValues, buildThreads);
     host.bindBuffers(*layout);
     double pipelineMs = std::chrono::duration<double, std::milli>(
