@@ -122,9 +122,9 @@ export async function runPlan(device, manifest, code, plan, initial,
   }
   const finals = [];
   for (const b of plan.buffers) finals.push(await kernel.read(b.name));
-  const pipelineMs = kernel.pipelineMs;
+  const { pipelineMs, entryPoints: entries } = kernel;
   kernel.destroy();
-  return { finals, milliseconds: best, pipelineMs };
+  return { finals, milliseconds: best, pipelineMs, entryPoints: entries };
 }
 
 export class Megakernel {
@@ -174,7 +174,8 @@ export class Megakernel {
     if (errors.length)
       throw new Error(errors.map(m => `WGSL:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n'));
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: layouts });
-    k.pipelines = await Promise.all(entryPoints(manifest, constants).map(entryPoint =>
+    k.entryPoints = entryPoints(manifest, constants);
+    k.pipelines = await Promise.all(k.entryPoints.map(entryPoint =>
       device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint, constants } })));
     k.pipelineMs = performance.now() - start;
     if (device.features.has('timestamp-query')) {
