@@ -1153,6 +1153,35 @@ std::vector<uint32_t> readSpirv(const std::string &path) {
   return words;
 }
 
+/// The names of \p code's OpEntryPoint instructions, in order.
+std::vector<std::string> moduleEntryPoints(llvm::ArrayRef<uint32_t> code) {
+  constexpr uint32_t kOpEntryPoint = 15;
+  std::vector<std::string> names;
+  for (size_t i = 5; i < code.size();) {
+    uint32_t count = code[i] >> 16, op = code[i] & 0xFFFF;
+    if (count == 0 || i + count > code.size())
+      break;
+    if (op == kOpEntryPoint && count > 3) {
+      const char *name = reinterpret_cast<const char *>(&code[i + 3]);
+      names.emplace_back(name, strnlen(name, (count - 3) * 4));
+    }
+    i += count;
+  }
+  return names;
+}
+
+/// A translation (--translated-from) holds the one entry point that was
+/// translated, under the translator's name (spirv-cross, then glslang:
+/// "main", also for main_portable): where it lacks the one \p entries
+/// names, that is the one it holds.
+void translatedEntryPoints(llvm::ArrayRef<uint32_t> code,
+                           std::vector<std::string> &entries) {
+  std::vector<std::string> held = moduleEntryPoints(code);
+  if (entries.size() == 1 && held.size() == 1 &&
+      !llvm::is_contained(held, entries[0]))
+    entries = held;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -1171,7 +1200,9 @@ int main(int argc, char **argv) {
   app.add_option("--translated-from", originalPath,
                  "MODULE is a translation of this module (e.g. spirv-cross, "
                  "then glslang): the manifest must describe this one "
-                 "(module_sha256), and MODULE runs in its place");
+                 "(module_sha256), and MODULE runs in its place (its one "
+                 "entry point, if it lacks the one vyre-run chose: a "
+                 "translator names what it translated 'main')");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
   app.add_flag("--validate", host.validation,
                "run under the Khronos validation layer; exit 5 if it reports "
@@ -1268,6 +1299,8 @@ int main(int argc, char **argv) {
       host.createDevice(deviceIndex);
       host.createPipelineLayout(code, *layout);
       host.chooseLoop(readSkeleton(*manifest->getAsObject()), nullptr, entries);
+      if (!originalPath.empty())
+        translatedEntryPoints(code, entries);
       double wall = host.buildPipelines(entries, {}, buildThreads);
       for (size_t i = 0; i < entries.size(); ++i)
         llvm::outs() << llvm::formatv("  {0}: {1:f3} s\n", entries[i],
@@ -1302,6 +1335,12 @@ int main(int argc, char **argv) {
         host.fitWorkgroupsToFibers(*layout, *scenario, specValues, fitNote);
     std::string loopNote = host.chooseLoop(readSkeleton(*manifest->getAsObject()),
                                            &*scenario, entries);
+    if (!originalPath.empty()) {
+      std::vector<std::string> chosen = entries;
+      translatedEntryPoints(code, entries);
+      if (entries != chosen)
+        loopNote += ", translated as " + entries[0];
+    }
     double buildSeconds = host.buildPipelines(entries, specValues, buildThreads);
     host.bindBuffers(*layout);
     double pipelineMs = std::chrono::duration<double, std::milli>(
