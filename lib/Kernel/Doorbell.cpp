@@ -50,7 +50,7 @@ void MegakernelBuilder::doorbellScan(Val gid, Val nthreads, Val stride,
   Val window = umin(c(kDoorbellWindow), count);
   Val full = lor(eq(pass, c(0)), ne(shutdown, c(0)));
   full = lor(full, op(BinaryOp::Gt, announced, window));
-  if (plan.subgroupLoop())
+  if (subgroupLoop())
     full = k.group(GroupOp::Any, {full});
   k.set(step.seenBell, bell);
   k.ifElse(

@@ -35,5 +35,14 @@ KernelPlan KernelPlan::make(const SemaResult &sema, const KernelOptions &opts) {
   p.doorbell = sema.protocol[PV::kernel_PUBLISH] ==
                    sema.protocol[PV::publish_DOORBELL] &&
                p.singleDrainPass && !p.priority();
+  for (unsigned i = 0; i < p.shards.shards.size(); ++i)
+    p.entryPoints.push_back({p.shards.shards[i].entryPoint, i, p.loop});
+  // The portable loop for CPU devices, where subgroup operations only cost
+  // (docs/embedding.md, "CPU devices"): its own entry point, so that a GPU's
+  // pipeline compiles none of it and a CPU's none of the skeleton's loop.
+  if (p.subgroupLoop())
+    p.entryPoints.push_back(
+        {p.shards.shards[0].entryPoint + kPortableEntrySuffix.str(), 0,
+         Skeleton::Portable});
   return p;
 }

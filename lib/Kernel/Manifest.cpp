@@ -209,11 +209,12 @@ private:
         {"subgroup_stages", subgroup ? Array{"compute"} : Array{}},
         // Slots an invocation claims at a time (docs/protocol.md).
         {"claim_batch", plan.claimBatch},
-        // Where kernel.PORTABLE_LOOP switches the loop to the portable one
-        // (CPU devices: docs/embedding.md); a portable module has no other.
-        {"portable_loop_spec_id",
-         subgroup ? Value(protocolInfo(PV::kernel_PORTABLE_LOOP).specId)
-                  : Value(nullptr)}};
+        // The portable loop's entry point beside the skeleton's, which a
+        // host builds instead on a CPU device (docs/embedding.md); null
+        // where every loop is portable.
+        {"portable_entry_point", plan.portableEntry()
+                                     ? Value(plan.portableEntry()->name)
+                                     : Value(nullptr)}};
   }
 
   Array statusTransitions(bool sharded) {

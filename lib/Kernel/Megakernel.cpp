@@ -5,7 +5,9 @@
 // past the target's limit: Dispatch.cpp), so a slot's cost does not grow
 // with the number of handlers. A sharded module (KernelPlan::shards) has
 // one dispatch_op and one persistent loop per shard, each claiming only the
-// slots whose opcode its shard owns; decode_packed belongs to shard 0.
+// slots whose opcode its shard owns; decode_packed belongs to shard 0. A
+// subgroup or grouped loop's module also has the portable loop as an entry
+// point of its own (KernelPlan::entryPoints), sharing every other function.
 //
 //===----------------------------------------------------------------------===//
 #include "Skeleton.h"
@@ -36,8 +38,8 @@ std::vector<Fn> MegakernelBuilder::build() {
   // (planShards keeps a module with the priority schedule unsharded.)
   if (plan.priority())
     claimFn = priorityClaimFunction();
-  for (unsigned i = 0; i < plan.shards.shards.size(); ++i)
-    mainFns.push_back(mainFunction(i));
+  for (const KernelPlan::EntryPoint &entry : plan.entryPoints)
+    mainFns.push_back(mainFunction(entry));
   return mainFns;
 }
 
@@ -99,10 +101,12 @@ Fn MegakernelBuilder::dispatchFunction(unsigned shardIndex) {
 }
 
 /// main(): the persistent loop (docs/protocol.md, "The persistent loop").
-Fn MegakernelBuilder::mainFunction(unsigned shardIndex) {
-  shard = shardIndex;
+Fn MegakernelBuilder::mainFunction(const KernelPlan::EntryPoint &entry) {
+  shard = entry.shard;
+  loop = entry.loop;
+  step = StepVars();
   Fn mainFn = k.declare();
-  k.define(mainFn, plan.shards.shards[shard].entryPoint, 0, std::nullopt,
+  k.define(mainFn, entry.name, 0, std::nullopt,
            Inline::Default, {}, [&](llvm::ArrayRef<Val>) {
     Var passVar = k.local(Ty::U32);
     Var claimedVar = k.local(Ty::Bool);
@@ -125,7 +129,7 @@ Fn MegakernelBuilder::mainFunction(unsigned shardIndex) {
     // on llvmpipe, docs/scenario.md).
     Val nthreads = mul(nwg, P(PV::kernel_WORKGROUP_SIZE));
     // The subgroup loop's stride: claimBatch slots per invocation and step.
-    Val stride = plan.loop == Skeleton::Subgroup && plan.claimBatch > 1
+    Val stride = loop == Skeleton::Subgroup && plan.claimBatch > 1
                      ? mul(nthreads, c(plan.claimBatch))
                      : nthreads;
     // Slots the ring the host bound really holds (slot s occupies words
@@ -201,7 +205,7 @@ Fn MegakernelBuilder::mainFunction(unsigned shardIndex) {
             }
             leave = land(idle, stop);
           }
-          if (plan.subgroupLoop())
+          if (subgroupLoop())
             leave = k.group(GroupOp::All, {leave});
           k.set(leftVar, leave);
           k.breakIf(leave);
@@ -232,13 +236,13 @@ Fn MegakernelBuilder::mainFunction(unsigned shardIndex) {
 /// The function variables of the subgroup and grouped loops' batches
 /// (StepVars).
 void MegakernelBuilder::declareStepVars() {
-  if (plan.subgroupLoop()) {
+  if (subgroupLoop()) {
     for (unsigned i = 0; i < plan.claimBatch; ++i) {
       step.opcode.push_back(k.local(Ty::U32));
       k.name(step.opcode[i], "claimed_opcode");
     }
   }
-  if (plan.loop == Skeleton::Subgroup) {
+  if (loop == Skeleton::Subgroup) {
     for (unsigned i = 0; i < plan.claimBatch; ++i) {
       step.won.push_back(k.local(Ty::Bool));
       k.name(step.won[i], "won");
@@ -246,7 +250,7 @@ void MegakernelBuilder::declareStepVars() {
     step.pending = k.local(Ty::Bool);
     k.name(step.pending, "metric_pending");
   }
-  if (plan.grouped()) {
+  if (loop == Skeleton::Grouped) {
     for (unsigned i = 0; i < plan.claimBatch; ++i) {
       step.base.push_back(k.local(Ty::U32));
       k.name(step.base[i], "claimed_slot_base");
@@ -274,33 +278,14 @@ void MegakernelBuilder::probeLoopLimit(Val nthreads) {
   k.ifThen(ne(ran, bound), [&] { k.set(limitHitVar, k.boolean(true)); });
 }
 
-/// The scan of one pass. A module of the subgroup or grouped loop chooses
-/// its loop by kernel.PORTABLE_LOOP (a specializable constant, which the
-/// driver folds at pipeline creation; docs/protocol.md, "The portable loop
-/// switch"):
-///   if kernel.PORTABLE_LOOP != 0: the portable scan (CPU drivers)
-///   else:                         the skeleton's scan
-/// Both set claimed_any; the loop-limit probe and the leave test follow
-/// the merge, in uniform control flow, unchanged.
+/// The scan of one pass: the entry point's loop.
 void MegakernelBuilder::scanPass(Val gid, Val nthreads, Val stride, Val scanSlots,
                         Var slotVar) {
-  if (!plan.subgroupLoop())
-    return stepLoop(gid, nthreads, stride, scanSlots, slotVar,
-                    /*portable=*/true);
-  Val portable = ne(P(PV::kernel_PORTABLE_LOOP), c(0));
-  k.ifElse(
-      portable,
-      [&] {
-        stepLoop(gid, nthreads, nthreads, scanSlots, slotVar,
-                 /*portable=*/true);
-      },
-      [&] {
-        if (plan.grouped())
-          groupedScan(gid, nthreads, scanSlots, slotVar);
-        else
-          stepLoop(gid, nthreads, stride, scanSlots, slotVar,
-                   /*portable=*/false);
-      });
+  if (loop == Skeleton::Grouped)
+    groupedScan(gid, nthreads, scanSlots, slotVar);
+  else
+    stepLoop(gid, nthreads, stride, scanSlots, slotVar,
+             /*portable=*/loop == Skeleton::Portable);
 }
 
 /// The scan of one pass by the portable step (\p portable) or the subgroup

@@ -4,8 +4,8 @@
 using namespace vyre;
 using namespace vyre::kernel;
 
-/// One slot, per invocation (the portable loop, and the other loops'
-/// kernel.PORTABLE_LOOP arm):
+/// One slot, per invocation (the portable loop, also the portable entry
+/// point's beside a subgroup or grouped loop):
 ///   [the tenant gate: status PUBLISHED (acquire) and the tenant allowed]
 ///   if CAS(status, PUBLISHED -> CLAIMED, acquire) won:
 ///     claimed_any = true; run_slot (metrics += 1)

@@ -83,8 +83,10 @@ private:
   Fn packedFn = 0;
   /// claim_by_priority, under the priority schedule.
   Fn claimFn = 0;
-  /// The shard whose main() is being built.
+  /// The shard whose main() is being built, and the loop it runs.
   unsigned shard = 0;
+  Skeleton loop = Skeleton::Portable;
+  bool subgroupLoop() const { return loop != Skeleton::Portable; }
 
   /// main's variables: the probe counter and "loop_limit_hit"
   /// (probeLoopLimit); "left", set by the pass loop's leave test.
@@ -134,7 +136,7 @@ private:
   //===-- Megakernel.cpp -----------------------------------------------===//
   void handlerFunctions();
   Fn dispatchFunction(unsigned shard);
-  Fn mainFunction(unsigned shardIndex);
+  Fn mainFunction(const KernelPlan::EntryPoint &entry);
   void declareStepVars();
   void probeLoopLimit(Val nthreads);
   void scanPass(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar);

@@ -106,14 +106,15 @@ TEST_CASE("emit: 1,000 user handlers validate and dispatch through one OpSwitch"
     // OpSwitch selector default (literal label)*: every handler is a case,
     // plus PACKED_SLOT (decoded by main, not counted as unknown).
     CHECK((switches[0].size() - 3) / 2 == 1010 + 1);
-    // Each handler body is one function: 1010 handlers, dispatch_op,
-    // decode_packed, record_out_of_bounds and main.
-    CHECK(instructions(words, spv::Op::OpFunction).size() == 1010 + 4);
+    // Each handler body is one function, shared by both entry points:
+    // 1010 handlers, dispatch_op, decode_packed, record_out_of_bounds,
+    // main and main_portable.
+    CHECK(instructions(words, spv::Op::OpFunction).size() == 1010 + 5);
+    CHECK(instructions(words, spv::Op::OpEntryPoint).size() == 2);
     // Each handler is called once, from its switch case.
-    // (main runs a slot in the grouped loop's own rounds, in its spread
-    // rest and in the portable loop that kernel.PORTABLE_LOOP selects:
-    // three calls of dispatch_op and of decode_packed; decode_packed ->
-    // dispatch_op.)
+    // (main runs a slot in the grouped loop's own rounds and in its spread
+    // rest, main_portable in its portable step: three calls of dispatch_op
+    // and of decode_packed; decode_packed -> dispatch_op.)
     CHECK(calls(words, true) == 1010 + 7);
   }
 }
@@ -214,19 +215,27 @@ TEST_CASE("emit: header, version and spec constants per target env") {
     auto composites = instructions(words, spv::Op::OpSpecConstantComposite);
     auto modes = instructions(words, spv::Op::OpExecutionMode);
     auto modeIds = instructions(words, spv::Op::OpExecutionModeId);
+    // One mode per entry point: main, and main_portable beside the
+    // grouped loop (from SPIR-V 1.3).
+    size_t entries = k.env == TargetEnv::Vulkan1_0 ? 1 : 2;
+    REQUIRE(instructions(words, spv::Op::OpEntryPoint).size() == entries);
     if (k.version < 0x00010600) {
       REQUIRE(composites.size() == 1);
       CHECK(composites[0][3] == workgroupSize);
-      REQUIRE(modes.size() == 1);
-      CHECK(modes[0][2] == uint32_t(spv::ExecutionMode::LocalSize));
-      CHECK(modes[0][3] == 64);
+      REQUIRE(modes.size() == entries);
+      for (llvm::ArrayRef<uint32_t> mode : modes) {
+        CHECK(mode[2] == uint32_t(spv::ExecutionMode::LocalSize));
+        CHECK(mode[3] == 64);
+      }
       CHECK(modeIds.empty());
     } else {
       CHECK(composites.empty());
       CHECK(modes.empty());
-      REQUIRE(modeIds.size() == 1);
-      CHECK(modeIds[0][2] == uint32_t(spv::ExecutionMode::LocalSizeId));
-      CHECK(modeIds[0][3] == workgroupSize);
+      REQUIRE(modeIds.size() == entries);
+      for (llvm::ArrayRef<uint32_t> mode : modeIds) {
+        CHECK(mode[2] == uint32_t(spv::ExecutionMode::LocalSizeId));
+        CHECK(mode[3] == workgroupSize);
+      }
     }
   }
 }

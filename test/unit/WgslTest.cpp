@@ -64,13 +64,22 @@ std::string text(llvm::Expected<WgslModule> m, llvm::StringRef dumpAs) {
   return m->text;
 }
 
+/// The plan of a test that builds one loop by hand and makes it the only
+/// entry point: \p opts' skeleton without the portable loop's entry point
+/// beside it (emitWgsl's tests below check that one).
+KernelPlan oneLoopPlan(const SemaResult &sema, const KernelOptions &opts) {
+  KernelPlan plan = KernelPlan::make(sema, opts);
+  plan.entryPoints.resize(1);
+  return plan;
+}
+
 } // namespace
 
 TEST_CASE("WGSL: the vocabulary's statements, rendered") {
   Checked c("");
   KernelOptions opts;
   opts.skeleton = Skeleton::Subgroup;
-  KernelPlan plan = KernelPlan::make(c.sema, opts);
+  KernelPlan plan = oneLoopPlan(c.sema, opts);
   wgsl::WgslKernelBuilder k(c.sema, plan);
   const BufferDecl *ring = c.sema.ringBuffer;
 
@@ -208,7 +217,7 @@ TEST_CASE("WGSL: a portable module enables nothing and refuses subgroups") {
   Checked c("");
   KernelOptions opts;
   opts.skeleton = Skeleton::Portable;
-  KernelPlan plan = KernelPlan::make(c.sema, opts);
+  KernelPlan plan = oneLoopPlan(c.sema, opts);
   {
     wgsl::WgslKernelBuilder k(c.sema, plan);
     Fn loop = k.declare();
@@ -269,7 +278,7 @@ TEST_CASE("WGSL: the grouped loop's operations, and a break out of two "
             "handler H = 0x100 { atomic_add(control[0], select[arg0 % 4]); }\n");
   KernelOptions opts;
   opts.skeleton = Skeleton::Grouped;
-  KernelPlan plan = KernelPlan::make(c.sema, opts);
+  KernelPlan plan = oneLoopPlan(c.sema, opts);
   REQUIRE(plan.grouped());
   wgsl::WgslKernelBuilder k(c.sema, plan);
   const BufferDecl *control = c.sema.control;
@@ -404,7 +413,7 @@ fn main(@builtin(num_workgroups) _nwg: vec3<u32>, @builtin(subgroup_invocation_i
 
 TEST_CASE("WGSL: a loop's continuing part leaves by `break if`") {
   Checked c("");
-  KernelPlan plan = KernelPlan::make(c.sema, {});
+  KernelPlan plan = oneLoopPlan(c.sema, {});
   for (bool nested : {false, true}) {
     wgsl::WgslKernelBuilder k(c.sema, plan);
     Fn loop = k.declare();
@@ -469,7 +478,7 @@ fn main() {
 
 TEST_CASE("WGSL: a switch takes 1022 values and the default") {
   Checked c("");
-  KernelPlan plan = KernelPlan::make(c.sema, {});
+  KernelPlan plan = oneLoopPlan(c.sema, {});
   for (size_t n : {size_t(1022), size_t(1023)}) {
     wgsl::WgslKernelBuilder k(c.sema, plan);
     CHECK(k.maxSwitchCases() == 1022);
@@ -569,10 +578,15 @@ TEST_CASE("WGSL: emitWgsl's shell, entry points and facts") {
     CHECK(llvm::StringRef(m->text).startswith(
         "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n"));
     CHECK(m->features == std::vector<std::string>{"subgroups"});
-    CHECK(m->entryPoints == std::vector<std::string>{"main"});
+    // The subgroup loop's entry point, and the portable loop's beside it.
+    CHECK(m->entryPoints ==
+          std::vector<std::string>{"main", "main_portable"});
     CHECK(m->text.find("@compute @workgroup_size(kernel_WORKGROUP_SIZE)\n"
                        "fn main(") != std::string::npos);
     CHECK(m->text.find("  main_loop();\n}\n") != std::string::npos);
+    CHECK(m->text.find("@compute @workgroup_size(kernel_WORKGROUP_SIZE)\n"
+                       "fn main_portable(") != std::string::npos);
+    CHECK(m->text.find("  main_portable_loop();\n}\n") != std::string::npos);
     checkFacts(*m, c.sema);
   }
   SUBCASE("shards: one entry point each, the portable loop") {
@@ -656,7 +670,7 @@ TEST_CASE("WGSL: the builder refuses statements nested past the limit") {
   // What the limit's arithmetic rests on: a statement 62 braces deep (with
   // its one-line `if`, 63) was taken by Tint; one more is an error here.
   Checked c("");
-  KernelPlan plan = KernelPlan::make(c.sema, {});
+  KernelPlan plan = oneLoopPlan(c.sema, {});
   for (unsigned depth : {kWgslMaxBraceDepth - 1, kWgslMaxBraceDepth}) {
     wgsl::WgslKernelBuilder k(c.sema, plan);
     Fn loop = k.declare();

@@ -3,8 +3,9 @@
 // bindings (npm `webgpu`, pinned in the repo's package.json) on Dawn's null
 // backend, so no GPU is needed. Each file is compiled (Tint's parser,
 // resolver, validator and uniformity analysis) and a compute pipeline is
-// created from it (Dawn's checks of the entry point, the override constants,
-// the workgroup size and the bindings against the device's limits). The null
+// created from it for each entry point, or the one --entry names (Dawn's
+// checks of the entry point, the override constants, the workgroup size and
+// the bindings against the device's limits). The null
 // backend generates no native code: docs/webgpu.md says what that leaves out.
 //
 //   node wgsl-check.mjs [--feature F]... [--limit NAME=VALUE]...
@@ -110,6 +111,11 @@ function report(file, kind, text, line = 0, column = 0) {
   process.stderr.write(`${where}: ${kind}: ${text}\n`);
 }
 
+// The names of the module's compute entry points, in order.
+function computeEntryPoints(code) {
+  return [...code.matchAll(/@compute\b[^{;]*?\bfn\s+([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]);
+}
+
 async function checkFile(device, file, entry, constants) {
   let code;
   try {
@@ -126,11 +132,16 @@ async function checkFile(device, file, entry, constants) {
     if (message.type === 'error') ++errors;
   }
   // With a compilation error the pipeline could only repeat "invalid module".
+  // Without --entry, one pipeline per @compute function (a vyrec module of
+  // the grouped or subgroup skeleton has two: main and main_portable), or
+  // Dawn's default where none is found.
+  const entries = entry !== undefined ? [entry] : computeEntryPoints(code);
   if (errors === 0)
-    device.createComputePipeline({
-      layout: 'auto',
-      compute: { module, entryPoint: entry, constants },
-    });
+    for (const entryPoint of entries.length ? entries : [undefined])
+      device.createComputePipeline({
+        layout: 'auto',
+        compute: { module, entryPoint, constants },
+      });
   const scopeError = await device.popErrorScope();
   if (scopeError && errors === 0) {
     report(file, 'error', scopeError.message.trim());

@@ -167,6 +167,7 @@ async function run(args) {
       process.stderr.write(best === null ? 'dispatch: (the device has no timestamp-query)\n'
         : `dispatch: ${best.toFixed(3)} ms\n`);
       process.stderr.write(`pipeline: ${run.pipelineMs.toFixed(3)} ms\n`);
+      process.stderr.write(`entry points: ${run.entryPoints.join(', ')}\n`);
       process.stderr.write(`adapter: ${adapterName(adapter)}\n`);
     }
     device.destroy();

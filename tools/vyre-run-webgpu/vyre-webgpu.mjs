@@ -67,9 +67,15 @@ export async function checkModule(code, manifest) {
     throw new Error(`the WGSL is not the module the manifest describes (its SHA-256 is ${sha}, the manifest's module_sha256 ${manifest.module_sha256})`);
 }
 
-/// The entry points to dispatch: every shard's, or the one entry_point.
-export function entryPoints(manifest) {
+/// The entry points to dispatch: every shard's, or the one entry_point;
+/// the portable loop's (skeleton.portable_entry_point) instead where
+/// `constants` (by spec id) set kernel.PORTABLE_LOOP non-zero, as vyre-run
+/// does (docs/embedding.md, "CPU devices").
+export function entryPoints(manifest, constants = {}) {
   if (Array.isArray(manifest.shards)) return manifest.shards.map(s => s.entry_point);
+  const portable = manifest.skeleton?.portable_entry_point;
+  const id = manifest.spec_constants?.find(c => c.name === 'kernel.PORTABLE_LOOP')?.spec_id;
+  if (portable && id !== undefined && Number(constants[id] ?? 0) !== 0) return [portable];
   return [manifest.entry_point ?? 'main'];
 }
 
@@ -116,9 +122,9 @@ export async function runPlan(device, manifest, code, plan, initial,
   }
   const finals = [];
   for (const b of plan.buffers) finals.push(await kernel.read(b.name));
-  const pipelineMs = kernel.pipelineMs;
+  const { pipelineMs, entryPoints: entries } = kernel;
   kernel.destroy();
-  return { finals, milliseconds: best, pipelineMs };
+  return { finals, milliseconds: best, pipelineMs, entryPoints: entries };
 }
 
 export class Megakernel {
@@ -168,7 +174,8 @@ export class Megakernel {
     if (errors.length)
       throw new Error(errors.map(m => `WGSL:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n'));
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: layouts });
-    k.pipelines = await Promise.all(entryPoints(manifest).map(entryPoint =>
+    k.entryPoints = entryPoints(manifest, constants);
+    k.pipelines = await Promise.all(k.entryPoints.map(entryPoint =>
       device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint, constants } })));
     k.pipelineMs = performance.now() - start;
     if (device.features.has('timestamp-query')) {

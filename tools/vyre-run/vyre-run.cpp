@@ -233,11 +233,11 @@ onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
   return VK_FALSE;
 }
 
-/// The manifest's `skeleton`: the module's loop, and the spec id of
-/// kernel.PORTABLE_LOOP where that loop switches to the portable one.
+/// The manifest's `skeleton`: the module's loop, and the portable loop's
+/// entry point beside it (a subgroup or grouped module's).
 struct Skeleton {
   std::string kind = "portable";
-  std::optional<uint32_t> portableLoopSpecId;
+  std::optional<std::string> portableEntryPoint;
 };
 
 Skeleton readSkeleton(const llvm::json::Object &m) {
@@ -247,8 +247,8 @@ Skeleton readSkeleton(const llvm::json::Object &m) {
     return s;
   if (auto kind = o->getString("kind"))
     s.kind = kind->str();
-  if (auto id = o->getInteger("portable_loop_spec_id"))
-    s.portableLoopSpecId = static_cast<uint32_t>(*id);
+  if (auto entry = o->getString("portable_entry_point"))
+    s.portableEntryPoint = entry->str();
   return s;
 }
 
@@ -503,30 +503,38 @@ public:
     return fit.workgroups;
   }
 
-  /// The loop the kernel runs, as --time prints it ("loop: ..."). Where the
-  /// module's loop switches (the manifest's skeleton.portable_loop_spec_id),
-  /// a CPU device runs the portable loop (host::preferPortableLoop):
-  /// kernel.PORTABLE_LOOP's value in \p specValues becomes 1, unless the
-  /// scenario's "spec" sets it.
-  std::string chooseLoop(const Skeleton &skeleton, const Scenario &scenario,
-                         std::vector<std::pair<uint32_t, uint32_t>> &specValues) const {
-    if (!skeleton.portableLoopSpecId)
-      return "loop: " + skeleton.kind;
-    auto value = llvm::find_if(specValues, [&](const auto &v) {
-      return v.first == *skeleton.portableLoopSpecId;
-    });
-    if (value == specValues.end())
-      return "loop: " + skeleton.kind;
+  /// The loop the kernel runs, as --time prints it ("loop: ..."). Where
+  /// the module has the portable loop's entry point beside the skeleton's
+  /// (the manifest's skeleton.portable_entry_point), a CPU device runs it
+  /// (host::preferPortableLoop), and \p entries becomes that one, unless
+  /// the scenario's "spec" sets kernel.PORTABLE_LOOP: then non-zero chooses
+  /// it and 0 the skeleton's.
+  std::string chooseLoop(const Skeleton &skeleton, const Scenario *scenario,
+                         std::vector<std::string> &entries) const {
+    auto named = [](const std::vector<std::string> &e) {
+      return (e.size() == 1 ? " entry point " : " entry points ") +
+             llvm::join(e, ", ");
+    };
+    if (!skeleton.portableEntryPoint)
+      return "loop: " + skeleton.kind + "," + named(entries);
     std::string why;
-    if (llvm::is_contained(scenario.specified, PV::kernel_PORTABLE_LOOP))
+    bool portable = false;
+    if (scenario &&
+        llvm::is_contained(scenario->specified, PV::kernel_PORTABLE_LOOP)) {
+      uint32_t id = protocolInfo(PV::kernel_PORTABLE_LOOP).specId;
+      for (auto [specId, value] : scenario->specValues)
+        if (specId == id)
+          portable = value != 0;
       why = "the scenario sets kernel.PORTABLE_LOOP";
-    else if (host::preferPortableLoop(static_cast<uint32_t>(deviceType))) {
-      value->second = 1;
+    } else if (host::preferPortableLoop(static_cast<uint32_t>(deviceType))) {
+      portable = true;
       why = "CPU device";
-    } else if (value->second)
-      why = "the module's kernel.PORTABLE_LOOP";
-    std::string loop = value->second ? "portable" : skeleton.kind;
-    return "loop: " + loop + (why.empty() ? "" : " (" + why + ")");
+    }
+    if (portable)
+      entries = {*skeleton.portableEntryPoint};
+    std::string loop = portable ? "portable" : skeleton.kind;
+    return "loop: " + loop + (why.empty() ? "" : " (" + why + ")") + "," +
+           named(entries);
   }
 
   /// Refuses (MissingRequirement, naming every missing item) a device that
@@ -1145,6 +1153,35 @@ std::vector<uint32_t> readSpirv(const std::string &path) {
   return words;
 }
 
+/// The names of \p code's OpEntryPoint instructions, in order.
+std::vector<std::string> moduleEntryPoints(llvm::ArrayRef<uint32_t> code) {
+  constexpr uint32_t kOpEntryPoint = 15;
+  std::vector<std::string> names;
+  for (size_t i = 5; i < code.size();) {
+    uint32_t count = code[i] >> 16, op = code[i] & 0xFFFF;
+    if (count == 0 || i + count > code.size())
+      break;
+    if (op == kOpEntryPoint && count > 3) {
+      const char *name = reinterpret_cast<const char *>(&code[i + 3]);
+      names.emplace_back(name, strnlen(name, (count - 3) * 4));
+    }
+    i += count;
+  }
+  return names;
+}
+
+/// A translation (--translated-from) holds the one entry point that was
+/// translated, under the translator's name (spirv-cross, then glslang:
+/// "main", also for main_portable): where it lacks the one \p entries
+/// names, that is the one it holds.
+void translatedEntryPoints(llvm::ArrayRef<uint32_t> code,
+                           std::vector<std::string> &entries) {
+  std::vector<std::string> held = moduleEntryPoints(code);
+  if (entries.size() == 1 && held.size() == 1 &&
+      !llvm::is_contained(held, entries[0]))
+    entries = held;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -1163,7 +1200,9 @@ int main(int argc, char **argv) {
   app.add_option("--translated-from", originalPath,
                  "MODULE is a translation of this module (e.g. spirv-cross, "
                  "then glslang): the manifest must describe this one "
-                 "(module_sha256), and MODULE runs in its place");
+                 "(module_sha256), and MODULE runs in its place (its one "
+                 "entry point, if it lacks the one vyre-run chose: a "
+                 "translator names what it translated 'main')");
   app.add_flag("--list-devices", list, "list the Vulkan devices and exit");
   app.add_flag("--validate", host.validation,
                "run under the Khronos validation layer; exit 5 if it reports "
@@ -1176,8 +1215,8 @@ int main(int argc, char **argv) {
                "vkCreateComputePipelines calls alone, on parallel threads), "
                "on llvmpipe 'llvmpipe: kernel.WORKGROUP_SIZE ...' (the "
                "workgroup size vyre-run chose, docs/scenario.md) and "
-               "'loop: KIND (WHY)' (the loop the kernel ran: on a CPU device "
-               "the portable one, kernel.PORTABLE_LOOP)");
+               "'loop: KIND (WHY), entry point NAME' (the loop the kernel "
+               "ran and its entry point: on a CPU device the portable one)");
   std::string placement = "auto";
   unsigned repeat = 1;
   app.add_option("--repeat", repeat,
@@ -1258,6 +1297,9 @@ int main(int argc, char **argv) {
       host.createInstance(*requirements);
       host.createDevice(deviceIndex);
       host.createPipelineLayout(code, *layout);
+      host.chooseLoop(readSkeleton(*manifest->getAsObject()), nullptr, entries);
+      if (!originalPath.empty())
+        translatedEntryPoints(code, entries);
       double wall = host.buildPipelines(entries, {}, buildThreads);
       for (size_t i = 0; i < entries.size(); ++i)
         llvm::outs() << llvm::formatv("  {0}: {1:f3} s\n", entries[i],
@@ -1288,7 +1330,13 @@ int main(int argc, char **argv) {
     uint32_t workgroups =
         host.fitWorkgroupsToFibers(*layout, *scenario, specValues, fitNote);
     std::string loopNote = host.chooseLoop(readSkeleton(*manifest->getAsObject()),
-                                           *scenario, specValues);
+                                           &*scenario, entries);
+    if (!originalPath.empty()) {
+      std::vector<std::string> chosen = entries;
+      translatedEntryPoints(code, entries);
+      if (entries != chosen)
+        loopNote += ", translated as " + entries[0];
+    }
     double buildSeconds = host.buildPipelines(entries, specValues, buildThreads);
     host.bindBuffers(*layout);
     double pipelineMs = std::chrono::duration<double, std::milli>(

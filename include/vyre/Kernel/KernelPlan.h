@@ -61,8 +61,22 @@ struct KernelOptions {
   unsigned shards = 1;
 };
 
+/// The suffix of the portable loop's entry point beside a subgroup or
+/// grouped loop's (`main_portable` beside `main`).
+inline constexpr llvm::StringLiteral kPortableEntrySuffix = "_portable";
+
 struct KernelPlan {
   enum class Schedule : uint8_t { Strided, Priority };
+
+  /// One GLCompute entry point: the persistent loop it runs, over the
+  /// opcodes of one shard. A driver compiles only the functions an entry
+  /// point calls, so each loop has its own (docs/protocol.md, "Module
+  /// shape").
+  struct EntryPoint {
+    std::string name;
+    unsigned shard = 0;
+    Skeleton loop = Skeleton::Portable;
+  };
 
   /// The loop the module runs. The priority schedule's per-invocation
   /// claim, and a sharded module's, replace a subgroup or grouped scan
@@ -86,15 +100,26 @@ struct KernelPlan {
   /// priority schedule's one claim per pass, would go unannounced: such a
   /// module scans every pass, and its manifest says so).
   bool doorbell = false;
+  /// Every entry point, in module order: one per shard (each running
+  /// `loop`), then, for a subgroup or grouped loop, the portable loop's
+  /// (portableEntry), which a host builds instead on a CPU device.
+  std::vector<EntryPoint> entryPoints;
 
   static KernelPlan make(const SemaResult &sema, const KernelOptions &opts);
 
-  /// A subgroup or grouped loop (which also holds the portable loop behind
-  /// kernel.PORTABLE_LOOP).
+  /// A subgroup or grouped loop (the module also has the portable loop's
+  /// entry point).
   bool subgroupLoop() const { return loop != Skeleton::Portable; }
   bool grouped() const { return loop == Skeleton::Grouped; }
   bool priority() const { return schedule == Schedule::Priority; }
   bool sharded() const { return shards.sharded(); }
+  /// The portable loop's entry point beside the subgroup or grouped loop's;
+  /// null for a module whose loops are all portable.
+  const EntryPoint *portableEntry() const {
+    return subgroupLoop() && entryPoints.size() > shards.shards.size()
+               ? &entryPoints.back()
+               : nullptr;
+  }
 };
 
 } // namespace vyre

@@ -149,11 +149,12 @@ inline WorkgroupFit fitWorkgroupsToSubgroup(uint32_t workgroups,
 /// value (stable Vulkan ABI), so this header needs no Vulkan headers.
 constexpr uint32_t kPhysicalDeviceTypeCpu = 4;
 
-/// Whether a host should specialize kernel.PORTABLE_LOOP to 1 (the spec id
-/// is the manifest's skeleton.portable_loop_spec_id, null where the module
-/// has only the portable loop; docs/embedding.md, "CPU devices") on a device
-/// of VkPhysicalDeviceProperties::deviceType \p physicalDeviceType: yes on
-/// a CPU device (lavapipe, SwiftShader), which runs a subgroup as one SIMD
+/// Whether a host should build the portable loop's entry point (the
+/// manifest's skeleton.portable_entry_point, the generated header's
+/// NAME_portable_entry_point; null where the module has only portable
+/// loops; docs/embedding.md, "CPU devices") instead of entry_point, on a
+/// device of VkPhysicalDeviceProperties::deviceType \p physicalDeviceType:
+/// yes on a CPU device (lavapipe, SwiftShader), which runs a subgroup as one SIMD
 /// vector, so the subgroup and grouped skeletons' subgroup operations only
 /// cost (on lavapipe the grouped loop took 57.7 ms for a mixed ring, the
 /// portable one 8.7 ms); no on a GPU, where they make the kernel fast.

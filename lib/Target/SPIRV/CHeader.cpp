@@ -156,6 +156,16 @@ std::string vyre::renderCHeader(llvm::ArrayRef<uint32_t> words,
       os << "\",\n";
     }
     os << "};\n";
+    // The portable loop's entry point, which a host on a CPU device
+    // dispatches instead (docs/embedding.md, "CPU devices").
+    if (const llvm::json::Object *sk = m->getObject("skeleton"))
+      if (auto e = sk->getString("portable_entry_point")) {
+        os << "\n// On a CPU device, dispatch this entry point instead "
+              "(manifest \"skeleton\".\"portable_entry_point\").\n"
+           << "#define " << name << "_portable_entry_point \"";
+        os.write_escaped(*e);
+        os << "\"\n";
+      }
   }
 
   os << "\n// The SPIR-V module, " << words.size() << " words.\n"

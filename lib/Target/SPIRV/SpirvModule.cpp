@@ -4,8 +4,9 @@
 // StorageBuffer block per buffer, the protocol's specialization constants,
 // the built-in inputs, then the megakernel's functions (lib/Kernel, rendered
 // by SpirvKernelBuilder), record_out_of_bounds if a bounds guard called it,
-// and one GLCompute entry point per shard. Every choice of shape comes from
-// the KernelPlan.
+// and one GLCompute entry point per persistent loop
+// (KernelPlan::entryPoints). Every choice of shape comes from the
+// KernelPlan.
 //
 //===----------------------------------------------------------------------===//
 #include "SpirvKernelBuilder.h"
@@ -184,15 +185,16 @@ private:
              });
   }
 
-  void entryPoint(SpirvVersion ver, unsigned shard) {
-    uint32_t mainFn = mainFns[shard];
+  void entryPoint(SpirvVersion ver, unsigned index) {
+    const KernelPlan::EntryPoint &entry = plan.entryPoints[index];
+    uint32_t mainFn = mainFns[index];
     Words ep{uint32_t(spv::ExecutionModel::GLCompute), mainFn};
-    SpirvBuilder::appendString(ep, plan.shards.shards[shard].entryPoint);
+    SpirvBuilder::appendString(ep, entry.name);
     ep.push_back(ctx.gidVar);
     ep.push_back(ctx.numWorkgroupsVar);
-    if (grouped()) {
+    // Only the grouped loop reads the lane.
+    if (entry.loop == Skeleton::Grouped)
       ep.push_back(ctx.laneVar);
-    }
     // From SPIR-V 1.4 on the interface lists every global variable used.
     if (ver.major > 1 || ver.minor >= 4)
       for (const BufferDecl *d : ctx.sema.buffers)

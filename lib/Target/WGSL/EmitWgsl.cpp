@@ -13,10 +13,10 @@ llvm::Expected<WgslModule> vyre::emitWgsl(const Module &module,
   std::string error;
   std::vector<kernel::Fn> loops =
       kernel::buildMegakernel(module, sema, plan, k, error);
-  if (error.empty() && loops.size() != plan.shards.shards.size())
+  if (error.empty() && loops.size() != plan.entryPoints.size())
     error = "WGSL: the megakernel has " + std::to_string(loops.size()) +
             " persistent loops for " +
-            std::to_string(plan.shards.shards.size()) + " shards";
+            std::to_string(plan.entryPoints.size()) + " entry points";
   if (!error.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
   for (unsigned i = 0; i < loops.size(); ++i)

@@ -73,8 +73,8 @@ WgslKernelBuilder::WgslKernelBuilder(const SemaResult &sema,
   for (const BuiltinInput &b : kBuiltinInputs)
     names.reserve(b.global);
   // Entry points first: the host calls them by the name it asked for.
-  for (const ShardPlan::Shard &s : plan.shards.shards)
-    entryNames.push_back(names.unique(s.entryPoint));
+  for (const KernelPlan::EntryPoint &e : plan.entryPoints)
+    entryNames.push_back(names.unique(e.name));
   for (unsigned i = 0; i < kNumProtocolValues; ++i) {
     const ProtocolInfo &info = protocolTable()[i];
     if (info.specId >= 0)

@@ -117,10 +117,10 @@ public:
            llvm::ArrayRef<Val> args) override;
   void returnValue(Val v) override;
 
-  /// Makes \p loop (a void function without parameters) the entry point
-  /// of shard \p shard (KernelPlan::shards, called in order): a wrapper
-  /// that copies the built-ins, then calls it.
-  void entryPoint(kernel::Fn loop, unsigned shard);
+  /// Makes \p loop (a void function without parameters) entry point
+  /// \p index of KernelPlan::entryPoints (called in order): a wrapper that
+  /// copies the built-ins, then calls it.
+  void entryPoint(kernel::Fn loop, unsigned index);
 
   /// The module's text and facts; an internal error (a misuse of the
   /// vocabulary) as an llvm::Error.

@@ -3,7 +3,7 @@
 // The `enable`, the overrides the code used, every storage buffer, the
 // private copies of the built-ins, every function (their markers resolved
 // to identifiers), record_out_of_bounds, and one `@compute` wrapper per
-// shard; and the facts a WebGPU host needs (WgslModule).
+// persistent loop (KernelPlan::entryPoints); and the facts a WebGPU host needs (WgslModule).
 //
 //===----------------------------------------------------------------------===//
 #include "WgslKernelBuilder.h"
@@ -13,16 +13,18 @@ using namespace vyre::wgsl;
 
 //===-- The module --------------------------------------------------------===//
 
-void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
+void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned index) {
   if (loop == 0 || loop >= ids.size() || ids[loop].kind != Kind::Fn ||
-      shard >= entryNames.size())
-    return fail("WGSL: an entry point that is not a shard's function");
+      index >= entryNames.size())
+    return fail("WGSL: an entry point that is not a persistent loop");
   // The kernel's own function of that name gives the name up.
-  readable[loop] =
-      names.unique(plan.shards.shards[shard].entryPoint + "_loop");
+  readable[loop] = names.unique(plan.entryPoints[index].name + "_loop");
   std::string params, copies;
   for (unsigned b = 0; b < 3; ++b) {
-    if (!builtinUsed[b])
+    // Only the grouped loop reads the lane.
+    bool lane = b == unsigned(kernel::Builtin::SubgroupLane);
+    if (!builtinUsed[b] ||
+        (lane && plan.entryPoints[index].loop != Skeleton::Grouped))
       continue;
     const BuiltinInput &info = kBuiltinInputs[b];
     params += (params.empty() ? "" : ", ") + std::string("@builtin(") +
@@ -35,7 +37,7 @@ void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned shard) {
   if (size.empty())
     size = std::to_string(sema.protocol[PV::kernel_WORKGROUP_SIZE]) + "u";
   entries.push_back("@compute @workgroup_size(" + size + ")\nfn " +
-                    entryNames[shard] +
+                    entryNames[index] +
                     "(" + params + ") {\n" + copies + "  " + ref(loop) +
                     "();\n}\n");
 }
@@ -62,7 +64,7 @@ llvm::Expected<WgslModule> WgslKernelBuilder::finish() {
   if (!stack.empty())
     fail("WGSL: a function still being defined");
   if (entries.size() != entryNames.size())
-    fail("WGSL: a shard without an entry point");
+    fail("WGSL: a persistent loop without an entry point");
   if (!error.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(), error);
 

@@ -168,6 +168,13 @@ def check(tools, case, flavour):
                                             min(default, HLSL_WORKGROUP_SIZE))
         scen = tag + ".scenario.json"
         json.dump(s, open(os.path.join(cwd, scen), "w"))
+    # spirv-cross translates one entry point: the one vyre-run runs on this
+    # CPU device (docs/embedding.md, "CPU devices"), the portable loop's
+    # unless the scenario sets kernel.PORTABLE_LOOP to 0.
+    portable = manifest["skeleton"].get("portable_entry_point")
+    spec = json.load(open(os.path.join(cwd, scen))).get("spec", {})
+    if portable and spec.get("kernel.PORTABLE_LOOP", 1) != 0:
+        xopts += ["--entry", portable]
     x = run(["spirv-cross", spv, "--output", text_path] + xopts, cwd)
     if x.returncode != 0:
         return "%s %s: spirv-cross failed: %s" % (name, flavour, x.stderr.strip())
