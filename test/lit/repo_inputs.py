@@ -5,6 +5,16 @@ import os
 import re
 import subprocess
 
+# Every loop the module can have, and sharded (one entry point per shard):
+# the configurations the sweeps that translate or re-target every input
+# (emit/translate-repo.test, webgpu/repo-modules.test) compile each with.
+SKELETON_CONFIGS = [
+    ("portable", ["--skeleton=portable"]),
+    ("subgroup", ["--skeleton=subgroup"]),
+    ("grouped", ["--skeleton=grouped"]),
+    ("shards-3", ["--shards=3"]),
+]
+
 
 def vyre_files(root):
     out = subprocess.run(["git", "-C", root, "ls-files", "*.vyre"],

@@ -24,14 +24,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from repo_inputs import repo_inputs  # noqa: E402
+from repo_inputs import SKELETON_CONFIGS, repo_inputs  # noqa: E402
 
-CONFIGS = [
-    ("portable", ["--skeleton=portable"]),
-    ("subgroup", ["--skeleton=subgroup"]),
-    ("grouped", ["--skeleton=grouped"]),
-    ("shards-3", ["--shards=3"]),
-]
+CONFIGS = SKELETON_CONFIGS
 GL_REFUSAL = "only supported in Vulkan semantics"
 
 
