@@ -18,9 +18,9 @@ operations; left out where it is the portable loop) and the
 specialization constants and no workgroup-count built-in, so
 the script does what a Direct3D engine must (docs/embedding.md): it
 compiles each scenario's specialization values in as defines
-(SPIRV_CROSS_CONSTANT_ID_N; the others keep the module's defaults, so a
-subgroup module runs its subgroup arm, kernel.PORTABLE_LOOP 0, where
-vyre-run would choose the portable one on lavapipe), and the workgroup count spirv-cross reads from
+(SPIRV_CROSS_CONSTANT_ID_N; a grouped or subgroup module's run
+translates its own loop, entry point main, where vyre-run would choose
+main_portable on lavapipe), and the workgroup count spirv-cross reads from
 its SPIRV_Cross_NumWorkgroups constant buffer as a constant. The workgroup
 size is then fixed at compile time, so vyre-run cannot fit it to llvmpipe's
 subgroups (docs/scenario.md, "lavapipe"): unless the scenario sets it, the
@@ -168,12 +168,14 @@ def check(tools, case, flavour):
                                             min(default, HLSL_WORKGROUP_SIZE))
         scen = tag + ".scenario.json"
         json.dump(s, open(os.path.join(cwd, scen), "w"))
-    # spirv-cross translates one entry point: the one vyre-run runs on this
+    # spirv-cross translates one entry point. The hlsl run is of the
+    # module's own loop (main: grouped or subgroup, the wave operations'
+    # translation); the Vulkan-GLSL run takes the one vyre-run runs on this
     # CPU device (docs/embedding.md, "CPU devices"), the portable loop's
     # unless the scenario sets kernel.PORTABLE_LOOP to 0.
     portable = manifest["skeleton"].get("portable_entry_point")
     spec = json.load(open(os.path.join(cwd, scen))).get("spec", {})
-    if portable and spec.get("kernel.PORTABLE_LOOP", 1) != 0:
+    if portable and flavour != "hlsl" and spec.get("kernel.PORTABLE_LOOP", 1) != 0:
         xopts += ["--entry", portable]
     x = run(["spirv-cross", spv, "--output", text_path] + xopts, cwd)
     if x.returncode != 0:
