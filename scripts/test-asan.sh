@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds everything with AddressSanitizer + UBSan (CMakePresets.json preset
-# "asan", VYREC_SANITIZE=ON) into build-asan/ and runs the whole test suite
-# there. Leaks are errors; only the Vulkan loader's and lavapipe's own
-# allocations are suppressed (test/lsan.supp).
+# "asan", VYREC_SANITIZE=ON) into build-asan/ and runs the test suite there
+# (without the tests that need a Vulkan device and the sweeps over every
+# input, which the plain suite runs: below). Leaks are errors; only the
+# Vulkan loader's and lavapipe's own allocations are suppressed
+# (test/lsan.supp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -52,6 +52,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
+#include <spirv/unified1/spirv.hpp11>
 #include <vulkan/vulkan.h>
 
 #include <atomic>
@@ -1155,13 +1156,12 @@ std::vector<uint32_t> readSpirv(const std::string &path) {
 
 /// The names of \p code's OpEntryPoint instructions, in order.
 std::vector<std::string> moduleEntryPoints(llvm::ArrayRef<uint32_t> code) {
-  constexpr uint32_t kOpEntryPoint = 15;
   std::vector<std::string> names;
   for (size_t i = 5; i < code.size();) {
     uint32_t count = code[i] >> 16, op = code[i] & 0xFFFF;
     if (count == 0 || i + count > code.size())
       break;
-    if (op == kOpEntryPoint && count > 3) {
+    if (op == uint32_t(spv::Op::OpEntryPoint) && count > 3) {
       const char *name = reinterpret_cast<const char *>(&code[i + 3]);
       names.emplace_back(name, strnlen(name, (count - 3) * 4));
     }

@@ -76,6 +76,9 @@ struct KernelPlan {
     std::string name;
     unsigned shard = 0;
     Skeleton loop = Skeleton::Portable;
+    /// Only the grouped loop reads the subgroup lane: the other entry
+    /// points' interfaces leave the built-in out.
+    bool readsLane() const { return loop == Skeleton::Grouped; }
   };
 
   /// The loop the module runs. The priority schedule's per-invocation

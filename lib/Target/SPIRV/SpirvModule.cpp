@@ -192,8 +192,7 @@ private:
     SpirvBuilder::appendString(ep, entry.name);
     ep.push_back(ctx.gidVar);
     ep.push_back(ctx.numWorkgroupsVar);
-    // Only the grouped loop reads the lane.
-    if (entry.loop == Skeleton::Grouped)
+    if (entry.readsLane())
       ep.push_back(ctx.laneVar);
     // From SPIR-V 1.4 on the interface lists every global variable used.
     if (ver.major > 1 || ver.minor >= 4)

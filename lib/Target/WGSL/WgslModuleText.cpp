@@ -21,10 +21,8 @@ void WgslKernelBuilder::entryPoint(kernel::Fn loop, unsigned index) {
   readable[loop] = names.unique(plan.entryPoints[index].name + "_loop");
   std::string params, copies;
   for (unsigned b = 0; b < 3; ++b) {
-    // Only the grouped loop reads the lane.
     bool lane = b == unsigned(kernel::Builtin::SubgroupLane);
-    if (!builtinUsed[b] ||
-        (lane && plan.entryPoints[index].loop != Skeleton::Grouped))
+    if (!builtinUsed[b] || (lane && !plan.entryPoints[index].readsLane()))
       continue;
     const BuiltinInput &info = kBuiltinInputs[b];
     params += (params.empty() ? "" : ", ") + std::string("@builtin(") +
