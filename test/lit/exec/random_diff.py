@@ -242,8 +242,9 @@ def scenario(rng, opcodes):
         else:
             slots.append({"opcode": rng.choice(opcodes),
                           "args": [word() for _ in range(rng.randint(0, 3))]})
-    # A generous timeout: lavapipe compiles the kernel at its first dispatch,
-    # inside the wait, and a large generated kernel takes seconds.
+    # A generous timeout for a loaded machine. (lavapipe's compile of the
+    # kernel, seconds for a large generated one, is no longer in it:
+    # vyre-run compiles ahead, compile-ahead.test.)
     return {"workgroups": rng.randint(1, 2), "shutdown": True, "timeout_ms": 120000,
             "buffers": {"scratch": [word() for _ in range(rng.randint(0, 128))]},
             "slots": slots}
