@@ -199,7 +199,7 @@ EmitOptions emitOptions(const CompilerOptions &o, llvm::SourceMgr &sm) {
   eopts.skeleton = o.skeleton.empty()
                        ? (subgroupByDefault ? Skeleton::Grouped : Skeleton::Portable)
                        : parseSkeleton(o.skeleton).value_or(Skeleton::Portable);
-  eopts.claimBatch = o.claimBatch ? o.claimBatch : kDefaultClaimBatch;
+  eopts.claimBatch = o.claimBatch ? o.claimBatch : defaultClaimBatch(targetsWebGpu(o));
   eopts.memoryModel = o.memoryModel == "vulkan" ? MemoryModelKind::Vulkan
                                                 : MemoryModelKind::GLSL450;
   eopts.optLevel = o.optimizeSize ? OptLevel::Size

@@ -151,8 +151,10 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"subgroup", "grouped", "portable"}));
   app.add_option("--claim-batch", o.claimBatch,
                  "grouped skeleton: slots each invocation claims per batch "
-                 "(default: " + std::to_string(kDefaultClaimBatch) +
-                 "; docs/protocol.md, The grouped skeleton)")
+                 "(default: " + std::to_string(kDefaultClaimBatch) + ", " +
+                     std::to_string(kDefaultWebGpuClaimBatch) +
+                     " with --target-env=webgpu; docs/protocol.md, The "
+                     "grouped skeleton)")
       ->check(CLI::Range(1u, kMaxClaimBatch));
   app.add_option("-e,--entry", o.entry,
                  "entry point name (default: main; glslang: -e)");

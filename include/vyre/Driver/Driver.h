@@ -59,7 +59,7 @@ struct CompilerOptions {
   /// --skeleton: grouped, subgroup or portable; empty is grouped when the
   /// module's SPIR-V version has subgroup operations (1.3+), portable below.
   std::string skeleton;
-  unsigned claimBatch = 0; ///< --claim-batch; 0: kDefaultClaimBatch
+  unsigned claimBatch = 0; ///< --claim-batch; 0: defaultClaimBatch(target)
   std::string entry = "main";
   std::string shards = "1"; ///< --shards: a count or "auto" (parseShardCount)
   bool optimize = false;

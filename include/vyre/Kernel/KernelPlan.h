@@ -37,8 +37,17 @@ std::optional<Skeleton> parseSkeleton(llvm::StringRef s);
 /// H200 (bench/RESULTS-gpu.md, 1M NOP slots): 1 slot 0.109 ms, 2 slots
 /// 0.100 ms, 4 slots 0.104 ms.
 inline constexpr unsigned kSubgroupClaimBatch = 2;
-/// The grouped skeleton's default --claim-batch (bench/RESULTS-gpu.md).
-inline constexpr unsigned kDefaultClaimBatch = 16;
+/// The grouped skeleton's default --claim-batch, measured per target on an
+/// H100 (docs/gpu-runs.md, 2026-12-07; 1M slots, 1024 x 64). SPIR-V: 4
+/// (the bench mix 0.79 ms against 1.01 with 16, NOP 0.113 against 0.118,
+/// and a smaller module that builds faster). WGSL, which has no fences
+/// (docs/protocol.md, "WebGPU"), through Dawn: 16 (the mix 1.11 ms against
+/// 2.63 with 4).
+inline constexpr unsigned kDefaultClaimBatch = 4;
+inline constexpr unsigned kDefaultWebGpuClaimBatch = 16;
+inline constexpr unsigned defaultClaimBatch(bool webgpu) {
+  return webgpu ? kDefaultWebGpuClaimBatch : kDefaultClaimBatch;
+}
 inline constexpr unsigned kMaxClaimBatch = 32; // bits of one u32 mask
 /// The widest subgroup the grouped skeleton's lane search covers (Vulkan
 /// devices have 4 to 128).

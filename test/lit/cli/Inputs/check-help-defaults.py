@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""check-help-defaults.py HELP MANIFEST MANIFEST_VULKAN10: the defaults that
-`vyrec --help` states, against what vyrec does when the option is left out:
-MANIFEST is `--emit=manifest` of a module compiled with no option,
-MANIFEST_VULKAN10 the same with --target-env=vulkan1.0 (below SPIR-V 1.3).
+"""check-help-defaults.py HELP MANIFEST MANIFEST_VULKAN10 MANIFEST_WEBGPU: the
+defaults that `vyrec --help` states, against what vyrec does when the option
+is left out: MANIFEST is `--emit=manifest` of a module compiled with no
+option, MANIFEST_VULKAN10 the same with --target-env=vulkan1.0 (below SPIR-V
+1.3), MANIFEST_WEBGPU with --target-env=webgpu --skeleton=grouped.
 A help text that says one thing while the code does another fails here."""
 import json
 import re
 import sys
 
 help_text = open(sys.argv[1]).read()
-default, below13 = (json.load(open(p)) for p in sys.argv[2:4])
+default, below13, webgpu = (json.load(open(p)) for p in sys.argv[2:5])
 
 
 def stated(option):
@@ -33,7 +34,8 @@ def check(option, pattern, actual):
 
 check("--skeleton", r"\(default: (\w+) where the SPIR-V version allows it(?:, (\w+) below)?\)",
       (default["skeleton"]["kind"], below13["skeleton"]["kind"]))
-check("--claim-batch", r"\(default: (\d+)", (str(default["skeleton"]["claim_batch"]),))
+check("--claim-batch", r"\(default: (\d+), (\d+) with --target-env=webgpu",
+      (str(default["skeleton"]["claim_batch"]), str(webgpu["skeleton"]["claim_batch"])))
 check("--target-env", r"\(default: ([\w.]+)\)", (default["target_env"],))
 check("--memory-model", r"\(default: (\w+)\)", (default["memory_model"],))
 check("--entry", r"\(default: (\w+);", (default["entry_point"],))
