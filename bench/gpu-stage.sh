@@ -9,8 +9,8 @@
 # bench_N.comp by glslangValidator (glslang_N.spv, with glslang_N.json:
 # vyrec's layout and the peer's SHA-256); at N=10 also the subgroup and
 # portable skeletons (vyrec_10.subgroup.spv, vyrec_10.portable.spv and
-# their manifests), the grouped loop with claim batches of 4 and 8
-# (vyrec_10.cb4.spv, vyrec_10.cb8.spv) and through spirv-opt -O
+# their manifests), the grouped loop with claim batches of 8 and 16
+# (vyrec_10.cb8.spv, vyrec_10.cb16.spv) and through spirv-opt -O
 # (vyrec_10.opt.spv), the default module with kernel.PUBLISH =
 # publish.DOORBELL (vyrec_10.doorbell.spv: the latency section's resident
 # kernel); the full-state workload (bench/fullstate.py: fullstate.SKELETON.spv
@@ -53,13 +53,13 @@ for n in "${ns[@]}"; do
   peer_manifest "$dest/src/one_$n.json" "$dest/glslang_$n.spv" > "$dest/glslang_$n.json"
 done
 # Variants at N=10, measured beside the default (grouped) module: the other
-# skeletons, and the grouped loop with smaller claim batches (cbK: what
-# throughput a smaller, faster-to-build module costs).
+# skeletons, and the grouped loop with other claim batches (cbK: what a
+# batch size costs in throughput and at start-up).
 for v in subgroup portable; do
   build-gpu/bin/vyrec -w --skeleton=$v "$dest/src/bench_10.vyre" \
     -o "$dest/vyrec_10.$v.spv" --manifest "$dest/vyrec_10.$v.json" 2>/dev/null
 done
-for k in 4 8; do
+for k in 8 16; do
   build-gpu/bin/vyrec -w --claim-batch=$k "$dest/src/bench_10.vyre" \
     -o "$dest/vyrec_10.cb$k.spv" --manifest "$dest/vyrec_10.cb$k.json" 2>/dev/null
 done

@@ -436,6 +436,13 @@ TEST_CASE("chooseMemoryType: device-local host-visible first, host memory as fal
   CHECK(p == Placement::None);
 }
 
+TEST_CASE("seesHostWritesWhileRunning: only device-local host-visible memory") {
+  using vyre::host::seesHostWritesWhileRunning;
+  CHECK(seesHostWritesWhileRunning(Placement::DeviceLocalHostVisible));
+  CHECK_FALSE(seesHostWritesWhileRunning(Placement::HostVisible));
+  CHECK_FALSE(seesHostWritesWhileRunning(Placement::None));
+}
+
 TEST_CASE("fitWorkgroupsToSubgroup: one subgroup per workgroup, as many "
           "invocations") {
   using vyre::host::fitWorkgroupsToSubgroup;

@@ -678,6 +678,27 @@ public:
     }
   }
 
+  /// A host that writes the ring and control buffers while the kernel runs
+  /// (\p what: live publishing, --latency) needs them where the kernel sees
+  /// those writes (host::seesHostWritesWhileRunning). In system memory the
+  /// NVIDIA driver's kernel never did: every request waited out a whole
+  /// dispatch, and a live run looked like a hang. Refused instead.
+  void requireLiveVisible(const HostLayout &layout, const std::string &what) {
+    for (BufferRole role : {BufferRole::Ring, BufferRole::Control}) {
+      int i = layout.find(role);
+      if (i < 0 || host::seesHostWritesWhileRunning(buffers[i].placement))
+        continue;
+      throw InputError{
+          what + " writes " + layout.buffers[i].name +
+          " while the kernel runs, which needs device-local host-visible "
+          "memory; it is in system memory (" +
+          (hostMemory ? "--memory=host"
+                      : "no device-local host-visible memory was left") +
+          "), where a running kernel does not see the host's writes "
+          "(docs/gpu-runs.md, 2026-12-07)"};
+    }
+  }
+
   /// --repeat: the scenario's initial words again, for another dispatch.
   void resetBuffers(const Scenario &s) {
     for (unsigned i = 0; i < buffers.size(); ++i) {
@@ -1347,6 +1368,10 @@ int main(int argc, char **argv) {
                 deviceScenario.memory[ring].end(), 0u);
     }
     host.createBuffers(*layout, deviceScenario);
+    if (latency.requests)
+      host.requireLiveVisible(*layout, "--latency");
+    else if (scenario->publishLive)
+      host.requireLiveVisible(*layout, "\"publish\": \"live\"");
     auto pipelineStart = std::chrono::steady_clock::now();
     host.createPipelineLayout(code, *layout);
     std::vector<std::pair<uint32_t, uint32_t>> specValues = scenario->specValues;

@@ -121,6 +121,19 @@ inline int chooseMemoryType(uint32_t typeBits, const uint32_t *propertyFlags,
   return t;
 }
 
+/// Whether a running kernel sees the host's writes to a buffer placed at
+/// \p p, so that the host may publish into it while the kernel runs (live
+/// publishing, the doorbell, round trips): in device-local host-visible
+/// memory, yes; in system memory, no. On NVIDIA's driver (H100, 580) a
+/// running dispatch never saw the host's writes to system memory, whatever
+/// the module's decorations or atomic semantics, only the next dispatch did
+/// (docs/gpu-runs.md, 2026-12-07), and Vulkan promises nothing more. So a
+/// host that publishes while the kernel runs keeps the ring and control
+/// buffers where this holds, or publishes before each dispatch.
+inline bool seesHostWritesWhileRunning(Placement p) {
+  return p == Placement::DeviceLocalHostVisible;
+}
+
 /// A workgroup size and the workgroups to dispatch.
 struct WorkgroupFit {
   uint32_t workgroupSize, workgroups;
