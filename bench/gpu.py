@@ -474,7 +474,7 @@ def markdown(res, detail):
            '| workload | %d slots, %d workgroups x 64, best of %d dispatches (GPU timestamps) |'
            % (res['slots'], res['workgroups'], res['repeats']), '',
            '`vyrec` is the default module (the grouped skeleton, `--claim-batch=%s`;'
-           % res.get('claim_batch', 'default'),
+           % (res.get('claim_batch') or 'default'),
            'sharded with `--shards=auto` from 100 handlers on, for the pipeline build);',
            '`vyrec.subgroup` and `vyrec.portable` are the other skeletons. How the',
            'grouped skeleton came about, with every intermediate figure:',

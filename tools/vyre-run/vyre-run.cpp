@@ -855,16 +855,21 @@ public:
       return 0;
     auto start = std::chrono::steady_clock::now();
     submit(0);
-    // Unbounded like Latency's waitFinished: no workgroup runs, so only
-    // the compile can take time.
+    // Unbounded: no workgroup runs, so only the compile can take time.
+    check(waitForFence(), "vkWaitForFences");
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now() - start)
+        .count();
+  }
+
+  /// Waits for the dispatch's fence however long it takes (in 1 s waits):
+  /// its result, VK_SUCCESS or an error.
+  VkResult waitForFence() {
     VkResult r;
     while ((r = vkWaitForFences(device, 1, &fence, VK_TRUE, 1'000'000'000)) ==
            VK_TIMEOUT)
       ;
-    check(r, "vkWaitForFences");
-    return std::chrono::duration<double, std::milli>(
-               std::chrono::steady_clock::now() - start)
-        .count();
+    return r;
   }
 
   /// Records and submits the dispatch. Called again (--repeat), it waits
@@ -1010,11 +1015,7 @@ public:
       bool finished() override {
         return vkGetFenceStatus(h.device, h.fence) == VK_SUCCESS;
       }
-      void waitFinished() override {
-        while (vkWaitForFences(h.device, 1, &h.fence, VK_TRUE, 1'000'000'000) ==
-               VK_TIMEOUT)
-          ;
-      }
+      void waitFinished() override { h.waitForFence(); }
     } dev(*this, workgroups);
     dev.ring = buffers[layout.find(BufferRole::Ring)].words;
     dev.control = buffers[layout.find(BufferRole::Control)].words;
