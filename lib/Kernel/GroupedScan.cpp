@@ -138,13 +138,8 @@ Val MegakernelBuilder::claimedOpcodesDiffer(unsigned count) {
 ///   mine  = bits i of unrun with opcode[i] == lead;  unrun &= ~mine
 ///   if lead < METRICS_SLOTS and elect():
 ///     metrics[lead] += add over the subgroup of popcount(mine)
-///   while ballot_count(mine != 0) == subgroup_size:      (uniform)
-///     if mine != 0: run_slot(base[lowest bit of mine]); clear that bit
-///   first = exclusive_add(popcount(mine));  total = add(popcount(mine))
-///   for chunk = 0; chunk < total; chunk += subgroup_size:  (uniform)
-///     i = chunk + lane; owner = the lane whose [first, first + count)
-///     holds i; j = its (i - first)-th bit of mine
-///     if i < total: run_slot(base[j] of owner) without its metrics add
+///   run_rounds(mine): own rounds while every invocation has a slot in
+///     mine, then the rest spread over the subgroup (runRounds)
 void MegakernelBuilder::runGroup(Val unrun) {
   unsigned batch = plan.claimBatch;
   Batch slots{std::vector<Val>(batch), std::vector<Val>(batch)};
@@ -177,8 +172,7 @@ void MegakernelBuilder::runGroup(Val unrun) {
   // subgroup-uniform): lanes 0 .. width - 1, fewer than the subgroup size
   // in a workgroup smaller than a subgroup.
   Val width = k.group(GroupOp::BallotCount, {k.boolean(true)});
-  mine = ownRounds(slots, mine, lead, width);
-  spreadRest(slots, mine, lead, width);
+  runRounds(slots, mine, lead, width);
 }
 
 /// values[bit]: the OR of every entry masked by (bit == i ? ~0 : 0) (the
@@ -204,78 +198,88 @@ Val MegakernelBuilder::lowestBit(Val bitsVal) {
   return k.bits(BitOp::FindLsb, nonzero);
 }
 
-/// Own rounds while every invocation has a slot of its own left in \p mine:
-/// each runs its lowest, with no shuffle (a ring of one opcode needs little
-/// else). Measured on an H200, partly filled own rounds cost the mix more
-/// than the shuffles they save. Returns what is left.
-Val MegakernelBuilder::ownRounds(const Batch &slots, Val mine, Val lead, Val width) {
+/// The slots of \p mine in one loop of subgroup-uniform rounds, each of
+/// which picks a slot per invocation and then runs it at the loop's one
+/// run_slot (a driver inlines every call of the dispatch function, and
+/// each call site would hold a copy of every handler):
+///   own = mine;  chunk = 0
+///   while chunk < (total = add over the subgroup of popcount(own)):
+///     if ballot_count(own != 0) == width:               (uniform)
+///       own round: slot = base[lowest bit of own]; clear that bit
+///     else:       spread round: own stays, and with it total
+///       slot = spreadSlot(chunk); runs = chunk + lane < total
+///       chunk += width
+///     if runs: run_slot(slot) without its metrics add
+/// Own rounds while every invocation has a slot of its own left: each runs
+/// its lowest, with no shuffle (a ring of one opcode needs little else);
+/// measured on an H200, partly filled own rounds cost the mix more than
+/// the shuffles they save. An own round leaves chunk at 0 and total above
+/// it (every lane has a slot), so the loop goes on; the first round that
+/// is not full starts the spread, which never changes own again.
+void MegakernelBuilder::runRounds(const Batch &slots, Val mine, Val lead, Val width) {
   k.set(step.own, mine);
-  k.loop(
-      [&] {
-        Val left = k.get(step.own);
-        Val busy = k.group(GroupOp::BallotCount, {ne(left, c(0))});
-        return eq(busy, width);
-      },
-      [&] {
-        Val left = k.get(step.own);
-        k.ifThen(ne(left, c(0)), [&] {
-          Val lower = sub(left, c(1));
-          k.set(step.own, bitAnd(left, lower));
-          Val lowest = lowestBit(left);
-          runSlot(pickEntry(slots.base, lowest), lead, /*countMetrics=*/false);
-        });
-      },
-      [] {});
-  return k.get(step.own);
-}
-
-/// The slots left in \p mine, spread over the subgroup: numbered by an
-/// exclusive scan, run in chunks of the subgroup's width, invocation i of a
-/// chunk running slot number chunk + i, whose base it takes from its
-/// claimer (the owner) by shuffles.
-void MegakernelBuilder::spreadRest(const Batch &slots, Val mine, Val lead, Val width) {
-  unsigned batch = plan.claimBatch;
-  Val count = k.bits(BitOp::Count, mine);
-  Val before = k.group(GroupOp::ExclusiveAdd, {count});
-  Val total = k.group(GroupOp::Add, {count});
-  Val upTo = add(before, count);
-  Val lane = k.builtin(Builtin::SubgroupLane);
   k.set(step.chunk, c(0));
+  Val own = 0, chunk = 0, total = 0;
   k.loop(
       [&] {
-        Val chunk = k.get(step.chunk);
+        own = k.get(step.own);
+        chunk = k.get(step.chunk);
+        total = k.group(GroupOp::Add, {k.bits(BitOp::Count, own)});
         return lt(chunk, total);
       },
       [&] {
-        Val chunk = k.get(step.chunk);
-        Val i = add(chunk, lane);
-        Val owner = ownerOf(i, upTo, width);
-        Val ownerMine = k.group(GroupOp::Shuffle, {mine, owner});
-        Val ownerFirst = k.group(GroupOp::Shuffle, {before, owner});
-        // j = the position of the (i - ownerFirst)-th set bit of ownerMine:
-        // bit j is it iff it is set and exactly that many bits lie below.
-        Val rank = sub(i, ownerFirst);
-        Val j = c(0);
-        for (unsigned b = 1; b < batch; ++b) {
-          Val lowMask = bitAnd(ownerMine, c((1u << b) - 1));
-          Val below = k.bits(BitOp::Count, lowMask);
-          Val bit = bitAnd(ownerMine, c(1u << b));
-          Val set = ne(bit, c(0));
-          Val hit = land(eq(below, rank), set); // the shuffle's side first
-          j = select(hit, c(b), j);
-        }
-        // The owner's base[j]: one shuffle per batch entry.
-        std::vector<Val> ownerBase(batch);
-        for (unsigned b = 0; b < batch; ++b)
-          ownerBase[b] = k.group(GroupOp::Shuffle, {slots.base[b], owner});
-        Val slotBase = pickEntry(ownerBase, j);
-        k.ifThen(lt(i, total),
-                 [&] { runSlot(slotBase, lead, /*countMetrics=*/false); });
+        Val busy = k.group(GroupOp::BallotCount, {ne(own, c(0))});
+        k.ifElse(
+            eq(busy, width),
+            [&] {
+              k.set(step.own, bitAnd(own, sub(own, c(1))));
+              k.set(step.runBase, pickEntry(slots.base, lowestBit(own)));
+              k.set(step.runs, k.boolean(true));
+            },
+            [&] {
+              Val lane = k.builtin(Builtin::SubgroupLane);
+              Val i = add(chunk, lane);
+              k.set(step.runBase, spreadSlot(slots, own, i, width));
+              k.set(step.runs, lt(i, total));
+              k.set(step.chunk, add(chunk, width));
+            });
+        k.ifThen(k.get(step.runs), [&] {
+          runSlot(k.get(step.runBase), lead, /*countMetrics=*/false);
+        });
       },
-      [&] {
-        Val chunk = k.get(step.chunk);
-        k.set(step.chunk, add(chunk, width));
-      });
+      [] {});
+}
+
+/// The base of slot number \p i of a spread round: the slots left in
+/// \p mine over the subgroup, numbered by an exclusive scan; invocation i
+/// of a chunk takes the base of slot number chunk + i from its claimer (the
+/// owner) by shuffles. Every invocation takes part (the shuffles read every
+/// lane), also those whose i is past the total.
+Val MegakernelBuilder::spreadSlot(const Batch &slots, Val mine, Val i, Val width) {
+  unsigned batch = plan.claimBatch;
+  Val count = k.bits(BitOp::Count, mine);
+  Val before = k.group(GroupOp::ExclusiveAdd, {count});
+  Val upTo = add(before, count);
+  Val owner = ownerOf(i, upTo, width);
+  Val ownerMine = k.group(GroupOp::Shuffle, {mine, owner});
+  Val ownerFirst = k.group(GroupOp::Shuffle, {before, owner});
+  // j = the position of the (i - ownerFirst)-th set bit of ownerMine:
+  // bit j is it iff it is set and exactly that many bits lie below.
+  Val rank = sub(i, ownerFirst);
+  Val j = c(0);
+  for (unsigned b = 1; b < batch; ++b) {
+    Val lowMask = bitAnd(ownerMine, c((1u << b) - 1));
+    Val below = k.bits(BitOp::Count, lowMask);
+    Val bit = bitAnd(ownerMine, c(1u << b));
+    Val set = ne(bit, c(0));
+    Val hit = land(eq(below, rank), set); // the shuffle's side first
+    j = select(hit, c(b), j);
+  }
+  // The owner's base[j]: one shuffle per batch entry.
+  std::vector<Val> ownerBase(batch);
+  for (unsigned b = 0; b < batch; ++b)
+    ownerBase[b] = k.group(GroupOp::Shuffle, {slots.base[b], owner});
+  return pickEntry(ownerBase, j);
 }
 
 /// The lane whose slot numbers [upTo - count, upTo) hold \p i: the number

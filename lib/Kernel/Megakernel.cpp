@@ -263,6 +263,10 @@ void MegakernelBuilder::declareStepVars() {
     k.name(step.unrun, "unrun");
     k.name(step.wonBits, "won_bits");
     k.name(step.chunk, "chunk");
+    step.runBase = k.local(Ty::U32);
+    step.runs = k.local(Ty::Bool);
+    k.name(step.runBase, "round_slot_base");
+    k.name(step.runs, "round_runs");
   }
 }
 

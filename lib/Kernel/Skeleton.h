@@ -100,9 +100,10 @@ private:
     std::vector<Var> won, opcode; // one per slot of the batch
     // The grouped loop's batch: slot bases, bit k set for slot k claimed
     // (wonBits) and not yet run (unrun); run_group's slots of the lead
-    // opcode not yet run (own) and its chunk.
+    // opcode not yet run (own), its chunk, and the slot a round runs
+    // (runBase, if runs).
     std::vector<Var> base;
-    Var wonBits = 0, unrun = 0, own = 0, chunk = 0;
+    Var wonBits = 0, unrun = 0, own = 0, chunk = 0, runBase = 0, runs = 0;
     // kernel.PUBLISH = publish.DOORBELL: the doorbell at the last scan, and
     // the index into the slots it announced since.
     Var seenBell = 0, windowIndex = 0;
@@ -193,8 +194,8 @@ private:
   void runGroup(Val unrun);
   Val pickEntry(llvm::ArrayRef<Val> values, Val bit);
   Val lowestBit(Val bits);
-  Val ownRounds(const Batch &slots, Val mine, Val lead, Val width);
-  void spreadRest(const Batch &slots, Val mine, Val lead, Val width);
+  void runRounds(const Batch &slots, Val mine, Val lead, Val width);
+  Val spreadSlot(const Batch &slots, Val mine, Val i, Val width);
   Val ownerOf(Val i, Val upTo, Val width);
   void finishBatch();
 
