@@ -268,6 +268,24 @@ void MegakernelBuilder::declareStepVars() {
     k.name(step.runBase, "round_slot_base");
     k.name(step.runs, "round_runs");
   }
+  // The grouped loop's run_slot (runSlotOps); only shard 0 claims
+  // PACKED_SLOT.
+  if (loop == Skeleton::Grouped && !shard) {
+    step.ops = k.local(Ty::U32);
+    step.opIndex = k.local(Ty::U32);
+    step.metaWords = k.local(Ty::U32);
+    step.op = k.local(Ty::U32);
+    step.opRuns = k.local(Ty::Bool);
+    k.name(step.ops, "slot_ops");
+    k.name(step.opIndex, "slot_op_index");
+    k.name(step.metaWords, "packed_metadata_words");
+    k.name(step.op, "op");
+    k.name(step.opRuns, "op_runs");
+    for (unsigned i = 0; i < 3; ++i) {
+      step.opArgs.push_back(k.local(Ty::U32));
+      k.name(step.opArgs[i], "op_arg");
+    }
+  }
 }
 
 /// After a pass with claimed work: whether a driver's loop limit is spent

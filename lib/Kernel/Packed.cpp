@@ -44,7 +44,12 @@ void MegakernelBuilder::packedFunction() {
              Val count = packedCount(argBase);
              Val metaWords = packedMetadataWords(count);
              countUp(iVar, count, [&](Val i) {
-               packedInnerOp(slotBase, argBase, metaWords, i);
+               packedInnerOp(argBase, metaWords, i,
+                             [&](Val innerOp, llvm::ArrayRef<Val> args) {
+                               k.call(dispatchFns[0], std::nullopt,
+                                      {slotBase, innerOp, args[0], args[1],
+                                       args[2]});
+                             });
              });
            });
 }
@@ -67,8 +72,11 @@ Val MegakernelBuilder::packedMetadataWords(Val count) {
 }
 
 /// Inner op \p i of a packed slot: its pair, the arity check
-/// (packed::argumentsFit), then its arguments and dispatch_op.
-void MegakernelBuilder::packedInnerOp(Val slotBase, Val argBase, Val metaWords, Val i) {
+/// (packed::argumentsFit), then its arguments, its metric and \p run (which
+/// dispatches it).
+void MegakernelBuilder::packedInnerOp(
+    Val argBase, Val metaWords, Val i,
+    llvm::function_ref<void(Val op, llvm::ArrayRef<Val> args)> run) {
   // packed::opcodeByte(i), then packed::argOffsetByte(i)
   Val pairOffset = mul(c(packed::kPairBytes), i);
   Val pairByte = add(c(packed::kHeaderBytes), pairOffset);
@@ -88,8 +96,7 @@ void MegakernelBuilder::packedInnerOp(Val slotBase, Val argBase, Val metaWords, 
           args[j] = k.load(k.element(sema.ringBuffer, at));
         }
         countMetric(innerOp, c(1));
-        k.call(dispatchFns[0], std::nullopt,
-               {slotBase, innerOp, args[0], args[1], args[2]});
+        run(innerOp, args);
       },
       // The arity check failed: skip the op and count it.
       [&] { countError(PV::control_PACKED_ARITY_COUNT); });

@@ -9,7 +9,7 @@
 //   SubgroupScan.cpp  the subgroup loop
 //   GroupedScan.cpp   the grouped loop
 //   Priority.cpp      the tenant gate and the priority schedule
-//   Packed.cpp        decode_packed
+//   Packed.cpp        decode_packed, and the decoder runSlotOps shares
 //   Dispatch.cpp      dispatch_op's switch over the opcodes
 //   Doorbell.cpp      the pass of a module the host announces to
 //
@@ -104,6 +104,10 @@ private:
     // (runBase, if runs).
     std::vector<Var> base;
     Var wonBits = 0, unrun = 0, own = 0, chunk = 0, runBase = 0, runs = 0;
+    // Its run_slot's ops (runSlotOps): how many, the index and metadata
+    // words of a packed slot's, and the op to dispatch (if opRuns).
+    Var ops = 0, opIndex = 0, metaWords = 0, op = 0, opRuns = 0;
+    std::vector<Var> opArgs;
     // kernel.PUBLISH = publish.DOORBELL: the doorbell at the last scan, and
     // the index into the slots it announced since.
     Var seenBell = 0, windowIndex = 0;
@@ -157,6 +161,7 @@ private:
   Val claim(Ptr statusPtr);
   Val slotWord(Val slotBase, Val offset);
   void runSlot(Val slotBase, Val opcode, bool countMetrics);
+  void runSlotOps(Val slotBase, Val opcode);
   void runClaimedSlot(Val slotBase, Ptr statusPtr);
   void ifTenantAllows(Val slotBase, llvm::function_ref<void()> then);
   struct BatchReads {
@@ -211,7 +216,9 @@ private:
   Val payloadByteAt(Val argBase, uint32_t k);
   Val packedCount(Val argBase);
   Val packedMetadataWords(Val count);
-  void packedInnerOp(Val slotBase, Val argBase, Val metaWords, Val i);
+  void packedInnerOp(
+      Val argBase, Val metaWords, Val i,
+      llvm::function_ref<void(Val op, llvm::ArrayRef<Val> args)> run);
 };
 
 } // namespace vyre::kernel

@@ -56,10 +56,15 @@ Val MegakernelBuilder::slotWord(Val slotBase, Val offset) {
 
 /// run_slot: reads the arguments (and the opcode, unless \p opcode is
 /// given), counts the metric if \p countMetrics, calls dispatch_op and
-/// decodes a packed slot.
+/// decodes a packed slot; in the grouped loop's shard 0, runSlotOps.
 void MegakernelBuilder::runSlot(Val slotBase, Val opcode, bool countMetrics) {
   if (!opcode)
     opcode = slotWord(slotBase, P(PV::slot_OPCODE_WORD));
+  if (!step.opArgs.empty()) { // the grouped loop's main: one call for every op
+    if (countMetrics) // its doorbell window (runClaimedSlot)
+      countMetric(opcode, c(1));
+    return runSlotOps(slotBase, opcode);
+  }
   Val arg0 = slotWord(slotBase, P(PV::slot_ARG0_WORD));
   Val arg1 = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + 1));
   Val arg2 = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + 2));
@@ -71,6 +76,53 @@ void MegakernelBuilder::runSlot(Val slotBase, Val opcode, bool countMetrics) {
     return;
   Val isPacked = eq(opcode, P(PV::opcode_PACKED_SLOT));
   k.ifThen(isPacked, [&] { k.call(packedFn, std::nullopt, {slotBase}); });
+}
+
+/// run_slot in the grouped loop's shard 0, with one dispatch_op call for a
+/// plain slot's op and every inner op of a packed slot (a driver inlines
+/// each call site's copy of every handler). decode_packed's checks and
+/// counts, in the same order; a packed slot's own opcode, which no
+/// handler takes, is not dispatched:
+///   ops = 1;  if opcode == PACKED_SLOT: ops = packed count (clamp counted)
+///   for i in 0 .. ops:
+///     if opcode == PACKED_SLOT: op, args = inner op i, if it fits
+///        (metrics += 1; else PACKED_ARITY_COUNT += 1 and op_runs = false)
+///     else: op, args = opcode and the slot's arguments
+///     if op_runs: dispatch_op(slot_base, op, args)
+void MegakernelBuilder::runSlotOps(Val slotBase, Val opcode) {
+  Val argBase = add(slotBase, P(PV::slot_ARG0_WORD));
+  Val isPacked = eq(opcode, P(PV::opcode_PACKED_SLOT));
+  k.set(step.ops, c(1));
+  k.ifThen(isPacked, [&] {
+    Val count = packedCount(argBase);
+    k.set(step.ops, count);
+    k.set(step.metaWords, packedMetadataWords(count));
+  });
+  countUp(step.opIndex, k.get(step.ops), [&](Val i) {
+    auto runs = [&](Val op, llvm::ArrayRef<Val> args) {
+      k.set(step.op, op);
+      for (unsigned j = 0; j < args.size(); ++j)
+        k.set(step.opArgs[j], args[j]);
+      k.set(step.opRuns, k.boolean(true));
+    };
+    k.ifElse(
+        isPacked,
+        [&] {
+          k.set(step.opRuns, k.boolean(false));
+          packedInnerOp(argBase, k.get(step.metaWords), i, runs);
+        },
+        [&] {
+          Val args[3];
+          for (uint32_t j = 0; j < 3; ++j)
+            args[j] = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + j));
+          runs(opcode, args);
+        });
+    k.ifThen(k.get(step.opRuns), [&] {
+      k.call(dispatchFns[0], std::nullopt,
+             {slotBase, k.get(step.op), k.get(step.opArgs[0]),
+              k.get(step.opArgs[1]), k.get(step.opArgs[2])});
+    });
+  });
 }
 
 /// A claimed slot, per invocation: run_slot (metrics += 1), then
