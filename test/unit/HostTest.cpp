@@ -102,6 +102,38 @@ TEST_CASE("Publisher publishes in ring order and rings the doorbell") {
   CHECK(control[l.doorbellWord] == 4);
 }
 
+TEST_CASE("Publisher reads a slot's status only where it does not know it free") {
+  Layout l;
+  l.slotCount = 2;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0), control(224, 0);
+  Publisher pub(l, ring.data(), control.data());
+  uint32_t args[1] = {9};
+  // Not told the ring is empty: the status is read, and a slot the device
+  // (here: the test) left CLAIMED is refused.
+  ring[l.statusWord] = l.statusClaimed;
+  CHECK(pub.publish(42, args, 1) == -1);
+  ring[l.statusWord] = l.statusEmpty;
+  pub.ringIsEmpty();
+  CHECK(pub.publish(42, args, 1) == 0);
+  CHECK(pub.publish(43, args, 1) == 1);
+  // Slot 0 is in flight and was published since: read again, refused.
+  CHECK(pub.publish(44, args, 1) == -1);
+  // Seen DONE through status(): free without another read. (The test
+  // then breaks the contract to show no read happens: only the kernel
+  // moves a published slot, never back from DONE.)
+  ring[l.statusWord] = l.statusDone;
+  CHECK(pub.status(0) == l.statusDone);
+  ring[l.statusWord] = l.statusClaimed;
+  CHECK(pub.publish(44, args, 1) == 0);
+  CHECK(ring[l.opcodeWord] == 44);
+  CHECK(slotStatus(l, ring.data(), 0) == l.statusPublished);
+  // Seen DONE by the plain slotStatus only: the Publisher still reads.
+  ring[l.slotWords + l.statusWord] = l.statusDone;
+  CHECK(slotStatus(l, ring.data(), 1) == l.statusDone);
+  ring[l.slotWords + l.statusWord] = l.statusClaimed;
+  CHECK(pub.publish(45, args, 1) == -1);
+}
+
 TEST_CASE("the doorbell wraps at a multiple of slot.COUNT") {
   CHECK(doorbellModulus(256) == 0xFFFFFF00u);
   CHECK(doorbellModulus(3) == 0xFFFFFFFFu);

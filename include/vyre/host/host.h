@@ -24,6 +24,10 @@
 
 #include "packed_slot.h"
 
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#include <immintrin.h> // _mm_sfence
+#endif
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -206,6 +210,26 @@ inline std::atomic<uint32_t> &word(uint32_t *p) {
 inline uint32_t load(const uint32_t *p) {
   return word(const_cast<uint32_t *>(p)).load(std::memory_order_acquire);
 }
+/// Orders the host's earlier stores before its later ones, and pushes them
+/// to the device now. A GPU's host-visible device memory is usually mapped
+/// write-combining, and x86 orders write-combining stores only at an
+/// sfence, which a C++ release store does not emit (it is a plain mov);
+/// nor does anything else flush the write-combining buffer soon.
+inline void storeFence() {
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+  _mm_sfence();
+#else
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+}
+/// The host's every store that hands the kernel something (a status word,
+/// the doorbell, SHUTDOWN, a table): after every earlier store, with
+/// release ordering, and on its way to the device when this returns.
+inline void release(uint32_t *p, uint32_t value) {
+  storeFence();
+  word(p).store(value, std::memory_order_release);
+  storeFence();
+}
 } // namespace detail
 
 /// One inner op of a packed slot: an 8-bit opcode and three arguments.
@@ -319,7 +343,7 @@ inline bool publishSlot(const Layout &l, uint32_t *ring, uint32_t slot,
   s[l.opcodeWord] = opcode;
   for (uint32_t a = 0; a < l.argsPerSlot; ++a)
     s[l.arg0Word + a] = a < nargs ? args[a] : 0;
-  detail::word(s + l.statusWord).store(l.statusPublished, std::memory_order_release);
+  detail::release(s + l.statusWord, l.statusPublished);
   return true;
 }
 
@@ -339,9 +363,9 @@ inline uint32_t doorbellModulus(uint32_t slotCount) {
 /// publish.SCAN.
 inline void ringDoorbell(const Layout &l, uint32_t *control, uint64_t published) {
   if (l.doorbell)
-    detail::word(control + l.doorbellWord)
-        .store(static_cast<uint32_t>(published % doorbellModulus(l.slotCount)),
-               std::memory_order_release);
+    detail::release(control + l.doorbellWord,
+                    static_cast<uint32_t>(published %
+                                          doorbellModulus(l.slotCount)));
 }
 
 /// Publishes slots and waits for them under either publishing contract
@@ -354,7 +378,7 @@ inline void ringDoorbell(const Layout &l, uint32_t *control, uint64_t published)
 class Publisher {
 public:
   Publisher(Layout l, uint32_t *ring, uint32_t *control)
-      : l(l), ring(ring), control(control) {}
+      : l(l), ring(ring), control(control), knownFree(l.slotCount, false) {}
 
   /// The ring slot the next publish() fills.
   uint32_t nextSlot() const { return l.slotCount ? count % l.slotCount : 0; }
@@ -362,17 +386,23 @@ public:
   /// Publishes opcode and args into nextSlot(), which must be EMPTY or
   /// DONE (the host recycles a slot only once the kernel finished it), and
   /// with \p announceNow rings the doorbell. Returns the slot, or -1 (and
-  /// writes nothing) if it is still in flight or the args do not fit.
+  /// writes nothing) if it is still in flight or the args do not fit. It
+  /// reads the slot's status first only where it does not know the slot
+  /// free (ringIsEmpty, status): on a discrete GPU that read crosses the
+  /// bus and costs about a microsecond of a request's round trip.
   int64_t publish(uint32_t opcode, const uint32_t *args, size_t nargs,
                   bool announceNow = true) {
     uint32_t slot = nextSlot();
     if (slot >= l.slotCount)
       return -1;
-    uint32_t status = slotStatus(l, ring, slot);
-    if (status != l.statusEmpty && status != l.statusDone)
-      return -1;
+    if (!knownFree[slot]) {
+      uint32_t st = slotStatus(l, ring, slot);
+      if (st != l.statusEmpty && st != l.statusDone)
+        return -1;
+    }
     if (!publishSlot(l, ring, slot, opcode, args, nargs))
       return -1;
+    knownFree[slot] = false;
     count = count + 1 == doorbellModulus(l.slotCount) ? 0 : count + 1;
     if (announceNow)
       announce();
@@ -383,10 +413,25 @@ public:
   /// (a burst needs one announce); publish.SCAN: nothing to do.
   void announce() { ringDoorbell(l, control, count); }
 
+  /// Tells the Publisher that every ring slot is EMPTY now (the host has
+  /// just created or cleared the ring, before the kernel runs).
+  void ringIsEmpty() { knownFree.assign(l.slotCount, true); }
+
+  /// Slot \p slot's status (acquire), as slotStatus; a slot seen DONE (or
+  /// EMPTY) stays free until this Publisher publishes it again, so
+  /// publish() then writes it without reading it.
+  uint32_t status(uint32_t slot) {
+    uint32_t st = slotStatus(l, ring, slot);
+    if (slot < l.slotCount && (st == l.statusDone || st == l.statusEmpty))
+      knownFree[slot] = true;
+    return st;
+  }
+
 private:
   Layout l;
   uint32_t *ring, *control;
   uint32_t count = 0; // slots published, modulo doorbellModulus
+  std::vector<bool> knownFree; // per slot: EMPTY or DONE, as last seen
 };
 
 /// Polls slot \p slot's status (acquire) until it is DONE, at most
@@ -508,14 +553,11 @@ inline bool encodePackedAsVyre(const Layout &l, const VyreOp *ops, size_t n,
 /// (docs/protocol.md, "Tenants"); a host keeps its tenant ids below 29.
 inline void setTenantTable(const Layout &l, uint32_t *control, uint32_t tenants) {
   uint32_t table = l.tenantBase + 1;
-  detail::word(control + l.tenantBase).store(table, std::memory_order_release);
+  detail::release(control + l.tenantBase, table);
   for (uint64_t w = table; w < l.tenantQuotaBase; ++w)
-    detail::word(control + w)
-        .store(w - table < tenants ? ~0u : 0u, std::memory_order_release);
+    detail::release(control + w, w - table < tenants ? ~0u : 0u);
   for (uint64_t w = l.tenantQuotaBase; w < l.tenantFairnessBase; ++w)
-    detail::word(control + w)
-        .store(w - l.tenantQuotaBase < tenants ? 1000000u : 0u,
-               std::memory_order_release);
+    detail::release(control + w, w - l.tenantQuotaBase < tenants ? 1000000u : 0u);
 }
 
 /// Whether control word \p at may hold a tenant mask: a word of vyre's
@@ -540,7 +582,7 @@ inline bool setTenantMask(const Layout &l, uint32_t *control,
   uint32_t at = detail::load(control + l.tenantBase) + tenant;
   if (at >= controlWords || !isTenantMaskWord(l, at))
     return false;
-  detail::word(control + at).store(mask, std::memory_order_release);
+  detail::release(control + at, mask);
   return true;
 }
 
@@ -550,8 +592,7 @@ inline bool setTenantMask(const Layout &l, uint32_t *control,
 inline void setPriorityPartitions(const Layout &l, uint32_t *control,
                                   const uint32_t *firstSlot) {
   for (uint32_t p = 0; p <= l.priorityLevels; ++p)
-    detail::word(control + l.priorityOffsetsBase + p)
-        .store(firstSlot[p], std::memory_order_release);
+    detail::release(control + l.priorityOffsetsBase + p, firstSlot[p]);
 }
 
 /// vyre's default partitions (default_priority_offsets): \p slots / LEVELS
@@ -579,8 +620,7 @@ inline bool publishPacked(const Layout &l, uint32_t *ring, uint32_t slot,
 
 /// Marks a DONE slot EMPTY again so it can be republished.
 inline void recycleSlot(const Layout &l, uint32_t *ring, uint32_t slot) {
-  detail::word(ring + size_t(slot) * l.slotWords + l.statusWord)
-      .store(l.statusEmpty, std::memory_order_release);
+  detail::release(ring + size_t(slot) * l.slotWords + l.statusWord, l.statusEmpty);
 }
 
 inline uint32_t doneCount(const Layout &l, const uint32_t *control) {
@@ -613,7 +653,7 @@ inline ErrorCounts errorCounts(const Layout &l, const uint32_t *control) {
 }
 
 inline void requestShutdown(const Layout &l, uint32_t *control) {
-  detail::word(control + l.shutdownWord).store(1, std::memory_order_release);
+  detail::release(control + l.shutdownWord, 1);
 }
 
 struct PrintfRecord {
@@ -647,8 +687,7 @@ size_t serviceIoQueue(const Layout &l, uint32_t *ioQueue, Serve &&serve) {
     if (detail::load(req + l.ioStatusWord) != l.statusPublished)
       continue;
     bool ok = serve(static_cast<const uint32_t *>(req));
-    detail::word(req + l.ioStatusWord)
-        .store(ok ? l.ioStatusOk : l.ioStatusError, std::memory_order_release);
+    detail::release(req + l.ioStatusWord, ok ? l.ioStatusOk : l.ioStatusError);
     ++serviced;
   }
   return serviced;
