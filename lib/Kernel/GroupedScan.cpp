@@ -319,9 +319,10 @@ void MegakernelBuilder::finishBatch() {
   Val claimed = k.bits(BitOp::Count, won);
   // The subgroup's total, where countDone uses it (a subgroup barrier).
   Val n = k.hasSubgroupBarrier() ? k.group(GroupOp::Add, {claimed}) : 0;
-  countDone(n, [&] { return claimed; }, [&] {
+  countDone(n, [&] { return claimed; }, [&](bool released) {
     k.ifThen(ne(won, c(0)), [&] {
-      k.fence(/*acquire=*/false, /*release=*/true);
+      if (!released)
+        k.fence(/*acquire=*/false, /*release=*/true);
       for (unsigned i = 0; i < plan.claimBatch; ++i) {
         Val bit = ne(bitAnd(won, c(1u << i)), c(0));
         k.ifThen(bit, [&] {

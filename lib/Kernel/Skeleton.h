@@ -173,7 +173,7 @@ private:
   void tryClaim(const BatchReads &r, unsigned k,
                 llvm::function_ref<void(Val won)> then);
   void countDone(Val n, llvm::function_ref<Val()> own,
-                 llvm::function_ref<void()> markDone);
+                 llvm::function_ref<void(bool released)> markDone);
 
   //===-- PortableScan.cpp ---------------------------------------------===//
   void portableStep(Val s);

@@ -195,32 +195,36 @@ void MegakernelBuilder::tryClaim(const BatchReads &r, unsigned i,
 /// The end of a subgroup's step or batch, once its \p n slots have run
 /// (subgroup-uniform):
 ///   if n > 0:
-///     subgroup_barrier()   // every handler's writes happen before ...
-///     if elect(): DONE_COUNT += n (release)
-///     subgroup_barrier()   // ... the add, which happens before ...
-///     markDone()           // ... every DONE store (release)
+///     subgroup_barrier(then release)  // every handler's writes happen
+///     if elect(): DONE_COUNT += n     // before the add (released by the
+///                                     // barrier's last fence) ...
+///     subgroup_barrier(then release)  // ... which happens before
+///     markDone(released)              // every DONE store (released too)
 /// Without a subgroup barrier (WGSL) the lanes, split by the handlers, may
 /// not have converged again, and an elect() could then pick one lane per
 /// group of them: each invocation adds its \p own slots instead (\p n is
-/// then not computed).
+/// then not computed), and markDone(not released) releases its stores.
 void MegakernelBuilder::countDone(Val n, llvm::function_ref<Val()> own,
-                                  llvm::function_ref<void()> markDone) {
+                                  llvm::function_ref<void(bool)> markDone) {
   if (!k.hasSubgroupBarrier()) {
     Val mine = own();
     k.ifThen(ne(mine, c(0)), [&] {
       Ptr doneCount = control(P(PV::control_DONE_COUNT));
       k.atomic(AtomicOp::Add, MemoryOrder::Release, doneCount, {mine});
-      markDone();
+      markDone(/*released=*/false);
     });
     return;
   }
+  // Four fences where a release add and a release store would each add
+  // one more: on an NVIDIA GPU each is a MEMBAR, and a NOP slot's path has
+  // few other costs (docs/protocol.md, "The subgroup barrier").
   k.ifThen(ne(n, c(0)), [&] {
-    k.subgroupBarrier();
+    k.subgroupBarrier(/*thenRelease=*/true);
     k.ifThen(k.group(GroupOp::Elect, {}), [&] {
       Ptr doneCount = control(P(PV::control_DONE_COUNT));
-      k.atomic(AtomicOp::Add, MemoryOrder::Release, doneCount, {n});
+      k.atomic(AtomicOp::Add, MemoryOrder::Relaxed, doneCount, {n});
     });
-    k.subgroupBarrier();
-    markDone();
+    k.subgroupBarrier(/*thenRelease=*/true);
+    markDone(/*released=*/true);
   });
 }

@@ -53,10 +53,11 @@ void MegakernelBuilder::subgroupStep(Val s, Val nthreads, Val scanSlots) {
       count = add(count, select(won[i], c(1), c(0)));
     return count;
   };
-  countDone(n, own, [&] {
+  countDone(n, own, [&](bool released) {
     for (unsigned i = 0; i < batch; ++i)
       k.ifThen(won[i], [&] {
-        k.atomic(AtomicOp::Store, MemoryOrder::Release,
+        k.atomic(AtomicOp::Store,
+                 released ? MemoryOrder::Relaxed : MemoryOrder::Release,
                  statusPointer(slotBase[i]), {P(PV::status_DONE)});
       });
   });

@@ -114,8 +114,11 @@ public:
   virtual Val group(GroupOp op, llvm::ArrayRef<Val> operands) = 0;
   /// Every invocation's memory accesses before it happen before every
   /// invocation's after it, within the subgroup, at device scope; and every
-  /// invocation of the subgroup arrives before any goes on.
-  virtual void subgroupBarrier() = 0;
+  /// invocation of the subgroup arrives before any goes on. With
+  /// \p thenRelease, also a release fence after it: what the invocation
+  /// stores next is ordered after all that (one fence where a barrier and a
+  /// release fence would take two).
+  virtual void subgroupBarrier(bool thenRelease = false) = 0;
   /// Whether subgroupBarrier() is one (SPIR-V); WGSL has none, so after the
   /// lanes diverge the skeletons make no subgroup operation depend on their
   /// having converged again.

@@ -131,7 +131,7 @@ Val SpirvKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
   return 0;
 }
 
-void SpirvKernelBuilder::subgroupBarrier() {
+void SpirvKernelBuilder::subgroupBarrier(bool thenRelease) {
   // A release fence, an execution barrier of the subgroup that orders no
   // memory itself, an acquire fence: the Vulkan memory model makes each
   // invocation's release fence synchronize with every other's acquire fence
@@ -142,11 +142,13 @@ void SpirvKernelBuilder::subgroupBarrier() {
   // DeviceMemoryBarrierWithGroupSync), while a Subgroup memory scope with
   // no semantics is MSL's simdgroup_barrier, GLSL's subgroupBarrier() and,
   // HLSL having no wave barrier, nothing between two DeviceMemoryBarrier()s.
+  // thenRelease makes the closing fence AcquireRelease: on an NVIDIA GPU
+  // each fence is a MEMBAR, and a NOP slot's path has few other costs.
   ctx.fence(fn(), /*acquire=*/false, /*release=*/true);
   fn().opVoid(spv::Op::OpControlBarrier,
               {ctx.c(uint32_t(spv::Scope::Subgroup)),
                ctx.c(uint32_t(spv::Scope::Subgroup)), ctx.c(0)});
-  ctx.fence(fn(), /*acquire=*/true, /*release=*/false);
+  ctx.fence(fn(), /*acquire=*/true, /*release=*/thenRelease);
 }
 
 Val SpirvKernelBuilder::get(kernel::Var v) {

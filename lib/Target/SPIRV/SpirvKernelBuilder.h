@@ -59,7 +59,7 @@ public:
   }
 
   Val group(kernel::GroupOp op, llvm::ArrayRef<Val> operands) override;
-  void subgroupBarrier() override;
+  void subgroupBarrier(bool thenRelease = false) override;
   bool hasSubgroupBarrier() const override { return true; }
 
   kernel::Var local(Ty t) override {

@@ -411,7 +411,7 @@ Val WgslKernelBuilder::group(kernel::GroupOp op, llvm::ArrayRef<Val> x) {
   return 0;
 }
 
-void WgslKernelBuilder::subgroupBarrier() {
+void WgslKernelBuilder::subgroupBarrier(bool) {
   stmt("// subgroup barrier: WGSL has none (docs/protocol.md, \"WebGPU\")");
 }
 

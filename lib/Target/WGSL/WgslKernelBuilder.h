@@ -84,7 +84,7 @@ public:
                     llvm::function_ref<Val(kernel::Ptr)> body) override;
 
   Val group(kernel::GroupOp op, llvm::ArrayRef<Val> operands) override;
-  void subgroupBarrier() override;
+  void subgroupBarrier(bool thenRelease = false) override;
   /// WGSL has no subgroup barrier (docs/protocol.md, "WebGPU").
   bool hasSubgroupBarrier() const override { return false; }
 
