@@ -63,8 +63,10 @@ void MegakernelBuilder::groupedScan(Val gid, Val nthreads, Val scanSlots, Var sl
 /// overlap):
 ///   status_i = atomic_load(status, relaxed)
 ///   if s_i < scan and status_i == PUBLISHED
-///      and CAS(status, PUBLISHED -> CLAIMED, acquire) won:
-///     won |= 1 << i; opcode[i] = the slot's opcode; base[i] = slot_base
+///      and CAS(status, PUBLISHED -> CLAIMED, relaxed) won:
+///     won |= 1 << i; base[i] = slot_base
+/// then, if any(won gained a bit): fence(acquire)   (subgroup-uniform)
+/// and for each i won here: opcode[i] = the slot's opcode
 /// Every invocation of the subgroup advances s by the same amount, so
 /// invocation gid still scans exactly the slots s == gid mod nthreads, in
 /// order. The barrier passes each claim's acquire on to the invocation of
@@ -99,14 +101,31 @@ void MegakernelBuilder::claimBatchAt(Val s, Val nthreads, Val scanSlots, Var slo
 void MegakernelBuilder::claimRange(Val s, Val nthreads, Val scanSlots, unsigned from,
                           unsigned to) {
   BatchReads r = readBatch(s, nthreads, scanSlots, from, to);
+  Val before = k.get(step.unrun);
   for (unsigned i = from; i < to; ++i) {
-    tryClaim(r, i, [&](Val w) {
-      k.ifThen(w, [&] {
-        Val unrun = k.get(step.unrun);
-        k.set(step.unrun, bitOr(unrun, c(1u << i)));
-        k.set(step.opcode[i], slotWord(r.slotBase[i], P(PV::slot_OPCODE_WORD)));
-        k.set(step.base[i], r.slotBase[i]);
-      });
+    tryClaim(
+        r, i,
+        [&](Val w) {
+          k.ifThen(w, [&] {
+            Val unrun = k.get(step.unrun);
+            k.set(step.unrun, bitOr(unrun, c(1u << i)));
+            k.set(step.base[i], r.slotBase[i]);
+          });
+        },
+        MemoryOrder::Relaxed);
+  }
+  // One acquire fence for the range's CASes, where the subgroup won any
+  // (subgroup-uniform, so no fence sits in divergent control flow, and an
+  // idle pass runs none), instead of one after each won CAS: on an NVIDIA
+  // GPU each is a MEMBAR.
+  Val won = k.get(step.unrun);
+  if (k.hasFences())
+    k.ifThen(k.group(GroupOp::Any, {ne(won, before)}),
+             [&] { k.fence(/*acquire=*/true, /*release=*/false); });
+  for (unsigned i = from; i < to; ++i) {
+    Val bit = ne(bitAnd(won, c(1u << i)), c(0));
+    k.ifThen(bit, [&] {
+      k.set(step.opcode[i], slotWord(k.get(step.base[i]), P(PV::slot_OPCODE_WORD)));
     });
   }
 }

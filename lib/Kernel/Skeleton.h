@@ -158,7 +158,7 @@ private:
   void countError(PV counter);
   void countUp(Var var, Val bound, llvm::function_ref<void(Val i)> body);
   Ptr statusPointer(Val slotBase);
-  Val claim(Ptr statusPtr);
+  Val claim(Ptr statusPtr, MemoryOrder order = MemoryOrder::Acquire);
   Val slotWord(Val slotBase, Val offset);
   void runSlot(Val slotBase, Val opcode, bool countMetrics);
   void runSlotOps(Val slotBase, Val opcode);
@@ -171,7 +171,8 @@ private:
   BatchReads readBatch(Val s, Val nthreads, Val scanSlots, unsigned from,
                        unsigned to);
   void tryClaim(const BatchReads &r, unsigned k,
-                llvm::function_ref<void(Val won)> then);
+                llvm::function_ref<void(Val won)> then,
+                MemoryOrder order = MemoryOrder::Acquire);
   void countDone(Val n, llvm::function_ref<Val()> own,
                  llvm::function_ref<void(bool released)> markDone);
 

@@ -39,12 +39,13 @@ Ptr MegakernelBuilder::statusPointer(Val slotBase) {
   return k.element(sema.ringBuffer, statusIndex);
 }
 
-/// Claim: CAS PUBLISHED -> CLAIMED with acquire semantics; true if won.
-Val MegakernelBuilder::claim(Ptr statusPtr) {
+/// Claim: CAS PUBLISHED -> CLAIMED with acquire semantics (or relaxed,
+/// where the caller fences after it); true if won.
+Val MegakernelBuilder::claim(Ptr statusPtr, MemoryOrder order) {
   Val published = P(PV::status_PUBLISHED);
   Val claimed = P(PV::status_CLAIMED);
-  Val old = k.atomic(AtomicOp::CompareExchange, MemoryOrder::Acquire,
-                     statusPtr, {published, claimed});
+  Val old = k.atomic(AtomicOp::CompareExchange, order, statusPtr,
+                     {published, claimed});
   return eq(old, P(PV::status_PUBLISHED));
 }
 
@@ -184,11 +185,12 @@ MegakernelBuilder::BatchReads MegakernelBuilder::readBatch(Val s, Val nthreads, 
 /// tenant gate allows it, CAS(PUBLISHED -> CLAIMED, acquire), and \p then
 /// with whether it was won.
 void MegakernelBuilder::tryClaim(const BatchReads &r, unsigned i,
-                        llvm::function_ref<void(Val won)> then) {
+                        llvm::function_ref<void(Val won)> then,
+                        MemoryOrder order) {
   Val published = land(r.inRing[i], eq(r.status[i], P(PV::status_PUBLISHED)));
   k.ifThen(published, [&] {
     ifTenantAllows(r.slotBase[i],
-                   [&] { then(claim(statusPointer(r.slotBase[i]))); });
+                   [&] { then(claim(statusPointer(r.slotBase[i]), order)); });
   });
 }
 

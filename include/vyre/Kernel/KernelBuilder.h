@@ -96,6 +96,9 @@ public:
                      llvm::ArrayRef<Val> operands) = 0;
   /// A device-scope fence with acquire and/or release semantics.
   virtual void fence(bool acquire, bool release) = 0;
+  /// Whether fence() is one (SPIR-V); WGSL has none, so code that only
+  /// decides where a fence goes is left out there.
+  virtual bool hasFences() const = 0;
   /// `if cond { acquire fence }`: the acquire half of a relaxed atomic
   /// whose result the code acts on only when \p cond holds (a loop that
   /// polls then runs no barrier while it waits).

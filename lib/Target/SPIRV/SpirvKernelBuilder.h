@@ -61,6 +61,7 @@ public:
   Val group(kernel::GroupOp op, llvm::ArrayRef<Val> operands) override;
   void subgroupBarrier(bool thenRelease = false) override;
   bool hasSubgroupBarrier() const override { return true; }
+  bool hasFences() const override { return true; }
 
   kernel::Var local(Ty t) override {
     kernel::Var v = fn().localVariable(

@@ -87,6 +87,7 @@ public:
   void subgroupBarrier(bool thenRelease = false) override;
   /// WGSL has no subgroup barrier (docs/protocol.md, "WebGPU").
   bool hasSubgroupBarrier() const override { return false; }
+  bool hasFences() const override { return false; }
 
   kernel::Var local(Ty t) override;
   Val get(kernel::Var v) override;
