@@ -263,29 +263,27 @@ void MegakernelBuilder::declareStepVars() {
     k.name(step.unrun, "unrun");
     k.name(step.wonBits, "won_bits");
     k.name(step.chunk, "chunk");
-    step.runBase = k.local(Ty::U32);
-    step.runs = k.local(Ty::Bool);
-    k.name(step.runBase, "round_slot_base");
-    k.name(step.runs, "round_runs");
+    step.runBase = namedLocal(Ty::U32, "round_slot_base");
+    step.runs = namedLocal(Ty::Bool, "round_runs");
   }
   // The grouped loop's run_slot (runSlotOps); only shard 0 claims
   // PACKED_SLOT.
   if (loop == Skeleton::Grouped && !shard) {
-    step.ops = k.local(Ty::U32);
-    step.opIndex = k.local(Ty::U32);
-    step.metaWords = k.local(Ty::U32);
-    step.op = k.local(Ty::U32);
-    step.opRuns = k.local(Ty::Bool);
-    k.name(step.ops, "slot_ops");
-    k.name(step.opIndex, "slot_op_index");
-    k.name(step.metaWords, "packed_metadata_words");
-    k.name(step.op, "op");
-    k.name(step.opRuns, "op_runs");
-    for (unsigned i = 0; i < 3; ++i) {
-      step.opArgs.push_back(k.local(Ty::U32));
-      k.name(step.opArgs[i], "op_arg");
-    }
+    step.ops = namedLocal(Ty::U32, "slot_ops");
+    step.opIndex = namedLocal(Ty::U32, "slot_op_index");
+    step.metaWords = namedLocal(Ty::U32, "packed_metadata_words");
+    step.op = namedLocal(Ty::U32, "op");
+    step.opRuns = namedLocal(Ty::Bool, "op_runs");
+    for (unsigned i = 0; i < 3; ++i)
+      step.opArgs.push_back(namedLocal(Ty::U32, "op_arg"));
   }
+}
+
+/// A function-local variable with a name for the disassembly.
+Var MegakernelBuilder::namedLocal(Ty t, const char *name) {
+  Var v = k.local(t);
+  k.name(v, name);
+  return v;
 }
 
 /// After a pass with claimed work: whether a driver's loop limit is spent

@@ -143,6 +143,7 @@ private:
   Fn dispatchFunction(unsigned shard);
   Fn mainFunction(const KernelPlan::EntryPoint &entry);
   void declareStepVars();
+  Var namedLocal(Ty t, const char *name);
   void probeLoopLimit(Val nthreads);
   void scanPass(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar);
   void stepLoop(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar,
