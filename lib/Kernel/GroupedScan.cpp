@@ -58,7 +58,7 @@ void MegakernelBuilder::groupedScan(Val gid, Val nthreads, Val scanSlots, Var sl
 ///      claimed nothing): claim(first .. batch); s += batch * nthreads
 ///   else: s += first * nthreads
 ///   unrun = won; if won != 0: claimed_any = true
-///   if any(won != 0): subgroup_barrier()
+///   synced = false         // barrier (0) before the first spread round
 /// where claim(i0 .. i1) is, for each i (the status reads first, they
 /// overlap):
 ///   status_i = atomic_load(status, relaxed)
@@ -69,8 +69,8 @@ void MegakernelBuilder::groupedScan(Val gid, Val nthreads, Val scanSlots, Var sl
 /// and for each i won here: opcode[i] = the slot's opcode
 /// Every invocation of the subgroup advances s by the same amount, so
 /// invocation gid still scans exactly the slots s == gid mod nthreads, in
-/// order. The barrier passes each claim's acquire on to the invocation of
-/// the subgroup that will run the slot and read its arguments.
+/// order. The claim fence acquires each claim for its claimer; barrier (0)
+/// (syncClaims) passes it on to another invocation that runs the slot.
 void MegakernelBuilder::claimBatchAt(Val s, Val nthreads, Val scanSlots, Var slotVar) {
   unsigned batch = plan.claimBatch;
   unsigned first = std::min(batch, kFirstClaim);
@@ -94,7 +94,9 @@ void MegakernelBuilder::claimBatchAt(Val s, Val nthreads, Val scanSlots, Var slo
   k.set(step.wonBits, won);
   Val any = ne(won, c(0));
   k.ifThen(any, [&] { k.set(step.claimed, k.boolean(true)); });
-  k.ifThen(k.group(GroupOp::Any, {any}), [&] { k.subgroupBarrier(); });
+  // Barrier (0) waits for the batch's first spread round (runRounds).
+  if (step.synced)
+    k.set(step.synced, k.boolean(false));
 }
 
 /// claim(from .. to) of claimBatchAt.
@@ -256,6 +258,7 @@ void MegakernelBuilder::runRounds(const Batch &slots, Val mine, Val lead, Val wi
               k.set(step.runs, k.boolean(true));
             },
             [&] {
+              syncClaims();
               Val lane = k.builtin(Builtin::SubgroupLane);
               Val i = add(chunk, lane);
               k.set(step.runBase, spreadSlot(slots, own, i, width));
@@ -267,6 +270,21 @@ void MegakernelBuilder::runRounds(const Batch &slots, Val mine, Val lead, Val wi
         });
       },
       [] {});
+}
+
+/// Barrier (0), once per batch, before its first spread round (subgroup-
+/// uniform): a spread round's runner reads a slot another invocation
+/// claimed, and the barrier passes that claim's acquire on to it. Own
+/// rounds run only the runner's own claims, which its claim fence
+/// acquired, so a batch without a spread round (a ring of one opcode)
+/// runs no barrier (on an NVIDIA GPU a fence is a MEMBAR).
+void MegakernelBuilder::syncClaims() {
+  if (!step.synced)
+    return;
+  k.ifThen(lnot(k.get(step.synced)), [&] {
+    k.subgroupBarrier();
+    k.set(step.synced, k.boolean(true));
+  });
 }
 
 /// The base of slot number \p i of a spread round: the slots left in

@@ -265,6 +265,10 @@ void MegakernelBuilder::declareStepVars() {
     k.name(step.chunk, "chunk");
     step.runBase = namedLocal(Ty::U32, "round_slot_base");
     step.runs = namedLocal(Ty::Bool, "round_runs");
+    if (k.hasSubgroupBarrier()) {
+      step.synced = namedLocal(Ty::Bool, "claims_synced");
+      k.set(step.synced, k.boolean(true));
+    }
   }
   // The grouped loop's run_slot (runSlotOps); only shard 0 claims
   // PACKED_SLOT.

@@ -104,6 +104,9 @@ private:
     // (runBase, if runs).
     std::vector<Var> base;
     Var wonBits = 0, unrun = 0, own = 0, chunk = 0, runBase = 0, runs = 0;
+    // Whether the batch's claims have passed the claim barrier, which only
+    // a spread round needs (SPIR-V; 0 where there is no subgroup barrier).
+    Var synced = 0;
     // Its run_slot's ops (runSlotOps): how many, the index and metadata
     // words of a packed slot's, and the op to dispatch (if opRuns).
     Var ops = 0, opIndex = 0, metaWords = 0, op = 0, opRuns = 0;
@@ -202,6 +205,7 @@ private:
   Val pickEntry(llvm::ArrayRef<Val> values, Val bit);
   Val lowestBit(Val bits);
   void runRounds(const Batch &slots, Val mine, Val lead, Val width);
+  void syncClaims();
   Val spreadSlot(const Batch &slots, Val mine, Val i, Val width);
   Val ownerOf(Val i, Val upTo, Val width);
   void finishBatch();
