@@ -1,6 +1,7 @@
 //===- vyre/host/host.h - driving a vyrec megakernel from a host ---------===//
 //
-// A small, dependency-free (C++17, standard library only) header for hosts:
+// A small, dependency-free header for hosts (C++17: the standard library,
+// and on x86 the compiler's <immintrin.h> for _mm_sfence):
 // the protocol layout a manifest describes, and helpers to publish slots,
 // encode packed slots, read done_count, metrics and PRINTF records, and
 // service LOAD_MISS requests in the IO queue; set the tenant masks (the
