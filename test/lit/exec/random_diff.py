@@ -286,6 +286,13 @@ def compare(base, sb, interp_only, hang=None):
         return None
     v = run(RUN + ["--dump", sb + ".run.dump", base + MODULE, base + ".json",
              sb + ".json"])
+    # Both a hang, and vyre-run's the driver's cutting the kernel short
+    # (llvmpipe's loop limit, reached before timeout_ms on a loaded
+    # machine): its results are incomplete by its own account, so only the
+    # verdict is compared.
+    cut_short = "cut short by the driver" in v.stderr
+    if i.returncode == v.returncode == 3 and cut_short:
+        return None
     if (i.returncode, i.stdout) != (v.returncode, v.stdout):
         return "FAIL %s: vyre-interp (exit %d) and vyre-run (exit %d) disagree\n%s%s" % (
             sb, i.returncode, v.returncode, i.stderr, v.stderr)
