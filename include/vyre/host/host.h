@@ -379,7 +379,7 @@ inline void ringDoorbell(const Layout &l, uint32_t *control, uint64_t published)
 class Publisher {
 public:
   Publisher(Layout l, uint32_t *ring, uint32_t *control)
-      : l(l), ring(ring), control(control), knownFree(l.slotCount, false) {}
+      : l(l), ring(ring), control(control) {}
 
   /// The ring slot the next publish() fills.
   uint32_t nextSlot() const { return l.slotCount ? count % l.slotCount : 0; }
@@ -396,14 +396,15 @@ public:
     uint32_t slot = nextSlot();
     if (slot >= l.slotCount)
       return -1;
-    if (!knownFree[slot]) {
+    if (slot >= knownFree.size() || !knownFree[slot]) {
       uint32_t st = slotStatus(l, ring, slot);
       if (st != l.statusEmpty && st != l.statusDone)
         return -1;
     }
     if (!publishSlot(l, ring, slot, opcode, args, nargs))
       return -1;
-    knownFree[slot] = false;
+    if (slot < knownFree.size())
+      knownFree[slot] = false;
     count = count + 1 == doorbellModulus(l.slotCount) ? 0 : count + 1;
     if (announceNow)
       announce();
@@ -423,8 +424,11 @@ public:
   /// publish() then writes it without reading it.
   uint32_t status(uint32_t slot) {
     uint32_t st = slotStatus(l, ring, slot);
-    if (slot < l.slotCount && (st == l.statusDone || st == l.statusEmpty))
+    if (slot < l.slotCount && (st == l.statusDone || st == l.statusEmpty)) {
+      if (knownFree.empty()) // one bit per slot, from the first use on
+        knownFree.assign(l.slotCount, false);
       knownFree[slot] = true;
+    }
     return st;
   }
 
@@ -432,7 +436,9 @@ private:
   Layout l;
   uint32_t *ring, *control;
   uint32_t count = 0; // slots published, modulo doorbellModulus
-  std::vector<bool> knownFree; // per slot: EMPTY or DONE, as last seen
+  // Per slot: EMPTY or DONE as last seen; empty until ringIsEmpty or
+  // status first needs it.
+  std::vector<bool> knownFree;
 };
 
 /// Polls slot \p slot's status (acquire) until it is DONE, at most
