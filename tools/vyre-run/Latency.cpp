@@ -52,14 +52,22 @@ public:
     // loaded machine takes seconds.
     if (int64_t slot = publish(true); slot >= 0)
       waitDone({uint32_t(slot)}, true, nullptr, 3 * opts.timeoutMs);
-    std::vector<double> done, seen, burst, submit;
+    std::vector<double> done, seen, burst, submit, publishing, poll;
     for (unsigned i = 0; i < opts.requests && r.error.empty(); ++i) {
       auto t0 = Clock::now();
       int64_t slot = publish(true);
+      auto published = Clock::now();
       Clock::time_point claimed{};
-      if (slot >= 0 && waitDone({uint32_t(slot)}, /*resident=*/true, &claimed)) {
-        done.push_back(micros(Clock::now() - t0));
+      uint64_t polls = 0;
+      if (slot >= 0 &&
+          waitDone({uint32_t(slot)}, /*resident=*/true, &claimed, &polls)) {
+        auto end = Clock::now();
+        done.push_back(micros(end - t0));
         seen.push_back(micros(claimed - t0));
+        // Where a request's time goes: the host's publish, and one read of
+        // the status word (a bus round trip on a discrete GPU).
+        publishing.push_back(micros(published - t0));
+        poll.push_back(micros(end - published) / double(polls));
       }
     }
     for (unsigned b = 0; b < opts.bursts && r.error.empty(); ++b) {
@@ -91,6 +99,8 @@ public:
     }
     r.resident = percentiles(done);
     r.residentSeen = percentiles(seen);
+    r.publish = percentiles(publishing);
+    r.statusRead = percentiles(poll);
     r.burst = percentiles(burst);
     r.submit = percentiles(submit);
     r.doneCount = host::doneCount(l, dev.control);
@@ -130,14 +140,17 @@ private:
   /// the first one left PUBLISHED (the kernel saw it). A resident kernel
   /// that finished early is dispatched again.
   bool waitDone(const std::vector<uint32_t> &slots, bool resident,
-                Clock::time_point *claimed) {
-    return waitDone(slots, resident, claimed, opts.timeoutMs);
+                Clock::time_point *claimed, uint64_t *pollsOut = nullptr) {
+    return waitDone(slots, resident, claimed, opts.timeoutMs, pollsOut);
   }
   bool waitDone(const std::vector<uint32_t> &slots, bool resident,
-                Clock::time_point *claimed, uint64_t timeoutMs) {
+                Clock::time_point *claimed, uint64_t timeoutMs,
+                uint64_t *pollsOut = nullptr) {
     auto start = Clock::now();
     size_t next = 0;
     for (uint64_t polls = 1;; ++polls) {
+      if (pollsOut)
+        *pollsOut = polls;
       uint32_t st = pub.status(slots[next]);
       if (claimed && *claimed == Clock::time_point{} && st != l.statusPublished)
         *claimed = Clock::now();
@@ -188,6 +201,8 @@ std::string vyre::formatLatency(const LatencyResult &r,
   out += "  \"memory\": \"" + memory + "\",\n";
   out += "  " + series("resident", r.resident) + ",\n";
   out += "  " + series("resident_seen", r.residentSeen) + ",\n";
+  out += "  " + series("resident_publish", r.publish) + ",\n";
+  out += "  " + series("resident_status_read", r.statusRead) + ",\n";
   out += "  " + series("submit", r.submit) + ",\n";
   out += "  " + series("burst64", r.burst) + ",\n";
   out += "  \"resident_dispatches\": " + std::to_string(r.residentDispatches) + ",\n";

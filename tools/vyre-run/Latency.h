@@ -48,6 +48,9 @@ struct LatencySeries {
 struct LatencyResult {
   std::string error; // non-empty: a request was not DONE in time
   LatencySeries resident, residentSeen, submit, burst;
+  /// Of each resident request: the host's publish, and one status read
+  /// while it waited (its wait divided by its polls).
+  LatencySeries publish, statusRead;
   /// Dispatches of the resident kernel: more than 1 where it ended before
   /// the shutdown (kernel.ITERATION_BUDGET; llvmpipe's loop limit) and was
   /// dispatched again, as a host of a resident kernel does.
