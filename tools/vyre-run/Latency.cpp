@@ -137,8 +137,9 @@ private:
   }
 
   /// Spins until every slot is DONE; with \p claimed, also records when
-  /// the first one left PUBLISHED (the kernel saw it). A resident kernel
-  /// that finished early is dispatched again.
+  /// the first one left PUBLISHED (the kernel saw it); with \p pollsOut,
+  /// how many status reads it took. A resident kernel that finished early
+  /// is dispatched again.
   bool waitDone(const std::vector<uint32_t> &slots, bool resident,
                 Clock::time_point *claimed, uint64_t *pollsOut = nullptr) {
     return waitDone(slots, resident, claimed, opts.timeoutMs, pollsOut);
@@ -149,13 +150,14 @@ private:
     auto start = Clock::now();
     size_t next = 0;
     for (uint64_t polls = 1;; ++polls) {
-      if (pollsOut)
-        *pollsOut = polls;
       uint32_t st = pub.status(slots[next]);
       if (claimed && *claimed == Clock::time_point{} && st != l.statusPublished)
         *claimed = Clock::now();
-      if (st == l.statusDone && ++next == slots.size())
+      if (st == l.statusDone && ++next == slots.size()) {
+        if (pollsOut)
+          *pollsOut = polls;
         return true;
+      }
       if (polls % 4096)
         continue;
       if (resident && dev.finished()) {

@@ -332,6 +332,12 @@ inline uint32_t slotStatus(const Layout &l, const uint32_t *ring, uint32_t slot)
   return detail::load(ring + size_t(slot) * l.slotWords + l.statusWord);
 }
 
+/// Whether a slot whose status is \p status is free for the host to write:
+/// EMPTY, or DONE (the kernel has finished it); any other is in flight.
+inline bool slotIsFree(const Layout &l, uint32_t status) {
+  return status == l.statusEmpty || status == l.statusDone;
+}
+
 /// Writes a slot's opcode and arguments, then publishes it: the status word
 /// is written last with release ordering, so the kernel that claims the slot
 /// sees the payload. The slot must be EMPTY (or DONE and being recycled).
@@ -396,11 +402,9 @@ public:
     uint32_t slot = nextSlot();
     if (slot >= l.slotCount)
       return -1;
-    if (slot >= knownFree.size() || !knownFree[slot]) {
-      uint32_t st = slotStatus(l, ring, slot);
-      if (st != l.statusEmpty && st != l.statusDone)
-        return -1;
-    }
+    if ((slot >= knownFree.size() || !knownFree[slot]) &&
+        !slotIsFree(l, slotStatus(l, ring, slot)))
+      return -1;
     if (!publishSlot(l, ring, slot, opcode, args, nargs))
       return -1;
     if (slot < knownFree.size())
@@ -424,7 +428,7 @@ public:
   /// publish() then writes it without reading it.
   uint32_t status(uint32_t slot) {
     uint32_t st = slotStatus(l, ring, slot);
-    if (slot < l.slotCount && (st == l.statusDone || st == l.statusEmpty)) {
+    if (slot < l.slotCount && slotIsFree(l, st)) {
       if (knownFree.empty()) // one bit per slot, from the first use on
         knownFree.assign(l.slotCount, false);
       knownFree[slot] = true;
@@ -474,7 +478,7 @@ inline bool vyrePublishesOpcode(uint32_t opcode) {
 /// an EMPTY or DONE one (publish.rs: "only EMPTY and DONE slots may be
 /// written by the host"); a slot still in flight is refused.
 inline bool vyrePublishesOver(const Layout &l, uint32_t status) {
-  return status == l.statusEmpty || status == l.statusDone;
+  return slotIsFree(l, status);
 }
 
 /// Publishes a slot as vyre's host does (protocol_api/publish.rs): the
