@@ -28,6 +28,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -165,6 +166,8 @@ private:
   Val claim(Ptr statusPtr, MemoryOrder order = MemoryOrder::Acquire);
   Val slotWord(Val slotBase, Val offset);
   void runSlot(Val slotBase, Val opcode, bool countMetrics);
+  using SlotArgs = std::array<Val, 3>;
+  SlotArgs slotArgs(Val slotBase);
   void runSlotOps(Val slotBase, Val opcode);
   void runClaimedSlot(Val slotBase, Ptr statusPtr);
   void ifTenantAllows(Val slotBase, llvm::function_ref<void()> then);

@@ -55,6 +55,16 @@ Val MegakernelBuilder::slotWord(Val slotBase, Val offset) {
   return k.load(k.element(sema.ringBuffer, at));
 }
 
+/// ring_buffer[slot_base + slot.ARG0_WORD + 0 .. 2]: a plain slot's
+/// arguments.
+MegakernelBuilder::SlotArgs MegakernelBuilder::slotArgs(Val slotBase) {
+  SlotArgs args;
+  for (uint32_t j = 0; j < args.size(); ++j)
+    args[j] = slotWord(slotBase, j ? c(L(PV::slot_ARG0_WORD) + j)
+                                   : P(PV::slot_ARG0_WORD));
+  return args;
+}
+
 /// run_slot: reads the arguments (and the opcode, unless \p opcode is
 /// given), counts the metric if \p countMetrics, calls dispatch_op and
 /// decodes a packed slot; in the grouped loop's shard 0, runSlotOps.
@@ -66,13 +76,11 @@ void MegakernelBuilder::runSlot(Val slotBase, Val opcode, bool countMetrics) {
       countMetric(opcode, c(1));
     return runSlotOps(slotBase, opcode);
   }
-  Val arg0 = slotWord(slotBase, P(PV::slot_ARG0_WORD));
-  Val arg1 = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + 1));
-  Val arg2 = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + 2));
+  SlotArgs args = slotArgs(slotBase);
   if (countMetrics)
     countMetric(opcode, c(1));
   k.call(dispatchFns[shard], std::nullopt,
-         {slotBase, opcode, arg0, arg1, arg2});
+         {slotBase, opcode, args[0], args[1], args[2]});
   if (shard) // only shard 0 claims PACKED_SLOT
     return;
   Val isPacked = eq(opcode, P(PV::opcode_PACKED_SLOT));
@@ -112,12 +120,7 @@ void MegakernelBuilder::runSlotOps(Val slotBase, Val opcode) {
           k.set(step.opRuns, k.boolean(false));
           packedInnerOp(argBase, k.get(step.metaWords), i, runs);
         },
-        [&] {
-          Val args[3];
-          for (uint32_t j = 0; j < 3; ++j)
-            args[j] = slotWord(slotBase, c(L(PV::slot_ARG0_WORD) + j));
-          runs(opcode, args);
-        });
+        [&] { runs(opcode, slotArgs(slotBase)); });
     k.ifThen(k.get(step.opRuns), [&] {
       k.call(dispatchFns[0], std::nullopt,
              {slotBase, k.get(step.op), k.get(step.opArgs[0]),
