@@ -22,8 +22,9 @@ and measures, in one run, side by side:
           request at a time published and waited for (p50, p99, max), bursts
           of 64, and one vkQueueSubmit + vkWaitForFences per request, for the
           default module (the host publishes by status word) and
-          vyrec_10.doorbell (kernel.PUBLISH = publish.DOORBELL); again with
-          system memory (--memory=host), bounded by a timeout
+          vyrec_10.doorbell (kernel.PUBLISH = publish.DOORBELL), and any
+          staged vyrec_10.x-NAME whose NAME says doorbell (an earlier
+          build, beside it in the same run)
   full    the full-state workload (bench/fullstate.py): fullstate.VARIANT.spv
           for every skeleton and the doorbell, --slots slots, whose whole
           final state must equal vyre-interp's
@@ -246,7 +247,10 @@ def latency(vr, d, env, a):
     scen, small = scenario(a.slots), scenario(64)
     rows = {}
     for label, spv, man in modules(d, 10):
-        if label not in ('vyrec', 'vyrec.doorbell'):
+        # The default module, its doorbell variant, and any staged x-
+        # variant of the doorbell (an earlier build, measured beside it).
+        if label not in ('vyrec', 'vyrec.doorbell') and not (
+                label.startswith('vyrec.x-') and 'doorbell' in label):
             continue
         # The issue's ring, then a ring of 64 slots (the issue measured
         # 68 us there too). Not in system memory: a running kernel does not

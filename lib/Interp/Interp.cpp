@@ -167,6 +167,11 @@ private:
   bool claimSlot(uint64_t slot, uint32_t tenantTable);
   /// kernel.PUBLISH = publish.DOORBELL (KernelPlan::doorbell): the pass of
   /// invocation \p gid, which last saw the doorbell at \p seen.
+  /// Whether pass \p pass reads control.SHUTDOWN: every pass, or under
+  /// the doorbell every kDoorbellShutdownPasses-th.
+  bool readsShutdown(uint32_t pass) const {
+    return !doorbell() || pass % kDoorbellShutdownPasses == 0;
+  }
   bool doorbellPass(uint64_t gid, uint64_t nthreads, uint64_t count,
                     uint32_t pass, bool shutdown, uint32_t &seen);
   bool doorbell() const {
@@ -597,8 +602,10 @@ bool Machine::runShard(unsigned shardIndex) {
       if (s.publishLive)
         progress |= liveHostStep();
       // The flag is read before the scan: a pass that began after it was
-      // seen drains (docs/protocol.md, "The persistent loop").
-      const bool shutdown = word(control, P[PV::control_SHUTDOWN], {}) != 0;
+      // seen drains (docs/protocol.md, "The persistent loop"). Under the
+      // doorbell only every kDoorbellShutdownPasses-th pass reads it.
+      const bool shutdown = readsShutdown(pass) &&
+                            word(control, P[PV::control_SHUTDOWN], {}) != 0;
       bool claimed =
           priority     ? priorityPass(gid, nthreads, count)
           : doorbell() ? doorbellPass(gid, nthreads, count, pass, shutdown,
@@ -612,8 +619,9 @@ bool Machine::runShard(unsigned shardIndex) {
     // A pass in which no invocation claimed anything (and the host did
     // nothing) changed nothing, so every later pass claims nothing either:
     // the invocations have left (on shutdown) or spin without effect until
-    // the budget runs out.
-    if (!progress)
+    // the budget runs out. Unless the pass did not read SHUTDOWN: a later
+    // one that does may scan.
+    if (!progress && readsShutdown(pass))
       break;
   }
   return any;

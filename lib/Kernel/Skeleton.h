@@ -148,6 +148,7 @@ private:
   Fn mainFunction(const KernelPlan::EntryPoint &entry);
   void declareStepVars();
   Var namedLocal(Ty t, const char *name);
+  Val readShutdown(Val pass);
   void probeLoopLimit(Val nthreads);
   void scanPass(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar);
   void stepLoop(Val gid, Val nthreads, Val stride, Val scanSlots, Var slotVar,

@@ -57,6 +57,11 @@ inline constexpr unsigned kMaxSubgroupSize = 128;
 /// newly announced slots runs them alone; more, and it scans the ring
 /// (docs/protocol.md, "The doorbell").
 inline constexpr unsigned kDoorbellWindow = 256;
+/// kernel.PUBLISH = publish.DOORBELL: a pass reads control.SHUTDOWN only if
+/// its number is a multiple of this (pass 0 always). An idle pass then
+/// polls one word, not two, and the polls leave the word DONE_COUNT shares
+/// a line with (docs/protocol.md, "The doorbell").
+inline constexpr unsigned kDoorbellShutdownPasses = 16;
 
 /// What the command line asks of the kernel's shape.
 struct KernelOptions {
