@@ -165,13 +165,13 @@ private:
   /// Claims and runs the slot if it is PUBLISHED (and the tenant gate and
   /// the running shard allow it); true if it did.
   bool claimSlot(uint64_t slot, uint32_t tenantTable);
-  /// kernel.PUBLISH = publish.DOORBELL (KernelPlan::doorbell): the pass of
-  /// invocation \p gid, which last saw the doorbell at \p seen.
   /// Whether pass \p pass reads control.SHUTDOWN: every pass, or under
   /// the doorbell every kDoorbellShutdownPasses-th.
   bool readsShutdown(uint32_t pass) const {
     return !doorbell() || pass % kDoorbellShutdownPasses == 0;
   }
+  /// kernel.PUBLISH = publish.DOORBELL (KernelPlan::doorbell): the pass of
+  /// invocation \p gid, which last saw the doorbell at \p seen.
   bool doorbellPass(uint64_t gid, uint64_t nthreads, uint64_t count,
                     uint32_t pass, bool shutdown, uint32_t &seen);
   bool doorbell() const {
