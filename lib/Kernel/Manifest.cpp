@@ -116,9 +116,11 @@ private:
   /// place it (docs/embedding.md, "Buffer placement"): it writes SHUTDOWN
   /// and reads DONE_COUNT, metrics and counters; publishes and recycles
   /// slots; may read PRINTF records; services IO requests. User buffers are
-  /// written before the dispatch and read after it.
+  /// written before the dispatch and read after it. The completion mirror
+  /// is polled (and its word cleared before each publish: a host store
+  /// into its own memory, which the kernel need not see).
   static llvm::StringRef hostAccessWhileRunning(BufferRole role) {
-    if (role == BufferRole::DebugLog)
+    if (role == BufferRole::DebugLog || role == BufferRole::Completions)
       return "read";
     if (role == BufferRole::User)
       return "none";
@@ -152,6 +154,12 @@ private:
       b["size_formula"] = std::move(formula);
       b["role"] = spelling(role);
       b["host_access_while_running"] = hostAccessWhileRunning(role);
+      // Only the completion mirror has a placement of its own (every other
+      // buffer's follows from host_access_while_running): host-visible,
+      // cached system memory, where the host's polls stay in its caches
+      // (docs/embedding.md, "Buffer placement").
+      if (role == BufferRole::Completions)
+        b["placement"] = "host_cached";
       b["init"] = "zero";
       b["doc"] = d->doc;
       out.push_back(std::move(b));
