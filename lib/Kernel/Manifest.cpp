@@ -336,11 +336,18 @@ private:
     Value doorbell = nullptr, rule = nullptr, ignored = nullptr;
     if (plan.doorbell) {
       doorbell = v(PV::control_DOORBELL);
-      rule = "publish slot n mod slot.COUNT as the n-th (payload, then the "
-             "status PUBLISHED with release ordering), then store n + 1 "
-             "modulo slot.COUNT * floor((2^32 - 1) / slot.COUNT) in "
-             "control[control.DOORBELL] (release); recycle a slot only once "
-             "it is DONE";
+      // With a completion mirror the host recycles by the mirror's word,
+      // never by the ring's DONE, which lands first (docs/protocol.md,
+      // "The completion mirror").
+      rule = std::string(
+                 "publish slot n mod slot.COUNT as the n-th (payload, then "
+                 "the status PUBLISHED with release ordering), then store "
+                 "n + 1 modulo slot.COUNT * floor((2^32 - 1) / slot.COUNT) "
+                 "in control[control.DOORBELL] (release); recycle a slot "
+                 "only once ") +
+             (sema.completions ? "its completions word is DONE, and clear "
+                                 "that word before publishing into it"
+                               : "it is DONE");
     } else if (asked) {
       ignored = plan.priority() ? "the priority schedule claims one slot per pass"
                 : plan.sharded() ? "a shard hands slots back to the ring"
