@@ -13,7 +13,8 @@
 # (vyrec_10.cb8.spv, vyrec_10.cb16.spv) and through spirv-opt -O
 # (vyrec_10.opt.spv), the default module with kernel.PUBLISH =
 # publish.DOORBELL (vyrec_10.doorbell.spv: the latency section's resident
-# kernel); the full-state workload (bench/fullstate.py: fullstate.SKELETON.spv
+# kernel) and that module with a completion mirror (vyrec_10.mirror.spv,
+# measured beside it); the full-state workload (bench/fullstate.py: fullstate.SKELETON.spv
 # for each skeleton and fullstate.doorbell.spv, their sources, and a static
 # vyre-interp to compare with); and the WGSL modules at N=10 for the WebGPU
 # rows (webgpu_10.wgsl: the grouped loop; webgpu_10.portable.wgsl) with
@@ -71,6 +72,15 @@ build-gpu/bin/vyrec -w -O "$dest/src/bench_10.vyre" \
   > "$dest/src/bench_10_doorbell.vyre"
 build-gpu/bin/vyrec -w "$dest/src/bench_10_doorbell.vyre" \
   -o "$dest/vyrec_10.doorbell.spv" --manifest "$dest/vyrec_10.doorbell.json" 2>/dev/null
+# The completion mirror: the doorbell module with a "completions" buffer,
+# whose host waits on a word in its own cached memory instead of reading
+# the ring's status word across the bus (docs/protocol.md, "The completion
+# mirror"). Binding 6: gen.py's handlers use 4 and 5.
+{ printf 'protocol {\n  kernel.PUBLISH = publish.DOORBELL;\n}\n'
+  printf 'buffer completions: u32[] read_write atomic @binding(6);\n'
+  cat "$dest/src/bench_10.vyre"; } > "$dest/src/bench_10_mirror.vyre"
+build-gpu/bin/vyrec -w "$dest/src/bench_10_mirror.vyre" \
+  -o "$dest/vyrec_10.mirror.spv" --manifest "$dest/vyrec_10.mirror.json" 2>/dev/null
 # The full-state workload: every skeleton and the doorbell.
 python3 bench/fullstate.py --out "$dest" --slots 1048576 --workgroups 1024 >/dev/null
 rm "$dest/fullstate_1048576_1024.json" # gpu.py writes it there

@@ -22,9 +22,11 @@ and measures, in one run, side by side:
           request at a time published and waited for (p50, p99, max), bursts
           of 64, and one vkQueueSubmit + vkWaitForFences per request, for the
           default module (the host publishes by status word) and
-          vyrec_10.doorbell (kernel.PUBLISH = publish.DOORBELL), and any
-          staged vyrec_10.x-NAME whose NAME says doorbell (an earlier
-          build, beside it in the same run)
+          vyrec_10.doorbell (kernel.PUBLISH = publish.DOORBELL),
+          vyrec_10.mirror (the doorbell module with a completion mirror,
+          which the host waits on), and any staged vyrec_10.x-NAME whose
+          NAME says doorbell or mirror (an earlier build, beside them in
+          the same run)
   full    the full-state workload (bench/fullstate.py): fullstate.VARIANT.spv
           for every skeleton and the doorbell, --slots slots, whose whole
           final state must equal vyre-interp's
@@ -247,10 +249,11 @@ def latency(vr, d, env, a):
     scen, small = scenario(a.slots), scenario(64)
     rows = {}
     for label, spv, man in modules(d, 10):
-        # The default module, its doorbell variant, and any staged x-
-        # variant of the doorbell (an earlier build, measured beside it).
-        if label not in ('vyrec', 'vyrec.doorbell') and not (
-                label.startswith('vyrec.x-') and 'doorbell' in label):
+        # The default module, its doorbell and mirror variants, and any
+        # staged x- variant of them (an earlier build, measured beside).
+        if label not in ('vyrec', 'vyrec.doorbell', 'vyrec.mirror') and not (
+                label.startswith('vyrec.x-') and
+                ('doorbell' in label or 'mirror' in label)):
             continue
         # The issue's ring, then a ring of 64 slots (the issue measured
         # 68 us there too). Not in system memory: a running kernel does not
@@ -270,11 +273,13 @@ def latency(vr, d, env, a):
 
 
 def latency_summary(rows):
-    """The issue's keys, from the doorbell module where there is one."""
-    for label in ('vyrec.doorbell/device', 'vyrec/device'):
+    """The issue's keys, from the mirror module where there is one, else
+    the doorbell module's."""
+    for label in ('vyrec.mirror/device', 'vyrec.doorbell/device', 'vyrec/device'):
         r = rows.get(label)
         if r and 'error' not in r:
             return {'module': label.split('/')[0],
+                    'completion': r.get('completion', 'status'),
                     'resident_p50_us': r['resident']['p50_us'],
                     'resident_p99_us': r['resident']['p99_us'],
                     'resident_max_us': r['resident']['max_us'],
@@ -456,7 +461,10 @@ def latency_markdown(res):
                 'resident ("kernel saw it": until its status left PUBLISHED), bursts '
                 'of 64, and one vkQueueSubmit + vkWaitForFences per request; '
                 '`vyrec.doorbell` is the default module with `kernel.PUBLISH = '
-                'publish.DOORBELL` (docs/protocol.md, "The doorbell").', '',
+                'publish.DOORBELL` (docs/protocol.md, "The doorbell"); `vyrec.mirror` '
+                'is that module with a completion mirror, which the host waits on '
+                'instead of the status word ("The completion mirror"; it does not '
+                'see the claim: no "kernel saw it").', '',
                 '| module / memory | resident p50 | p99 | max | kernel saw it, p50 | '
                 'submit p50 | submit p99 | burst of 64, p50 |',
                 '|---|---:|---:|---:|---:|---:|---:|---:|']
@@ -464,9 +472,10 @@ def latency_markdown(res):
             if 'error' in r:
                 out.append('| %s | error: %s | | | | | | |' % (label, r['error']))
                 continue
-            out.append('| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' % (
+            seen = r.get('resident_seen')
+            out.append('| %s | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %.2f |' % (
                 label, r['resident']['p50_us'], r['resident']['p99_us'],
-                r['resident']['max_us'], r['resident_seen']['p50_us'],
+                r['resident']['max_us'], '%.2f' % seen['p50_us'] if seen else 'n/a',
                 r['submit']['p50_us'], r['submit']['p99_us'], r['burst64']['p50_us']))
         out.append('')
     if 'full_state' in res:

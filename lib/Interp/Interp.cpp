@@ -74,6 +74,7 @@ public:
     control = layout.find(BufferRole::Control);
     ring = layout.find(BufferRole::Ring);
     ioQueue = layout.find(BufferRole::IoQueue);
+    completions = layout.find(BufferRole::Completions);
   }
 
   /// One dispatch: every shard's persistent loop, one after another (an
@@ -108,6 +109,7 @@ private:
 
   llvm::StringMap<unsigned> bufferIndex;
   int control, ring, ioQueue;
+  int completions; // the completion mirror, or -1
 
   /// "publish": "live": vyre-run's host (Host::publishLive), made
   /// deterministic: it acts before every invocation's pass, as soon as it
@@ -496,6 +498,10 @@ void Machine::finishSlot(uint64_t slot) {
   runSlot(static_cast<uint32_t>(slot * slotWords));
   word(control, P[PV::control_DONE_COUNT], {}) += 1;
   word(ring, slot * slotWords + P[PV::slot_STATUS_WORD], {}) = P[PV::status_DONE];
+  // The completion mirror, after the DONE, where the bound buffer holds
+  // the slot's word (the kernel's bounds check).
+  if (completions >= 0 && slot < mem[completions].size())
+    mem[completions][slot] = P[PV::status_DONE];
 }
 
 bool Machine::stridedPass(uint64_t gid, uint64_t nthreads, uint64_t count) {

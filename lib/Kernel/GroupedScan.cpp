@@ -350,6 +350,7 @@ Val MegakernelBuilder::ownerOf(Val i, Val upTo, Val width) {
 ///     if elect(): DONE_COUNT += n (release)
 ///     subgroup_barrier()          // ... the add, which happens before
 ///     fence(release); for i in won: status(base[i]) = DONE   // each DONE
+///     [completion mirror: fence(release); for i in won: mirror(base[i])]
 ///   won = 0
 void MegakernelBuilder::finishBatch() {
   Val won = k.get(step.wonBits);
@@ -360,14 +361,11 @@ void MegakernelBuilder::finishBatch() {
     k.ifThen(ne(won, c(0)), [&] {
       if (!released)
         k.fence(/*acquire=*/false, /*release=*/true);
-      for (unsigned i = 0; i < plan.claimBatch; ++i) {
-        Val bit = ne(bitAnd(won, c(1u << i)), c(0));
-        k.ifThen(bit, [&] {
-          Val base = k.get(step.base[i]);
-          k.atomic(AtomicOp::Store, MemoryOrder::Relaxed, statusPointer(base),
-                   {P(PV::status_DONE)});
-        });
-      }
+      storeDone(
+          plan.claimBatch,
+          [&](unsigned i) { return ne(bitAnd(won, c(1u << i)), c(0)); },
+          [&](unsigned i) { return k.get(step.base[i]); },
+          MemoryOrder::Relaxed);
     });
   });
   k.set(step.wonBits, c(0));

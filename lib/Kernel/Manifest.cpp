@@ -116,9 +116,11 @@ private:
   /// place it (docs/embedding.md, "Buffer placement"): it writes SHUTDOWN
   /// and reads DONE_COUNT, metrics and counters; publishes and recycles
   /// slots; may read PRINTF records; services IO requests. User buffers are
-  /// written before the dispatch and read after it.
+  /// written before the dispatch and read after it. The completion mirror
+  /// is polled (and its word cleared before each publish: a host store
+  /// into its own memory, which the kernel need not see).
   static llvm::StringRef hostAccessWhileRunning(BufferRole role) {
-    if (role == BufferRole::DebugLog)
+    if (role == BufferRole::DebugLog || role == BufferRole::Completions)
       return "read";
     if (role == BufferRole::User)
       return "none";
@@ -152,6 +154,12 @@ private:
       b["size_formula"] = std::move(formula);
       b["role"] = spelling(role);
       b["host_access_while_running"] = hostAccessWhileRunning(role);
+      // Only the completion mirror has a placement of its own (every other
+      // buffer's follows from host_access_while_running): host-visible,
+      // cached system memory, where the host's polls stay in its caches
+      // (docs/embedding.md, "Buffer placement").
+      if (role == BufferRole::Completions)
+        b["placement"] = "host_cached";
       b["init"] = "zero";
       b["doc"] = d->doc;
       out.push_back(std::move(b));
@@ -328,11 +336,18 @@ private:
     Value doorbell = nullptr, rule = nullptr, ignored = nullptr;
     if (plan.doorbell) {
       doorbell = v(PV::control_DOORBELL);
-      rule = "publish slot n mod slot.COUNT as the n-th (payload, then the "
-             "status PUBLISHED with release ordering), then store n + 1 "
-             "modulo slot.COUNT * floor((2^32 - 1) / slot.COUNT) in "
-             "control[control.DOORBELL] (release); recycle a slot only once "
-             "it is DONE";
+      // With a completion mirror the host recycles by the mirror's word,
+      // never by the ring's DONE, which lands first (docs/protocol.md,
+      // "The completion mirror").
+      rule = std::string(
+                 "publish slot n mod slot.COUNT as the n-th (payload, then "
+                 "the status PUBLISHED with release ordering), then store "
+                 "n + 1 modulo slot.COUNT * floor((2^32 - 1) / slot.COUNT) "
+                 "in control[control.DOORBELL] (release); recycle a slot "
+                 "only once ") +
+             (sema.completions ? "its completions word is DONE, and clear "
+                                 "that word before publishing into it"
+                               : "it is DONE");
     } else if (asked) {
       ignored = plan.priority() ? "the priority schedule claims one slot per pass"
                 : plan.sharded() ? "a shard hands slots back to the ring"

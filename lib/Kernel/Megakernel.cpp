@@ -142,6 +142,8 @@ Fn MegakernelBuilder::mainFunction(const KernelPlan::EntryPoint &entry) {
         op(BinaryOp::Div, ringWords, c(std::max(L(PV::slot_WORDS), 1u)));
     Val count = P(PV::slot_COUNT);
     Val scanSlots = umin(count, ringSlots);
+    completionWords =
+        sema.completions ? k.arrayLength(sema.completions) : Val(0);
     k.set(passVar, c(0));
     leftVar = k.local(Ty::Bool);
     k.name(leftVar, "left");

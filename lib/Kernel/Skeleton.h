@@ -89,6 +89,10 @@ private:
   Skeleton loop = Skeleton::Portable;
   bool subgroupLoop() const { return loop != Skeleton::Portable; }
 
+  /// The completion mirror's bound length in words (main reads it once;
+  /// 0 where the module has no completions buffer).
+  Val completionWords = 0;
+
   /// main's variables: the probe counter and "loop_limit_hit"
   /// (probeLoopLimit); "left", set by the pass loop's leave test.
   Var probeVar = 0, limitHitVar = 0, leftVar = 0;
@@ -183,6 +187,9 @@ private:
                 MemoryOrder order = MemoryOrder::Acquire);
   void countDone(Val n, llvm::function_ref<Val()> own,
                  llvm::function_ref<void(bool released)> markDone);
+  void storeDone(unsigned n, llvm::function_ref<Val(unsigned)> won,
+                 llvm::function_ref<Val(unsigned)> slotBase, MemoryOrder order);
+  void mirrorDone(Val slotBase);
 
   //===-- PortableScan.cpp ---------------------------------------------===//
   void portableStep(Val s);

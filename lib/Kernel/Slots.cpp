@@ -131,13 +131,53 @@ void MegakernelBuilder::runSlotOps(Val slotBase, Val opcode) {
 
 /// A claimed slot, per invocation: run_slot (metrics += 1), then
 /// DONE_COUNT += 1 and status = DONE, both release (the handler's writes
-/// happen before).
+/// happen before), then the completion mirror's word (mirrorDone).
 void MegakernelBuilder::runClaimedSlot(Val slotBase, Ptr statusPtr) {
   runSlot(slotBase, /*opcode=*/0, /*countMetrics=*/true);
   Ptr doneCount = control(P(PV::control_DONE_COUNT));
   k.atomic(AtomicOp::Add, MemoryOrder::Release, doneCount, {c(1)});
   k.atomic(AtomicOp::Store, MemoryOrder::Release, statusPtr,
            {P(PV::status_DONE)});
+  if (sema.completions) {
+    k.fence(/*acquire=*/false, /*release=*/true);
+    mirrorDone(slotBase);
+  }
+}
+
+/// status = DONE (\p order) for each slot i < \p n of a batch that \p won,
+/// then, where the module has a completion mirror, one release fence and
+/// each such slot's mirror word (mirrorDone): a host that sees the mirror
+/// may publish into the slot at once, so the ring's DONE must be in place
+/// first, or it could land over the host's next PUBLISHED.
+void MegakernelBuilder::storeDone(unsigned n,
+                                  llvm::function_ref<Val(unsigned)> won,
+                                  llvm::function_ref<Val(unsigned)> slotBase,
+                                  MemoryOrder order) {
+  for (unsigned i = 0; i < n; ++i)
+    k.ifThen(won(i), [&] {
+      k.atomic(AtomicOp::Store, order, statusPointer(slotBase(i)),
+               {P(PV::status_DONE)});
+    });
+  if (!sema.completions)
+    return;
+  k.fence(/*acquire=*/false, /*release=*/true);
+  for (unsigned i = 0; i < n; ++i)
+    k.ifThen(won(i), [&] { mirrorDone(slotBase(i)); });
+}
+
+/// The completion mirror (docs/protocol.md, "The completion mirror"), after
+/// the slot's DONE store and a release fence:
+///   s = slot_base / slot.WORDS
+///   if s < OpArrayLength(completions): completions[s] = DONE (relaxed)
+/// The host may bind fewer words than slot.COUNT (or specialize a larger
+/// count): a slot past them has no mirror word, and the host sees its DONE
+/// in the ring only.
+void MegakernelBuilder::mirrorDone(Val slotBase) {
+  Val slot = op(BinaryOp::Div, slotBase, c(std::max(L(PV::slot_WORDS), 1u)));
+  k.ifThen(lt(slot, completionWords), [&] {
+    k.atomic(AtomicOp::Store, MemoryOrder::Relaxed,
+             k.element(sema.completions, slot), {P(PV::status_DONE)});
+  });
 }
 
 /// The tenant gate (kernel.TENANT_GATE, Priority.cpp): true if the slot's

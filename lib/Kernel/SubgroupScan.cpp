@@ -54,12 +54,10 @@ void MegakernelBuilder::subgroupStep(Val s, Val nthreads, Val scanSlots) {
     return count;
   };
   countDone(n, own, [&](bool released) {
-    for (unsigned i = 0; i < batch; ++i)
-      k.ifThen(won[i], [&] {
-        k.atomic(AtomicOp::Store,
-                 released ? MemoryOrder::Relaxed : MemoryOrder::Release,
-                 statusPointer(slotBase[i]), {P(PV::status_DONE)});
-      });
+    storeDone(
+        batch, [&](unsigned i) { return won[i]; },
+        [&](unsigned i) { return slotBase[i]; },
+        released ? MemoryOrder::Relaxed : MemoryOrder::Release);
   });
 }
 

@@ -36,6 +36,7 @@ llvm::StringRef vyre::spelling(BufferRole r) {
   case BufferRole::Ring: return "ring_buffer";
   case BufferRole::DebugLog: return "debug_log";
   case BufferRole::IoQueue: return "io_queue";
+  case BufferRole::Completions: return "completions";
   case BufferRole::User: return "user";
   }
   return "user";

@@ -21,7 +21,7 @@ namespace {
 /// short spellings "ring", "debug" and "io" are accepted too.
 BufferRole roleFromString(llvm::StringRef role, llvm::StringRef name) {
   llvm::StringRef r = role.empty() ? name : role;
-  for (BufferRole known : kProtocolBufferRoles)
+  for (BufferRole known : kBufferRoles)
     if (r == spelling(known))
       return known;
   if (r == "ring")

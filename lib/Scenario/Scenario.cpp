@@ -643,7 +643,8 @@ llvm::Error ScenarioReader::readSpecialization(const Object &root) {
 }
 
 /// Every buffer's size ("buffer_words" for the runtime-sized ones and the
-/// ring), all words 0.
+/// ring; a runtime-sized completion mirror has slot.COUNT words by
+/// default), all words 0.
 llvm::Error ScenarioReader::sizeBuffers(const Object &root) {
   std::map<std::string, uint64_t> runtimeWords;
   if (const Value *v = root.get("buffer_words")) {
@@ -681,6 +682,9 @@ llvm::Error ScenarioReader::sizeBuffers(const Object &root) {
       words = runtimeWords[b.name];
     } else if (b.words) {
       words = *b.words;
+    } else if (b.role == BufferRole::Completions) {
+      // A runtime-sized completion mirror: a word per slot, as specialized.
+      words = s.protocol[PV::slot_COUNT];
     } else {
       return err("buffer_words: " + b.name +
                  " is runtime-sized: give its size in words");

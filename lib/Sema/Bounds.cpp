@@ -350,6 +350,9 @@ void LayoutChecker::checkBufferSizes() {
   if (get({P::slot_COUNT, P::slot_WORDS}))
     need(ctx.result.ringBuffer, val(P::slot_COUNT) * val(P::slot_WORDS),
          "slot.COUNT * slot.WORDS");
+  if (get({P::slot_COUNT}))
+    need(ctx.result.completions, val(P::slot_COUNT),
+         "the completion mirror (a word per slot: slot.COUNT)");
 }
 
 void LayoutChecker::run() {

@@ -3,9 +3,10 @@
 // Two buffers may not share a (set, binding); stores and writing atomics
 // need a read_write buffer; a plain load of a buffer that some handler
 // updates atomically is a warning (buffer granularity); the four protocol
-// buffers must exist as u32, read_write, atomic buffers; a user buffer no
-// handler touches is a warning (the module declares it and the host must
-// still bind it).
+// buffers must exist as u32, read_write, atomic buffers, and so must the
+// completion mirror where a module declares one (no handler may write
+// it); a user buffer no handler touches is a warning (the module declares
+// it and the host must still bind it).
 //
 //===----------------------------------------------------------------------===//
 #include "SemaContext.h"
@@ -52,7 +53,7 @@ void warnUnusedBuffers(SemaContext &ctx) {
       if (used.count(b.get()) || ctx.buffers.lookup(b->name) != b.get())
         continue; // used, or a redefinition (already an error)
       bool protocol = false;
-      for (BufferRole role : kProtocolBufferRoles)
+      for (BufferRole role : kBufferRoles)
         protocol |= ctx.result.protocolBuffer(role) == b.get();
       if (protocol)
         continue;
@@ -150,6 +151,18 @@ void checkPlainLoads(SemaContext &ctx, const AtomicWrites &atomicWrite) {
     }
 }
 
+/// A buffer the kernel's own loop accesses (a protocol buffer, or the
+/// completion mirror: \p what) holds u32 words and is read_write and atomic.
+void checkKernelWordsShape(DiagnosticEngine &diags, const BufferDecl *b,
+                           const llvm::Twine &what) {
+  if (b->elementType != Type::U32)
+    diags.error(b->elementTypeLoc, what + " must hold u32 words");
+  if (b->access != Access::ReadWrite)
+    diags.error(b->loc, what + " must be read_write");
+  if (!b->atomic)
+    diags.error(b->loc, what + " must be declared 'atomic'");
+}
+
 /// The protocol buffers exist as u32, read_write, atomic buffers; records
 /// them in the result.
 void checkProtocolBuffers(SemaContext &ctx) {
@@ -166,15 +179,42 @@ void checkProtocolBuffers(SemaContext &ctx) {
     }
     const BufferDecl *b = it->second;
     ctx.result.protocolBuffer(role) = b;
-    if (b->elementType != Type::U32)
-      diags.error(b->elementTypeLoc, llvm::Twine("protocol buffer '") +
-                                         name + "' must hold u32 words");
-    if (b->access != Access::ReadWrite)
-      diags.error(b->loc, llvm::Twine("protocol buffer '") + name +
-                              "' must be read_write");
-    if (!b->atomic)
-      diags.error(b->loc, llvm::Twine("protocol buffer '") + name +
-                              "' must be declared 'atomic'");
+    checkKernelWordsShape(diags, b,
+                          llvm::Twine("protocol buffer '") + name + "'");
+  }
+}
+
+/// The completion mirror (docs/protocol.md, "The completion mirror"), if
+/// the module declares a buffer named "completions": u32, read_write,
+/// atomic (its size: Bounds.cpp), and written by the kernel alone. A
+/// handler may read it; a handler's write could make the host take a slot
+/// in flight for DONE and publish over it.
+void checkCompletionsBuffer(SemaContext &ctx) {
+  llvm::StringRef name = spelling(BufferRole::Completions);
+  auto it = ctx.buffers.find(name);
+  if (it == ctx.buffers.end())
+    return;
+  const BufferDecl *b = it->second;
+  ctx.result.completions = b;
+  DiagnosticEngine &diags = ctx.diags;
+  checkKernelWordsShape(diags, b, llvm::Twine("completion mirror '") + name +
+                                      "'");
+  auto written = [&](const BufferRef &ref, llvm::SMLoc loc) {
+    if (ref.decl != b)
+      return;
+    diags.error(loc, llvm::Twine("handlers must not write the completion "
+                                 "mirror '") +
+                         name + "': the kernel stores status.DONE there "
+                                "after each slot, and the host recycles "
+                                "a slot it sees DONE");
+    diags.note(b->loc, "'" + name + "' is declared here");
+  };
+  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
+    for (const StoreStmt *st : h.stores)
+      written(st->buffer, st->buffer.loc);
+    for (const Expr *e : h.loadsAndAtomics)
+      if (auto *a = llvm::dyn_cast<AtomicExpr>(e); a && writes(a->op))
+        written(a->buffer, a->loc);
   }
 }
 
@@ -184,5 +224,6 @@ void vyre::sema::runBufferChecks(SemaContext &ctx) {
   checkUniqueBindings(ctx);
   checkPlainLoads(ctx, checkWrites(ctx));
   checkProtocolBuffers(ctx);
+  checkCompletionsBuffer(ctx);
   warnUnusedBuffers(ctx);
 }

@@ -155,14 +155,15 @@ const BufferDecl *&SemaResult::protocolBuffer(BufferRole r) {
   case BufferRole::Ring: return ringBuffer;
   case BufferRole::DebugLog: return debugLog;
   case BufferRole::IoQueue: return ioQueue;
+  case BufferRole::Completions: return completions;
   case BufferRole::User: break;
   }
   llvm_unreachable("User is no protocol buffer role");
 }
 
 BufferRole SemaResult::roleOf(const BufferDecl *d) const {
-  for (BufferRole r : kProtocolBufferRoles)
-    if (d == const_cast<SemaResult *>(this)->protocolBuffer(r))
+  for (BufferRole r : kBufferRoles)
+    if (d && d == const_cast<SemaResult *>(this)->protocolBuffer(r))
       return r;
   return BufferRole::User;
 }

@@ -134,6 +134,76 @@ TEST_CASE("Publisher reads a slot's status only where it does not know it free")
   CHECK(pub.publish(45, args, 1) == -1);
 }
 
+TEST_CASE("Publisher with a completion mirror: completed() reads the mirror") {
+  Layout l;
+  l.slotCount = 2;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0), control(224, 0),
+      mirror(l.slotCount, 0);
+  Publisher pub(l, ring.data(), control.data(), mirror.data(), mirror.size());
+  CHECK(pub.mirrored(1));
+  CHECK_FALSE(pub.mirrored(2));
+  uint32_t args[1] = {9};
+  pub.ringIsEmpty();
+  // A word left DONE by an earlier request: publish() clears it first.
+  mirror[0] = l.statusDone;
+  CHECK(pub.publish(42, args, 1) == 0);
+  CHECK(mirror[0] == 0);
+  CHECK_FALSE(pub.completed(0));
+  // The ring alone says DONE: not completed (the host waits on the
+  // mirror, and never reads the ring for it).
+  ring[l.statusWord] = l.statusDone;
+  CHECK_FALSE(pub.completed(0));
+  // The mirror says DONE: completed, whatever the ring says.
+  mirror[0] = l.statusDone;
+  ring[l.statusWord] = l.statusClaimed; // (breaks the contract: no read)
+  CHECK(pub.completed(0));
+  CHECK(pub.publish(43, args, 1) == 1);
+  CHECK(pub.publish(44, args, 1) == 0); // known free: completed() saw it
+  CHECK(mirror[0] == 0);
+  CHECK(ring[l.opcodeWord] == 44);
+}
+
+TEST_CASE("Publisher with a completion mirror: a ring DONE does not free a "
+          "slot before its mirror word") {
+  Layout l;
+  l.slotCount = 1;
+  std::vector<uint32_t> ring(l.slotWords, 0), control(224, 0), mirror(1, 0);
+  Publisher pub(l, ring.data(), control.data(), mirror.data(), mirror.size());
+  uint32_t args[1] = {9};
+  CHECK(pub.publish(42, args, 1) == 0); // not known free: EMPTY, read
+  // The kernel stored DONE in the ring; its mirror store has not landed.
+  // Were the slot free now, that late store would land over the word the
+  // next publish clears and answer the next request at once.
+  ring[l.statusWord] = l.statusDone;
+  CHECK(pub.status(0) == l.statusDone);
+  CHECK(pub.publish(43, args, 1) == -1);
+  CHECK(ring[l.opcodeWord] == 42);
+  mirror[0] = l.statusDone;
+  CHECK(pub.publish(43, args, 1) == 0);
+  CHECK(mirror[0] == 0);
+  // A refused publish (too many args) leaves the mirror word alone.
+  mirror[0] = l.statusDone;
+  std::vector<uint32_t> many(l.argsPerSlot + 1, 1);
+  CHECK(pub.publish(44, many.data(), many.size()) == -1);
+  CHECK(mirror[0] == l.statusDone);
+}
+
+TEST_CASE("Publisher: slots past the mirror's words wait on the ring") {
+  Layout l;
+  l.slotCount = 2;
+  std::vector<uint32_t> ring(l.slotCount * l.slotWords, 0), control(224, 0),
+      mirror(1, 0);
+  Publisher pub(l, ring.data(), control.data(), mirror.data(), mirror.size());
+  uint32_t args[1] = {9};
+  pub.ringIsEmpty();
+  CHECK(pub.publish(42, args, 1) == 0);
+  CHECK(pub.publish(43, args, 1) == 1);
+  CHECK_FALSE(pub.completed(1));
+  ring[l.slotWords + l.statusWord] = l.statusDone;
+  CHECK(pub.completed(1));
+  CHECK(mirror[0] == 0); // slot 1 has no word; slot 0's untouched
+}
+
 TEST_CASE("the doorbell wraps at a multiple of slot.COUNT") {
   CHECK(doorbellModulus(256) == 0xFFFFFF00u);
   CHECK(doorbellModulus(3) == 0xFFFFFFFFu);
@@ -468,10 +538,31 @@ TEST_CASE("chooseMemoryType: device-local host-visible first, host memory as fal
   CHECK(p == Placement::None);
 }
 
+TEST_CASE("chooseHostCachedMemoryType: cached system memory for the mirror") {
+  Placement p;
+  // NVIDIA with resizable BAR: 0 device-local, 1 host 0x6, 2 host cached
+  // 0xE, 3 device-local host-visible 0x7.
+  const uint32_t nvidia[] = {0x1, 0x6, 0xE, 0x7};
+  CHECK(chooseHostCachedMemoryType(0xF, nvidia, 4, p) == 2);
+  CHECK(p == Placement::HostCached);
+  CHECK(std::string(placementName(p)) == "host-cached");
+  // No cached type allowed: any host-visible coherent one.
+  CHECK(chooseHostCachedMemoryType(0xB, nvidia, 4, p) == 1);
+  CHECK(p == Placement::HostVisible);
+  // lavapipe's one type is device-local (and cached): the fallback.
+  const uint32_t lvp[] = {0xF};
+  CHECK(chooseHostCachedMemoryType(0x1, lvp, 1, p) == 0);
+  CHECK(p == Placement::DeviceLocalHostVisible);
+  const uint32_t incoherent[] = {0x1, 0xA};
+  CHECK(chooseHostCachedMemoryType(0x3, incoherent, 2, p) == -1);
+  CHECK(p == Placement::None);
+}
+
 TEST_CASE("seesHostWritesWhileRunning: only device-local host-visible memory") {
   using vyre::host::seesHostWritesWhileRunning;
   CHECK(seesHostWritesWhileRunning(Placement::DeviceLocalHostVisible));
   CHECK_FALSE(seesHostWritesWhileRunning(Placement::HostVisible));
+  CHECK_FALSE(seesHostWritesWhileRunning(Placement::HostCached));
   CHECK_FALSE(seesHostWritesWhileRunning(Placement::None));
 }
 

@@ -33,7 +33,10 @@ class Session {
 public:
   Session(const host::Layout &l, LatencyDevice &dev,
           const std::vector<uint32_t> &slot, const LatencyOptions &opts)
-      : l(l), dev(dev), pub(l, dev.ring, dev.control), opts(opts) {
+      : l(l), dev(dev),
+        pub(l, dev.ring, dev.control, dev.completions, dev.completionWords),
+        opts(opts) {
+    r.mirror = dev.completions && pub.mirrored(0);
     opcode = l.opcodeWord < slot.size() ? slot[l.opcodeWord] : 0;
     for (uint32_t a = 0; a < l.argsPerSlot; ++a)
       args.push_back(l.arg0Word + a < slot.size() ? slot[l.arg0Word + a] : 0);
@@ -63,7 +66,8 @@ public:
           waitDone({uint32_t(slot)}, /*resident=*/true, &claimed, &polls)) {
         auto end = Clock::now();
         done.push_back(micros(end - t0));
-        seen.push_back(micros(claimed - t0));
+        if (!r.mirror)
+          seen.push_back(micros(claimed - t0));
         // Where a request's time goes: the host's publish, and one read of
         // the status word (a bus round trip on a discrete GPU).
         publishing.push_back(micros(published - t0));
@@ -90,7 +94,7 @@ public:
         break;
       dev.submit();
       dev.waitFinished();
-      if (pub.status(uint32_t(slot)) != l.statusDone) {
+      if (!pub.completed(uint32_t(slot))) {
         fail("slot " + std::to_string(slot) +
              " was not DONE after its dispatch finished");
         break;
@@ -137,9 +141,10 @@ private:
   }
 
   /// Spins until every slot is DONE; with \p claimed, also records when
-  /// the first one left PUBLISHED (the kernel saw it); with \p pollsOut,
-  /// how many status reads it took. A resident kernel that finished early
-  /// is dispatched again.
+  /// the first one left PUBLISHED (the kernel saw it; not on the completion
+  /// mirror, where a poll reads the mirror word alone); with \p pollsOut,
+  /// how many reads it took. A resident kernel that finished early is
+  /// dispatched again.
   bool waitDone(const std::vector<uint32_t> &slots, bool resident,
                 Clock::time_point *claimed, uint64_t *pollsOut = nullptr) {
     return waitDone(slots, resident, claimed, opts.timeoutMs, pollsOut);
@@ -150,10 +155,17 @@ private:
     auto start = Clock::now();
     size_t next = 0;
     for (uint64_t polls = 1;; ++polls) {
-      uint32_t st = pub.status(slots[next]);
-      if (claimed && *claimed == Clock::time_point{} && st != l.statusPublished)
-        *claimed = Clock::now();
-      if (st == l.statusDone && ++next == slots.size()) {
+      bool done;
+      if (r.mirror) {
+        done = pub.completed(slots[next]);
+      } else {
+        uint32_t st = pub.status(slots[next]);
+        if (claimed && *claimed == Clock::time_point{} &&
+            st != l.statusPublished)
+          *claimed = Clock::now();
+        done = st == l.statusDone;
+      }
+      if (done && ++next == slots.size()) {
         if (pollsOut)
           *pollsOut = polls;
         return true;
@@ -167,7 +179,8 @@ private:
       if (Clock::now() - start > std::chrono::milliseconds(timeoutMs)) {
         fail("slot " + std::to_string(slots[next]) + " was not DONE within " +
              std::to_string(timeoutMs) + " ms (status " +
-             std::to_string(st) + ", DONE_COUNT " +
+             std::to_string(host::slotStatus(l, dev.ring, slots[next])) +
+             ", DONE_COUNT " +
              std::to_string(host::doneCount(l, dev.control)) + ")");
         return false;
       }
@@ -201,8 +214,12 @@ std::string vyre::formatLatency(const LatencyResult &r,
   out += "  \"requests\": " + std::to_string(opts.requests) + ",\n";
   out += "  \"bursts\": " + std::to_string(opts.bursts) + ",\n";
   out += "  \"memory\": \"" + memory + "\",\n";
+  out += "  \"completion\": \"" +
+         std::string(r.mirror ? "mirror" : "status") + "\",\n";
   out += "  " + series("resident", r.resident) + ",\n";
-  out += "  " + series("resident_seen", r.residentSeen) + ",\n";
+  out += "  " + (r.mirror ? std::string("\"resident_seen\": null")
+                          : series("resident_seen", r.residentSeen)) +
+         ",\n";
   out += "  " + series("resident_publish", r.publish) + ",\n";
   out += "  " + series("resident_status_read", r.statusRead) + ",\n";
   out += "  " + series("submit", r.submit) + ",\n";

@@ -7,7 +7,8 @@
 // request (the slot published and SHUTDOWN set before the submit, so the
 // dispatch drains it in one pass and leaves). The host side is
 // vyre/host/host.h's Publisher, under whichever publishing contract the
-// module's manifest names. docs/scenario.md, "Round trips".
+// module's manifest names, waiting on the completion mirror where the
+// module has one. docs/scenario.md, "Round trips".
 //
 //===----------------------------------------------------------------------===//
 #ifndef VYRE_TOOLS_VYRE_RUN_LATENCY_H
@@ -31,6 +32,10 @@ public:
   virtual bool finished() = 0;
   virtual void waitFinished() = 0;
   uint32_t *ring = nullptr, *control = nullptr;
+  /// The completion mirror (the module's "completions" buffer), or null:
+  /// then the host waits on it instead of the ring's status words.
+  uint32_t *completions = nullptr;
+  uint64_t completionWords = 0;
 };
 
 struct LatencyOptions {
@@ -55,6 +60,10 @@ struct LatencyResult {
   /// the shutdown (kernel.ITERATION_BUDGET; llvmpipe's loop limit) and was
   /// dispatched again, as a host of a resident kernel does.
   unsigned residentDispatches = 0;
+  /// Whether the host waited on the completion mirror ("completion":
+  /// "mirror"; residentSeen is then not measured: the host never reads
+  /// the ring's status while it waits) or on the status word ("status").
+  bool mirror = false;
   uint32_t doneCount = 0, expectedDone = 0;
 };
 

@@ -647,9 +647,15 @@ public:
       Buffer &nb = buffers.back();
       VkMemoryRequirements req;
       vkGetBufferMemoryRequirements(device, nb.buffer, &req);
-      int type = host::chooseMemoryType(req.memoryTypeBits, flags,
-                                        mp.memoryTypeCount, nb.placement,
-                                        !hostMemory);
+      // The completion mirror in the host's cached memory, where its polls
+      // stay off the bus (docs/embedding.md, "Buffer placement").
+      int type = layout.buffers[i].role == BufferRole::Completions
+                     ? host::chooseHostCachedMemoryType(
+                           req.memoryTypeBits, flags, mp.memoryTypeCount,
+                           nb.placement)
+                     : host::chooseMemoryType(req.memoryTypeBits, flags,
+                                              mp.memoryTypeCount, nb.placement,
+                                              !hostMemory);
       if (type < 0)
         throw VulkanError{"no host-visible coherent memory type",
                           VK_ERROR_FEATURE_NOT_PRESENT};
@@ -1019,6 +1025,10 @@ public:
     } dev(*this, workgroups);
     dev.ring = buffers[layout.find(BufferRole::Ring)].words;
     dev.control = buffers[layout.find(BufferRole::Control)].words;
+    if (int mirror = layout.find(BufferRole::Completions); mirror >= 0) {
+      dev.completions = buffers[mirror].words;
+      dev.completionWords = buffers[mirror].count;
+    }
     return vyre::measureLatency(hostLayout(s.protocol), dev, slot, opts);
   }
 

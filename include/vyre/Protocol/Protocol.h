@@ -35,14 +35,29 @@ std::optional<PV> lookupProtocolValue(llvm::StringRef group, llvm::StringRef key
 /// True if some row has this group (so `group.X` is a protocol reference).
 bool isProtocolGroup(llvm::StringRef group);
 
-/// The four protocol buffers (docs/protocol.md), and User for every other
-/// buffer. A protocol buffer is the buffer declared with its role's name.
-enum class BufferRole : uint8_t { Control, Ring, DebugLog, IoQueue, User };
+/// The four protocol buffers (docs/protocol.md), the opt-in completion
+/// mirror, and User for every other buffer. A protocol buffer is the buffer
+/// declared with its role's name.
+enum class BufferRole : uint8_t {
+  Control,
+  Ring,
+  DebugLog,
+  IoQueue,
+  Completions,
+  User
+};
+/// The protocol buffers every module has (the prelude declares them).
 constexpr BufferRole kProtocolBufferRoles[] = {
     BufferRole::Control, BufferRole::Ring, BufferRole::DebugLog,
     BufferRole::IoQueue};
-/// "control", "ring_buffer", "debug_log", "io_queue" (each protocol
-/// buffer's name and its manifest role) or "user".
+/// Every role but User: the protocol buffers and the buffers a module may
+/// declare to opt in ("completions": docs/protocol.md, "The completion
+/// mirror").
+constexpr BufferRole kBufferRoles[] = {
+    BufferRole::Control, BufferRole::Ring, BufferRole::DebugLog,
+    BufferRole::IoQueue, BufferRole::Completions};
+/// "control", "ring_buffer", "debug_log", "io_queue", "completions" (each
+/// role's buffer name and its manifest role) or "user".
 llvm::StringRef spelling(BufferRole r);
 
 /// The evaluated value of every row, as Sema computed it from the protocol

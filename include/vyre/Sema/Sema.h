@@ -43,6 +43,10 @@ struct SemaResult {
   /// The four protocol buffers, by role.
   const BufferDecl *control = nullptr, *ringBuffer = nullptr,
                    *debugLog = nullptr, *ioQueue = nullptr;
+  /// The completion mirror (a buffer named "completions"), or null: the
+  /// kernel stores status.DONE into completions[slot] after each slot's
+  /// DONE (docs/protocol.md, "The completion mirror").
+  const BufferDecl *completions = nullptr;
   /// Some handler stores to the ring buffer or updates it atomically, so a
   /// slot may become PUBLISHED while the kernel runs by the kernel's own
   /// hand (the subgroup skeletons' leave rule, docs/protocol.md).
@@ -50,7 +54,7 @@ struct SemaResult {
 
   /// The field above that holds the buffer of protocol role \p r.
   const BufferDecl *&protocolBuffer(BufferRole r);
-  /// \p d's role: a protocol buffer's, or User.
+  /// \p d's role: a protocol buffer's, the completion mirror's, or User.
   BufferRole roleOf(const BufferDecl *d) const;
 };
 

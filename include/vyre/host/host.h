@@ -76,21 +76,43 @@ struct Layout {
 /// VkMemoryPropertyFlagBits this choice reads (stable Vulkan ABI), so this
 /// header needs no Vulkan headers.
 constexpr uint32_t kMemoryDeviceLocal = 0x1, kMemoryHostVisible = 0x2,
-                   kMemoryHostCoherent = 0x4;
+                   kMemoryHostCoherent = 0x4, kMemoryHostCached = 0x8;
 
 enum class Placement {
   None,                   // no host-visible coherent memory type fits
   DeviceLocalHostVisible, // DEVICE_LOCAL|HOST_VISIBLE|HOST_COHERENT (e.g. resizable BAR)
   HostVisible,            // HOST_VISIBLE|HOST_COHERENT system memory
+  HostCached,             // HOST_VISIBLE|HOST_COHERENT|HOST_CACHED system memory
 };
 
 inline const char *placementName(Placement p) {
   switch (p) {
   case Placement::DeviceLocalHostVisible: return "device-local host-visible";
   case Placement::HostVisible: return "host-visible";
+  case Placement::HostCached: return "host-cached";
   default: return "none";
   }
 }
+
+namespace detail {
+/// The first memory type allowed by \p typeBits whose flags hold \p want
+/// and none of \p avoid, or -1.
+inline int findMemoryType(uint32_t typeBits, const uint32_t *propertyFlags,
+                          uint32_t typeCount, uint32_t want, uint32_t avoid) {
+  for (uint32_t t = 0; t < typeCount && t < 32; ++t)
+    if ((typeBits & (1u << t)) && (propertyFlags[t] & want) == want &&
+        !(propertyFlags[t] & avoid))
+      return static_cast<int>(t);
+  return -1;
+}
+/// Where memory of flags \p flags puts a buffer the host maps.
+inline Placement placementOf(uint32_t flags) {
+  if (flags & kMemoryDeviceLocal)
+    return Placement::DeviceLocalHostVisible;
+  return flags & kMemoryHostCached ? Placement::HostCached
+                                   : Placement::HostVisible;
+}
+} // namespace detail
 
 /// The memory type for a buffer the host maps while the kernel runs (every
 /// protocol buffer: the manifest's `host_access_while_running` is not
@@ -109,20 +131,35 @@ inline int chooseMemoryType(uint32_t typeBits, const uint32_t *propertyFlags,
                             bool preferDeviceLocal = true) {
   const uint32_t host = kMemoryHostVisible | kMemoryHostCoherent;
   auto find = [&](uint32_t want, uint32_t avoid) {
-    for (uint32_t t = 0; t < typeCount && t < 32; ++t)
-      if ((typeBits & (1u << t)) && (propertyFlags[t] & want) == want &&
-          !(propertyFlags[t] & avoid))
-        return static_cast<int>(t);
-    return -1;
+    return detail::findMemoryType(typeBits, propertyFlags, typeCount, want,
+                                  avoid);
   };
   int t = preferDeviceLocal ? find(host | kMemoryDeviceLocal, 0)
                             : find(host, kMemoryDeviceLocal);
   if (t < 0)
     t = find(host, 0);
-  placement = t < 0 ? Placement::None
-              : propertyFlags[t] & kMemoryDeviceLocal
-                  ? Placement::DeviceLocalHostVisible
-                  : Placement::HostVisible;
+  placement = t < 0 ? Placement::None : detail::placementOf(propertyFlags[t]);
+  return t;
+}
+
+/// The memory type for the completion mirror (the manifest's "placement":
+/// "host_cached"; docs/embedding.md, "Buffer placement"): the first allowed
+/// type holding HOST_VISIBLE|HOST_COHERENT|HOST_CACHED that is not
+/// DEVICE_LOCAL, so that the host's polls hit its own cache until the
+/// kernel's write (which a coherent type snoops) lands; else the first
+/// host-visible coherent one. The kernel writes the mirror and never reads
+/// it, so system memory costs it one posted write per slot. Returns the
+/// type index and sets \p placement, or -1 (Placement::None).
+inline int chooseHostCachedMemoryType(uint32_t typeBits,
+                                      const uint32_t *propertyFlags,
+                                      uint32_t typeCount,
+                                      Placement &placement) {
+  const uint32_t host = kMemoryHostVisible | kMemoryHostCoherent;
+  int t = detail::findMemoryType(typeBits, propertyFlags, typeCount,
+                                 host | kMemoryHostCached, kMemoryDeviceLocal);
+  if (t < 0)
+    t = detail::findMemoryType(typeBits, propertyFlags, typeCount, host, 0);
+  placement = t < 0 ? Placement::None : detail::placementOf(propertyFlags[t]);
   return t;
 }
 
@@ -382,10 +419,25 @@ inline void ringDoorbell(const Layout &l, uint32_t *control, uint64_t published)
 /// control.DOORBELL (release, after their status words). One Publisher
 /// per ring; it must be the only one publishing into it, and it starts
 /// where the kernel's doorbell starts, at slot 0 with the count 0.
+///
+/// With a completion mirror (the module's "completions" buffer:
+/// docs/protocol.md, "The completion mirror"), pass its mapped words: the
+/// kernel stores DONE into completions[slot] after the slot's DONE in the
+/// ring, and completed() polls that word in the host's own memory instead
+/// of the ring's status word across the bus. publish() clears the slot's
+/// mirror word before it publishes, and, for a slot the mirror covers,
+/// writes over it only once the mirror said DONE (or the ring's status is
+/// EMPTY): a ring DONE seen before its mirror word landed would let that
+/// late DONE land over the cleared word and answer the next request early.
 class Publisher {
 public:
-  Publisher(Layout l, uint32_t *ring, uint32_t *control)
-      : l(l), ring(ring), control(control) {}
+  Publisher(Layout l, uint32_t *ring, uint32_t *control,
+            uint32_t *completions = nullptr, uint64_t completionWords = 0)
+      : l(l), ring(ring), control(control), mirror(completions),
+        mirrorWords(completions ? completionWords : 0) {}
+
+  /// Whether slot \p slot has a completion mirror word.
+  bool mirrored(uint32_t slot) const { return slot < mirrorWords; }
 
   /// The ring slot the next publish() fills.
   uint32_t nextSlot() const { return l.slotCount ? count % l.slotCount : 0; }
@@ -402,9 +454,12 @@ public:
     uint32_t slot = nextSlot();
     if (slot >= l.slotCount)
       return -1;
-    if ((slot >= knownFree.size() || !knownFree[slot]) &&
-        !slotIsFree(l, slotStatus(l, ring, slot)))
+    if ((slot >= knownFree.size() || !knownFree[slot]) && !isFree(slot))
       return -1;
+    if (nargs > l.argsPerSlot)
+      return -1;
+    if (mirrored(slot)) // before the status: the kernel's DONE comes after
+      detail::word(mirror + slot).store(0, std::memory_order_relaxed);
     if (!publishSlot(l, ring, slot, opcode, args, nargs))
       return -1;
     if (slot < knownFree.size())
@@ -426,23 +481,54 @@ public:
   /// Slot \p slot's status (acquire), as slotStatus; a slot seen DONE (or
   /// EMPTY) stays free until this Publisher publishes it again, so
   /// publish() then writes it without reading it.
+  /// (With a completion mirror, a ring DONE marks the slot free only once
+  /// its mirror word says DONE too: completed().)
   uint32_t status(uint32_t slot) {
     uint32_t st = slotStatus(l, ring, slot);
-    if (slot < l.slotCount && slotIsFree(l, st)) {
-      if (knownFree.empty()) // one bit per slot, from the first use on
-        knownFree.assign(l.slotCount, false);
-      knownFree[slot] = true;
-    }
+    if (st == l.statusEmpty || (st == l.statusDone && !mirrored(slot)))
+      markFree(slot);
     return st;
+  }
+
+  /// Whether the kernel has finished slot \p slot: its completion mirror
+  /// word is DONE (acquire: the handler's writes are visible), one read
+  /// of the host's own memory; without a mirror word, its status is DONE
+  /// (status()). A completed slot is free until the next publish() into it.
+  bool completed(uint32_t slot) {
+    if (!mirrored(slot))
+      return status(slot) == l.statusDone;
+    if (detail::load(mirror + slot) != l.statusDone)
+      return false;
+    markFree(slot);
+    return true;
   }
 
 private:
   Layout l;
   uint32_t *ring, *control;
+  uint32_t *mirror;     // the completion mirror, or null
+  uint64_t mirrorWords; // its words (0 without one)
   uint32_t count = 0; // slots published, modulo doorbellModulus
   // Per slot: EMPTY or DONE as last seen; empty until ringIsEmpty or
   // status first needs it.
   std::vector<bool> knownFree;
+
+  void markFree(uint32_t slot) {
+    if (slot >= l.slotCount)
+      return;
+    if (knownFree.empty()) // one bit per slot, from the first use on
+      knownFree.assign(l.slotCount, false);
+    knownFree[slot] = true;
+  }
+
+  /// Whether the host may write slot \p slot now (one read, or two where
+  /// the mirror covers it and is not DONE).
+  bool isFree(uint32_t slot) {
+    if (!mirrored(slot))
+      return slotIsFree(l, slotStatus(l, ring, slot));
+    return detail::load(mirror + slot) == l.statusDone ||
+           slotStatus(l, ring, slot) == l.statusEmpty;
+  }
 };
 
 /// Polls slot \p slot's status (acquire) until it is DONE, at most
