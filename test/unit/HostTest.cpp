@@ -514,11 +514,12 @@ TEST_CASE("encodePacked is encodePackedRaw with shared argument triples") {
   CHECK(raw[1] == 0x00000102); // 02 01 00 00
 }
 
+// NVIDIA's memory types with resizable BAR (issue 11): 0 device-local,
+// 1 host 0x6, 2 host cached 0xE, 3 device-local host-visible 0x7.
+static const uint32_t nvidia[] = {0x1, 0x6, 0xE, 0x7};
+
 TEST_CASE("chooseMemoryType: device-local host-visible first, host memory as fallback") {
   Placement p;
-  // NVIDIA with resizable BAR (issue 11): 0 device-local, 1 host 0x6,
-  // 2 host cached 0xE, 3 device-local host-visible 0x7.
-  const uint32_t nvidia[] = {0x1, 0x6, 0xE, 0x7};
   CHECK(chooseMemoryType(0xF, nvidia, 4, p) == 3);
   CHECK(p == Placement::DeviceLocalHostVisible);
   CHECK(std::string(placementName(p)) == "device-local host-visible");
@@ -540,9 +541,6 @@ TEST_CASE("chooseMemoryType: device-local host-visible first, host memory as fal
 
 TEST_CASE("chooseHostCachedMemoryType: cached system memory for the mirror") {
   Placement p;
-  // NVIDIA with resizable BAR: 0 device-local, 1 host 0x6, 2 host cached
-  // 0xE, 3 device-local host-visible 0x7.
-  const uint32_t nvidia[] = {0x1, 0x6, 0xE, 0x7};
   CHECK(chooseHostCachedMemoryType(0xF, nvidia, 4, p) == 2);
   CHECK(p == Placement::HostCached);
   CHECK(std::string(placementName(p)) == "host-cached");
