@@ -13,10 +13,13 @@ NOP and mix runs, which compares control words only.
   fullstate.py --out DIR [--slots N] [--workgroups W] [--live]
 
 writes DIR/fullstate.vyre, DIR/fullstate_doorbell.vyre (the same with
-kernel.PUBLISH = publish.DOORBELL) and DIR/fullstate_N_W.json (with --live,
+kernel.PUBLISH = publish.DOORBELL), DIR/fullstate_mirror.vyre (the doorbell
+program with a completion mirror, docs/protocol.md "The completion
+mirror"), DIR/fullstate_N_W.json and DIR/fullstate_N_W_mirror.json (the
+same slots; its output also prints the mirror's words). With --live,
 DIR/fullstate_N_W_live.json: "publish": "live", the host publishing the
 slots one at a time while the kernel runs, which a doorbell module answers
-through its window).
+through its window.
 """
 
 import argparse
@@ -52,6 +55,14 @@ DOORBELL = """protocol {
   kernel.PUBLISH = publish.DOORBELL;
 }
 """
+# The completion mirror (binding 5: acc has 4): the kernel stores DONE
+# into completions[slot] after each slot's DONE.
+MIRROR = DOORBELL + """/// The completion mirror.
+buffer completions: u32[] read_write atomic @binding(5);
+"""
+# (program file, extra output) of each program write() writes.
+PROGRAMS = (('fullstate.vyre', ''), ('fullstate_doorbell.vyre', DOORBELL),
+            ('fullstate_mirror.vyre', MIRROR))
 
 # BATCH_FENCE stores its arg1 into observable 0: one fixed value.
 FENCE_ARG = 12345
@@ -88,7 +99,9 @@ OUTPUT = {'control': 'all', 'acc': 'all', 'debug_log': 'all', 'io_queue': 'all',
           'ring_status': True}
 
 
-def scenario(slots, workgroups, live=False):
+def scenario(slots, workgroups, live=False, mirror=False):
+    """The scenario; with \p mirror its output also prints the completion
+    mirror's words (only a program with one has that buffer)."""
     per = max(1, slots // KINDS)
     out = []
     left = slots
@@ -103,7 +116,7 @@ def scenario(slots, workgroups, live=False):
     s = {'comment': 'bench/fullstate.py: %d slots' % slots, 'workgroups': workgroups,
          'spec': {'slot.COUNT': slots}, 'service_io': False,
          'timeout_ms': 600000, 'max_steps': 4000000000,
-         'slots': out, 'output': OUTPUT}
+         'slots': out, 'output': dict(OUTPUT, completions='all') if mirror else OUTPUT}
     if live:
         s['publish'] = 'live'
     else:
@@ -112,20 +125,26 @@ def scenario(slots, workgroups, live=False):
 
 
 def write(d, slots, workgroups, live=False):
-    """Writes the two programs and the scenario; returns their paths."""
+    """Writes the programs and the scenarios; returns their paths."""
     os.makedirs(d, exist_ok=True)
     paths = []
-    for name, protocol in (('fullstate.vyre', ''), ('fullstate_doorbell.vyre', DOORBELL)):
+    for name, protocol in PROGRAMS:
         p = os.path.join(d, name)
         with open(p, 'w') as f:
             f.write(VYRE % {'protocol': protocol, 'acc': ACC_WORDS})
         paths.append(p)
-    p = os.path.join(d, 'fullstate_%d_%d%s.json' % (slots, workgroups,
-                                                   '_live' if live else ''))
-    with open(p, 'w') as f:
-        json.dump(scenario(slots, workgroups, live), f, separators=(',', ':'))
-    paths.append(p)
+    for mirror in (False, True):
+        p = os.path.join(d, scenario_name(slots, workgroups, live, mirror))
+        with open(p, 'w') as f:
+            json.dump(scenario(slots, workgroups, live, mirror), f,
+                      separators=(',', ':'))
+        paths.append(p)
     return paths
+
+
+def scenario_name(slots, workgroups, live=False, mirror=False):
+    return 'fullstate_%d_%d%s%s.json' % (slots, workgroups, '_live' if live else '',
+                                         '_mirror' if mirror else '')
 
 
 def main():

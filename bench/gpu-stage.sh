@@ -15,7 +15,7 @@
 # publish.DOORBELL (vyrec_10.doorbell.spv: the latency section's resident
 # kernel) and that module with a completion mirror (vyrec_10.mirror.spv,
 # measured beside it); the full-state workload (bench/fullstate.py: fullstate.SKELETON.spv
-# for each skeleton and fullstate.doorbell.spv, their sources, and a static
+# for each skeleton, fullstate.doorbell.spv and fullstate.mirror.spv, their sources, and a static
 # vyre-interp to compare with); and the WGSL modules at N=10 for the WebGPU
 # rows (webgpu_10.wgsl: the grouped loop; webgpu_10.portable.wgsl) with
 # vyre-scenario and the WebGPU host's scripts (DEST/vyre-run-webgpu/).
@@ -81,15 +81,17 @@ build-gpu/bin/vyrec -w "$dest/src/bench_10_doorbell.vyre" \
   cat "$dest/src/bench_10.vyre"; } > "$dest/src/bench_10_mirror.vyre"
 build-gpu/bin/vyrec -w "$dest/src/bench_10_mirror.vyre" \
   -o "$dest/vyrec_10.mirror.spv" --manifest "$dest/vyrec_10.mirror.json" 2>/dev/null
-# The full-state workload: every skeleton and the doorbell.
+# The full-state workload: every skeleton, the doorbell and the mirror.
 python3 bench/fullstate.py --out "$dest" --slots 1048576 --workgroups 1024 >/dev/null
-rm "$dest/fullstate_1048576_1024.json" # gpu.py writes it there
+rm "$dest"/fullstate_1048576_1024*.json # gpu.py writes them there
 for v in grouped subgroup portable; do
   build-gpu/bin/vyrec -w --skeleton=$v "$dest/fullstate.vyre" \
     -o "$dest/fullstate.$v.spv" --manifest "$dest/fullstate.$v.json"
 done
-build-gpu/bin/vyrec -w "$dest/fullstate_doorbell.vyre" \
-  -o "$dest/fullstate.doorbell.spv" --manifest "$dest/fullstate.doorbell.json"
+for v in doorbell mirror; do
+  build-gpu/bin/vyrec -w "$dest/fullstate_$v.vyre" \
+    -o "$dest/fullstate.$v.spv" --manifest "$dest/fullstate.$v.json"
+done
 build-gpu/bin/vyrec -w --target-env=webgpu --skeleton=grouped "$dest/src/bench_10.vyre" \
   -o "$dest/webgpu_10.wgsl" --manifest "$dest/webgpu_10.json" 2>/dev/null
 build-gpu/bin/vyrec -w --target-env=webgpu --skeleton=portable "$dest/src/bench_10.vyre" \

@@ -28,8 +28,9 @@ and measures, in one run, side by side:
           NAME says doorbell or mirror (an earlier build, beside them in
           the same run)
   full    the full-state workload (bench/fullstate.py): fullstate.VARIANT.spv
-          for every skeleton and the doorbell, --slots slots, whose whole
-          final state must equal vyre-interp's
+          for every skeleton, the doorbell and the completion mirror,
+          --slots slots, whose whole final state (the mirror's words too)
+          must equal vyre-interp's
 
 nop and mix run with the buffers in device-local host-visible memory (what
 vyre-run chooses where the device has it) and once more in system memory
@@ -291,16 +292,22 @@ def latency_summary(rows):
 
 def full_state(vr, vi, d, env, a):
     """The full-state workload: each fullstate.VARIANT.spv against vyre-interp."""
-    scen = os.path.join(d, 'fullstate_%d_%d.json' % (a.slots, a.workgroups))
-    write_json(scen, fullstate.scenario(a.slots, a.workgroups))
+    scens = {}
+    for mirror in (False, True):
+        scens[mirror] = os.path.join(d, fullstate.scenario_name(a.slots, a.workgroups,
+                                                                mirror=mirror))
+        write_json(scens[mirror], fullstate.scenario(a.slots, a.workgroups, mirror=mirror))
     expected = {}
     res = {}
     for f in sorted(os.listdir(d)):
         if not (f.startswith('fullstate.') and f.endswith('.spv')):
             continue
         variant = f[len('fullstate.'):-4]
-        src = os.path.join(d, 'fullstate_doorbell.vyre' if variant == 'doorbell'
-                           else 'fullstate.vyre')
+        # The doorbell and mirror programs by name, every skeleton from
+        # fullstate.vyre; the mirror's scenario also prints its words.
+        src = os.path.join(d, 'fullstate_%s.vyre' % variant
+                           if variant in ('doorbell', 'mirror') else 'fullstate.vyre')
+        scen = scens[variant == 'mirror']
         if src not in expected:
             try:
                 p = subprocess.run([vi, src, scen], capture_output=True, text=True,
