@@ -93,8 +93,9 @@ void checkUniqueBindings(SemaContext &ctx) {
     }
 }
 
-/// Stores and writing atomics need a read_write buffer; returns where each
-/// buffer is first updated atomically.
+/// Stores and writing atomics need a read_write buffer and may not write
+/// the completion mirror; returns where each buffer is first updated
+/// atomically.
 AtomicWrites checkWrites(SemaContext &ctx) {
   DiagnosticEngine &diags = ctx.diags;
   AtomicWrites atomicWrite;
@@ -106,24 +107,36 @@ AtomicWrites checkWrites(SemaContext &ctx) {
                          "', which is declared 'read'");
     diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
   };
-  // Whether a handler writes the ring (by name: the protocol buffers are
-  // recorded later, checkProtocolBuffers).
-  auto writesRing = [&](const BufferRef &ref) {
-    if (ref.decl && ref.decl->name == spelling(BufferRole::Ring))
+  // What a handler's write means for the kernel's own buffers (by name:
+  // they are recorded later, checkProtocolBuffers and
+  // checkCompletionsBuffer): a write to the ring may publish a slot; the
+  // completion mirror is the kernel's alone, since a handler's write could
+  // make the host take a slot in flight for DONE and publish over it.
+  auto kernelBufferWrite = [&](const BufferRef &ref, llvm::SMLoc loc) {
+    if (!ref.decl)
+      return;
+    if (ref.decl->name == spelling(BufferRole::Ring))
       ctx.result.handlersWriteRing = true;
+    if (ref.decl->name != spelling(BufferRole::Completions))
+      return;
+    diags.error(loc, "handlers must not write the completion mirror '" +
+                         ref.name +
+                         "': the kernel stores status.DONE there after each "
+                         "slot, and the host recycles a slot it sees DONE");
+    diags.note(ref.decl->loc, "'" + ref.name + "' is declared here");
   };
   // Each handler's stores first, then its atomics, in source order.
   for (const HandlerAccesses &h : ctx.handlerAccesses()) {
     for (const StoreStmt *st : h.stores) {
       readOnly(st->buffer, st->buffer.loc, "cannot store to");
-      writesRing(st->buffer);
+      kernelBufferWrite(st->buffer, st->buffer.loc);
     }
     for (const Expr *e : h.loadsAndAtomics) {
       auto *a = llvm::dyn_cast<AtomicExpr>(e);
       if (!a || !writes(a->op))
         continue;
       readOnly(a->buffer, a->loc, spelling(a->op) + " writes to");
-      writesRing(a->buffer);
+      kernelBufferWrite(a->buffer, a->loc);
       if (a->buffer.decl)
         atomicWrite.try_emplace(a->buffer.decl, a->loc);
     }
@@ -186,9 +199,8 @@ void checkProtocolBuffers(SemaContext &ctx) {
 
 /// The completion mirror (docs/protocol.md, "The completion mirror"), if
 /// the module declares a buffer named "completions": u32, read_write,
-/// atomic (its size: Bounds.cpp), and written by the kernel alone. A
-/// handler may read it; a handler's write could make the host take a slot
-/// in flight for DONE and publish over it.
+/// atomic (its size: Bounds.cpp; a handler may read it, never write it:
+/// checkWrites); records it in the result.
 void checkCompletionsBuffer(SemaContext &ctx) {
   llvm::StringRef name = spelling(BufferRole::Completions);
   auto it = ctx.buffers.find(name);
@@ -196,26 +208,8 @@ void checkCompletionsBuffer(SemaContext &ctx) {
     return;
   const BufferDecl *b = it->second;
   ctx.result.completions = b;
-  DiagnosticEngine &diags = ctx.diags;
-  checkKernelWordsShape(diags, b, llvm::Twine("completion mirror '") + name +
-                                      "'");
-  auto written = [&](const BufferRef &ref, llvm::SMLoc loc) {
-    if (ref.decl != b)
-      return;
-    diags.error(loc, llvm::Twine("handlers must not write the completion "
-                                 "mirror '") +
-                         name + "': the kernel stores status.DONE there "
-                                "after each slot, and the host recycles "
-                                "a slot it sees DONE");
-    diags.note(b->loc, "'" + name + "' is declared here");
-  };
-  for (const HandlerAccesses &h : ctx.handlerAccesses()) {
-    for (const StoreStmt *st : h.stores)
-      written(st->buffer, st->buffer.loc);
-    for (const Expr *e : h.loadsAndAtomics)
-      if (auto *a = llvm::dyn_cast<AtomicExpr>(e); a && writes(a->op))
-        written(a->buffer, a->loc);
-  }
+  checkKernelWordsShape(ctx.diags, b,
+                        llvm::Twine("completion mirror '") + name + "'");
 }
 
 } // namespace
