@@ -100,7 +100,7 @@ OUTPUT = {'control': 'all', 'acc': 'all', 'debug_log': 'all', 'io_queue': 'all',
 
 
 def scenario(slots, workgroups, live=False, mirror=False):
-    """The scenario; with \p mirror its output also prints the completion
+    """The scenario; with mirror its output also prints the completion
     mirror's words (only a program with one has that buffer)."""
     per = max(1, slots // KINDS)
     out = []

@@ -128,7 +128,7 @@ def scenario_files(d, n, slots, workgroups, seed):
 
 
 def manifest_for(spv, manifest):
-    """vyrec's manifest with \p spv's SHA-256 (vyre-run checks
+    """vyrec's manifest with spv's SHA-256 (vyre-run checks
     module_sha256): the glslang-built modules have vyrec's layout."""
     m = json.load(open(manifest))
     digest = hashlib.sha256(open(spv, 'rb').read()).hexdigest()
