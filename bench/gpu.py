@@ -223,6 +223,14 @@ def summary(row):
     return out
 
 
+def variants_equal(row):
+    """{label: whether its control words equal vyrec's} for every vyrec
+    variant of a row (results_equal compares vyrec with glslang only)."""
+    base = row.get('vyrec', {}).get('control')
+    return {label: ('control' in r and base is not None and r['control'] == base)
+            for label, r in row.items() if label.startswith('vyrec.')}
+
+
 def latency_run(vr, spv, man, scen, env, requests, timeout, extra=()):
     """One vyre-run --latency: its JSON, or {'error': ...}."""
     cmd = [vr, '--latency', str(requests)] + list(extra) + [spv, man, scen]
@@ -441,6 +449,7 @@ def main(argv=None):
     res['variants'] = {
         '%s/%s' % k: {label: r.get('slots_per_s') for label, r in row.items()}
         for k, row in detail.items()}
+    res['variants_equal'] = {'%s/%s' % k: variants_equal(row) for k, row in detail.items()}
     if not a.no_latency:
         log('  latency (vyre-run --latency %d):' % a.latency_requests)
         rows = latency(a.vyre_run, a.dir, env, a)
@@ -505,7 +514,8 @@ def markdown(res, detail):
            '| | |', '|---|---|',
            '| device | %s |' % res['device'],
            '| driver | %s |' % res['driver'],
-           '| buffers | %s (and system memory, `--memory=host`, below) |' % res['memory'],
+           '| buffers | %s%s |' % (res['memory'], ' (and system memory, `--memory=host`, below)'
+                                   if 'host_memory' in res else ''),
            '| workload | %d slots, %d workgroups x 64, best of %d dispatches (GPU timestamps) |'
            % (res['slots'], res['workgroups'], res['repeats']), '',
            '`vyrec` is the default module (the grouped skeleton, `--claim-batch=%s`;'
@@ -529,7 +539,11 @@ def markdown(res, detail):
                 kind, placement, label, r['dispatch_s'] * 1e3, r['slots_per_s'],
                 ratio(r['slots_per_s'], g)))
     out += ['', 'results_equal (control words 0..OBSERVABLE_BASE of vyrec and glslang): '
-            'NOP %s, mix %s.' % (res['nop']['results_equal'], res['mix']['results_equal']), '']
+            'NOP %s, mix %s.' % (res['nop']['results_equal'], res['mix']['results_equal'])]
+    differ = sorted('%s (%s)' % (label, k) for k, row in res.get('variants_equal', {}).items()
+                    for label, same in row.items() if not same)
+    out += ['Every variant\'s control words equal vyrec\'s.' if not differ else
+            'Variants whose control words differ from vyrec\'s: %s.' % ', '.join(differ), '']
     if 'webgpu' in res:
         w = res['webgpu']
         out += ['## WebGPU (vyrec\'s WGSL through Dawn, same run)', '',
