@@ -485,7 +485,7 @@ public:
   /// its mirror word says DONE too: completed().)
   uint32_t status(uint32_t slot) {
     uint32_t st = slotStatus(l, ring, slot);
-    if (st == l.statusEmpty || (st == l.statusDone && !mirrored(slot)))
+    if (freeByRing(slot, st))
       markFree(slot);
     return st;
   }
@@ -521,13 +521,19 @@ private:
     knownFree[slot] = true;
   }
 
+  /// Whether ring status \p st alone frees slot \p slot: slotIsFree, but
+  /// for a slot the mirror covers only EMPTY (its DONE frees it once the
+  /// mirror word says so too).
+  bool freeByRing(uint32_t slot, uint32_t st) const {
+    return mirrored(slot) ? st == l.statusEmpty : slotIsFree(l, st);
+  }
+
   /// Whether the host may write slot \p slot now (one read, or two where
   /// the mirror covers it and is not DONE).
   bool isFree(uint32_t slot) {
-    if (!mirrored(slot))
-      return slotIsFree(l, slotStatus(l, ring, slot));
-    return detail::load(mirror + slot) == l.statusDone ||
-           slotStatus(l, ring, slot) == l.statusEmpty;
+    if (mirrored(slot) && detail::load(mirror + slot) == l.statusDone)
+      return true;
+    return freeByRing(slot, slotStatus(l, ring, slot));
   }
 };
 
