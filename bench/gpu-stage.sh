@@ -68,15 +68,15 @@ build-gpu/bin/vyrec -w -O "$dest/src/bench_10.vyre" \
   -o "$dest/vyrec_10.opt.spv" --manifest "$dest/vyrec_10.opt.json" 2>/dev/null
 # The doorbell: the same handlers, announced by the host (docs/protocol.md,
 # "The doorbell").
-{ printf 'protocol {\n  kernel.PUBLISH = publish.DOORBELL;\n}\n'; cat "$dest/src/bench_10.vyre"; } \
-  > "$dest/src/bench_10_doorbell.vyre"
+doorbell='protocol {\n  kernel.PUBLISH = publish.DOORBELL;\n}\n'
+{ printf "$doorbell"; cat "$dest/src/bench_10.vyre"; } > "$dest/src/bench_10_doorbell.vyre"
 build-gpu/bin/vyrec -w "$dest/src/bench_10_doorbell.vyre" \
   -o "$dest/vyrec_10.doorbell.spv" --manifest "$dest/vyrec_10.doorbell.json" 2>/dev/null
 # The completion mirror: the doorbell module with a "completions" buffer,
 # whose host waits on a word in its own cached memory instead of reading
 # the ring's status word across the bus (docs/protocol.md, "The completion
 # mirror"). Binding 6: gen.py's handlers use 4 and 5.
-{ printf 'protocol {\n  kernel.PUBLISH = publish.DOORBELL;\n}\n'
+{ printf "$doorbell"
   printf 'buffer completions: u32[] read_write atomic @binding(6);\n'
   cat "$dest/src/bench_10.vyre"; } > "$dest/src/bench_10_mirror.vyre"
 build-gpu/bin/vyrec -w "$dest/src/bench_10_mirror.vyre" \
