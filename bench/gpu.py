@@ -70,6 +70,24 @@ TIMES = {
     'pipeline': re.compile(r'^pipeline:\s*([0-9.]+) ms', re.M),
 }
 MEMORY = re.compile(r'^memory:\s*(.*)$', re.M)
+# vyre-run --pipeline-stats: `stats: ENTRY: EXECUTABLE: NAME=VALUE; ...`.
+STATS = re.compile(r'^stats: ([^:\n]+): ([^:\n]+): (.*)$', re.M)
+
+
+def pipeline_stats(stderr):
+    """{entry: {executable: {name: value}}} from vyre-run --pipeline-stats
+    (empty where the driver has no VK_KHR_pipeline_executable_properties)."""
+    out = {}
+    for entry, executable, pairs in STATS.findall(stderr):
+        values = {}
+        for pair in pairs.split('; '):
+            name, _, value = pair.partition('=')
+            try:
+                values[name.strip()] = int(value)
+            except ValueError:
+                values[name.strip()] = value
+        out.setdefault(entry, {})[executable] = values
+    return out
 
 
 def log(msg):
@@ -93,6 +111,9 @@ def run(vr, spv, manifest, scen, env, timeout, extra=()):
             info[key + '_s'] = float(m.group(1)) / 1e3
     m = MEMORY.search(p.stderr)
     info['memory'] = m.group(1).strip() if m else 'unknown'
+    stats = pipeline_stats(p.stderr)
+    if stats:
+        info['stats'] = stats
     try:
         return json.loads(p.stdout), info
     except ValueError:
@@ -367,6 +388,14 @@ def driver_build(vr, d, ns, build_scen, env, timeout, repeats):
             if times:
                 log('    N=%-5d %-8s %.3f s (best of %s)' % (
                     n, label, min(times), ' '.join('%.3f' % t for t in times)))
+        # Then once more each, untimed, with the driver's statistics
+        # (what the driver reports, such as registers: what the modules
+        # cost the device beyond their build time), where it has them.
+        for label, spv, man in modules(d, n):
+            out, info = run(vr, spv, man, build_scen, env, timeout, ['--pipeline-stats'])
+            if out is not None and info.get('stats'):
+                entry[label + '_stats'] = info['stats']
+                log('    N=%-5d %-8s %s' % (n, label, json.dumps(info['stats'])[:300]))
         if entry:
             res[str(n)] = entry
     return res
@@ -572,6 +601,17 @@ def markdown(res, detail):
             label = key[:-len('_s')]
             out.append('| %s `%s` | %s | | %s |' % (n, label, fmt(e[key], label),
                                                    '%.2f' % (e[key] / g) if e[key] and g else 'n/a'))
+    stats = [(n, k[:-len('_stats')], v) for n, e in res['driver_build'].items()
+             for k, v in sorted(e.items()) if k.endswith('_stats')]
+    if stats:
+        out += ['', '**The driver\'s pipeline statistics** (`vyre-run --pipeline-stats`; '
+                'every statistic is in results-gpu.json):', '']
+        for n, label, entries in stats:
+            for entry, executables in entries.items():
+                for executable, values in executables.items():
+                    out.append('- N=%s `%s` %s (%s): %s' % (
+                        n, label, entry, executable,
+                        ', '.join('%s %s' % (k, v) for k, v in list(values.items())[:8])))
     return '\n'.join(out) + '\n'
 
 

@@ -280,6 +280,8 @@ public:
   /// --memory=host: system memory even where device-local host-visible
   /// memory exists (to measure what placement is worth).
   bool hostMemory = false;
+  /// --pipeline-stats: print the driver's statistics of each pipeline.
+  bool pipelineStats = false;
 
   ~Host() { destroy(); }
   /// Destroys every object now (so --validate sees the whole run).
@@ -422,8 +424,34 @@ public:
     // not know the struct).
     if (!required.deviceFeatures.empty())
       dci.pNext = &enable.core;
+    VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR executableInfo{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR};
+    if (pipelineStats && hasDeviceExtension(
+                             VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME)) {
+      extensions.push_back(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
+      dci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+      dci.ppEnabledExtensionNames = extensions.data();
+      executableInfo.pipelineExecutableInfo = VK_TRUE;
+      executableInfo.pNext = const_cast<void *>(dci.pNext);
+      dci.pNext = &executableInfo;
+      capturesStats = true;
+    } else if (pipelineStats) {
+      llvm::errs() << "stats: none (the device lacks "
+                   VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME ")\n";
+    }
     VK(vkCreateDevice(physical, &dci, nullptr, &device));
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
+  }
+
+  bool hasDeviceExtension(const char *name) {
+    uint32_t n = 0;
+    vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, nullptr);
+    std::vector<VkExtensionProperties> all(n);
+    vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, all.data());
+    for (const VkExtensionProperties &e : all)
+      if (std::strcmp(e.extensionName, name) == 0)
+        return true;
+    return false;
   }
 
   /// llvmpipe and its subgroup size, from the properties the instance's
@@ -793,6 +821,8 @@ public:
         cpci.stage.pName = entryPoints[i].c_str();
         cpci.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
         cpci.layout = pipelineLayout;
+        if (capturesStats)
+          cpci.flags |= VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR;
         auto t0 = std::chrono::steady_clock::now();
         results[i] = vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &cpci,
                                               nullptr, &pipelines[i]);
@@ -812,7 +842,61 @@ public:
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     for (VkResult r : results)
       check(r, "vkCreateComputePipelines");
+    if (capturesStats)
+      for (size_t i = 0; i < pipelines.size(); ++i)
+        printPipelineStats(entryPoints[i], pipelines[i]);
     return took.count();
+  }
+
+  /// --pipeline-stats: the driver's statistics of each executable of
+  /// \p pipeline (VK_KHR_pipeline_executable_properties: what the driver
+  /// reports, such as registers or instruction counts), one line each on standard
+  /// error: `stats: ENTRY: EXECUTABLE: NAME=VALUE; NAME=VALUE; ...`.
+  void printPipelineStats(const std::string &entry, VkPipeline pipeline) {
+    auto properties = reinterpret_cast<PFN_vkGetPipelineExecutablePropertiesKHR>(
+        vkGetDeviceProcAddr(device, "vkGetPipelineExecutablePropertiesKHR"));
+    auto statistics = reinterpret_cast<PFN_vkGetPipelineExecutableStatisticsKHR>(
+        vkGetDeviceProcAddr(device, "vkGetPipelineExecutableStatisticsKHR"));
+    if (!properties || !statistics)
+      return;
+    VkPipelineInfoKHR info{VK_STRUCTURE_TYPE_PIPELINE_INFO_KHR};
+    info.pipeline = pipeline;
+    uint32_t n = 0;
+    VK(properties(device, &info, &n, nullptr));
+    std::vector<VkPipelineExecutablePropertiesKHR> executables(
+        n, {VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_PROPERTIES_KHR});
+    VK(properties(device, &info, &n, executables.data()));
+    for (uint32_t e = 0; e < n; ++e) {
+      VkPipelineExecutableInfoKHR which{
+          VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR};
+      which.pipeline = pipeline;
+      which.executableIndex = e;
+      uint32_t m = 0;
+      VK(statistics(device, &which, &m, nullptr));
+      std::vector<VkPipelineExecutableStatisticKHR> stats(
+          m, {VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR});
+      VK(statistics(device, &which, &m, stats.data()));
+      std::string line = "stats: " + entry + ": " + executables[e].name + ":";
+      for (uint32_t i = 0; i < m; ++i) {
+        const VkPipelineExecutableStatisticKHR &st = stats[i];
+        line += (i ? "; " : " ") + std::string(st.name) + "=";
+        switch (st.format) {
+        case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_BOOL32_KHR:
+          line += st.value.b32 ? "true" : "false";
+          break;
+        case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_INT64_KHR:
+          line += std::to_string(st.value.i64);
+          break;
+        case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_UINT64_KHR:
+          line += std::to_string(st.value.u64);
+          break;
+        default:
+          line += llvm::formatv("{0}", st.value.f64).str();
+          break;
+        }
+      }
+      llvm::errs() << line << "\n";
+    }
   }
 
   /// The descriptor sets, pointing at the buffers.
@@ -1124,6 +1208,8 @@ private:
   std::vector<VkDescriptorSetLayout> setLayouts;
   VkPipelineLayout pipelineLayout = VK_NULL_HANDLE;
   std::vector<VkPipeline> pipelines;
+  /// The device captures --pipeline-stats.
+  bool capturesStats = false;
 public:
   /// Each pipeline's own vkCreateComputePipelines time (buildPipelines).
   std::vector<double> buildSeconds;
@@ -1300,6 +1386,13 @@ int main(int argc, char **argv) {
   app.add_flag("--build-only", buildOnly,
                "only build the pipelines (no scenario), print "
                "'pipelines: N built in S s' to standard output");
+  app.add_flag("--pipeline-stats", host.pipelineStats,
+               "print the driver's statistics of each pipeline built (what "
+               "it reports, such as registers or instruction counts) to "
+               "standard error as 'stats: ENTRY: EXECUTABLE: NAME=VALUE; "
+               "...', where the device has "
+               "VK_KHR_pipeline_executable_properties, else 'stats: none "
+               "(...)'");
   app.add_option("--build-threads", buildThreads,
                  "build at most this many pipelines at once (default: the "
                  "number of cores)")
