@@ -443,11 +443,12 @@ public:
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
   }
 
+  /// Whether the physical device has device extension \p name.
   bool hasDeviceExtension(const char *name) {
     uint32_t n = 0;
-    vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, nullptr);
+    VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, nullptr));
     std::vector<VkExtensionProperties> all(n);
-    vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, all.data());
+    VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, all.data()));
     for (const VkExtensionProperties &e : all)
       if (std::strcmp(e.extensionName, name) == 0)
         return true;
@@ -580,17 +581,9 @@ public:
                         std::to_string(VK_API_VERSION_MAJOR(p.apiVersion)) +
                         "." +
                         std::to_string(VK_API_VERSION_MINOR(p.apiVersion)) + ")");
-    uint32_t n = 0;
-    VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, nullptr));
-    std::vector<VkExtensionProperties> exts(n);
-    VK(vkEnumerateDeviceExtensionProperties(physical, nullptr, &n, exts.data()));
-    for (const std::string &e : required.deviceExtensions) {
-      bool found = false;
-      for (const VkExtensionProperties &x : exts)
-        found |= e == x.extensionName;
-      if (!found)
+    for (const std::string &e : required.deviceExtensions)
+      if (!hasDeviceExtension(e.c_str()))
         missing.push_back("extension " + e);
-    }
     // Query only the structs that hold a required feature: an extension
     // struct the device does not know is not ours to chain.
     DeviceFeatures have, enable;
@@ -859,25 +852,35 @@ public:
         vkGetDeviceProcAddr(device, "vkGetPipelineExecutableStatisticsKHR"));
     if (!properties || !statistics)
       return;
+    // Vulkan's two calls: how many, then that many structs of type \p blank.
+    auto list = [&](auto blank, auto get) {
+      uint32_t n = 0;
+      VK(get(&n, nullptr));
+      std::vector<decltype(blank)> out(n, blank);
+      VK(get(&n, out.data()));
+      return out;
+    };
     VkPipelineInfoKHR info{VK_STRUCTURE_TYPE_PIPELINE_INFO_KHR};
     info.pipeline = pipeline;
-    uint32_t n = 0;
-    VK(properties(device, &info, &n, nullptr));
-    std::vector<VkPipelineExecutablePropertiesKHR> executables(
-        n, {VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_PROPERTIES_KHR});
-    VK(properties(device, &info, &n, executables.data()));
-    for (uint32_t e = 0; e < n; ++e) {
+    auto executables = list(
+        VkPipelineExecutablePropertiesKHR{
+            VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_PROPERTIES_KHR},
+        [&](uint32_t *n, VkPipelineExecutablePropertiesKHR *out) {
+          return properties(device, &info, n, out);
+        });
+    for (uint32_t e = 0; e < executables.size(); ++e) {
       VkPipelineExecutableInfoKHR which{
           VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR};
       which.pipeline = pipeline;
       which.executableIndex = e;
-      uint32_t m = 0;
-      VK(statistics(device, &which, &m, nullptr));
-      std::vector<VkPipelineExecutableStatisticKHR> stats(
-          m, {VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR});
-      VK(statistics(device, &which, &m, stats.data()));
+      auto stats = list(
+          VkPipelineExecutableStatisticKHR{
+              VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR},
+          [&](uint32_t *n, VkPipelineExecutableStatisticKHR *out) {
+            return statistics(device, &which, n, out);
+          });
       std::string line = "stats: " + entry + ": " + executables[e].name + ":";
-      for (uint32_t i = 0; i < m; ++i) {
+      for (uint32_t i = 0; i < stats.size(); ++i) {
         const VkPipelineExecutableStatisticKHR &st = stats[i];
         line += (i ? "; " : " ") + std::string(st.name) + "=";
         switch (st.format) {

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# bench/experiments/stage.sh DEST: stages bench/gpu.sh's N=10 run (the
+# default module and the glslang peer, bench/gpu-stage.sh DEST 10) and,
+# beside them, the issue 26 experiments: modules built by vyrec with
+# x-diag.patch applied (environment hooks, each off by default, so the
+# patched vyrec's default module is byte-identical to main's; checked
+# below). They are measured, never shipped: some are not valid modules
+# (x-nomet, x-nodc, x-nofence and x-min leave out work that the protocol
+# needs, to show what it costs). Then, on the GPU machine:
+#   BENCH_OUT=DEST RESULTS_DIR=$OUT DEST/bench/gpu.sh --no-host-memory \
+#     --no-latency --no-full-state --build-n 10 --repeats 3
+# and DEST/empty.sh (the scan alone: a ring whose slots are all DONE).
+# The hooks (lib/Kernel, VYREC_X_*):
+#   DEFER=1    metrics added once per subgroup and change of lead opcode
+#   DCDEFER=1  DONE_COUNT added once per subgroup and pass, after the DONEs
+#   FIRST=K    the grouped claim's first part is K slots (default 4)
+#   NOMET=1 NODC=1 NOFENCE=1 NOCAS=1   leave out the metrics add, the
+#              DONE_COUNT add, the fences, the claim's CAS
+#   OWNONLY=1  own rounds only (partly filled), no spread rounds
+#   NOPORTABLE=1  no main_portable entry point
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dest=$(realpath -m "$1")
+root=$PWD
+bash bench/gpu-stage.sh "$dest" 10
+# The patched vyrec, built in a worktree of this commit.
+wt=$(mktemp -d)
+trap 'git -C "$root" worktree remove --force "$wt" >/dev/null 2>&1 || true' EXIT
+git worktree add --detach "$wt" HEAD >/dev/null
+git -C "$wt" apply "$root/bench/experiments/x-diag.patch"
+cmake -S "$wt" -B "$wt/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$wt/build" --target vyrec >/dev/null
+vyrec=$wt/build/bin/vyrec
+src=$(mktemp -d)
+python3 bench/gen.py --out "$src" -n 10 >/dev/null
+"$vyrec" -w "$src/bench_10.vyre" -o "$src/check.spv"
+cmp "$src/check.spv" "$dest/vyrec_10.spv" # the hooks off change nothing
+variant() { # NAME "VYREC_X_...=V ..." [vyrec options]
+  local name=$1 vars=$2; shift 2
+  env $vars "$vyrec" -w "$src/bench_10.vyre" "$@" \
+    -o "$dest/vyrec_10.$name.spv" --manifest "$dest/vyrec_10.$name.json"
+}
+variant x-defer VYREC_X_DEFER=1
+variant x-dcdefer VYREC_X_DCDEFER=1
+variant x-defer2 "VYREC_X_DEFER=1 VYREC_X_DCDEFER=1"
+variant x-first8 VYREC_X_FIRST=8 --claim-batch=8
+variant x-first8-defer2 "VYREC_X_FIRST=8 VYREC_X_DEFER=1 VYREC_X_DCDEFER=1" --claim-batch=8
+variant x-nomet VYREC_X_NOMET=1
+variant x-nodc VYREC_X_NODC=1
+variant x-min "VYREC_X_NOMET=1 VYREC_X_NODC=1 VYREC_X_NOFENCE=1 VYREC_X_NOCAS=1"
+variant x-noportable VYREC_X_NOPORTABLE=1
+variant x-small "VYREC_X_OWNONLY=1 VYREC_X_NOPORTABLE=1" --claim-batch=2
+# Fewer rows make a shorter device call: the staged claim batches, -O and
+# the latency modules are not needed here.
+for v in cb8 cb16 opt subgroup doorbell mirror; do
+  rm -f "$dest/vyrec_10.$v.spv" "$dest/vyrec_10.$v.json"
+done
+# The scan alone: 1,048,576 slots, every one DONE.
+python3 - "$dest/empty.json" <<'PY'
+import json, sys
+json.dump({'comment': 'bench/experiments: every slot DONE', 'workgroups': 1024,
+           'spec': {'slot.COUNT': 1048576}, 'shutdown': True, 'service_io': False,
+           'timeout_ms': 600000,
+           'slots': [{'opcode': 'NOP', 'repeat': 1048576, 'status': 'DONE'}],
+           'output': {'control': [[0, 140]], 'ring_status': False,
+                      'debug_records': 'count'}}, open(sys.argv[1], 'w'))
+PY
+cat > "$dest/empty.sh" <<'SH'
+#!/bin/sh
+cd "$(dirname "$0")"
+for m in vyrec_10 glslang_10 vyrec_10.x-min; do
+  VK_ICD_FILENAMES=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json} \
+    ./bin/vyre-run --time --repeat 3 $m.spv $m.json empty.json 2>&1 >/dev/null |
+    grep dispatch | sed "s|^|empty $m: |"
+done
+SH
+chmod +x "$dest/empty.sh"
+rm -rf "$src"
+du -sh "$dest"
