@@ -33,15 +33,14 @@ cp build-gpu/bin/vyre-run build-gpu/bin/vyre-interp build-gpu/bin/vyre-scenario 
 cp tools/vyre-run-webgpu/*.mjs "$dest/vyre-run-webgpu/"
 cp bench/gen.py bench/gpu.py bench/gpu.sh bench/fullstate.py "$dest/bench/"
 python3 bench/gen.py --out "$dest/src" -n "${ns[@]}"
-# The peer's manifest: vyrec's one-entry-point layout (the peer has the same
-# bindings and spec constants) with the peer module's SHA-256, which
-# vyre-run checks.
+# The peer's manifest: vyrec's one-entry-point layout, made the peer's by
+# bench/runtime.py's peer_manifest.
 peer_manifest() { # VYREC_MANIFEST PEER_SPV > PEER_MANIFEST
   python3 - "$1" "$2" <<'PY'
-import hashlib, json, sys
-m = json.load(open(sys.argv[1]))
-m['module_sha256'] = hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest()
-json.dump(m, sys.stdout, indent=1)
+import json, sys
+sys.path.insert(0, 'bench')
+import runtime
+json.dump(runtime.peer_manifest(sys.argv[2], sys.argv[1]), sys.stdout, indent=1)
 PY
 }
 for n in "${ns[@]}"; do

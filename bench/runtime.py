@@ -127,14 +127,25 @@ def scenario_files(d, n, slots, workgroups, seed):
     return paths
 
 
-def manifest_for(spv, manifest):
-    """vyrec's manifest with spv's SHA-256 (vyre-run checks
-    module_sha256): the glslang-built modules have vyrec's layout."""
+def peer_manifest(spv, manifest):
+    """The manifest of a glslang-built peer module, from vyrec's (the peer
+    has vyrec's bindings and spec constants): spv's SHA-256, which vyre-run
+    checks, and no portable entry point (the peer has one, `main`, which
+    vyre-run then builds on a CPU device too)."""
     m = json.load(open(manifest))
+    m['module_sha256'] = hashlib.sha256(open(spv, 'rb').read()).hexdigest()
+    if isinstance(m.get('skeleton'), dict):
+        m['skeleton']['portable_entry_point'] = None
+    return m
+
+
+def manifest_for(spv, manifest):
+    """A manifest for spv: vyrec's own where it describes spv, else the
+    peer's (peer_manifest), written beside spv."""
     digest = hashlib.sha256(open(spv, 'rb').read()).hexdigest()
-    if m.get('module_sha256') == digest:
+    if json.load(open(manifest)).get('module_sha256') == digest:
         return manifest
-    m['module_sha256'] = digest
+    m = peer_manifest(spv, manifest)
     path = spv + '.manifest.json'
     with open(path, 'w') as f:
         json.dump(m, f, indent=1)
