@@ -426,8 +426,12 @@ public:
       dci.pNext = &enable.core;
     VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR executableInfo{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR};
-    if (pipelineStats && hasDeviceExtension(
-                             VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME)) {
+    // The extension needs Vulkan 1.1 (or an instance extension vyre-run
+    // does not enable): a vulkan1.0 module's instance is 1.0.
+    bool instance11 = std::make_pair(required.apiMajor, required.apiMinor) >=
+                      std::make_pair(1u, 1u);
+    if (pipelineStats && instance11 &&
+        hasDeviceExtension(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME)) {
       extensions.push_back(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
       dci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
       dci.ppEnabledExtensionNames = extensions.data();
@@ -436,8 +440,10 @@ public:
       dci.pNext = &executableInfo;
       capturesStats = true;
     } else if (pipelineStats) {
-      llvm::errs() << "stats: none (the device lacks "
-                   VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME ")\n";
+      llvm::errs() << (instance11 ? "stats: none (the device lacks "
+                                    VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME
+                                    ")\n"
+                                  : "stats: none (a Vulkan 1.0 module)\n");
     }
     VK(vkCreateDevice(physical, &dci, nullptr, &device));
     vkGetDeviceQueue(device, queueFamily, 0, &queue);
@@ -852,33 +858,28 @@ public:
         vkGetDeviceProcAddr(device, "vkGetPipelineExecutableStatisticsKHR"));
     if (!properties || !statistics)
       return;
-    // Vulkan's two calls: how many, then that many structs of type \p blank.
-    auto list = [&](auto blank, auto get) {
+    // Vulkan's two calls: how many, then that many copies of \p blank
+    // filled in.
+    auto list = [&](auto get, const auto *about, auto blank) {
       uint32_t n = 0;
-      VK(get(&n, nullptr));
+      VK(get(device, about, &n, nullptr));
       std::vector<decltype(blank)> out(n, blank);
-      VK(get(&n, out.data()));
+      VK(get(device, about, &n, out.data()));
       return out;
     };
     VkPipelineInfoKHR info{VK_STRUCTURE_TYPE_PIPELINE_INFO_KHR};
     info.pipeline = pipeline;
-    auto executables = list(
-        VkPipelineExecutablePropertiesKHR{
-            VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_PROPERTIES_KHR},
-        [&](uint32_t *n, VkPipelineExecutablePropertiesKHR *out) {
-          return properties(device, &info, n, out);
-        });
+    auto executables = list(properties, &info,
+                            VkPipelineExecutablePropertiesKHR{
+                                VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_PROPERTIES_KHR});
     for (uint32_t e = 0; e < executables.size(); ++e) {
       VkPipelineExecutableInfoKHR which{
           VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR};
       which.pipeline = pipeline;
       which.executableIndex = e;
-      auto stats = list(
-          VkPipelineExecutableStatisticKHR{
-              VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR},
-          [&](uint32_t *n, VkPipelineExecutableStatisticKHR *out) {
-            return statistics(device, &which, n, out);
-          });
+      auto stats = list(statistics, &which,
+                        VkPipelineExecutableStatisticKHR{
+                            VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR});
       std::string line = "stats: " + entry + ": " + executables[e].name + ":";
       for (uint32_t i = 0; i < stats.size(); ++i) {
         const VkPipelineExecutableStatisticKHR &st = stats[i];
@@ -1394,8 +1395,8 @@ int main(int argc, char **argv) {
                "it reports, such as registers or instruction counts) to "
                "standard error as 'stats: ENTRY: EXECUTABLE: NAME=VALUE; "
                "...', where the device has "
-               "VK_KHR_pipeline_executable_properties, else 'stats: none "
-               "(...)'");
+               "VK_KHR_pipeline_executable_properties (and the module is "
+               "not Vulkan 1.0), else 'stats: none (WHY)'");
   app.add_option("--build-threads", buildThreads,
                  "build at most this many pipelines at once (default: the "
                  "number of cores)")
