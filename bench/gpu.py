@@ -390,10 +390,13 @@ def driver_build(vr, d, ns, build_scen, env, timeout, repeats):
                     n, label, min(times), ' '.join('%.3f' % t for t in times)))
         # Then once more each, untimed, with the driver's statistics
         # (what the driver reports, such as registers: what the modules
-        # cost the device beyond their build time), where it has them.
+        # cost the device beyond their build time), where it has them: a
+        # module that built but reported none means the driver has none.
         for label, spv, man in modules(d, n):
             out, info = run(vr, spv, man, build_scen, env, timeout, ['--pipeline-stats'])
-            if out is not None and info.get('stats'):
+            if out is not None and not info.get('stats'):
+                break
+            if out is not None:
                 entry[label + '_stats'] = info['stats']
                 log('    N=%-5d %-8s %s' % (n, label, json.dumps(info['stats'])[:300]))
         if entry:
