@@ -40,7 +40,8 @@ private:
   KernelBuilder &k;
   llvm::ArrayRef<Val> params; // kHandlerParameterOrder
   std::string &error;
-  llvm::DenseMap<const LocalDecl *, Var> locals;
+  llvm::DenseMap<const LocalDecl *, Var> locals; // `var`s, loop variables
+  llvm::DenseMap<const LocalDecl *, Val> lets;   // immutable `let`s
   /// Upper bounds of the immutable locals (lets, loop variables) whose
   /// bound does not go through a specializable constant: the bounds guard
   /// is left out where the index is provably inside a fixed-size buffer.
@@ -175,6 +176,8 @@ private:
   Val name(const NameExpr &n) {
     switch (n.target) {
     case NameTarget::Local: {
+      if (auto let = lets.find(n.local); let != lets.end())
+        return let->second;
       auto it = locals.find(n.local);
       if (it == locals.end()) {
         fail("local '" + n.name + "' used before its declaration");
@@ -256,8 +259,10 @@ private:
       auto &l = cast<LetStmt>(s);
       // The initializer cannot see the new binding: evaluate it first.
       Val v = expr(*l.init);
-      Var var = declareLocal(l.decl);
-      k.set(var, v);
+      if (l.decl.isMutable)
+        k.set(declareLocal(l.decl), v);
+      else
+        lets[&l.decl] = k.bind(v, l.decl.name);
       if (!l.decl.isMutable && !dependsOnTunable(l.init.get()))
         localBounds[&l.decl] = upperBound(*l.init, &localBounds);
       return;

@@ -135,6 +135,12 @@ public:
   /// A debug name for a variable, parameter or function (SPIR-V OpName;
   /// the WGSL identifier).
   virtual void name(uint32_t id, llvm::StringRef n) = 0;
+  /// The language's `let`: \p v under the debug name \p n, held as a value
+  /// rather than a variable (no store, no loads: smaller modules, less for
+  /// the driver to undo). Returns the value to use in its place: \p v
+  /// itself in SPIR-V, named where it is an instruction of its own (a
+  /// constant or a parameter keeps its name); a named WGSL `let`.
+  virtual Val bind(Val v, llvm::StringRef n) = 0;
 
   //===-- Control flow -----------------------------------------------------===//
   virtual void ifElse(Val cond, llvm::function_ref<void()> thenBody,

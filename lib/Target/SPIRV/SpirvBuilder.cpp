@@ -100,6 +100,7 @@ llvm::StringRef SpirvBuilder::uniqueName(llvm::StringRef n,
 }
 
 void SpirvBuilder::name(uint32_t id, llvm::StringRef n) {
+  unnameable.insert(id);
   llvm::SmallString<64> storage;
   llvm::StringRef unique = uniqueName(n, storage);
   // OpName id "name", written in place.
@@ -206,6 +207,7 @@ uint32_t SpirvBuilder::constU32(uint32_t v) {
   if (!id) {
     uint32_t type = typeU32(); // before the id: the type may be new
     id = newId();
+    unnameable.insert(id);
     emit(globals, spv::Op::OpConstant, type, id, {v});
   }
   return id;
@@ -216,6 +218,7 @@ uint32_t SpirvBuilder::constBool(bool v) {
   if (!slot) {
     uint32_t type = typeBool();
     slot = newId();
+    unnameable.insert(slot);
     emit(globals, v ? spv::Op::OpConstantTrue : spv::Op::OpConstantFalse,
          {type, slot});
   }
@@ -225,6 +228,7 @@ uint32_t SpirvBuilder::constBool(bool v) {
 uint32_t SpirvBuilder::specConstU32(uint32_t specId, uint32_t defaultValue) {
   uint32_t type = typeU32();
   uint32_t id = newId();
+  unnameable.insert(id);
   emit(globals, spv::Op::OpSpecConstant, {type, id, defaultValue});
   decorate(id, spv::Decoration::SpecId, {specId});
   return id;

@@ -13,6 +13,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -59,6 +60,9 @@ public:
   /// would show it (`n_0`, `n_1`, ...: see uniqueName), so every OpName in
   /// the module is distinct.
   void name(uint32_t id, llvm::StringRef n);
+  /// Whether \p id may take a name of its own: neither a constant (shared
+  /// by every use of its value) nor named already.
+  bool nameable(uint32_t id) const { return !unnameable.contains(id); }
   void memberName(uint32_t type, uint32_t member, llvm::StringRef n);
   void decorate(uint32_t id, spv::Decoration d,
                 llvm::ArrayRef<uint32_t> literals = {});
@@ -111,6 +115,8 @@ private:
   /// Names written so far, and for each repeated name the next suffix to
   /// try.
   llvm::StringSet<llvm::BumpPtrAllocator> usedNames;
+  /// The constants and the ids named so far (nameable()).
+  llvm::DenseSet<uint32_t> unnameable;
   llvm::StringMap<uint32_t> nextSuffix;
 };
 

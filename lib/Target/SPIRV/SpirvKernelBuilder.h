@@ -74,6 +74,11 @@ public:
     fn().opVoid(spv::Op::OpStore, {v, x});
   }
   void name(uint32_t id, llvm::StringRef n) override { b.name(id, n); }
+  Val bind(Val v, llvm::StringRef n) override {
+    if (b.nameable(v))
+      b.name(v, n);
+    return v;
+  }
 
   void ifElse(Val cond, llvm::function_ref<void()> thenBody,
               llvm::function_ref<void()> elseBody) override {

@@ -432,6 +432,15 @@ kernel::Var WgslKernelBuilder::local(Ty t) {
 
 Val WgslKernelBuilder::get(kernel::Var v) { return let(ids[v].ty, ref(v)); }
 
+Val WgslKernelBuilder::bind(Val v, llvm::StringRef n) {
+  // A new `let` that carries the name: v's own identifier is in the text
+  // already. Tint and naga fold the copy.
+  Val named = newId(Kind::Let, ids[v].ty);
+  readable[named] = identifierChars(n);
+  stmt("let " + ref(named) + " = " + ref(v) + ";");
+  return named;
+}
+
 void WgslKernelBuilder::set(kernel::Var v, Val x) {
   stmt(ref(v) + " = " + ref(x) + ";");
 }

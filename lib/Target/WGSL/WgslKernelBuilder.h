@@ -93,6 +93,7 @@ public:
   Val get(kernel::Var v) override;
   void set(kernel::Var v, Val x) override;
   void name(uint32_t id, llvm::StringRef n) override;
+  Val bind(Val v, llvm::StringRef n) override;
 
   void ifElse(Val cond, llvm::function_ref<void()> thenBody,
               llvm::function_ref<void()> elseBody) override;
