@@ -50,9 +50,13 @@ variant x-nodc VYREC_X_NODC=1
 variant x-min "VYREC_X_NOMET=1 VYREC_X_NODC=1 VYREC_X_NOFENCE=1 VYREC_X_NOCAS=1"
 variant x-noportable VYREC_X_NOPORTABLE=1
 variant x-small "VYREC_X_OWNONLY=1 VYREC_X_NOPORTABLE=1" --claim-batch=2
-# Fewer rows make a shorter device call: the staged claim batches, -O and
+# Item 5's candidates with spirv-opt: does -O on the one loop the
+# GPU runs bring the driver's pipeline build to the peer's?
+variant x-noportable-O VYREC_X_NOPORTABLE=1 -O
+variant x-small-O "VYREC_X_OWNONLY=1 VYREC_X_NOPORTABLE=1" --claim-batch=2 -O
+# Fewer rows make a shorter device call: the staged claim batches and
 # the latency modules are not needed here.
-for v in cb8 cb16 opt subgroup doorbell mirror; do
+for v in cb8 cb16 subgroup doorbell mirror; do
   rm -f "$dest/vyrec_10.$v.spv" "$dest/vyrec_10.$v.json"
 done
 # The scan alone: 1,048,576 slots, every one DONE.
