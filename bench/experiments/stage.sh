@@ -5,11 +5,12 @@
 # x-diag.patch applied (environment hooks, each off by default, so the
 # patched vyrec's default module is byte-identical to main's; checked
 # below). They are measured, never shipped: some are not valid modules
-# (x-nomet, x-nodc, x-nofence and x-min leave out work that the protocol
-# needs, to show what it costs). Then, on the GPU machine:
+# (x-nomet, x-nodc, x-nofence, x-nocas and x-min leave out work that the
+# protocol needs, to show what it costs). Then, on the GPU machine:
 #   BENCH_OUT=DEST RESULTS_DIR=$OUT DEST/bench/gpu.sh --no-host-memory \
 #     --no-latency --no-full-state --build-n 10 --repeats 3
-# and DEST/empty.sh (the scan alone: a ring whose slots are all DONE).
+# and DEST/empty.sh (the scan alone: a ring whose slots are all DONE), and
+# DEST/diag.sh (below).
 # The hooks (lib/Kernel, VYREC_X_*):
 #   DEFER=1    metrics added once per subgroup and change of lead opcode
 #   DCDEFER=1  DONE_COUNT added once per subgroup and pass, after the DONEs
@@ -46,6 +47,8 @@ variant x-defer2 "VYREC_X_DEFER=1 VYREC_X_DCDEFER=1"
 variant x-first8 VYREC_X_FIRST=8 --claim-batch=8
 variant x-first8-defer2 "VYREC_X_FIRST=8 VYREC_X_DEFER=1 VYREC_X_DCDEFER=1" --claim-batch=8
 variant x-nomet VYREC_X_NOMET=1
+variant x-nofence VYREC_X_NOFENCE=1
+variant x-nocas VYREC_X_NOCAS=1
 variant x-nodc VYREC_X_NODC=1
 variant x-min "VYREC_X_NOMET=1 VYREC_X_NODC=1 VYREC_X_NOFENCE=1 VYREC_X_NOCAS=1"
 variant x-noportable VYREC_X_NOPORTABLE=1
@@ -79,5 +82,38 @@ for m in vyrec_10 glslang_10 vyrec_10.x-min; do
 done
 SH
 chmod +x "$dest/empty.sh"
+# What a NOP slot waits on (DEST/diag.sh): each hook alone, timed by
+# vyre-run itself (gpu.py records a wrong DONE_COUNT as an error, not a
+# time), NOP rings dispatched over 512 to 4,096 workgroups, and ten
+# pipeline builds per module taking turns (the build's noise).
+python3 - "$dest" <<'PY'
+import json, sys
+out = {'control': [[0, 140]], 'ring_status': False, 'debug_records': 'count'}
+for w in (512, 1024, 2048, 4096):
+    json.dump({'comment': 'bench/experiments: NOP slots', 'workgroups': w,
+               'spec': {'slot.COUNT': 1048576}, 'shutdown': True, 'service_io': False,
+               'timeout_ms': 600000, 'slots': [{'opcode': 'NOP', 'repeat': 1048576}],
+               'output': out}, open('%s/nop_%d.json' % (sys.argv[1], w), 'w'))
+json.dump({'comment': 'bench/experiments: pipeline build only', 'workgroups': 1,
+           'spec': {'slot.COUNT': 64}, 'shutdown': True, 'service_io': False,
+           'timeout_ms': 600000, 'slots': [], 'output': {'control': [[1, 2]]}},
+          open(sys.argv[1] + '/build.json', 'w'))
+PY
+cat > "$dest/diag.sh" <<'SH'
+#!/bin/sh
+cd "$(dirname "$0")"
+ICD=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
+t() { VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time --repeat 5 $1.spv $1.json $2 2>&1 >/dev/null | grep dispatch | sed "s|^|$2 $1: |"; }
+for m in vyrec_10 glslang_10 vyrec_10.x-nofence vyrec_10.x-nocas vyrec_10.x-nodc vyrec_10.x-nomet vyrec_10.x-min vyrec_10.x-dcdefer vyrec_10.portable; do t $m nop_1024.json; done
+for w in 512 2048 4096; do for m in vyrec_10 glslang_10; do t $m nop_$w.json; done; done
+for m in vyrec_10 glslang_10 vyrec_10.x-min; do t $m empty.json; done
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  for m in vyrec_10 glslang_10 vyrec_10.portable vyrec_10.x-small; do
+    __GL_SHADER_DISK_CACHE=0 VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time $m.spv $m.json build.json 2>&1 >/dev/null |
+      grep "^pipeline" | tr '\n' ' ' | sed "s|^|build $m: |"; echo
+  done
+done
+SH
+chmod +x "$dest/diag.sh"
 rm -rf "$src"
 du -sh "$dest"
