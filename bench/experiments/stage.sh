@@ -9,8 +9,8 @@
 # protocol needs, to show what it costs). Then, on the GPU machine:
 #   BENCH_OUT=DEST RESULTS_DIR=$OUT DEST/bench/gpu.sh --no-host-memory \
 #     --no-latency --no-full-state --build-n 10 --repeats 3
-# and DEST/empty.sh (the scan alone: a ring whose slots are all DONE), and
-# DEST/diag.sh (below).
+# and DEST/empty.sh (the scan alone: a ring whose slots are all DONE),
+# DEST/diag.sh and DEST/floor.sh (below).
 # The hooks (lib/Kernel, VYREC_X_*):
 #   DEFER=1    metrics added once per subgroup and change of lead opcode
 #   DCDEFER=1  DONE_COUNT added once per subgroup and pass, after the DONEs
@@ -115,5 +115,25 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 done
 SH
 chmod +x "$dest/diag.sh"
+# The floor (floor.comp; DEST/floor.sh): claiming and completing a NOP
+# slot with nothing else, against the default module and the peer.
+for v in cas plain; do
+  glslangValidator -V --target-env vulkan1.1 $([ $v = cas ] && echo -DCAS) \
+    -o "$dest/floor_$v.spv" bench/experiments/floor.comp >/dev/null
+  python3 -c 'import json, sys; sys.path.insert(0, "bench"); import runtime
+json.dump(runtime.peer_manifest(sys.argv[1], sys.argv[2]), open(sys.argv[3], "w"))' \
+    "$dest/floor_$v.spv" "$dest/vyrec_10.json" "$dest/floor_$v.json"
+done
+cat > "$dest/floor.sh" <<'SH'
+#!/bin/sh
+cd "$(dirname "$0")"
+ICD=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
+t() { VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time --repeat 5 $1.spv $1.json $2 2>&1 >/dev/null | grep dispatch | sed "s|^|$2 $1: |"; }
+for r in 1 2; do
+  for m in vyrec_10 glslang_10 floor_cas floor_plain vyrec_10.x-min; do t $m nop_1024.json; done
+done
+for m in floor_cas floor_plain; do t $m nop_2048.json; t $m nop_4096.json; t $m empty.json; done
+SH
+chmod +x "$dest/floor.sh"
 rm -rf "$src"
 du -sh "$dest"
