@@ -18,7 +18,9 @@
 # for each skeleton, fullstate.doorbell.spv and fullstate.mirror.spv, their sources, and a static
 # vyre-interp to compare with); and the WGSL modules at N=10 for the WebGPU
 # rows (webgpu_10.wgsl: the grouped loop; webgpu_10.portable.wgsl) with
-# vyre-scenario and the WebGPU host's scripts (DEST/vyre-run-webgpu/).
+# vyre-scenario and the WebGPU host's scripts (DEST/vyre-run-webgpu/); and
+# the floor, bench/floor.comp with and without its CAS (floor_cas.spv,
+# floor_plain.spv).
 # Then, there: BENCH_OUT=DEST DEST/bench/gpu.sh (VYRE_WEBGPU="node
 # DEST/vyre-run-webgpu/vyre-run-webgpu.mjs" adds the WebGPU rows; Node and
 # Dawn come from scripts/gpu-webgpu-stage.sh, docs/gpu-runs.md).
@@ -51,6 +53,14 @@ for n in "${ns[@]}"; do
   build-gpu/bin/vyrec -w "$dest/src/bench_$n.vyre" --emit=manifest \
     -o "$dest/src/one_$n.json" 2>/dev/null
   peer_manifest "$dest/src/one_$n.json" "$dest/glslang_$n.spv" > "$dest/glslang_$n.json"
+done
+# The floor (bench/floor.comp): claiming and completing a NOP slot and
+# nothing else, with and without the claim's CAS; gpu.py times it on the NOP
+# ring.
+for v in cas plain; do
+  glslangValidator -V --target-env vulkan1.1 $([ $v = cas ] && echo -DCAS) \
+    -o "$dest/floor_$v.spv" bench/floor.comp >/dev/null
+  peer_manifest "$dest/src/one_10.json" "$dest/floor_$v.spv" > "$dest/floor_$v.json"
 done
 # Variants at N=10, measured beside the default (grouped) module: the other
 # skeletons, and the grouped loop with other claim batches (cbK: what a

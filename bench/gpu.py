@@ -7,16 +7,21 @@ a folder of prebuilt modules (bench/run, or scripts/gpu-bench-stage.sh):
   vyrec_N.spv  vyrec_N.json (manifest)  glslang_N.spv  [glslang_N.json]
   [vyrec_N.VARIANT.spv ...]  extra vyrec modules (e.g. portable: the
                              --skeleton=portable module) measured beside
+  [floor_cas.spv floor_plain.spv]  bench/floor.comp with and without its
+                             CAS, with manifests: the NOP ring's floor
 
 and measures, in one run, side by side:
 
   nop     1,048,576 NOP slots (1024 workgroups x 64): slots/s from the
-          dispatch's GPU time (vyre-run --time, timestamp queries)
+          dispatch's GPU time (vyre-run --time, timestamp queries); also
+          the floor kernels (floor.cas, floor.plain: claiming and
+          completing each slot and nothing else)
   mix     the seeded bench mix over N=10 handlers (gen.scenario), likewise
   build   pipeline creation wall time (vyre-run --time's "pipeline:") with
           the driver's shader cache off (__GL_SHADER_DISK_CACHE=0) for each N
           given, every pipeline of the module built as vyre-run builds them;
-          the best of --build-repeats (3) builds, the modules taking turns
+          the best and the median of --build-repeats (7; at most 3 above
+          N=100) builds, the modules taking turns
   latency round trips (vyre-run --latency, issue 26): the N=10 module
           resident (1024 x 64 invocations, a ring of --slots slots), one NOP
           request at a time published and waited for (p50, p99, max), bursts
@@ -236,12 +241,30 @@ def webgpu_summary(row, spirv):
     return out
 
 
+def floor_rows(vr, d, scen, slots, env, a):
+    """The floor (bench/floor.comp) on the NOP ring: claiming and
+    completing each slot with nothing else, with the claim's CAS
+    (floor.cas) and without (floor.plain)."""
+    rows = {}
+    for v in ('cas', 'plain'):
+        spv, man = os.path.join(d, 'floor_%s.spv' % v), os.path.join(d, 'floor_%s.json' % v)
+        if os.path.exists(spv) and os.path.exists(man):
+            r = throughput(vr, spv, man, scen, slots, env, a.repeats, a.timeout, [])
+            rows['floor.' + v] = r
+            log('    %-18s %s' % ('floor.' + v, r.get('error') or '%.3f ms  %.3g slots/s' % (
+                r['dispatch_s'] * 1e3, r['slots_per_s'])))
+    return rows
+
+
 def summary(row):
     v, g = row.get('vyrec', {}), row.get('glslang', {})
     out = {'vyrec_slots_per_s': v.get('slots_per_s'),
            'glslang_slots_per_s': g.get('slots_per_s'),
            'results_equal': ('control' in v and 'control' in g
                              and v['control'] == g['control'])}
+    for label in ('floor.cas', 'floor.plain'):
+        if label in row:
+            out[label.replace('.', '_') + '_slots_per_s'] = row[label].get('slots_per_s')
     return out
 
 
@@ -466,6 +489,9 @@ def main(argv=None):
             # The variants run with device-local buffers only.
             detail[(kind, placement)] = side_by_side(a.vyre_run, a.dir, 10, scen, a.slots,
                                                      env, a, extra, placement == 'device')
+            if kind == 'nop' and placement == 'device':
+                detail[(kind, placement)].update(floor_rows(a.vyre_run, a.dir, scen, a.slots,
+                                                            env, a))
     dev_nop = detail[('nop', 'device')].get('vyrec', {})
     res['memory'] = dev_nop.get('memory', 'unknown')
     res['nop'] = summary(detail[('nop', 'device')])
@@ -581,6 +607,15 @@ def markdown(res, detail):
                     for label, same in row.items() if not same)
     out += ['Every variant\'s control words equal vyrec\'s.' if not differ else
             'Variants whose control words differ from vyrec\'s: %s.' % ', '.join(differ), '']
+    n = res['nop']
+    if n.get('floor_cas_slots_per_s') and n.get('vyrec_slots_per_s'):
+        out += ['The floor (`floor.cas`, `floor.plain`: bench/floor.comp, a scan of the NOP '
+                'ring that claims each slot, with and without the CAS, reads its opcode, '
+                'stores DONE and adds DONE_COUNT once per invocation; no megakernel does less): '
+                'vyrec\'s NOP takes %.2fx the time of the floor with the CAS%s.' % (
+                    n['floor_cas_slots_per_s'] / n['vyrec_slots_per_s'],
+                    ', %.2fx without' % (n['floor_plain_slots_per_s'] / n['vyrec_slots_per_s'])
+                    if n.get('floor_plain_slots_per_s') else ''), '']
     if 'webgpu' in res:
         w = res['webgpu']
         out += ['## WebGPU (vyrec\'s WGSL through Dawn, same run)', '',

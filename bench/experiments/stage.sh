@@ -115,15 +115,8 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 done
 SH
 chmod +x "$dest/diag.sh"
-# The floor (floor.comp; DEST/floor.sh): claiming and completing a NOP
-# slot with nothing else, against the default module and the peer.
-for v in cas plain; do
-  glslangValidator -V --target-env vulkan1.1 $([ $v = cas ] && echo -DCAS) \
-    -o "$dest/floor_$v.spv" bench/experiments/floor.comp >/dev/null
-  python3 -c 'import json, sys; sys.path.insert(0, "bench"); import runtime
-json.dump(runtime.peer_manifest(sys.argv[1], sys.argv[2]), open(sys.argv[3], "w"))' \
-    "$dest/floor_$v.spv" "$dest/vyrec_10.json" "$dest/floor_$v.json"
-done
+# DEST/floor.sh: the floor (bench/floor.comp, staged by gpu-stage.sh) beside
+# the default module, the peer and x-min, over 1,024 to 4,096 workgroups.
 cat > "$dest/floor.sh" <<'SH'
 #!/bin/sh
 cd "$(dirname "$0")"

@@ -1,12 +1,14 @@
 #version 450
-// bench/experiments: the floor of claiming and completing NOP slots on
+// bench/floor.comp: the floor of claiming and completing NOP slots on
 // vyrec's ring layout (16-word slots, STATUS_WORD 0, OPCODE_WORD 1,
 // control.DONE_COUNT 1; the bindings and slot.COUNT spec constant of the
 // megakernels): one scan, the claim (a CAS with -DCAS, else the status
 // read alone), the opcode read a dispatch needs, DONE, and one DONE_COUNT
 // add per invocation. No handler call, metrics, fences or persistent loop:
-// no megakernel can do less per slot. stage.sh builds floor_cas.spv and
-// floor_plain.spv from it.
+// no megakernel can do less per slot. bench/gpu-stage.sh builds
+// floor_cas.spv and floor_plain.spv from it; bench/gpu.py times them on the
+// NOP ring beside vyrec and the peer (issue 26: throughput toward the
+// hardware's floor).
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const uint SLOT_COUNT = 256u;
 layout(std430, set = 0, binding = 0) coherent buffer ControlBlock { uint w[]; } control;
