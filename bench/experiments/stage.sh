@@ -5,8 +5,8 @@
 # x-diag.patch applied (environment hooks, each off by default, so the
 # patched vyrec's default module is byte-identical to main's; checked
 # below). They are measured, never shipped: some are not valid modules
-# (x-nomet, x-nodc, x-nofence, x-nocas and x-min leave out work that the
-# protocol needs, to show what it costs). Then, on the GPU machine:
+# (x-nomet, x-nodc, x-nofence, x-nocas, x-norun and x-min leave out work
+# that the protocol needs, to show what it costs). Then, on the GPU machine:
 #   BENCH_OUT=DEST RESULTS_DIR=$OUT DEST/bench/gpu.sh --no-host-memory \
 #     --no-latency --no-full-state --build-n 10 --repeats 3
 # and DEST/empty.sh (the scan alone: a ring whose slots are all DONE),
@@ -18,6 +18,8 @@
 #   NOMET=1 NODC=1 NOFENCE=1 NOCAS=1   leave out the metrics add, the
 #              DONE_COUNT add, the fences, the claim's CAS
 #   OWNONLY=1  own rounds only (partly filled), no spread rounds
+#   NORUN=1    no run_slot in the grouped rounds (not the slot's loads, not
+#              the dispatch call): what running a NOP costs
 #   NOPORTABLE=1  no main_portable entry point
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,6 +51,8 @@ variant x-first8-defer2 "VYREC_X_FIRST=8 VYREC_X_DEFER=1 VYREC_X_DCDEFER=1" --cl
 variant x-nomet VYREC_X_NOMET=1
 variant x-nofence VYREC_X_NOFENCE=1
 variant x-nocas VYREC_X_NOCAS=1
+variant x-norun VYREC_X_NORUN=1
+variant x-ownonly VYREC_X_OWNONLY=1
 variant x-nodc VYREC_X_NODC=1
 variant x-min "VYREC_X_NOMET=1 VYREC_X_NODC=1 VYREC_X_NOFENCE=1 VYREC_X_NOCAS=1"
 variant x-noportable VYREC_X_NOPORTABLE=1
@@ -104,7 +108,7 @@ cat > "$dest/diag.sh" <<'SH'
 cd "$(dirname "$0")"
 ICD=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
 t() { VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time --repeat 5 $1.spv $1.json $2 2>&1 >/dev/null | grep dispatch | sed "s|^|$2 $1: |"; }
-for m in vyrec_10 glslang_10 vyrec_10.x-nofence vyrec_10.x-nocas vyrec_10.x-nodc vyrec_10.x-nomet vyrec_10.x-min vyrec_10.x-dcdefer vyrec_10.portable; do t $m nop_1024.json; done
+for m in vyrec_10 glslang_10 vyrec_10.x-nofence vyrec_10.x-nocas vyrec_10.x-nodc vyrec_10.x-nomet vyrec_10.x-min vyrec_10.x-dcdefer vyrec_10.x-norun vyrec_10.x-ownonly vyrec_10.portable; do t $m nop_1024.json; done
 for w in 512 2048 4096; do for m in vyrec_10 glslang_10; do t $m nop_$w.json; done; done
 for m in vyrec_10 glslang_10 vyrec_10.x-min; do t $m empty.json; done
 for i in 1 2 3 4 5 6 7 8 9 10; do
