@@ -76,14 +76,19 @@ json.dump({'comment': 'bench/experiments: every slot DONE', 'workgroups': 1024,
            'output': {'control': [[0, 140]], 'ring_status': False,
                       'debug_records': 'count'}}, open(sys.argv[1], 'w'))
 PY
+# DEST/time.sh, sourced by the scripts below: t MODULE SCENARIO prints the
+# best of 5 dispatches of MODULE (.spv, .json) on SCENARIO.
+cat > "$dest/time.sh" <<'SH'
+ICD=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
+t() {
+  VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time --repeat 5 $1.spv $1.json $2 2>&1 >/dev/null |
+    grep dispatch | sed "s|^|$2 $1: |"
+}
+SH
 cat > "$dest/empty.sh" <<'SH'
 #!/bin/sh
-cd "$(dirname "$0")"
-for m in vyrec_10 glslang_10 vyrec_10.x-min; do
-  VK_ICD_FILENAMES=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json} \
-    ./bin/vyre-run --time --repeat 3 $m.spv $m.json empty.json 2>&1 >/dev/null |
-    grep dispatch | sed "s|^|empty $m: |"
-done
+cd "$(dirname "$0")" && . ./time.sh
+for m in vyrec_10 glslang_10 vyrec_10.x-min; do t $m empty.json; done
 SH
 chmod +x "$dest/empty.sh"
 # What a NOP slot waits on (DEST/diag.sh): each hook alone, timed by
@@ -105,10 +110,12 @@ json.dump({'comment': 'bench/experiments: pipeline build only', 'workgroups': 1,
 PY
 cat > "$dest/diag.sh" <<'SH'
 #!/bin/sh
-cd "$(dirname "$0")"
-ICD=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
-t() { VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time --repeat 5 $1.spv $1.json $2 2>&1 >/dev/null | grep dispatch | sed "s|^|$2 $1: |"; }
-for m in vyrec_10 glslang_10 vyrec_10.x-nofence vyrec_10.x-nocas vyrec_10.x-nodc vyrec_10.x-nomet vyrec_10.x-min vyrec_10.x-dcdefer vyrec_10.x-norun vyrec_10.x-ownonly vyrec_10.portable; do t $m nop_1024.json; done
+cd "$(dirname "$0")" && . ./time.sh
+for m in vyrec_10 glslang_10 vyrec_10.x-nofence vyrec_10.x-nocas vyrec_10.x-nodc \
+  vyrec_10.x-nomet vyrec_10.x-min vyrec_10.x-dcdefer vyrec_10.x-norun vyrec_10.x-ownonly \
+  vyrec_10.portable; do
+  t $m nop_1024.json
+done
 for w in 512 2048 4096; do for m in vyrec_10 glslang_10; do t $m nop_$w.json; done; done
 for m in vyrec_10 glslang_10 vyrec_10.x-min; do t $m empty.json; done
 for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -123,9 +130,7 @@ chmod +x "$dest/diag.sh"
 # the default module, the peer and x-min, over 1,024 to 4,096 workgroups.
 cat > "$dest/floor.sh" <<'SH'
 #!/bin/sh
-cd "$(dirname "$0")"
-ICD=${VYRE_ICD:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
-t() { VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time --repeat 5 $1.spv $1.json $2 2>&1 >/dev/null | grep dispatch | sed "s|^|$2 $1: |"; }
+cd "$(dirname "$0")" && . ./time.sh
 for r in 1 2; do
   for m in vyrec_10 glslang_10 floor_cas floor_plain vyrec_10.x-min; do t $m nop_1024.json; done
 done
