@@ -140,27 +140,40 @@ def write_json(path, obj):
         json.dump(obj, f, separators=(',', ':'))
 
 
+# What the throughput rows read back: the control words below the
+# observables.
+OUTPUT = {'control': [[0, gen.P['control.OBSERVABLE_BASE']]], 'ring_status': False,
+          'debug_records': 'count'}
+# A scenario that only builds the pipelines (and runs an empty ring).
+BUILD_SCENARIO = {'comment': 'bench/gpu.py: pipeline build only', 'workgroups': 1,
+                  'spec': {'slot.COUNT': 64}, 'shutdown': True, 'service_io': False,
+                  'timeout_ms': 600000, 'slots': [], 'output': {'control': [[1, 2]]}}
+
+
+def nop_scenario(slots, workgroups, status=None):
+    """A ring of `slots` NOP slots, all PUBLISHED (or all `status`, such as
+    DONE: the scan alone), dispatched over `workgroups`."""
+    ring = {'opcode': 'NOP', 'repeat': slots}
+    if status:
+        ring['status'] = status
+    return {'comment': 'bench/gpu.py: NOP slots', 'workgroups': workgroups,
+            'spec': {'slot.COUNT': slots}, 'shutdown': True, 'service_io': False,
+            'timeout_ms': 600000, 'slots': [ring], 'output': OUTPUT}
+
+
 def scenarios(d, slots, workgroups, seed):
     """The NOP and mix scenarios (written once: the mix is large)."""
-    obs = gen.P['control.OBSERVABLE_BASE']
-    out = {'control': [[0, obs]], 'ring_status': False, 'debug_records': 'count'}
     nop = os.path.join(d, 'gpu_nop_%d_%d.json' % (slots, workgroups))
     if not os.path.exists(nop):
-        write_json(nop, {'comment': 'bench/gpu.py: NOP slots', 'workgroups': workgroups,
-                         'spec': {'slot.COUNT': slots}, 'shutdown': True,
-                         'service_io': False, 'timeout_ms': 600000,
-                         'slots': [{'opcode': 'NOP', 'repeat': slots}], 'output': out})
+        write_json(nop, nop_scenario(slots, workgroups))
     mix = os.path.join(d, 'gpu_mix_%d_%d.json' % (slots, workgroups))
     if not os.path.exists(mix):
         s = gen.scenario(10, slots, seed, workgroups)
-        s['output'] = out
+        s['output'] = OUTPUT
         write_json(mix, s)
     build = os.path.join(d, 'gpu_build.json')
     if not os.path.exists(build):
-        write_json(build, {'comment': 'bench/gpu.py: pipeline build only', 'workgroups': 1,
-                           'spec': {'slot.COUNT': 64}, 'shutdown': True,
-                           'service_io': False, 'timeout_ms': 600000, 'slots': [],
-                           'output': {'control': [[1, 2]]}})
+        write_json(build, BUILD_SCENARIO)
     return nop, mix, build
 
 

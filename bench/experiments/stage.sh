@@ -66,15 +66,17 @@ variant x-small-O "VYREC_X_OWNONLY=1 VYREC_X_NOPORTABLE=1" --claim-batch=2 -O
 for v in cb8 cb16 subgroup doorbell mirror; do
   rm -f "$dest/vyrec_10.$v.spv" "$dest/vyrec_10.$v.json"
 done
-# The scan alone: 1,048,576 slots, every one DONE.
-python3 - "$dest/empty.json" <<'PY'
-import json, sys
-json.dump({'comment': 'bench/experiments: every slot DONE', 'workgroups': 1024,
-           'spec': {'slot.COUNT': 1048576}, 'shutdown': True, 'service_io': False,
-           'timeout_ms': 600000,
-           'slots': [{'opcode': 'NOP', 'repeat': 1048576, 'status': 'DONE'}],
-           'output': {'control': [[0, 140]], 'ring_status': False,
-                      'debug_records': 'count'}}, open(sys.argv[1], 'w'))
+# The scenarios: NOP rings dispatched over 512 to 4,096 workgroups, the
+# scan alone (1,048,576 slots, every one DONE: empty.json), and a build.
+python3 - "$dest" <<'PY'
+import sys
+sys.path.insert(0, 'bench')
+import gpu  # one home for the scenarios' shape
+dest = sys.argv[1]
+for w in (512, 1024, 2048, 4096):
+    gpu.write_json('%s/nop_%d.json' % (dest, w), gpu.nop_scenario(1048576, w))
+gpu.write_json(dest + '/empty.json', gpu.nop_scenario(1048576, 1024, status='DONE'))
+gpu.write_json(dest + '/build.json', gpu.BUILD_SCENARIO)
 PY
 # DEST/time.sh, sourced by the scripts below: t MODULE SCENARIO prints the
 # best of 5 dispatches of MODULE (.spv, .json) on SCENARIO.
@@ -93,21 +95,8 @@ SH
 chmod +x "$dest/empty.sh"
 # What a NOP slot waits on (DEST/diag.sh): each hook alone, timed by
 # vyre-run itself (gpu.py records a wrong DONE_COUNT as an error, not a
-# time), NOP rings dispatched over 512 to 4,096 workgroups, and ten
-# pipeline builds per module taking turns (the build's noise).
-python3 - "$dest" <<'PY'
-import json, sys
-out = {'control': [[0, 140]], 'ring_status': False, 'debug_records': 'count'}
-for w in (512, 1024, 2048, 4096):
-    json.dump({'comment': 'bench/experiments: NOP slots', 'workgroups': w,
-               'spec': {'slot.COUNT': 1048576}, 'shutdown': True, 'service_io': False,
-               'timeout_ms': 600000, 'slots': [{'opcode': 'NOP', 'repeat': 1048576}],
-               'output': out}, open('%s/nop_%d.json' % (sys.argv[1], w), 'w'))
-json.dump({'comment': 'bench/experiments: pipeline build only', 'workgroups': 1,
-           'spec': {'slot.COUNT': 64}, 'shutdown': True, 'service_io': False,
-           'timeout_ms': 600000, 'slots': [], 'output': {'control': [[1, 2]]}},
-          open(sys.argv[1] + '/build.json', 'w'))
-PY
+# time), NOP rings over 512 to 4,096 workgroups, and ten pipeline builds
+# per module taking turns (the build's noise).
 cat > "$dest/diag.sh" <<'SH'
 #!/bin/sh
 cd "$(dirname "$0")" && . ./time.sh
