@@ -4,7 +4,8 @@
 Vulkan semantics or to HLSL, glslang back to SPIR-V, then vyre-run with the
 ORIGINAL manifest (`--translated-from` the module vyrec wrote, which the
 manifest's module_sha256 describes). Each must print what vyre-interp
-prints, word for word (issue 25: a GL or D3D engine gets the same results).
+prints, word for word (issue 25: a GL or D3D engine gets the same results);
+a vyre-run hang where the interpreter finished is retried (HANG_RETRIES).
 
 The scenarios are those the given lit tests run through diff-exec.sh (their
 `%diff-exec` RUN lines, with the same vyrec flags); sharded modules are
@@ -62,6 +63,13 @@ FLAVOURS = ["vulkan-glsl", "hlsl", "hlsl-portable"]
 # equal to the interpreter, their kernels under 0.1 s. vyre-run now has
 # the kernel compiled before the bound starts (compile-ahead.test).
 KNOWN = set()
+# A vyre-run hang (exit 3) where the interpreter finished is run again, at
+# most this many times, as lit retries load-miss-vulkan.test
+# (ALLOW_RETRIES): on lavapipe a LOAD_MISS answer must come within
+# llvmpipe's loop limit, a few milliseconds that a loaded 2-core machine
+# at times spends elsewhere (docs/scenario.md, "lavapipe"). A real hang
+# hangs every time; the summary counts the runs that needed a retry.
+HANG_RETRIES = 2
 
 # The modules run here are glslang's, not vyrec's: its HLSL front end writes
 # an OpAtomicIAdd whose value is int where the result is uint, which the
@@ -195,16 +203,19 @@ def check(tools, case, flavour):
         return "%s %s: glslang failed:\n%s" % (name, flavour, g.stdout.strip())
     interp = outputs(os.path.join(tools, "vyre-interp"), extra + [prog, scen], cwd,
                      dump, tag + ".interp")
-    ran = outputs(os.path.join(tools, "vyre-run"),
-                  ["--translated-from", spv, out_spv, manifest_path, scen], cwd,
-                  dump, tag + ".run")
+    for attempt in range(1 + HANG_RETRIES):
+        ran = outputs(os.path.join(tools, "vyre-run"),
+                      ["--translated-from", spv, out_spv, manifest_path, scen], cwd,
+                      dump, tag + ".run")
+        if not (interp[0] == 0 and ran[0] == 3):
+            break
     if interp[0] != ran[0]:
         return "%s %s: vyre-interp exited %d, vyre-run %d: %s" % (
             name, flavour, interp[0], ran[0], ran[3].strip())
     if interp[1] != ran[1] or (interp[0] == 0 and interp[2] != ran[2]):
         return "%s %s: the interpreter and the translated module disagree\n" \
                "interp: %s\nrun:    %s" % (name, flavour, interp[1], ran[1])
-    return "ok"
+    return "ok" if attempt == 0 else "retried"
 
 
 def main():
@@ -221,11 +232,12 @@ def main():
         all_cases = [c for t in a.tests for c in cases(t, tmp)]
         jobs = [(c[0], f, pool.submit(check, tools, c, f))
                 for c in all_cases for f in flavours]
-        ok, failures, sharded, known = 0, [], 0, []
+        ok, retried, failures, sharded, known = 0, 0, [], 0, []
         for name, flavour, j in jobs:
             r = j.result()
-            if r == "ok":
+            if r in ("ok", "retried"):
                 ok += 1
+                retried += r == "retried"
             elif r is None:
                 sharded += 1
             elif (name, flavour) in KNOWN:
@@ -235,6 +247,7 @@ def main():
     for f in failures:
         print("FAIL: " + f)
     print("%d scenario runs of translated modules equal the interpreter" % ok)
+    print("%d of them after a retry (a hang on vyre-run's first run)" % retried)
     print("%d left out (sharded, a scenario the test writes, or the hlsl run of a "
           "portable module: its hlsl-portable run)" % sharded)
     for k in known:
