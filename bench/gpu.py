@@ -214,14 +214,21 @@ def modules(d, n):
     return [m for m in out if os.path.exists(m[1]) and os.path.exists(m[2])]
 
 
-def side_by_side(vr, d, n, scen, slots, env, a, extra, variants=True):
+def timed_rows(cmd, mods, scen, slots, env, a, extra=(),
+               note=lambda r: '(%s)' % r['memory']):
+    """{label: throughput} of each (label, module, manifest) in `mods`, run
+    by `cmd` on `scen`, each logged with `note` (default: its memory)."""
     row = {}
-    for label, spv, man in modules(d, n)[:None if variants else 2]:
-        r = throughput(vr, spv, man, scen, slots, env, a.repeats, a.timeout, extra)
+    for label, module, man in mods:
+        r = throughput(cmd, module, man, scen, slots, env, a.repeats, a.timeout, extra)
         row[label] = r
-        log('    %-18s %s' % (label, r.get('error') or '%.3f ms  %.3g slots/s  (%s)' % (
-            r['dispatch_s'] * 1e3, r['slots_per_s'], r['memory'])))
+        log('    %-18s %s' % (label, r.get('error') or '%.3f ms  %.3g slots/s  %s' % (
+            r['dispatch_s'] * 1e3, r['slots_per_s'], note(r))))
     return row
+
+
+def side_by_side(vr, d, n, scen, slots, env, a, extra, variants=True):
+    return timed_rows(vr, modules(d, n)[:None if variants else 2], scen, slots, env, a, extra)
 
 
 def webgpu_modules(d, n):
@@ -232,13 +239,8 @@ def webgpu_modules(d, n):
 
 
 def webgpu_rows(cmd, d, scen, slots, env, a):
-    row = {}
-    for label, wgsl, man in webgpu_modules(d, 10):
-        r = throughput(cmd, wgsl, man, scen, slots, env, a.repeats, a.timeout, [])
-        row[label] = r
-        log('    %-18s %s' % (label, r.get('error') or '%.3f ms  %.3g slots/s  pipeline %.3f s' % (
-            r['dispatch_s'] * 1e3, r['slots_per_s'], r.get('pipeline_s', 0))))
-    return row
+    return timed_rows(cmd, webgpu_modules(d, 10), scen, slots, env, a,
+                      note=lambda r: 'pipeline %.3f s' % r.get('pipeline_s', 0))
 
 
 def webgpu_summary(row, spirv):
@@ -258,15 +260,10 @@ def floor_rows(vr, d, scen, slots, env, a):
     """The floor (bench/floor.comp) on the NOP ring: claiming and
     completing each slot with nothing else, with the claim's CAS
     (floor.cas) and without (floor.plain)."""
-    rows = {}
-    for v in ('cas', 'plain'):
-        spv, man = os.path.join(d, 'floor_%s.spv' % v), os.path.join(d, 'floor_%s.json' % v)
-        if os.path.exists(spv) and os.path.exists(man):
-            r = throughput(vr, spv, man, scen, slots, env, a.repeats, a.timeout, [])
-            rows['floor.' + v] = r
-            log('    %-18s %s' % ('floor.' + v, r.get('error') or '%.3f ms  %.3g slots/s' % (
-                r['dispatch_s'] * 1e3, r['slots_per_s'])))
-    return rows
+    mods = [('floor.' + v, os.path.join(d, 'floor_%s.spv' % v),
+             os.path.join(d, 'floor_%s.json' % v)) for v in ('cas', 'plain')]
+    return timed_rows(vr, [m for m in mods if os.path.exists(m[1]) and os.path.exists(m[2])],
+                      scen, slots, env, a)
 
 
 def summary(row):

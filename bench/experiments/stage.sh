@@ -95,8 +95,8 @@ SH
 chmod +x "$dest/empty.sh"
 # What a NOP slot waits on (DEST/diag.sh): each hook alone, timed by
 # vyre-run itself (gpu.py records a wrong DONE_COUNT as an error, not a
-# time), NOP rings over 512 to 4,096 workgroups, and ten pipeline builds
-# per module taking turns (the build's noise).
+# time), NOP rings over 512 to 4,096 workgroups, the scan alone (empty.sh),
+# and ten pipeline builds per module taking turns (the build's noise).
 cat > "$dest/diag.sh" <<'SH'
 #!/bin/sh
 cd "$(dirname "$0")" && . ./time.sh
@@ -106,7 +106,7 @@ for m in vyrec_10 glslang_10 vyrec_10.x-nofence vyrec_10.x-nocas vyrec_10.x-nodc
   t $m nop_1024.json
 done
 for w in 512 2048 4096; do for m in vyrec_10 glslang_10; do t $m nop_$w.json; done; done
-for m in vyrec_10 glslang_10 vyrec_10.x-min; do t $m empty.json; done
+./empty.sh
 for i in 1 2 3 4 5 6 7 8 9 10; do
   for m in vyrec_10 glslang_10 vyrec_10.portable vyrec_10.x-small; do
     __GL_SHADER_DISK_CACHE=0 VK_ICD_FILENAMES=$ICD ./bin/vyre-run --time $m.spv $m.json build.json 2>&1 >/dev/null |
